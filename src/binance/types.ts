@@ -1,0 +1,86 @@
+/**
+ * Force-order types shared by the exchange client, the pipeline, the commands and the sinks.
+ * Prices and quantities stay decimal strings end to end: a float would misprint them.
+ * Docs: https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-CM-Force-Orders
+ */
+
+/** How Binance closed the position: a liquidation or an auto-deleveraging. */
+export type AutoCloseType = 'LIQUIDATION' | 'ADL';
+
+/** Which Portfolio Margin book the order belongs to: COIN-M (`cm`) or USD-M (`um`). */
+export type Market = 'cm' | 'um';
+
+/** One order exactly as the endpoint returns it, after validation (fields Binance documents). */
+export interface RawForceOrder {
+  orderId: number;
+  symbol: string;
+  /** COIN-M only. */
+  pair?: string;
+  status: string;
+  clientOrderId: string;
+  price: string;
+  avgPrice: string;
+  origQty: string;
+  executedQty: string;
+  /** COIN-M only: filled amount in coin. */
+  cumBase?: string;
+  /** USD-M only: filled amount in quote asset. */
+  cumQuote?: string;
+  timeInForce: string;
+  type: string;
+  reduceOnly: boolean;
+  side: 'BUY' | 'SELL';
+  positionSide: string;
+  origType: string;
+  time: number;
+  updateTime: number;
+}
+
+/** A validated, classified force order: what the rest of forcewatch works with. */
+export interface ForceOrder extends RawForceOrder {
+  market: Market;
+  /** Liquidation or ADL, from `clientOrderId` or, where that is silent, from an `autoCloseType` query. */
+  kind: AutoCloseType;
+  /** Pair for COIN-M; for USD-M the symbol itself. */
+  pair: string;
+  /** USD notional as an exact decimal string (COIN-M: executedQty x contractSize; USD-M: cumQuote). */
+  notionalUsd: string;
+}
+
+/** Parameters of one `forceOrders` request; every field optional as on the endpoint. */
+export interface ForceOrderQuery {
+  symbol?: string;
+  autoCloseType?: AutoCloseType;
+  startTime?: number;
+  endTime?: number;
+  /** 1..100, Binance's default 50. */
+  limit?: number;
+}
+
+/** A closed time window [startTime, endTime] in ms, optionally narrowed to one symbol or kind. */
+export interface ForceOrderWindow {
+  startTime: number;
+  endTime: number;
+  symbol?: string;
+  autoCloseType?: AutoCloseType;
+}
+
+/** What a complete window query returns, with the cost it had. */
+export interface ForceOrderPage {
+  /** Every order in the window, each once, oldest first by (updateTime, orderId). */
+  orders: ForceOrder[];
+  /** Request weight spent, as Binance counts it. */
+  weight: number;
+  requests: number;
+}
+
+/** The exchange port: the poller and the commands depend on this, not on the HTTP client. */
+export interface ForceOrderSource {
+  /** Every force order in the window, none twice, however many (pages and splits as needed). */
+  allForceOrders(window: ForceOrderWindow, options?: { signal?: AbortSignal }): Promise<ForceOrderPage>;
+}
+
+/** Stable identity of an order across markets, used for dedupe, delivery records and nonces. */
+export function orderKey(order: Pick<ForceOrder, 'market' | 'orderId'>): string {
+  return `${order.market}:${order.orderId}`;
+}
