@@ -1,0 +1,170 @@
+import { isDecimal } from './decimal.js';
+import { parseDuration } from './duration.js';
+import type { Market } from './binance/types.js';
+import type { LogLevel } from './ops/logger.js';
+import { registerSecret } from './ops/redact.js';
+
+/**
+ * Core settings from the environment. Slack's and Discord's live with their adapters
+ * (src/slack, src/discord); this file knows no chat platform.
+ */
+export interface CoreConfig {
+  binance: {
+    apiKey: string;
+    /** HMAC secret; exactly one of `apiSecret` and `privateKeyPath` is set. */
+    apiSecret?: string;
+    /** PEM file of an Ed25519 or RSA API key. */
+    privateKeyPath?: string;
+    papiUrl: string;
+    fapiUrl: string;
+    dapiUrl: string;
+    recvWindow: number;
+    weightLimitPerMinute: number;
+    requestTimeoutMs: number;
+    markets: Market[];
+  };
+  store: { path: string; archivePath: string; archiveDays: number };
+  poll: { intervalMs: number; overlapMs: number; backfillMs: number };
+  alerts: { groupThreshold: number; mentionNotionalUsd?: string };
+  metrics: { port?: number; host: string };
+  log: { level: LogLevel; format?: 'json' | 'pretty' };
+}
+
+/** Either a valid config or every problem found, one line each naming the variable. */
+export type ConfigResult<T> = { ok: true; config: T } | { ok: false; errors: string[] };
+
+const SEVEN_DAYS_MS = 7 * 86_400_000;
+
+/** Reads values from `env`, collecting every problem instead of stopping at the first. */
+class EnvReader {
+  readonly errors: string[] = [];
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  required(name: string, what: string): string {
+    const value = this.raw(name);
+    if (value === undefined) this.errors.push(`${name} is not set: ${what}`);
+    return value ?? '';
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      this.errors.push(`${name}=${JSON.stringify(value)} is not valid: expected a whole number from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  url(name: string, fallback: string): string {
+    const value = this.string(name, fallback);
+    try {
+      const url = new URL(value);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+      return value.replace(/\/+$/, '');
+    } catch {
+      this.errors.push(`${name}=${JSON.stringify(value)} is not valid: expected an http(s) URL such as ${fallback}`);
+      return fallback;
+    }
+  }
+
+  duration(name: string, fallbackMs: number, maxMs: number, example: string): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallbackMs;
+    const ms = parseDuration(value);
+    if (ms === undefined || ms > maxMs) {
+      this.errors.push(`${name}=${JSON.stringify(value)} is not valid: expected a duration such as ${example}, at most ${maxMs / 86_400_000}d`);
+      return fallbackMs;
+    }
+    return ms;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T;
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: undefined): T | undefined;
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T | undefined): T | undefined {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.errors.push(`${name}=${JSON.stringify(value)} is not valid: expected one of ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return value as T;
+  }
+}
+
+function readMarkets(reader: EnvReader): Market[] {
+  const value = reader.raw('BINANCE_MARKETS') ?? 'cm';
+  const markets = [...new Set(value.toLowerCase().split(',').map((m) => m.trim()))];
+  if (markets.length === 0 || markets.some((m) => m !== 'cm' && m !== 'um')) {
+    reader.errors.push(`BINANCE_MARKETS=${JSON.stringify(value)} is not valid: expected cm, um or cm,um`);
+    return ['cm'];
+  }
+  return markets as Market[];
+}
+
+function readCredentials(reader: EnvReader): Pick<CoreConfig['binance'], 'apiKey' | 'apiSecret' | 'privateKeyPath'> {
+  const apiKey = reader.required('BINANCE_API_KEY', 'the API key from Binance API Management (read-only permission is enough)');
+  const apiSecret = reader.raw('BINANCE_API_SECRET');
+  const privateKeyPath = reader.raw('BINANCE_PRIVATE_KEY_PATH');
+  if (apiSecret && privateKeyPath) {
+    reader.errors.push('BINANCE_API_SECRET and BINANCE_PRIVATE_KEY_PATH are both set: set the secret for an HMAC key, or the PEM path for an Ed25519/RSA key, not both');
+  } else if (!apiSecret && !privateKeyPath) {
+    reader.errors.push('BINANCE_API_SECRET is not set: set it for an HMAC key, or BINANCE_PRIVATE_KEY_PATH for an Ed25519/RSA key');
+  }
+  registerSecret(apiSecret);
+  return { apiKey, apiSecret, privateKeyPath };
+}
+
+/** Parses and validates the core settings; reports every problem at once and never throws. */
+export function parseCoreConfig(env: NodeJS.ProcessEnv): ConfigResult<CoreConfig> {
+  const r = new EnvReader(env);
+  const credentials = readCredentials(r);
+  const storePath = r.string('FORCEWATCH_DB', './data/forcewatch.json');
+  const mention = r.raw('ALERT_MENTION_NOTIONAL_USD');
+  if (mention !== undefined && (!isDecimal(mention) || mention.startsWith('-'))) {
+    r.errors.push(`ALERT_MENTION_NOTIONAL_USD=${JSON.stringify(mention)} is not valid: expected a USD amount such as 100000`);
+  }
+  const metricsPort = r.raw('METRICS_PORT') === undefined ? undefined : r.integer('METRICS_PORT', 0, 1, 65_535);
+  const config: CoreConfig = {
+    binance: {
+      ...credentials,
+      papiUrl: r.url('BINANCE_PAPI_URL', 'https://papi.binance.com'),
+      fapiUrl: r.url('BINANCE_FAPI_URL', 'https://fapi.binance.com'),
+      dapiUrl: r.url('BINANCE_DAPI_URL', 'https://dapi.binance.com'),
+      recvWindow: r.integer('BINANCE_RECV_WINDOW', 5_000, 1, 60_000),
+      weightLimitPerMinute: r.integer('BINANCE_WEIGHT_LIMIT', 6_000, 100, 6_000),
+      requestTimeoutMs: r.integer('BINANCE_REQUEST_TIMEOUT_MS', 10_000, 1_000, 120_000),
+      markets: readMarkets(r),
+    },
+    store: {
+      path: storePath,
+      archivePath: r.string('FORCEWATCH_ARCHIVE', storePath.replace(/(\.json)?$/, '.archive.jsonl')),
+      archiveDays: r.integer('ARCHIVE_DAYS', 90, 8, 3_650),
+    },
+    poll: {
+      intervalMs: r.integer('POLL_INTERVAL_MS', 5_000, 1_000, 3_600_000),
+      overlapMs: r.integer('POLL_OVERLAP_MS', 60_000, 0, 3_600_000),
+      backfillMs: r.duration('BACKFILL', 0, SEVEN_DAYS_MS, '24h'),
+    },
+    alerts: {
+      groupThreshold: r.integer('ALERT_GROUP_THRESHOLD', 5, 1, 1_000),
+      mentionNotionalUsd: mention,
+    },
+    metrics: { port: metricsPort, host: r.string('METRICS_HOST', '127.0.0.1') },
+    log: {
+      level: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+      format: r.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, undefined),
+    },
+  };
+  return r.errors.length > 0 ? { ok: false, errors: r.errors } : { ok: true, config };
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { HealthState } from '../../src/ops/HealthState.js';
+import { Metrics } from '../../src/ops/Metrics.js';
+import { startOpsServer } from '../../src/ops/startOpsServer.js';
+import { FakeClock } from '../fakes/FakeClock.js';
+
+describe('HealthState', () => {
+  it('is unhealthy until the first poll succeeds, then while the latest poll fails or goes stale', async () => {
+    const clock = new FakeClock();
+    const health = new HealthState(() => clock.now(), 15_000);
+    expect(health.status()).toMatchObject({ healthy: false, reason: 'no successful poll yet' });
+    health.pollSucceeded(clock.now());
+    expect(health.status().healthy).toBe(true);
+    health.pollFailed('Binance answered 503');
+    expect(health.status()).toMatchObject({ healthy: false, reason: 'last poll failed: Binance answered 503' });
+    health.pollSucceeded(clock.now());
+    await clock.advance(15_001);
+    expect(health.status()).toMatchObject({ healthy: false, reason: 'no successful poll for 15s' });
+  });
+});
+
+describe('startOpsServer', () => {
+  it('serves /healthz as 503 then 200, and /metrics in Prometheus format', async () => {
+    const clock = new FakeClock();
+    const health = new HealthState(() => clock.now(), 15_000);
+    const metrics = new Metrics({ processMetrics: false });
+    const server = await startOpsServer({ port: 0, host: '127.0.0.1', health, metrics });
+    try {
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(503);
+      health.pollSucceeded(clock.now());
+      metrics.polls.inc();
+      metrics.alertsDelivered.inc({ sink: 'slack' }, 3);
+      const ok = await fetch(`${server.url}/healthz`);
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toMatchObject({ healthy: true });
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      expect(text).toContain('forcewatch_polls_total 1');
+      expect(text).toContain('forcewatch_alerts_delivered_total{sink="slack"} 3');
+      expect((await fetch(`${server.url}/nope`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+});
