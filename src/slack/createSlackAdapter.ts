@@ -1,0 +1,89 @@
+import { App } from '@slack/bolt';
+import type { Server } from 'node:http';
+import type { ForceOrdersResult } from '../../commands/types.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { Logger } from '../ops/logger.js';
+import { toBoltLogger } from './boltLogger.js';
+import { createSlackWebClient, SLACK_REQUEST_TIMEOUT_MS } from './createSlackWebClient.js';
+import { registerForceOrdersCommand } from './forceOrdersCommand.js';
+import type { SlackConfig } from './slackConfig.js';
+import { SlackSink } from './SlackSink.js';
+
+/** Options of `createSlackAdapter`. */
+export interface SlackAdapterOptions {
+  config: SlackConfig;
+  logger: Logger;
+  /** Runs `/forceorders` with what the user typed (commands/). */
+  runForceOrders: (text: string) => Promise<ForceOrdersResult>;
+  /** Decimal USD threshold for `SLACK_MENTION` (core's ALERT_MENTION_NOTIONAL_USD); unset: always. */
+  mentionNotionalUsd?: string;
+  clock?: Clock;
+  /** Spacing of alert messages; default one a second (Slack's per-channel limit). */
+  minIntervalMs?: number;
+}
+
+/** The Slack side of forcewatch: an alert sink and the `/forceorders` front end. */
+export interface SlackAdapter {
+  sink: SlackSink;
+  /** Verifies the token (`auth.test`), then connects (Socket Mode) or listens (HTTP mode). */
+  start(): Promise<void>;
+  /** Disconnects or closes the HTTP server, and stops taking alerts. */
+  stop(): Promise<void>;
+  /** HTTP mode: the port actually listened on once started (useful with port 0). */
+  readonly httpPort: number | undefined;
+}
+
+/** Builds the Bolt app (Socket Mode or HTTP, per config) and the Slack sink. */
+export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
+  const { config, runForceOrders, clock = systemClock } = options;
+  const logger = options.logger.child({ component: 'slack' });
+  const { connection } = config;
+  // Bolt's own client (auth.test, apps.connections.open) keeps its retry policy: the Socket Mode
+  // client retries connections.open on reconnect and must not give up at the first network error.
+  const shared = {
+    token: config.botToken,
+    logger: toBoltLogger(logger.child({ component: 'bolt' })),
+    clientOptions: { slackApiUrl: config.apiUrl, timeout: SLACK_REQUEST_TIMEOUT_MS },
+    // start() runs auth.test, so a bad token fails start-up instead of an unhandled rejection.
+    deferInitialization: true,
+  };
+  const app =
+    connection.mode === 'socket'
+      ? new App({ ...shared, socketMode: true, appToken: connection.appToken })
+      : new App({ ...shared, signingSecret: connection.signingSecret, port: connection.port });
+  app.error(async (error) => {
+    logger.error('slack listener failed', { error });
+  });
+  registerForceOrdersCommand(app, { runForceOrders, access: config, logger, clock });
+
+  const sink = new SlackSink({
+    client: createSlackWebClient(config.botToken, config.apiUrl, logger),
+    channel: config.alertChannel,
+    logger,
+    mention: config.mention,
+    mentionNotionalUsd: options.mentionNotionalUsd,
+    minIntervalMs: options.minIntervalMs,
+  });
+
+  let httpPort: number | undefined;
+  return {
+    sink,
+    get httpPort() {
+      return httpPort;
+    },
+    async start() {
+      await app.init();
+      const started: unknown = await app.start();
+      if (connection.mode === 'http') {
+        const address = (started as Server).address();
+        httpPort = typeof address === 'object' && address ? address.port : undefined;
+      }
+      logger.info('slack connected', { mode: connection.mode, channel: config.alertChannel, port: httpPort });
+    },
+    async stop() {
+      await sink.stop();
+      await app.stop();
+      logger.info('slack stopped');
+    },
+  };
+}
