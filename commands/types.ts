@@ -1,4 +1,5 @@
 import type { AutoCloseType, ForceOrder, ForceOrderSource } from '../src/binance/types.js';
+import type { Logger } from '../src/ops/logger.js';
 
 /** A validated `/forceorders` request, whatever platform it was typed on. */
 export interface ForceOrdersQuery {
@@ -25,6 +26,8 @@ export interface ForceOrdersDeps {
   exchange: ForceOrderSource;
   archive: ArchiveReader;
   now(): number;
+  /** Where exchange and archive failures are logged with their detail (users see a short sentence). */
+  logger?: Logger;
 }
 
 /** The result model each adapter renders (Slack blocks, Discord embeds, console text). */

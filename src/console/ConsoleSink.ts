@@ -1,0 +1,60 @@
+import { displayDecimal } from '../decimal.js';
+import { SinkError } from '../sinks/SinkError.js';
+import type { Alert, AlertGroupSummary, Notification, Sink } from '../sinks/Sink.js';
+import { describeSide } from '../format/describeSide.js';
+import { formatDuration } from '../format/formatDuration.js';
+import { formatKindCounts } from '../format/formatKindCounts.js';
+import { formatTime } from '../format/formatTime.js';
+import { kindLabel } from '../format/kindLabel.js';
+import { orderFacts } from '../format/orderFacts.js';
+import { orderSummary } from '../format/orderSummary.js';
+
+/** Options of `ConsoleSink`. */
+export interface ConsoleSinkOptions {
+  /** Receives each block of text, newline-terminated (default: `process.stdout.write`). */
+  write?: (text: string) => void;
+}
+
+/** A sink that prints each alert or group as a readable block: the demo's and the operator's view. */
+export class ConsoleSink implements Sink {
+  readonly name = 'console';
+  private readonly write: (text: string) => void;
+
+  constructor(options: ConsoleSinkOptions = {}) {
+    this.write = options.write ?? ((text) => void process.stdout.write(text));
+  }
+
+  /** Prints the notification; a writer that throws becomes a retryable `SinkError`. */
+  async deliver(notification: Notification): Promise<void> {
+    const text = notification.type === 'single' ? formatAlert(notification.alert) : formatGroup(notification.alerts, notification.summary);
+    try {
+      this.write(`${text}\n`);
+    } catch (error) {
+      throw new SinkError('console: could not write the alert', { retryable: true, cause: error });
+    }
+  }
+}
+
+function formatAlert(alert: Alert): string {
+  const { order } = alert;
+  const facts = orderFacts(order);
+  const width = Math.max(...facts.map((fact) => fact.label.length));
+  return [
+    `${kindLabel(order.kind)} ${order.symbol}: ${describeSide(order)}`,
+    ...facts.map((fact) => `  ${fact.label.padEnd(width)}  ${fact.value}`),
+  ].join('\n');
+}
+
+function formatGroup(alerts: Alert[], summary: AlertGroupSummary): string {
+  const symbols = summary.symbols
+    .map((s) => `${s.symbol} x${s.count} (${displayDecimal(s.notionalUsd)} USD)`)
+    .join(', ');
+  const span = summary.lastTime - summary.firstTime;
+  return [
+    `FORCE ORDERS: ${summary.count} orders, ${displayDecimal(summary.totalNotionalUsd)} USD notional ` +
+      `(${formatKindCounts(summary.byKind)})`,
+    `  Symbols: ${symbols}`,
+    `  Span: ${formatTime(summary.firstTime)} to ${formatTime(summary.lastTime)}${span > 0 ? ` (${formatDuration(span)})` : ''}`,
+    ...alerts.map((alert) => `  - ${orderSummary(alert.order)}`),
+  ].join('\n');
+}

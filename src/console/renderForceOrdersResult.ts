@@ -1,0 +1,59 @@
+import type { ForceOrdersResult } from '../../commands/types.js';
+import { displayDecimal } from '../decimal.js';
+import { describeQuery } from '../format/describeQuery.js';
+import { describeSide } from '../format/describeSide.js';
+import { formatKindCounts } from '../format/formatKindCounts.js';
+import { formatTime } from '../format/formatTime.js';
+import { kindLabel } from '../format/kindLabel.js';
+import { FINE_DIGITS } from '../format/orderFacts.js';
+import { textTable } from './textTable.js';
+
+const SOURCES = {
+  exchange: 'Binance',
+  archive: "the bot's archive",
+  'exchange+archive': "Binance (last 7 days) and the bot's archive (older)",
+} as const;
+
+/** A `/forceorders` answer as terminal text: a table of rows, totals, window, source and weight; errors with usage. */
+export function renderForceOrdersResult(result: ForceOrdersResult): string {
+  if (!result.ok) return `Error: ${result.error}\n${result.usage}`;
+  const lines = [
+    `Force orders: ${describeQuery(result.query)}`,
+    `Window: ${formatTime(result.window.startTime)} to ${formatTime(result.window.endTime)}`,
+  ];
+  if (result.rows.length === 0) lines.push('No force orders in this window.');
+  else {
+    lines.push(
+      ...textTable(
+        [
+          { header: 'TIME (UTC)' },
+          { header: 'SYMBOL' },
+          { header: 'KIND' },
+          { header: 'SIDE' },
+          { header: 'CONTRACTS', alignRight: true },
+          { header: 'AVG PRICE', alignRight: true },
+          { header: 'NOTIONAL (USD)', alignRight: true },
+          { header: 'ORDER ID', alignRight: true },
+        ],
+        result.rows.map((order) => [
+          formatTime(order.updateTime),
+          order.symbol,
+          kindLabel(order.kind),
+          describeSide(order),
+          displayDecimal(order.executedQty, FINE_DIGITS),
+          displayDecimal(order.avgPrice, FINE_DIGITS),
+          displayDecimal(order.notionalUsd),
+          String(order.orderId),
+        ]),
+      ),
+    );
+  }
+  const shown = result.rows.length < result.total ? `Showing ${result.rows.length} of ${result.total}. ` : '';
+  lines.push(
+    `${shown}Total: ${result.total} orders, ${displayDecimal(result.totals.notionalUsd)} USD notional ` +
+      `(${formatKindCounts({ LIQUIDATION: result.totals.liquidations, ADL: result.totals.adl })})`,
+    `Source: ${SOURCES[result.source]}; Binance request weight spent: ${result.weightSpent}`,
+  );
+  if (result.note !== undefined) lines.push(`Note: ${result.note}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { ForceOrdersResult } from '../../commands/types.js';
+import { renderForceOrdersResult } from '../../src/console/renderForceOrdersResult.js';
+import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
+
+const END = Date.UTC(2026, 10, 25, 12, 0, 0);
+const DAY = 86_400_000;
+
+describe('renderForceOrdersResult', () => {
+  it('prints the query, window, a table of rows, the totals, source and weight', () => {
+    const result: ForceOrdersResult = {
+      ok: true,
+      query: { target: { type: 'pair', value: 'BTCUSD' }, sinceMs: DAY, limit: 2, public: false },
+      rows: [
+        forceOrderFixture({ orderId: 2, updateTime: END - 60_000, kind: 'ADL', side: 'BUY', executedQty: '120', notionalUsd: '12000' }),
+        forceOrderFixture({ orderId: 1, updateTime: END - 3_600_000, symbol: 'BTCUSD_261225', avgPrice: '90000.55' }),
+      ],
+      total: 3,
+      totals: { notionalUsd: '12200', liquidations: 2, adl: 1 },
+      window: { startTime: END - DAY, endTime: END },
+      source: 'exchange',
+      weightSpent: 50,
+    };
+    expect(renderForceOrdersResult(result)).toBe(
+      [
+        'Force orders: BTCUSD (every symbol of the pair), liquidations and ADL, last 24h',
+        'Window: 2026-11-24T12:00:00Z to 2026-11-25T12:00:00Z',
+        'TIME (UTC)            SYMBOL         KIND         SIDE                 CONTRACTS  AVG PRICE  NOTIONAL (USD)  ORDER ID',
+        '2026-11-25T11:59:00Z  BTCUSD_PERP    ADL          BUY closing a SHORT        120   11,326.9          12,000         2',
+        '2026-11-25T11:00:00Z  BTCUSD_261225  LIQUIDATION  SELL closing a LONG          1  90,000.55             100         1',
+        'Showing 2 of 3. Total: 3 orders, 12,200 USD notional (2 LIQUIDATION, 1 ADL)',
+        'Source: Binance; Binance request weight spent: 50',
+      ].join('\n'),
+    );
+  });
+
+  it('says when nothing matched, and shows the note and a mixed source', () => {
+    const text = renderForceOrdersResult({
+      ok: true,
+      query: { kind: 'ADL', sinceMs: 30 * DAY, limit: 20, public: true },
+      rows: [],
+      total: 0,
+      totals: { notionalUsd: '0', liquidations: 0, adl: 0 },
+      window: { startTime: END - 30 * DAY, endTime: END },
+      source: 'exchange+archive',
+      weightSpent: 50,
+      note: 'Orders older than 7 days come from the archive.',
+    });
+    expect(text.split('\n')).toEqual([
+      'Force orders: all symbols, ADL only, last 30d',
+      'Window: 2026-10-26T12:00:00Z to 2026-11-25T12:00:00Z',
+      'No force orders in this window.',
+      'Total: 0 orders, 0 USD notional (0 LIQUIDATION, 0 ADL)',
+      "Source: Binance (last 7 days) and the bot's archive (older); Binance request weight spent: 50",
+      'Note: Orders older than 7 days come from the archive.',
+    ]);
+  });
+
+  it('prints an error followed by the usage', () => {
+    expect(
+      renderForceOrdersResult({ ok: false, reason: 'input', error: 'Two windows, "24h" and "7d": give one.', usage: 'Usage: /forceorders ...' }),
+    ).toBe('Error: Two windows, "24h" and "7d": give one.\nUsage: /forceorders ...');
+  });
+});
