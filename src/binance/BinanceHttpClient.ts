@@ -1,0 +1,301 @@
+import http from 'node:http';
+import https from 'node:https';
+import nodeFetch from 'node-fetch';
+import { systemClock, type Clock } from '../clock.js';
+import { silentLogger, type Logger } from '../ops/logger.js';
+import { BinanceApiError } from './BinanceApiError.js';
+import { BinanceError } from './BinanceError.js';
+import { BinanceHttpError } from './BinanceHttpError.js';
+import { BinanceNetworkError } from './BinanceNetworkError.js';
+import { BinanceResponseError } from './BinanceResponseError.js';
+import { backoffCeiling, backoffDelay, type BackoffOptions } from './backoffDelay.js';
+import type { Signer } from './createSigner.js';
+import type { ReportUsedWeight, WeightLimiter } from './WeightLimiter.js';
+
+/** The part of a fetch response the client reads (node-fetch 3 and the global fetch both fit). */
+export interface FetchResponseLike {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+/** A fetch function: node-fetch 3 by default, injectable for tests. */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; signal: AbortSignal; agent?: (url: URL) => http.Agent },
+) => Promise<FetchResponseLike>;
+
+/** One request: where, what, how heavy. */
+export interface BinanceRequest {
+  /** Base URL, e.g. `https://papi.binance.com`. */
+  baseUrl: string;
+  /** Path, e.g. `/papi/v1/cm/forceOrders`. */
+  path: string;
+  /** Query parameters in the order they are sent; undefined values are left out. */
+  params?: Record<string, string | number | undefined>;
+  /** Adds `recvWindow`, `timestamp`, the API key header and `signature`. */
+  signed: boolean;
+  /** Request weight Binance charges. */
+  weight: number;
+  signal?: AbortSignal;
+  /** Incremented by every request actually sent (retries included), to report what a call cost. */
+  cost?: RequestCost;
+}
+
+/** Weight and requests a call spent. */
+export interface RequestCost {
+  weight: number;
+  requests: number;
+}
+
+/** Options of `BinanceHttpClient`. */
+export interface BinanceHttpClientOptions {
+  apiKey: string;
+  signer: Signer;
+  limiter: WeightLimiter;
+  /** Base URL serving `GET /fapi/v1/time`. */
+  fapiUrl: string;
+  /** Accepted lateness of a signed request at Binance, ms (max 60 000). */
+  recvWindow: number;
+  /** Per-request timeout, ms. */
+  requestTimeoutMs: number;
+  /** Attempts per request before the error surfaces. */
+  maxAttempts: number;
+  backoff?: BackoffOptions;
+  clock?: Clock;
+  logger?: Logger;
+  fetch?: FetchLike;
+}
+
+/** The used-weight header; pattern X-MBX-USED-WEIGHT-(intervalNum)(intervalLetter). Header lookup ignores case. */
+const USED_WEIGHT_HEADER = 'x-mbx-used-weight-1m';
+
+/**
+ * Signed and unsigned GETs against Binance with the clock offset, weight limiting, timeouts and retries.
+ * These requests only read, so repeating one after a network error, timeout or 5xx is safe.
+ */
+export class BinanceHttpClient {
+  private readonly options: BinanceHttpClientOptions;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly fetch: FetchLike;
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true }),
+    https: new https.Agent({ keepAlive: true }),
+  };
+  private offsetMs = 0;
+
+  constructor(options: BinanceHttpClientOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.fetch = options.fetch ?? (nodeFetch as unknown as FetchLike);
+  }
+
+  /** Binance's time minus ours, ms, as last measured. */
+  get clockOffsetMs(): number {
+    return this.offsetMs;
+  }
+
+  /** Binance's current time by our clock and the measured offset. */
+  serverNow(): number {
+    return this.clock.now() + this.offsetMs;
+  }
+
+  /**
+   * Measures the clock offset from `GET /fapi/v1/time` (PAPI has no time endpoint), halving the round trip.
+   * https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api/Check-Server-Time
+   */
+  async sync(signal?: AbortSignal): Promise<number> {
+    const path = '/fapi/v1/time';
+    const before = this.clock.now();
+    const body = await this.get({ baseUrl: this.options.fapiUrl, path, signed: false, weight: 1, signal });
+    const after = this.clock.now();
+    const serverTime = (body as { serverTime?: unknown } | null)?.serverTime;
+    if (typeof serverTime !== 'number' || !Number.isSafeInteger(serverTime)) {
+      throw new BinanceResponseError(`${path}: serverTime is not an integer`, { path });
+    }
+    this.offsetMs = serverTime - Math.round((before + after) / 2);
+    this.logger.debug('binance clock offset measured', { offsetMs: this.offsetMs, roundTripMs: after - before });
+    return this.offsetMs;
+  }
+
+  /** GETs and parses JSON, retrying what can be retried; a -1021 (clock drift) resyncs once and retries once. */
+  async get(request: BinanceRequest): Promise<unknown> {
+    let resynced = false;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.options.limiter.run(request.weight, (report) => this.send(request, report, attempt), request.signal);
+      } catch (error) {
+        if (request.signal?.aborted) throw request.signal.reason;
+        if (BinanceError.isApiError(error) && error.category === 'timestamp' && !resynced) {
+          resynced = true;
+          this.logger.warn('binance refused our timestamp (-1021): resyncing the clock offset', { path: request.path });
+          await this.sync(request.signal);
+          attempt -= 1; // the resync's retry is extra, not one of the bounded attempts
+        } else if (!(error instanceof BinanceError) || !error.retryable || attempt >= this.options.maxAttempts) {
+          throw error;
+        } else if (!isRateLimit(error)) {
+          // Rate limits already paused the limiter; other failures back off here.
+          const delay = backoffDelay(attempt, this.options.backoff);
+          this.logger.warn('binance request failed, retrying', { path: request.path, attempt, delayMs: delay, error });
+          await this.clock.sleep(delay, request.signal);
+        }
+        this.options.limiter.countRetry();
+      }
+    }
+  }
+
+  /** Closes idle keep-alive sockets; call on shutdown. */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  private async send(request: BinanceRequest, report: ReportUsedWeight, attempt: number): Promise<unknown> {
+    const { path, cost } = request;
+    if (cost) {
+      cost.weight += request.weight;
+      cost.requests += 1;
+    }
+    const url = this.buildUrl(request);
+    const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (request.signed) headers['X-MBX-APIKEY'] = this.options.apiKey;
+    let status: number;
+    let text: string;
+    try {
+      const response = await this.fetch(url, {
+        method: 'GET',
+        headers,
+        signal,
+        agent: (target) => (target.protocol === 'http:' ? this.agents.http : this.agents.https),
+      });
+      status = response.status;
+      report(parseUsedWeight(response.headers.get(USED_WEIGHT_HEADER)));
+      const retryAfter = response.headers.get('retry-after');
+      text = await response.text();
+      this.handleRateLimit(status, retryAfter, text, path, attempt);
+    } catch (error) {
+      if (request.signal?.aborted) throw request.signal.reason;
+      if (error instanceof BinanceError) throw error;
+      const timedOut = timeout.aborted;
+      scrubUrl(error, url, path);
+      throw new BinanceNetworkError(
+        timedOut ? `${path}: no answer within ${this.options.requestTimeoutMs} ms` : `${path}: connection failed (${describe(error)})`,
+        { path, timedOut, cause: error },
+      );
+    }
+    return interpret(status, text, path);
+  }
+
+  private buildUrl(request: BinanceRequest): string {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(request.params ?? {})) {
+      if (value !== undefined) query.append(key, String(value));
+    }
+    if (request.signed) {
+      query.append('recvWindow', String(this.options.recvWindow));
+      query.append('timestamp', String(this.serverNow()));
+    }
+    let qs = query.toString();
+    // The signature covers exactly the query string sent, and goes last.
+    if (request.signed) qs += `&signature=${this.options.signer.sign(qs)}`;
+    return `${request.baseUrl.replace(/\/+$/, '')}${request.path}${qs ? `?${qs}` : ''}`;
+  }
+
+  /**
+   * 429: limit broken, pause everything (Retry-After when sent, else backoff). 418: the IP is banned (for
+   * ignoring 429s); pause until the ban ends. https://developers.binance.com/docs/derivatives/portfolio-margin/general-info
+   */
+  private handleRateLimit(status: number, retryAfter: string | null, body: string, path: string, attempt: number): void {
+    if (status !== 429 && status !== 418) return;
+    const seconds = retryAfter === null ? Number.NaN : Number(retryAfter);
+    // -1003's message may say "banned until 1659146729424" (Binance's time) when no Retry-After is sent.
+    const bannedUntil = Number(/banned until (\d{13})/i.exec(body)?.[1] ?? Number.NaN) - this.offsetMs;
+    const waitMs =
+      Number.isFinite(seconds) && seconds >= 0
+        ? seconds * 1000
+        : Number.isFinite(bannedUntil)
+          ? Math.max(0, bannedUntil - this.clock.now())
+          : backoffCeiling(attempt, { baseMs: 1000, capMs: 60_000 });
+    const until = this.clock.now() + waitMs;
+    this.options.limiter.pause(until);
+    if (status === 418) {
+      this.logger.error('BINANCE HAS BANNED THIS IP (HTTP 418): every request is paused until the ban ends', {
+        path,
+        bannedUntil: new Date(until).toISOString(),
+        waitMs,
+      });
+    } else {
+      this.logger.warn('binance rate limit hit (HTTP 429): pausing every request', { path, waitMs });
+    }
+  }
+}
+
+/** Turns a complete answer into JSON or a typed error. */
+function interpret(status: number, text: string, path: string): unknown {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    if (status === 403) {
+      throw new BinanceHttpError(`${path}: HTTP 403, refused by Binance's web application firewall`, { status, retryable: false, path });
+    }
+    // A truncated or HTML body at 200/5xx is a proxy or a cut connection: the next try may be whole.
+    const retryable = status < 400 || status >= 500 || status === 429 || status === 418;
+    throw new BinanceHttpError(`${path}: HTTP ${status} with a body that is not JSON (${text.length} bytes)`, {
+      status,
+      retryable,
+      path,
+      cause: error,
+    });
+  }
+  // Some endpoints answer 200 with {code: 200 or 0, msg: "success"}; only a failing status or a negative code is an error.
+  if (isBinanceErrorBody(body) && (status !== 200 || body.code < 0)) {
+    throw new BinanceApiError(body.code, body.msg, { status, path });
+  }
+  if (status !== 200) {
+    throw new BinanceHttpError(`${path}: unexpected HTTP ${status}`, {
+      status,
+      retryable: status >= 500 || status === 429 || status === 418,
+      path,
+    });
+  }
+  return body;
+}
+
+function isBinanceErrorBody(body: unknown): body is { code: number; msg: string } {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { code?: unknown }).code === 'number' &&
+    typeof (body as { msg?: unknown }).msg === 'string'
+  );
+}
+
+function isRateLimit(error: BinanceError): boolean {
+  const status = BinanceError.isApiError(error) || BinanceError.isHttpError(error) ? error.status : 0;
+  return status === 429 || status === 418;
+}
+
+function parseUsedWeight(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const value = Number(header);
+  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** fetch errors quote the URL, which carries the signature: rewrite it to the bare path throughout the cause chain. */
+function scrubUrl(error: unknown, url: string, path: string): void {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth += 1) {
+    e.message = e.message.split(url).join(path);
+    if (e.stack) e.stack = e.stack.split(url).join(path);
+  }
+}

@@ -1,0 +1,124 @@
+import { mulDecimal } from '../decimal.js';
+import { silentLogger, type Logger } from '../ops/logger.js';
+import type { RequestCost } from './BinanceHttpClient.js';
+import { classifyForceOrder } from './classifyForceOrder.js';
+import { collectForceOrders } from './collectForceOrders.js';
+import type { ExchangeInfoCache } from './ExchangeInfoCache.js';
+import type { PapiClient } from './PapiClient.js';
+import { MAX_LIMIT } from './validateForceOrderQuery.js';
+import type {
+  AutoCloseType,
+  ForceOrder,
+  ForceOrderPage,
+  ForceOrderSource,
+  ForceOrderWindow,
+  Market,
+  RawForceOrder,
+} from './types.js';
+
+/** Options of `ForceOrderClient`. */
+export interface ForceOrderClientOptions {
+  papi: PapiClient;
+  exchangeInfo: ExchangeInfoCache;
+  /** Default `cm` (COIN-M). */
+  market?: Market;
+  logger?: Logger;
+}
+
+/** The `ForceOrderSource` port for one Portfolio Margin market: complete, classified, priced force orders. */
+export class ForceOrderClient implements ForceOrderSource {
+  /** The market this client reads. */
+  readonly market: Market;
+  private readonly papi: PapiClient;
+  private readonly exchangeInfo: ExchangeInfoCache;
+  private readonly logger: Logger;
+
+  constructor(options: ForceOrderClientOptions) {
+    this.market = options.market ?? 'cm';
+    this.papi = options.papi;
+    this.exchangeInfo = options.exchangeInfo;
+    this.logger = (options.logger ?? silentLogger).child({ market: this.market });
+  }
+
+  /** Every force order in the window, none twice, each tagged LIQUIDATION or ADL with its USD notional. */
+  async allForceOrders(window: ForceOrderWindow, options: { signal?: AbortSignal } = {}): Promise<ForceOrderPage> {
+    const cost: RequestCost = { weight: 0, requests: 0 };
+    const { signal } = options;
+    const raw = await this.collect(window, cost, signal);
+    const kinds = await this.kindsOf(raw, window, cost, signal);
+    const orders: ForceOrder[] = [];
+    for (const order of raw) {
+      orders.push({
+        ...order,
+        market: this.market,
+        kind: kinds.get(order.orderId) ?? 'LIQUIDATION',
+        pair: order.pair ?? order.symbol,
+        notionalUsd: await this.notionalUsd(order, signal),
+      });
+    }
+    return { orders, weight: cost.weight, requests: cost.requests };
+  }
+
+  private collect(window: ForceOrderWindow, cost: RequestCost, signal?: AbortSignal): Promise<RawForceOrder[]> {
+    return collectForceOrders(window, {
+      fetchPage: (piece) => this.papi.forceOrders(this.market, { ...piece, limit: MAX_LIMIT }, { signal, cost }),
+      listSymbols: () => this.exchangeInfo.symbols(signal),
+      logger: this.logger,
+    });
+  }
+
+  /**
+   * Kind per orderId. `clientOrderId` says for most; for the rest (e.g. `settlement_autoclose-…`) the window
+   * is asked again with `autoCloseType=LIQUIDATION` and `=ADL`, and the answer an order appears in decides.
+   */
+  private async kindsOf(
+    raw: RawForceOrder[],
+    window: ForceOrderWindow,
+    cost: RequestCost,
+    signal?: AbortSignal,
+  ): Promise<Map<number, AutoCloseType>> {
+    const kinds = new Map<number, AutoCloseType>();
+    const unclear: RawForceOrder[] = [];
+    for (const order of raw) {
+      // When the query itself was narrowed to one kind, Binance has already said.
+      const kind = window.autoCloseType ?? classifyForceOrder(order.clientOrderId);
+      if (kind) kinds.set(order.orderId, kind);
+      else unclear.push(order);
+    }
+    if (unclear.length === 0) return kinds;
+    const times = unclear.flatMap((order) => [order.time, order.updateTime]);
+    const symbols = new Set(unclear.map((order) => order.symbol));
+    const lookup: ForceOrderWindow = {
+      startTime: Math.min(...times),
+      endTime: Math.max(...times),
+      // One symbol costs 20 instead of 50 per request.
+      symbol: symbols.size === 1 ? [...symbols][0] : window.symbol,
+    };
+    for (const autoCloseType of ['LIQUIDATION', 'ADL'] as const) {
+      const wanted = unclear.filter((order) => !kinds.has(order.orderId));
+      if (wanted.length === 0) break;
+      const answer = new Set((await this.collect({ ...lookup, autoCloseType }, cost, signal)).map((order) => order.orderId));
+      for (const order of wanted) if (answer.has(order.orderId)) kinds.set(order.orderId, autoCloseType);
+    }
+    for (const order of unclear) {
+      const kind = kinds.get(order.orderId);
+      if (kind) {
+        this.logger.debug('kind taken from an autoCloseType query', { orderId: order.orderId, clientOrderId: order.clientOrderId, kind });
+      } else {
+        // Never drop an order Binance calls forced: alert it as a liquidation and say so.
+        this.logger.warn('order appears under neither autoCloseType; tagged LIQUIDATION', {
+          orderId: order.orderId,
+          clientOrderId: order.clientOrderId,
+        });
+      }
+    }
+    return kinds;
+  }
+
+  /** COIN-M: executedQty contracts x contractSize USD; USD-M: cumQuote. Exact decimals. */
+  private async notionalUsd(order: RawForceOrder, signal?: AbortSignal): Promise<string> {
+    if (this.market === 'um') return order.cumQuote as string; // parseForceOrders requires it for um
+    const size = await this.exchangeInfo.contractSize(order.symbol, order.pair ?? order.symbol, signal);
+    return mulDecimal(order.executedQty, size);
+  }
+}

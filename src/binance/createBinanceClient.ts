@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { systemClock, type Clock } from '../clock.js';
+import { silentLogger, type Logger } from '../ops/logger.js';
+import { registerSecret } from '../ops/redact.js';
+import type { BackoffOptions } from './backoffDelay.js';
+import { BinanceHttpClient, type FetchLike } from './BinanceHttpClient.js';
+import { createSigner, SignerConfigError, type SignerCredentials } from './createSigner.js';
+import { ExchangeInfoCache } from './ExchangeInfoCache.js';
+import { ForceOrderClient } from './ForceOrderClient.js';
+import { PapiClient, type PapiCallOptions } from './PapiClient.js';
+import type { ForceOrderQuery, Market, RawForceOrder } from './types.js';
+import { WeightLimiter, type LimiterStats } from './WeightLimiter.js';
+
+/** Everything `createBinanceClient` takes; every option but the credentials has a default. */
+export interface BinanceClientOptions {
+  /** API key, sent as `X-MBX-APIKEY` (BINANCE_API_KEY). Required. */
+  apiKey: string;
+  /** HMAC secret (BINANCE_API_SECRET). Give exactly one of apiSecret, privateKeyPem, privateKeyPath. */
+  apiSecret?: string;
+  /** Ed25519 or RSA private key, PEM text; the algorithm follows the key type. */
+  privateKeyPem?: string;
+  /** Path of that PEM file (BINANCE_PRIVATE_KEY_PATH). */
+  privateKeyPath?: string;
+  /** Portfolio Margin base URL; default `https://papi.binance.com`. */
+  papiUrl?: string;
+  /** USD-M futures base URL, for `/fapi/v1/time` (and USD-M exchangeInfo); default `https://fapi.binance.com`. */
+  fapiUrl?: string;
+  /** COIN-M futures base URL, for `/dapi/v1/exchangeInfo`; default `https://dapi.binance.com`. */
+  dapiUrl?: string;
+  /** How late a signed request may arrive, ms; default 5000, at most 60000. */
+  recvWindow?: number;
+  /** Request weight this process may spend per minute; default 6000 (Binance's per-IP limit). */
+  weightLimitPerMinute?: number;
+  /** Timeout of each HTTP request, ms; default 10 000. */
+  requestTimeoutMs?: number;
+  /** Attempts per request on network errors, timeouts, 5xx and rate limits; default 5. */
+  maxAttempts?: number;
+  /** Retry backoff (full jitter); default base 500 ms, cap 30 s. */
+  backoff?: BackoffOptions;
+  /** Time source for timestamps, pauses and backoff; default the system clock. */
+  clock?: Clock;
+  /** Default: silent. */
+  logger?: Logger;
+  /** Default: node-fetch 3. */
+  fetch?: FetchLike;
+}
+
+/** The Binance side of forcewatch, ready to wire. */
+export interface BinanceClient {
+  /** Measures the clock offset from Binance's time; call once at start-up (it is redone on -1021). */
+  sync(signal?: AbortSignal): Promise<number>;
+  /** One validated `forceOrders` request (at most `limit` orders; no paging). */
+  forceOrders(market: Market, query: ForceOrderQuery, options?: PapiCallOptions): Promise<RawForceOrder[]>;
+  /** The complete force-order source for a market (default COIN-M); one instance per market. */
+  source(market?: Market): ForceOrderClient;
+  /** Weight used (from Binance's header), requests and retries, for metrics. */
+  stats(): LimiterStats;
+  /** Stops timers and closes keep-alive sockets. */
+  close(): Promise<void>;
+}
+
+/** Builds the signed Portfolio Margin client with its weight limiter. Throws `SignerConfigError` on bad credentials. */
+export function createBinanceClient(options: BinanceClientOptions): BinanceClient {
+  if (!options.apiKey) throw new SignerConfigError('BINANCE_API_KEY is empty');
+  registerSecret(options.apiKey);
+  const recvWindow = options.recvWindow ?? 5000;
+  if (!Number.isInteger(recvWindow) || recvWindow < 1 || recvWindow > 60_000) {
+    // "recvWindow: The value cannot be greater than 60000"
+    throw new RangeError(`recvWindow must be an integer from 1 to 60000, got ${recvWindow}`);
+  }
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const fapiUrl = options.fapiUrl ?? 'https://fapi.binance.com';
+  const dapiUrl = options.dapiUrl ?? 'https://dapi.binance.com';
+  let http: BinanceHttpClient | undefined;
+  const limiter = new WeightLimiter({
+    weightLimitPerMinute: options.weightLimitPerMinute,
+    clock,
+    serverNow: () => http?.serverNow() ?? clock.now(),
+  });
+  http = new BinanceHttpClient({
+    apiKey: options.apiKey,
+    signer: createSigner(credentialsOf(options)),
+    limiter,
+    fapiUrl,
+    recvWindow,
+    requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    maxAttempts: options.maxAttempts ?? 5,
+    backoff: options.backoff,
+    clock,
+    logger,
+    fetch: options.fetch,
+  });
+  const client = http;
+  const papi = new PapiClient(client, options.papiUrl ?? 'https://papi.binance.com');
+  const sources = new Map<Market, ForceOrderClient>();
+  return {
+    sync: (signal) => client.sync(signal),
+    forceOrders: (market, query, callOptions) => papi.forceOrders(market, query, callOptions),
+    source(market = 'cm') {
+      let source = sources.get(market);
+      if (!source) {
+        const exchangeInfo = new ExchangeInfoCache({ http: client, market, dapiUrl, fapiUrl, clock, logger });
+        source = new ForceOrderClient({ papi, exchangeInfo, market, logger });
+        sources.set(market, source);
+      }
+      return source;
+    },
+    stats: () => limiter.stats(),
+    async close() {
+      await limiter.stop();
+      client.close();
+    },
+  };
+}
+
+function credentialsOf(options: BinanceClientOptions): SignerCredentials {
+  const given = [options.apiSecret, options.privateKeyPem, options.privateKeyPath].filter((v) => v !== undefined && v !== '');
+  if (given.length !== 1) {
+    throw new SignerConfigError('set exactly one of BINANCE_API_SECRET (HMAC key) or BINANCE_PRIVATE_KEY_PATH (Ed25519/RSA key)');
+  }
+  if (options.apiSecret) return { apiSecret: options.apiSecret };
+  if (options.privateKeyPem) return { privateKeyPem: options.privateKeyPem };
+  try {
+    return { privateKeyPem: readFileSync(options.privateKeyPath as string, 'utf8') };
+  } catch (error) {
+    throw new SignerConfigError(`BINANCE_PRIVATE_KEY_PATH cannot be read (${(error as { code?: string }).code ?? 'error'})`, { cause: error });
+  }
+}
