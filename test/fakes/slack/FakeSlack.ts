@@ -1,0 +1,302 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { validateBlocks } from './validateBlocks.js';
+
+/** A message `chat.postMessage` accepted. */
+export interface PostedMessage {
+  channel: string;
+  text?: string;
+  blocks?: unknown[];
+  ts: string;
+  /** Every argument as sent (form fields or JSON). */
+  args: Record<string, unknown>;
+  at: number;
+}
+
+/** A body POSTed to a command's `response_url` (what Bolt's `respond()` sends). */
+export interface ResponseUrlPost {
+  path: string;
+  body: Record<string, unknown>;
+}
+
+/** An ack the Socket Mode client sent back for an envelope. */
+export interface SocketAck {
+  envelope_id: string;
+  payload?: Record<string, unknown>;
+  /** Milliseconds between sending the envelope and receiving its ack. */
+  elapsedMs: number;
+}
+
+/** A failure the next call to a method gets instead of its normal answer. */
+export type FakeFailure = { status: 429; retryAfterSec: number } | { status: 500 | 502 | 503 } | { error: string };
+
+/** Options of `FakeSlack`. */
+export interface FakeSlackOptions {
+  botToken: string;
+  appToken?: string;
+  /** Channel ids that exist, with whether the bot is a member; default: `C0ALERTS` (member). */
+  channels?: Record<string, { member: boolean }>;
+  /** How often the Socket Mode server pings (Slack pings; the client expects one within 30 s). */
+  pingIntervalMs?: number;
+}
+
+/** Slack's ack deadline for slash commands and other envelopes. Docs: https://api.slack.com/apis/connections/socket#acknowledge */
+export const ACK_DEADLINE_MS = 3000;
+
+const SLASH_COMMAND_DEFAULTS = {
+  token: 'deprecated-verification-token',
+  team_id: 'T0FAKE',
+  team_domain: 'fake',
+  channel_id: 'C0ALERTS',
+  channel_name: 'alerts',
+  user_id: 'U0ALICE',
+  user_name: 'alice',
+  command: '/forceorders',
+  text: '',
+  api_app_id: 'A0FORCEWATCH',
+  is_enterprise_install: 'false',
+  trigger_id: '123.456.abc',
+};
+
+/**
+ * Slack on loopback, built from Slack's documentation: the Web API (`auth.test`,
+ * `chat.postMessage` with Block Kit validation, `apps.connections.open`), a Socket Mode WebSocket
+ * (`hello`, pings, envelopes, acks) and `response_url` endpoints. Failures can be switched on.
+ */
+export class FakeSlack {
+  /** Every message `chat.postMessage` accepted, in order. */
+  readonly messages: PostedMessage[] = [];
+  /** Every `response_url` POST, in order. */
+  readonly responses: ResponseUrlPost[] = [];
+  /** Every Socket Mode ack, in order. */
+  readonly acks: SocketAck[] = [];
+  /** Every Web API call by method name, including refused ones. */
+  readonly calls: { method: string; args: Record<string, unknown> }[] = [];
+
+  private server: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly sockets = new Set<WebSocket>();
+  private readonly tickets = new Set<string>();
+  private readonly failures = new Map<string, FakeFailure[]>();
+  private readonly ackWaiters = new Map<string, { sentAt: number; resolve: (ack: SocketAck) => void }>();
+  private readonly responseUrlUses = new Map<string, number>();
+  private readonly changed = new Set<() => void>();
+  private port = 0;
+  private nextTs = 1_700_000_000;
+
+  constructor(private readonly options: FakeSlackOptions) {
+    this.server = this.createHttpServer();
+  }
+
+  /** Web API base URL, with the trailing slash the WebClient expects. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  /** Starts listening on a free loopback port. */
+  async start(): Promise<void> {
+    this.server.listen(this.port, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** Stops listening: new connections are refused (Slack unreachable) until `start()` again. */
+  async down(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server = this.createHttpServer();
+  }
+
+  /** Closes everything. */
+  async stop(): Promise<void> {
+    if (this.server.listening) await this.down();
+    this.wss.close();
+  }
+
+  /** The next call to `method` fails this way (queue several by calling again). */
+  failNext(method: string, failure: FakeFailure): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), failure]);
+  }
+
+  /** Resolves once `condition()` holds, re-checked after every request the fake handles. */
+  async until(condition: () => boolean): Promise<void> {
+    while (!condition()) await new Promise<void>((resolve) => this.changed.add(resolve));
+  }
+
+  /** Resolves once a Socket Mode client has connected and been sent `hello`. */
+  async untilConnected(): Promise<void> {
+    await this.until(() => this.sockets.size > 0);
+  }
+
+  /**
+   * Delivers a `slash_commands` envelope over Socket Mode and resolves with its ack; rejects when
+   * no ack arrives within Slack's 3 seconds (Slack would show the user an error).
+   */
+  async sendSlashCommand(fields: Partial<typeof SLASH_COMMAND_DEFAULTS> = {}): Promise<SocketAck> {
+    const socket = [...this.sockets][0];
+    if (!socket) throw new Error('no Socket Mode client connected');
+    const envelope_id = randomUUID();
+    const envelope = { envelope_id, type: 'slash_commands', payload: this.slashCommand(fields), accepts_response_payload: true };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await new Promise<SocketAck>((resolve, reject) => {
+        this.ackWaiters.set(envelope_id, { sentAt: performance.now(), resolve });
+        timer = setTimeout(() => reject(new Error(`envelope ${envelope_id} not acked within ${ACK_DEADLINE_MS} ms`)), ACK_DEADLINE_MS);
+        socket.send(JSON.stringify(envelope));
+      });
+    } finally {
+      clearTimeout(timer);
+      this.ackWaiters.delete(envelope_id);
+    }
+  }
+
+  /** A slash command payload as Slack sends it, with a `response_url` on this fake. */
+  slashCommand(fields: Partial<typeof SLASH_COMMAND_DEFAULTS> = {}): Record<string, string> {
+    const id = randomUUID();
+    return { ...SLASH_COMMAND_DEFAULTS, response_url: `http://127.0.0.1:${this.port}/commands/T0FAKE/${id}/secret`, ...fields };
+  }
+
+  private createHttpServer(): Server {
+    const server = createServer((req, res) => {
+      void this.handle(req, res).finally(() => this.notify());
+    });
+    server.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const ticket = url.searchParams.get('ticket') ?? '';
+      // Each URL from apps.connections.open is good for one connection.
+      if (url.pathname !== '/link/' || !this.tickets.delete(ticket)) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+    });
+    return server;
+  }
+
+  private onSocket(ws: WebSocket): void {
+    this.sockets.add(ws);
+    const ping = setInterval(() => ws.ping(), this.options.pingIntervalMs ?? 5000);
+    ws.on('close', () => {
+      clearInterval(ping);
+      this.sockets.delete(ws);
+      this.notify();
+    });
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: Record<string, unknown> };
+      const waiter = message.envelope_id ? this.ackWaiters.get(message.envelope_id) : undefined;
+      if (!message.envelope_id || !waiter) return;
+      const ack: SocketAck = { envelope_id: message.envelope_id, payload: message.payload, elapsedMs: performance.now() - waiter.sentAt };
+      this.acks.push(ack);
+      waiter.resolve(ack);
+      this.notify();
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake', approximate_connection_time: 18060 }, connection_info: { app_id: 'A0FORCEWATCH' } }));
+    this.notify();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (req.method === 'POST' && url.pathname.startsWith('/commands/')) return this.handleResponseUrl(url.pathname, raw, res);
+    if (req.method !== 'POST' || !url.pathname.startsWith('/api/')) return send(res, 404, { ok: false, error: 'unknown_method' });
+    const method = url.pathname.slice('/api/'.length);
+    const args = parseArgs(raw, req.headers['content-type']);
+    this.calls.push({ method, args });
+    const failure = this.failures.get(method)?.shift();
+    if (failure && 'status' in failure) {
+      // Docs: https://api.slack.com/apis/rate-limits — HTTP 429 with Retry-After in seconds.
+      const headers = failure.status === 429 ? { 'Retry-After': String(failure.retryAfterSec) } : undefined;
+      return send(res, failure.status, failure.status === 429 ? { ok: false, error: 'ratelimited' } : 'upstream error', headers);
+    }
+    if (failure) return send(res, 200, { ok: false, error: failure.error });
+    const token = bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : undefined);
+    send(res, 200, this.answer(method, token, args));
+  }
+
+  private answer(method: string, token: string | undefined, args: Record<string, unknown>): Record<string, unknown> {
+    if (!token) return { ok: false, error: 'not_authed' };
+    const { botToken, appToken } = this.options;
+    switch (method) {
+      case 'auth.test':
+        if (token !== botToken) return { ok: false, error: 'invalid_auth' };
+        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'forcewatch', team_id: 'T0FAKE', user_id: 'U0BOT', bot_id: 'B0BOT', is_enterprise_install: false };
+      case 'apps.connections.open': {
+        // Docs: https://api.slack.com/methods/apps.connections.open — needs the app-level token.
+        if (token.startsWith('xoxb-')) return { ok: false, error: 'not_allowed_token_type' };
+        if (token !== appToken) return { ok: false, error: 'invalid_auth' };
+        const ticket = randomUUID();
+        this.tickets.add(ticket);
+        return { ok: true, url: `ws://127.0.0.1:${this.port}/link/?ticket=${ticket}` };
+      }
+      case 'chat.postMessage':
+        return token === botToken ? this.postMessage(args) : { ok: false, error: 'invalid_auth' };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private postMessage(args: Record<string, unknown>): Record<string, unknown> {
+    const channels = this.options.channels ?? { C0ALERTS: { member: true } };
+    const channel = String(args.channel ?? '');
+    if (!channels[channel]) return { ok: false, error: 'channel_not_found' };
+    if (!channels[channel].member) return { ok: false, error: 'not_in_channel' };
+    let blocks: unknown;
+    if (args.blocks !== undefined) {
+      try {
+        blocks = typeof args.blocks === 'string' ? JSON.parse(args.blocks) : args.blocks;
+      } catch {
+        return { ok: false, error: 'invalid_blocks_format' };
+      }
+      const problem = validateBlocks(blocks);
+      if (problem) return { ok: false, error: problem.error, response_metadata: { messages: [problem.why] } };
+    }
+    const text = typeof args.text === 'string' ? args.text : undefined;
+    if (!text && blocks === undefined) return { ok: false, error: 'no_text' };
+    if (text && text.length > 40_000) return { ok: false, error: 'msg_too_long' };
+    const ts = `${this.nextTs++}.000100`;
+    this.messages.push({ channel, text, blocks: blocks as unknown[] | undefined, ts, args, at: performance.now() });
+    return { ok: true, channel, ts, message: { type: 'message', text, bot_id: 'B0BOT', ts } };
+  }
+
+  private handleResponseUrl(path: string, raw: string, res: ServerResponse): void {
+    // Docs: a response_url works up to 5 times within 30 minutes.
+    const uses = (this.responseUrlUses.get(path) ?? 0) + 1;
+    this.responseUrlUses.set(path, uses);
+    if (uses > 5) return send(res, 404, 'expired_url');
+    this.responses.push({ path, body: JSON.parse(raw) as Record<string, unknown> });
+    send(res, 200, 'ok');
+  }
+
+  private notify(): void {
+    const waiting = [...this.changed];
+    this.changed.clear();
+    for (const wake of waiting) wake();
+  }
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer (.+)$/);
+  return match?.[1];
+}
+
+function parseArgs(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType?.startsWith('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const json = typeof body !== 'string';
+  res.writeHead(status, { 'Content-Type': json ? 'application/json; charset=utf-8' : 'text/plain', ...headers });
+  res.end(json ? JSON.stringify(body) : body);
+}
