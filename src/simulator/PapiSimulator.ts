@@ -1,0 +1,248 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defaultAccounts } from './accounts.js';
+import { authenticateSigned } from './authenticateSigned.js';
+import { FaultQueue, sendFault, sendTruncated } from './FaultQueue.js';
+import { OrderGenerator, type StoredForceOrder } from './OrderGenerator.js';
+import { ROUTES, type Route } from './routes.js';
+import type { SelectionBehaviour } from './selectForceOrders.js';
+import { sendJson } from './sendJson.js';
+import { SimBinanceError } from './SimBinanceError.js';
+import type {
+  PapiSimulatorOptions,
+  RawForceOrderWire,
+  SimFault,
+  SimMarket,
+  SimOrderInput,
+  SimRequestLog,
+  SimulatorAccount,
+} from './types.js';
+import { readParams } from './validateParams.js';
+import { WeightLimiter } from './WeightLimiter.js';
+
+/** Options of {@link PapiSimulator.startStream}. */
+export interface SimStreamOptions {
+  ordersPerMinute: number;
+  /** Every this many ms, a cascade of `cascadeSize` orders a few ms apart. */
+  cascadeEveryMs?: number;
+  /** Default 50. */
+  cascadeSize?: number;
+}
+
+/** Options of {@link PapiSimulator.addBurst}. */
+export interface SimBurstOptions {
+  /** Server-clock ms of the first order; default now. */
+  at?: number;
+  /** Orders spread over [at, at + spreadMs]; default 0 (all in one ms). */
+  spreadMs?: number;
+  market?: SimMarket;
+  symbols?: string[];
+}
+
+/** Binance's own header for the weight used this minute; header names are case-insensitive (RFC 9110). */
+const USED_WEIGHT_HEADER = 'X-MBX-USED-WEIGHT-1m';
+
+/**
+ * A local Binance that serves Portfolio Margin force orders, server time, ping and COIN-M exchange
+ * info from one base URL, with Binance's signing, timing, weight, ban and error behaviour, scripted
+ * faults, and the undocumented switches (page end, window field, late visibility) a client must
+ * survive. Ground truth for the client's and pipeline's tests, the benchmark and the demo.
+ */
+export class PapiSimulator {
+  /** Every request received, oldest first. */
+  readonly requests: SimRequestLog[] = [];
+  private readonly stored: StoredForceOrder[] = [];
+  private readonly faults = new FaultQueue();
+  private readonly generator: OrderGenerator;
+  private readonly limiter: WeightLimiter;
+  private readonly accounts: SimulatorAccount[];
+  private readonly now: () => number;
+  private readonly behaviour: SelectionBehaviour;
+  private readonly windowTooLongCode: -1127 | -4165;
+  private readonly streams = new Set<() => void>();
+  private skewMs = 0;
+  private server: Server | undefined;
+  private address = '';
+
+  private constructor(options: PapiSimulatorOptions) {
+    this.accounts = options.accounts ?? defaultAccounts();
+    this.now = options.now ?? Date.now;
+    this.limiter = new WeightLimiter(options.weightLimitPerMinute ?? 6000, options.rateLimitStrikesBeforeBan ?? 5);
+    this.behaviour = { pageEnd: options.pageEnd ?? 'oldest', windowField: options.windowField ?? 'updateTime' };
+    this.windowTooLongCode = options.windowTooLongCode ?? -1127;
+    this.generator = new OrderGenerator(options.seed ?? 1);
+  }
+
+  /** Starts a simulator listening on `host:port` (default 127.0.0.1 and a free port). */
+  static async start(options: PapiSimulatorOptions = {}): Promise<PapiSimulator> {
+    const sim = new PapiSimulator(options);
+    const server = createServer((req, res) => {
+      sim.handle(req, res).catch(() => res.socket?.destroy());
+    });
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+    sim.server = server;
+    const { port } = server.address() as AddressInfo;
+    sim.address = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    return sim;
+  }
+
+  /** Base URL, e.g. `http://127.0.0.1:43121`; papi, fapi and dapi paths all live under it. */
+  get url(): string {
+    return this.address;
+  }
+
+  /** Stores one force order (realistic defaults for whatever `input` leaves out); returns its wire object. */
+  addOrder(input: SimOrderInput = {}): RawForceOrderWire {
+    const order = this.generator.make(input, this.serverNow());
+    this.stored.push(order);
+    return order.wire;
+  }
+
+  /** Stores several orders in the given order (ids rise in that order). */
+  addOrders(inputs: SimOrderInput[]): RawForceOrderWire[] {
+    return inputs.map((input) => this.addOrder(input));
+  }
+
+  /** A liquidation cascade: `count` orders in one ms (or spread over `spreadMs`), ids rising with time. */
+  addBurst(count: number, options: SimBurstOptions = {}): RawForceOrderWire[] {
+    const at = options.at ?? this.serverNow();
+    const market = options.market ?? 'cm';
+    const times = Array.from({ length: count }, () => at + (options.spreadMs ? this.generator.int(0, options.spreadMs) : 0));
+    times.sort((a, b) => a - b);
+    return times.map((time) =>
+      this.addOrder({ market, symbol: this.generator.pickSymbol(market, options.symbols), kind: 'LIQUIDATION', time }),
+    );
+  }
+
+  /** Queues a fault; matching requests consume queued faults in order. */
+  injectFault(fault: SimFault): void {
+    this.faults.push(fault);
+  }
+
+  /** Sets the server clock to `now() + ms` (a jump of minutes provokes -1021). */
+  setClockSkew(ms: number): void {
+    this.skewMs = ms;
+  }
+
+  /** Weight used in the current server minute, all IPs together. */
+  usedWeight(): number {
+    return this.limiter.total(this.serverNow());
+  }
+
+  /** Every stored order (of one market, if named), in the order added. */
+  orders(market?: SimMarket): RawForceOrderWire[] {
+    return this.stored.filter((o) => market === undefined || o.market === market).map((o) => o.wire);
+  }
+
+  /** For the demo: adds orders on real timers (a steady trickle plus optional cascades); returns stop. */
+  startStream(options: SimStreamOptions): () => void {
+    const timers = [
+      setInterval(() => this.addOrder({ market: this.generator.int(0, 4) === 0 ? 'um' : 'cm' }), 60_000 / options.ordersPerMinute),
+    ];
+    if (options.cascadeEveryMs) {
+      timers.push(setInterval(() => this.addBurst(options.cascadeSize ?? 50, { spreadMs: 5 }), options.cascadeEveryMs));
+    }
+    for (const timer of timers) timer.unref();
+    const stop = () => {
+      for (const timer of timers) clearInterval(timer);
+      this.streams.delete(stop);
+    };
+    this.streams.add(stop);
+    return stop;
+  }
+
+  /** Stops streams, drops open connections (including requests a `timeout` fault holds) and stops listening. */
+  async close(): Promise<void> {
+    for (const stop of [...this.streams]) stop();
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  private serverNow(): number {
+    return this.now() + this.skewMs;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const path = queryAt < 0 ? target : target.slice(0, queryAt);
+    const rawQuery = queryAt < 0 ? '' : target.slice(queryAt + 1);
+    const body = await readBody(req);
+    const serverNow = this.serverNow();
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const apiKeyHeader = req.headers['x-mbx-apikey'];
+    const apiKey = Array.isArray(apiKeyHeader) ? apiKeyHeader[0] : apiKeyHeader;
+    const method = req.method ?? 'GET';
+    const log: SimRequestLog = {
+      method,
+      path,
+      params: Object.fromEntries([...new URLSearchParams(body), ...new URLSearchParams(rawQuery)]),
+      ...(apiKey !== undefined ? { apiKey } : {}),
+      weight: 0,
+      status: 0,
+      at: serverNow,
+    };
+    this.requests.push(log);
+    const usedHeader = () => ({ [USED_WEIGHT_HEADER]: String(this.limiter.used(ip, serverNow)) });
+
+    const fault = this.faults.take(path);
+    if (fault && fault.type !== 'truncate') {
+      log.status = sendFault(res, fault, usedHeader(), serverNow);
+      return;
+    }
+    const route = ROUTES.get(`${method} ${path}`);
+    if (!route) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end();
+      log.status = 404;
+      return;
+    }
+    const weight = route.weight(Boolean(new URLSearchParams(rawQuery).get('symbol')));
+    const refused = this.limiter.admit(ip, weight, serverNow);
+    log.weight = refused?.status === 418 ? 0 : weight;
+    const answer = refused ?? this.answer(route, { apiKey, rawQuery, body }, serverNow);
+    if (answer instanceof SimBinanceError) {
+      log.status = sendJson(res, answer.status, answer.body(), { ...usedHeader(), ...answer.headers });
+    } else if (fault?.type === 'truncate') {
+      log.status = sendTruncated(res, answer, usedHeader());
+    } else {
+      log.status = sendJson(res, 200, answer, usedHeader());
+    }
+  }
+
+  /** The route's JSON text, or the Binance error that refuses the request. */
+  private answer(
+    route: Route,
+    request: { apiKey: string | undefined; rawQuery: string; body: string },
+    serverNow: number,
+  ): string | SimBinanceError {
+    try {
+      const params = readParams(request.rawQuery, request.body);
+      if (route.signed) authenticateSigned(this.accounts, { ...request, params }, serverNow);
+      const value = route.handle({
+        params,
+        serverNow,
+        orders: this.stored,
+        behaviour: this.behaviour,
+        windowTooLongCode: this.windowTooLongCode,
+      });
+      return JSON.stringify(value);
+    } catch (error) {
+      if (error instanceof SimBinanceError) return error;
+      throw error;
+    }
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,52 @@
+import type { StoredForceOrder } from './OrderGenerator.js';
+import { selectForceOrders, type SelectionBehaviour } from './selectForceOrders.js';
+import { coinMExchangeInfo, symbolsOf } from './symbols.js';
+import type { SimMarket } from './types.js';
+import { readForceOrderQuery } from './validateParams.js';
+
+/** What a route handler may read. */
+export interface RouteContext {
+  params: Record<string, string>;
+  serverNow: number;
+  orders: readonly StoredForceOrder[];
+  behaviour: SelectionBehaviour;
+  windowTooLongCode: -1127 | -4165;
+}
+
+/** One endpoint: its request weight, whether it is SIGNED, and its answer. */
+export interface Route {
+  /** Weight as the endpoint's page states it; `hasSymbol` tells whether `symbol` was sent. */
+  weight(hasSymbol: boolean): number;
+  signed: boolean;
+  /** The JSON value to send; throws a SimBinanceError to refuse. */
+  handle(context: RouteContext): unknown;
+}
+
+function forceOrdersRoute(market: SimMarket): Route {
+  const symbols = symbolsOf(market);
+  return {
+    // "Request Weight: 20 with symbol, 50 without symbol".
+    weight: (hasSymbol) => (hasSymbol ? 20 : 50),
+    signed: true,
+    handle: ({ params, serverNow, orders, behaviour, windowTooLongCode }) =>
+      selectForceOrders(orders, market, readForceOrderQuery(params, serverNow, symbols, windowTooLongCode), serverNow, behaviour),
+  };
+}
+
+/**
+ * The endpoints one simulator serves, so a single base URL stands in for papi, fapi and dapi:
+ * - `GET /papi/v1/cm/forceOrders`, `GET /papi/v1/um/forceOrders` (USER_DATA):
+ *   https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-CM-Force-Orders
+ * - `GET /papi/v1/ping` → `{}` (weight 1): .../portfolio-margin/market-data/Test-Connectivity
+ * - `GET /fapi/v1/time` → `{"serverTime": ms}` (weight 1):
+ *   https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api/Check-Server-Time
+ * - `GET /dapi/v1/exchangeInfo` (weight 1):
+ *   https://developers.binance.com/docs/derivatives/coin-margined-futures/market-data/Exchange-Information
+ */
+export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
+  ['GET /papi/v1/cm/forceOrders', forceOrdersRoute('cm')],
+  ['GET /papi/v1/um/forceOrders', forceOrdersRoute('um')],
+  ['GET /papi/v1/ping', { weight: () => 1, signed: false, handle: () => ({}) }],
+  ['GET /fapi/v1/time', { weight: () => 1, signed: false, handle: ({ serverNow }) => ({ serverTime: serverNow }) }],
+  ['GET /dapi/v1/exchangeInfo', { weight: () => 1, signed: false, handle: ({ serverNow }) => coinMExchangeInfo(serverNow) }],
+]);

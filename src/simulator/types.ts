@@ -1,0 +1,101 @@
+import type { Market, RawForceOrder } from '../binance/types.js';
+
+/**
+ * Public types of the PAPI simulator. Other parts of forcewatch (client tests, pipeline tests, the
+ * benchmark and the demo) code against these names, so they stay stable.
+ */
+
+/** Which Portfolio Margin book: COIN-M (`cm`) or USD-M (`um`). */
+export type SimMarket = Market;
+
+/** Why the order exists; `SETTLEMENT` is a delivery/delisting close (`settlement_autoclose-…`). */
+export type SimOrderKind = 'LIQUIDATION' | 'ADL' | 'SETTLEMENT';
+
+/**
+ * One force order exactly as the simulator sends it on the wire: the fields Binance documents
+ * (COIN-M with `pair` and `cumBase`, USD-M with `cumQuote` and no `pair`).
+ * Docs: https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-CM-Force-Orders
+ */
+export type RawForceOrderWire = RawForceOrder;
+
+/** An API account the simulator accepts: an HMAC secret, or a PEM public key (Ed25519 or RSA). */
+export interface SimulatorAccount {
+  apiKey: string;
+  hmacSecret?: string;
+  publicKeyPem?: string;
+}
+
+/** Options of {@link PapiSimulator.start}; every one has a default. */
+export interface PapiSimulatorOptions {
+  /** Accepted keys; default one HMAC account ({@link SIM_API_KEY}, {@link SIM_API_SECRET}). */
+  accounts?: SimulatorAccount[];
+  /** The exchange's clock; default `Date.now` (tests pass a FakeClock's `now`). */
+  now?: () => number;
+  /** IP request-weight limit per minute; default 6000 (PAPI General Info, "IP Limits"). */
+  weightLimitPerMinute?: number;
+  /** 429 answers an IP may collect in one minute before it is banned with 418; default 5. */
+  rateLimitStrikesBeforeBan?: number;
+  /** Undocumented: which end of the window a full page keeps; default `'oldest'`. */
+  pageEnd?: 'oldest' | 'newest';
+  /** Undocumented: which field `startTime`/`endTime` filter on; default `'updateTime'`. */
+  windowField?: 'updateTime' | 'time';
+  /** Which documented error a window over 7 days earns: -1127 (default) or -4165. */
+  windowTooLongCode?: -1127 | -4165;
+  /** Listening address; default 127.0.0.1 and a free port. */
+  host?: string;
+  port?: number;
+  /** Seed of the deterministic order generator; default 1. */
+  seed?: number;
+}
+
+/** What to add to the store; everything optional, with realistic defaults. */
+export interface SimOrderInput {
+  market?: SimMarket;
+  symbol?: string;
+  kind?: SimOrderKind;
+  clientOrderId?: string;
+  side?: 'BUY' | 'SELL';
+  /** `BOTH` (one-way mode, as in Binance's examples), `LONG` or `SHORT` (hedge mode). */
+  positionSide?: 'BOTH' | 'LONG' | 'SHORT';
+  status?: string;
+  origQty?: string;
+  executedQty?: string;
+  price?: string;
+  avgPrice?: string;
+  /** Server-clock ms; default the server's now. */
+  time?: number;
+  updateTime?: number;
+  /** Server-clock ms before which the order is not returned, even if its times are earlier. */
+  visibleAt?: number;
+}
+
+/** A scripted failure; queued, consumed in order by the requests it matches. */
+export type SimFault = (
+  | { type: 'status'; status: number; body?: string }
+  | { type: 'timeout' }
+  | { type: 'drop' }
+  | { type: 'truncate' }
+  | { type: 'html' }
+  | { type: 'rateLimit'; status: 429 | 418; retryAfterSec: number }
+  | { type: 'binanceError'; code: number; msg: string; status?: number }
+  | { type: 'badSchema'; body: unknown }
+) & {
+  /** How many requests it hits; default 1. */
+  times?: number;
+  /** Only requests whose path starts with this. */
+  path?: string;
+};
+
+/** One request as the simulator saw it. */
+export interface SimRequestLog {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  apiKey?: string;
+  /** Weight charged to the IP (0 when a fault or a ban answered first). */
+  weight: number;
+  /** HTTP status sent; 0 when the socket was dropped or never answered. */
+  status: number;
+  /** Server-clock ms. */
+  at: number;
+}

@@ -1,0 +1,116 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { get, signatureFor, signedGet, type Signer } from './binanceRequest.js';
+
+const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
+const PATH = '/papi/v1/cm/forceOrders';
+const HMAC: Signer = { apiKey: SIM_API_KEY, secret: SIM_API_SECRET };
+
+const ed = generateKeyPairSync('ed25519');
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const ED_KEY = 'E'.repeat(64);
+const RSA_KEY = 'R'.repeat(64);
+
+describe('SIGNED requests (General Info: signing and timing security)', () => {
+  let sim: PapiSimulator;
+  let now = NOW;
+  beforeEach(async () => {
+    now = NOW;
+    sim = await PapiSimulator.start({
+      now: () => now,
+      accounts: [
+        { apiKey: SIM_API_KEY, hmacSecret: SIM_API_SECRET },
+        { apiKey: ED_KEY, publicKeyPem: ed.publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+        { apiKey: RSA_KEY, publicKeyPem: rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+      ],
+    });
+  });
+  afterEach(() => sim.close());
+
+  it('answers a correctly signed HMAC request with 200 and an array', async () => {
+    const reply = await signedGet(sim.url, PATH, { timestamp: NOW }, HMAC);
+    expect(reply.status).toBe(200);
+    expect(reply.json).toEqual([]);
+  });
+
+  it('accepts the HMAC hex in upper case (not case sensitive)', async () => {
+    const reply = await signedGet(sim.url, PATH, { timestamp: NOW }, HMAC, (s) => s.toUpperCase());
+    expect(reply.status).toBe(200);
+  });
+
+  it('rejects a wrong signature with -1022 and HTTP 400', async () => {
+    const reply = await signedGet(sim.url, PATH, { timestamp: NOW }, { apiKey: SIM_API_KEY, secret: 'wrong' });
+    expect(reply.status).toBe(400);
+    expect(reply.json).toEqual({ code: -1022, msg: 'Signature for this request is not valid.' });
+  });
+
+  it('signs totalParams exactly as sent: reordering after signing breaks the signature', async () => {
+    const good = await signedGet(sim.url, PATH, { symbol: 'BTCUSD_PERP', timestamp: NOW }, HMAC);
+    expect(good.status).toBe(200);
+    const payload = `timestamp=${NOW}&symbol=BTCUSD_PERP`;
+    const sig = signatureFor(HMAC, `symbol=BTCUSD_PERP&timestamp=${NOW}`);
+    const reordered = await get(sim.url, `${PATH}?${payload}&signature=${sig}`, SIM_API_KEY);
+    expect(reordered.json).toMatchObject({ code: -1022 });
+  });
+
+  it('rejects a missing or unknown key with -2015 (401) and a malformed one with -2014', async () => {
+    const missing = await signedGet(sim.url, PATH, { timestamp: NOW }, { secret: SIM_API_SECRET });
+    expect(missing.status).toBe(401);
+    expect(missing.json).toEqual({ code: -2015, msg: 'Invalid API-key, IP, or permissions for action.' });
+    const unknown = await signedGet(sim.url, PATH, { timestamp: NOW }, { apiKey: 'x'.repeat(64), secret: SIM_API_SECRET });
+    expect(unknown.json).toMatchObject({ code: -2015 });
+    const malformed = await signedGet(sim.url, PATH, { timestamp: NOW }, { apiKey: 'not a key!', secret: SIM_API_SECRET });
+    expect(malformed.status).toBe(401);
+    expect(malformed.json).toEqual({ code: -2014, msg: 'API-key format invalid.' });
+  });
+
+  it('requires timestamp (-1102) and signature (-1102)', async () => {
+    const noTimestamp = await signedGet(sim.url, PATH, { symbol: 'BTCUSD_PERP' }, HMAC);
+    expect(noTimestamp.status).toBe(400);
+    expect(noTimestamp.json).toEqual({
+      code: -1102,
+      msg: "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.",
+    });
+    const noSignature = await get(sim.url, `${PATH}?timestamp=${NOW}`, SIM_API_KEY);
+    expect(noSignature.json).toMatchObject({ code: -1102 });
+  });
+
+  it('applies timing security: accepted while timestamp < server + 1000 and server - timestamp <= recvWindow', async () => {
+    expect((await signedGet(sim.url, PATH, { timestamp: NOW + 999 }, HMAC)).status).toBe(200);
+    const ahead = await signedGet(sim.url, PATH, { timestamp: NOW + 1000 }, HMAC);
+    expect(ahead.status).toBe(400);
+    expect(ahead.json).toMatchObject({ code: -1021 });
+    expect((await signedGet(sim.url, PATH, { timestamp: NOW - 5000 }, HMAC)).status).toBe(200);
+    const late = await signedGet(sim.url, PATH, { timestamp: NOW - 5001 }, HMAC);
+    expect(late.json).toEqual({ code: -1021, msg: 'Timestamp for this request is outside of the recvWindow.' });
+    const widened = await signedGet(sim.url, PATH, { recvWindow: 60000, timestamp: NOW - 60000 }, HMAC);
+    expect(widened.status).toBe(200);
+  });
+
+  it('rejects recvWindow above 60000', async () => {
+    const reply = await signedGet(sim.url, PATH, { recvWindow: 60001, timestamp: NOW }, HMAC);
+    expect(reply.status).toBe(400);
+    expect(reply.json).toMatchObject({ code: -1131 });
+  });
+
+  it('moves the server clock with setClockSkew: a client on the old time gets -1021', async () => {
+    sim.setClockSkew(3 * 60_000);
+    const reply = await signedGet(sim.url, PATH, { timestamp: NOW }, HMAC);
+    expect(reply.json).toMatchObject({ code: -1021 });
+    const time = await get(sim.url, '/fapi/v1/time');
+    expect(time.json).toEqual({ serverTime: NOW + 3 * 60_000 });
+  });
+
+  it('accepts Ed25519 and RSA accounts whose base64 signature is URL-encoded in the query', async () => {
+    for (const signer of [
+      { apiKey: ED_KEY, privateKey: ed.privateKey },
+      { apiKey: RSA_KEY, privateKey: rsa.privateKey },
+    ]) {
+      const reply = await signedGet(sim.url, PATH, { symbol: 'BTCUSD_PERP', timestamp: NOW }, signer);
+      expect(reply.status).toBe(200);
+      const wrongKey = await signedGet(sim.url, PATH, { timestamp: NOW }, { ...signer, privateKey: generateKeyPairSync('ed25519').privateKey });
+      expect(wrongKey.json).toMatchObject({ code: -1022 });
+    }
+  });
+});
