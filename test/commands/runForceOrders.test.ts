@@ -157,7 +157,7 @@ describe('runForceOrders', () => {
     expect(result).toEqual({
       ok: false,
       reason: 'exchange',
-      error: 'Binance rejected the API key: check BINANCE_API_KEY, BINANCE_API_SECRET and the IP allow-list.',
+      error: 'Binance rejected the API key: check BINANCE_API_KEY, its secret or private key, and the IP allow-list.',
       usage: expect.stringMatching(/^Usage: \/forceorders /),
     });
     expect(JSON.stringify(result)).not.toMatch(/signature|papi\.binance|at .*\.ts/);
