@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ForceOrdersResult } from '../../commands/types.js';
+import { createSlackAdapter, type SlackAdapter } from '../../src/slack/createSlackAdapter.js';
+import { FORCE_ORDERS_REFUSAL } from '../../src/slack/forceOrdersCommand.js';
+import type { SlackConfig } from '../../src/slack/slackConfig.js';
+import { captureLogger } from '../fakes/captureLogger.js';
+import { ACK_DEADLINE_MS, FakeSlack } from '../fakes/slack/FakeSlack.js';
+import { inputError, okResult } from './results.js';
+
+const BOT_TOKEN = 'xoxb-3333-4444-sockettestbot';
+const APP_TOKEN = 'xapp-1-A0FORCEWATCH-5555-sockettestapp';
+
+describe('Slack adapter in Socket Mode, end to end against the fake Slack', () => {
+  let slack: FakeSlack;
+  let adapter: SlackAdapter;
+  let logs: ReturnType<typeof captureLogger>;
+  let typed: string[];
+  let answer: (text: string) => ForceOrdersResult;
+
+  beforeEach(async () => {
+    slack = new FakeSlack({ botToken: BOT_TOKEN, appToken: APP_TOKEN, pingIntervalMs: 200 });
+    await slack.start();
+    logs = captureLogger();
+    typed = [];
+    answer = () => okResult(3);
+    const config: SlackConfig = {
+      botToken: BOT_TOKEN,
+      alertChannel: 'C0ALERTS',
+      connection: { mode: 'socket', appToken: APP_TOKEN },
+      apiUrl: slack.apiUrl,
+      allowedUsers: ['U0BOSS'],
+      allowedChannels: ['C0ALERTS'],
+    };
+    adapter = createSlackAdapter({
+      config,
+      logger: logs.logger,
+      runForceOrders: async (text) => {
+        typed.push(text);
+        return answer(text);
+      },
+    });
+    await adapter.start();
+  });
+  afterEach(async () => {
+    await adapter.stop();
+    await slack.stop();
+  });
+
+  it('connects through apps.connections.open after auth.test', () => {
+    expect(slack.calls.map((c) => c.method)).toEqual(['auth.test', 'apps.connections.open']);
+  });
+
+  it('acks a slash command within 3 s and answers privately at response_url', async () => {
+    const ack = await slack.sendSlashCommand({ text: 'BTCUSD' });
+    expect(ack.elapsedMs).toBeLessThan(ACK_DEADLINE_MS);
+    await slack.until(() => slack.responses.length === 1);
+    const body = slack.responses[0]!.body;
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toBe('3 force orders, 300 USD notional: BTCUSD (every symbol of the pair), liquidations and ADL, last 24h');
+    expect(JSON.stringify(body.blocks)).toContain('order 300000000');
+    expect(typed).toEqual(['BTCUSD']);
+  });
+
+  it('answers in the channel when the query says public', async () => {
+    answer = () => okResult(1, { public: true });
+    await slack.sendSlashCommand({ text: 'BTCUSD public' });
+    await slack.until(() => slack.responses.length === 1);
+    expect(slack.responses[0]!.body.response_type).toBe('in_channel');
+  });
+
+  it('refuses a stranger politely and privately, and never runs the query', async () => {
+    const ack = await slack.sendSlashCommand({ user_id: 'U0STRANGER', channel_id: 'C0ELSEWHERE', text: 'BTCUSD' });
+    expect(ack.payload).toEqual({ response_type: 'ephemeral', text: FORCE_ORDERS_REFUSAL });
+    // An allowed user's command, sent after, is answered: the refused one had its chance to run.
+    await slack.sendSlashCommand({ user_id: 'U0BOSS', channel_id: 'C0ELSEWHERE', text: 'after' });
+    await slack.until(() => slack.responses.length === 1);
+    expect(typed).toEqual(['after']);
+    expect(logs.lines.some((l) => l.includes('refused') && l.includes('U0STRANGER') && l.includes('"level":"info"'))).toBe(true);
+  });
+
+  it('escapes hostile input in every echo', async () => {
+    const hostile = '<!channel> <@U1> &lt; @everyone <https://evil.example|click>';
+    answer = inputError;
+    await slack.sendSlashCommand({ text: hostile });
+    await slack.until(() => slack.responses.length === 1);
+    const body = JSON.stringify(slack.responses[0]!.body);
+    expect(body).not.toMatch(/<!channel>|<@U1>|<https:|(?<!\u2060)@everyone/);
+    expect(body).toContain('&lt;!channel&gt; &lt;@U1&gt; &amp;lt; @\u2060everyone');
+    expect(slack.responses[0]!.body.response_type).toBe('ephemeral');
+  });
+
+  it('keeps tokens out of every log line', async () => {
+    await slack.sendSlashCommand({ text: 'BTCUSD' });
+    await slack.until(() => slack.responses.length === 1);
+    expect(logs.lines.length).toBeGreaterThan(0);
+    for (const line of logs.lines) {
+      expect(line).not.toContain('sockettestbot');
+      expect(line).not.toContain('sockettestapp');
+    }
+  });
+});
