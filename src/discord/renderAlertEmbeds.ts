@@ -1,0 +1,69 @@
+import type { APIEmbed, APIEmbedField } from 'discord.js';
+import type { AutoCloseType, ForceOrder } from '../binance/types.js';
+import { displayDecimal } from '../decimal.js';
+import { describeSide } from '../format/describeSide.js';
+import { formatTime } from '../format/formatTime.js';
+import { kindLabel } from '../format/kindLabel.js';
+import { FINE_DIGITS, orderFacts } from '../format/orderFacts.js';
+import type { AlertGroupSummary, Notification } from '../sinks/Sink.js';
+import { field, packEmbeds } from './embedBudget.js';
+
+/** Embed colour per kind: red for a liquidation, orange for an ADL. */
+export const KIND_COLOUR: Record<AutoCloseType, number> = { LIQUIDATION: 0xd93f3f, ADL: 0xf28c28 };
+
+/** Symbols listed by name in a group's summary; the rest are counted. */
+const SUMMARY_SYMBOLS = 15;
+
+/** The title every platform-neutral label gives an order: `LIQUIDATION BTCUSD_PERP SELL closing a LONG`. */
+export function orderTitle(order: ForceOrder): string {
+  return `${kindLabel(order.kind)} ${order.symbol} ${describeSide(order)}`;
+}
+
+/** One order as a compact embed field, for group alerts and `/forceorders` answers. */
+export function orderField(order: ForceOrder): APIEmbedField {
+  const qty = displayDecimal(order.executedQty, FINE_DIGITS);
+  const price = displayDecimal(order.avgPrice, FINE_DIGITS);
+  const value = `${qty} @ ${price} = **${displayDecimal(order.notionalUsd)} USD** · ${order.status} · ${formatTime(order.updateTime)} · order ${order.orderId}`;
+  return field(orderTitle(order), value);
+}
+
+/** The embed for one order: kind colour, facts as inline fields, the order's time as timestamp. */
+export function orderEmbed(order: ForceOrder): APIEmbed {
+  return {
+    title: orderTitle(order),
+    color: KIND_COLOUR[order.kind],
+    fields: orderFacts(order).map((fact) => field(fact.label, fact.value, true)),
+    timestamp: new Date(order.updateTime).toISOString(),
+    footer: { text: `${order.market === 'cm' ? 'COIN-M' : 'USD-M'} · ${order.pair}` },
+  };
+}
+
+/** What a group alert says first: counts, total notional, time span and the busiest symbols. */
+function summaryEmbed(summary: AlertGroupSummary): APIEmbed {
+  const lines = summary.symbols
+    .slice(0, SUMMARY_SYMBOLS)
+    .map((s) => `${s.symbol}: ${s.count} order${s.count === 1 ? '' : 's'}, ${displayDecimal(s.notionalUsd)} USD`);
+  const more = summary.symbols.length - SUMMARY_SYMBOLS;
+  if (more > 0) lines.push(`…and ${more} more symbol${more === 1 ? '' : 's'}`);
+  return {
+    title: `${summary.count} force orders: ${summary.byKind.LIQUIDATION} LIQUIDATION, ${summary.byKind.ADL} ADL`,
+    color: summary.byKind.LIQUIDATION > 0 ? KIND_COLOUR.LIQUIDATION : KIND_COLOUR.ADL,
+    description:
+      `**Total notional: ${displayDecimal(summary.totalNotionalUsd)} USD**\n` +
+      `From ${formatTime(summary.firstTime)} to ${formatTime(summary.lastTime)}\n\n${lines.join('\n')}`,
+    timestamp: new Date(summary.lastTime).toISOString(),
+  };
+}
+
+/**
+ * The embeds of one alert message. A group starts with its summary, then lists as many orders as
+ * Discord's limits allow (10 embeds, 25 fields each, 6,000 characters in all) and says how many it
+ * left out.
+ */
+export function renderAlertEmbeds(notification: Notification): APIEmbed[] {
+  if (notification.type === 'single') return [orderEmbed(notification.alert.order)];
+  const orders = notification.alerts.map((a) => a.order);
+  return packEmbeds(summaryEmbed(notification.summary), orders.map(orderField), (omitted) =>
+    `…and ${omitted} more order${omitted === 1 ? '' : 's'} not listed (all counted in the summary above)`,
+  );
+}
