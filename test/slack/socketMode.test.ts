@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ForceOrdersResult } from '../../commands/types.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/slack/createSlackAdapter.js';
-import { FORCE_ORDERS_REFUSAL } from '../../src/slack/forceOrdersCommand.js';
+import { FORCE_ORDERS_FAILURE, FORCE_ORDERS_REFUSAL } from '../../src/slack/forceOrdersCommand.js';
 import type { SlackConfig } from '../../src/slack/slackConfig.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { ACK_DEADLINE_MS, FakeSlack } from '../fakes/slack/FakeSlack.js';
@@ -87,6 +87,16 @@ describe('Slack adapter in Socket Mode, end to end against the fake Slack', () =
     expect(body).not.toMatch(/<!channel>|<@U1>|<https:|(?<!\u2060)@everyone/);
     expect(body).toContain('&lt;!channel&gt; &lt;@U1&gt; &amp;lt; @\u2060everyone');
     expect(slack.responses[0]!.body.response_type).toBe('ephemeral');
+  });
+
+  it('answers privately with a short apology when the command itself fails, and logs why', async () => {
+    answer = () => {
+      throw new Error('archive unreadable');
+    };
+    await slack.sendSlashCommand({ text: 'BTCUSD' });
+    await slack.until(() => slack.responses.length === 1);
+    expect(slack.responses[0]!.body).toEqual({ response_type: 'ephemeral', text: FORCE_ORDERS_FAILURE });
+    expect(logs.lines.some((l) => l.includes('"level":"error"') && l.includes('archive unreadable'))).toBe(true);
   });
 
   it('keeps tokens out of every log line', async () => {
