@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { OrderGenerator } from '../../src/simulator/OrderGenerator.js';
+import { findContract, type RawForceOrderWire } from '../../src/simulator/index.js';
+
+const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
+
+/** cumBase recomputed independently: floor(qty × size × 1e8 / price) with BigInt over scaled integers. */
+function expectedCumBase(order: RawForceOrderWire): string {
+  const size = BigInt(findContract('cm', order.symbol)!.contractSize);
+  const [whole = '', fraction = ''] = order.avgPrice.split('.');
+  const priceUnits = BigInt(whole + fraction);
+  const units = (BigInt(order.executedQty) * size * 10n ** BigInt(8 + fraction.length)) / priceUnits;
+  const text = units.toString().padStart(9, '0');
+  return `${text.slice(0, -8)}.${text.slice(-8)}`;
+}
+
+function many(market: 'cm' | 'um', count: number, seed = 7): RawForceOrderWire[] {
+  const generator = new OrderGenerator(seed);
+  return Array.from({ length: count }, (_, i) => generator.make({ market }, NOW + i).wire);
+}
+
+describe('OrderGenerator', () => {
+  it('reproduces the documented example: 1 BTCUSD contract at 11326.9 is cumBase 0.00882854', () => {
+    const order = new OrderGenerator(1).make({ symbol: 'BTCUSD_PERP', executedQty: '1', avgPrice: '11326.9' }, NOW).wire;
+    expect(order.cumBase).toBe('0.00882854');
+    expect(order.pair).toBe('BTCUSD');
+    expect(order.cumQuote).toBeUndefined();
+  });
+
+  it('makes COIN-M orders whose cumBase is exactly executedQty × contractSize ÷ avgPrice (8 decimals)', () => {
+    for (const order of many('cm', 500)) {
+      expect(order.cumBase).toBe(expectedCumBase(order));
+      expect(order.executedQty).toMatch(/^[1-9]\d*$/);
+      expect(order.symbol.startsWith(order.pair!)).toBe(true);
+      expect(order.symbol).toMatch(/^[A-Z]+USD_(PERP|261225|270326)$/);
+    }
+  });
+
+  it('makes USD-M orders with cumQuote = executedQty × avgPrice and no pair', () => {
+    const order = new OrderGenerator(1).make({ symbol: 'BTCUSDT', executedQty: '0.001', avgPrice: '10913.21000' }, NOW).wire;
+    expect(order.cumQuote).toBe('10.91321');
+    expect(order).not.toHaveProperty('pair');
+    expect(order).not.toHaveProperty('cumBase');
+    for (const o of many('um', 200)) expect(o.symbol).toMatch(/USDT$/);
+  });
+
+  it('gives strictly increasing order ids and consistent fields', () => {
+    const orders = many('cm', 300);
+    for (let i = 1; i < orders.length; i += 1) expect(orders[i]!.orderId).toBeGreaterThan(orders[i - 1]!.orderId);
+    for (const o of orders) {
+      expect(o).toMatchObject({ status: 'FILLED', type: 'LIMIT', origType: 'LIMIT', timeInForce: 'IOC', reduceOnly: false });
+      expect(o.origQty).toBe(o.executedQty);
+      expect(o.updateTime).toBeGreaterThanOrEqual(o.time);
+      expect(o.updateTime - o.time).toBeLessThanOrEqual(60);
+      if (o.positionSide === 'LONG') expect(o.side).toBe('SELL');
+      if (o.positionSide === 'SHORT') expect(o.side).toBe('BUY');
+      // An IOC limit is at or beyond the fill price: a sell limit never above the average.
+      if (o.clientOrderId.startsWith('autoclose-')) {
+        const cmp = Number(o.price) - Number(o.avgPrice);
+        expect(o.side === 'SELL' ? cmp <= 0 : cmp >= 0).toBe(true);
+      }
+    }
+  });
+
+  it('names the kind in clientOrderId the way Binance does', () => {
+    const orders = many('cm', 1000);
+    const liquidations = orders.filter((o) => o.clientOrderId.startsWith('autoclose-'));
+    const adl = orders.filter((o) => o.clientOrderId.startsWith('adl_autoclose'));
+    expect(liquidations.length).toBeGreaterThan(700);
+    expect(adl.length).toBeGreaterThan(50);
+    for (const o of liquidations) expect(o.clientOrderId).toMatch(/^autoclose-\d{19}$/);
+    expect(adl.some((o) => o.clientOrderId === 'adl_autoclose')).toBe(true);
+    expect(orders.every((o) => /^(autoclose-|adl_autoclose|settlement_autoclose-)/.test(o.clientOrderId))).toBe(true);
+  });
+
+  it('keeps avgPrice near each pair\'s reference price and at its tick', () => {
+    for (const o of many('cm', 300)) {
+      const contract = findContract('cm', o.symbol)!;
+      const ratio = Number(o.avgPrice) / contract.referencePrice;
+      expect(ratio).toBeGreaterThan(0.96);
+      expect(ratio).toBeLessThan(1.04);
+      expect(o.avgPrice.split('.')[1]?.length ?? 0).toBe(contract.pricePrecision);
+    }
+  });
+
+  it('is deterministic for a seed and differs across seeds', () => {
+    expect(many('cm', 20, 3)).toEqual(many('cm', 20, 3));
+    expect(many('cm', 20, 3)).not.toEqual(many('cm', 20, 4));
+  });
+});
