@@ -128,12 +128,14 @@ export class BinanceHttpClient {
         return await this.options.limiter.run(request.weight, (report) => this.send(request, report, attempt), request.signal);
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
-        if (BinanceError.isApiError(error) && error.category === 'timestamp' && !resynced) {
+        const timestamp = BinanceError.isApiError(error) && error.category === 'timestamp';
+        if (timestamp && !resynced) {
           resynced = true;
           this.logger.warn('binance refused our timestamp (-1021): resyncing the clock offset', { path: request.path });
           await this.sync(request.signal);
           attempt -= 1; // the resync's retry is extra, not one of the bounded attempts
-        } else if (!(error instanceof BinanceError) || !error.retryable || attempt >= this.options.maxAttempts) {
+        } else if (timestamp || !(error instanceof BinanceError) || !error.retryable || attempt >= this.options.maxAttempts) {
+          // A second -1021 right after a resync means the clock keeps jumping: surface it, the caller's next call resyncs again.
           throw error;
         } else if (!isRateLimit(error)) {
           // Rate limits already paused the limiter; other failures back off here.

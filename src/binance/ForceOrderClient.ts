@@ -16,6 +16,9 @@ import type {
   RawForceOrder,
 } from './types.js';
 
+/** Orders whose kind was learnt by lookup, remembered (oldest forgotten first). */
+const LEARNT_KINDS_MAX = 10_000;
+
 /** Options of `ForceOrderClient`. */
 export interface ForceOrderClientOptions {
   papi: PapiClient;
@@ -32,6 +35,8 @@ export class ForceOrderClient implements ForceOrderSource {
   private readonly papi: PapiClient;
   private readonly exchangeInfo: ExchangeInfoCache;
   private readonly logger: Logger;
+  /** Kinds learnt by lookup, so a poll that sees the same settlement order again does not ask again. */
+  private readonly learntKinds = new Map<number, AutoCloseType>();
 
   constructor(options: ForceOrderClientOptions) {
     this.market = options.market ?? 'cm';
@@ -51,7 +56,7 @@ export class ForceOrderClient implements ForceOrderSource {
       orders.push({
         ...order,
         market: this.market,
-        kind: kinds.get(order.orderId) ?? 'LIQUIDATION',
+        kind: kinds.get(order.orderId) as AutoCloseType, // kindsOf decides every order
         pair: order.pair ?? order.symbol,
         notionalUsd: await this.notionalUsd(order, signal),
       });
@@ -81,7 +86,7 @@ export class ForceOrderClient implements ForceOrderSource {
     const unclear: RawForceOrder[] = [];
     for (const order of raw) {
       // When the query itself was narrowed to one kind, Binance has already said.
-      const kind = window.autoCloseType ?? classifyForceOrder(order.clientOrderId);
+      const kind = window.autoCloseType ?? classifyForceOrder(order.clientOrderId) ?? this.learntKinds.get(order.orderId);
       if (kind) kinds.set(order.orderId, kind);
       else unclear.push(order);
     }
@@ -101,18 +106,23 @@ export class ForceOrderClient implements ForceOrderSource {
       for (const order of wanted) if (answer.has(order.orderId)) kinds.set(order.orderId, autoCloseType);
     }
     for (const order of unclear) {
-      const kind = kinds.get(order.orderId);
-      if (kind) {
-        this.logger.debug('kind taken from an autoCloseType query', { orderId: order.orderId, clientOrderId: order.clientOrderId, kind });
-      } else {
-        // Never drop an order Binance calls forced: alert it as a liquidation and say so.
-        this.logger.warn('order appears under neither autoCloseType; tagged LIQUIDATION', {
-          orderId: order.orderId,
-          clientOrderId: order.clientOrderId,
-        });
-      }
+      const found = kinds.get(order.orderId);
+      const fields = { orderId: order.orderId, clientOrderId: order.clientOrderId, kind: found ?? 'LIQUIDATION' };
+      if (found) this.logger.debug('kind taken from an autoCloseType query', fields);
+      // Never drop an order Binance calls forced: alert it as a liquidation and say so.
+      else this.logger.warn('order appears under neither autoCloseType; tagged LIQUIDATION', fields);
+      this.learn(order.orderId, fields.kind);
+      kinds.set(order.orderId, fields.kind);
     }
     return kinds;
+  }
+
+  private learn(orderId: number, kind: AutoCloseType): void {
+    if (this.learntKinds.size >= LEARNT_KINDS_MAX) {
+      const oldest = this.learntKinds.keys().next().value;
+      if (oldest !== undefined) this.learntKinds.delete(oldest);
+    }
+    this.learntKinds.set(orderId, kind);
   }
 
   /** COIN-M: executedQty contracts x contractSize USD; USD-M: cumQuote. Exact decimals. */

@@ -39,43 +39,57 @@ async function collectRange(window: ForceOrderWindow, deps: CollectDeps, found: 
     for (const order of page) keepLatest(found, order);
     return;
   }
-  for (const narrower of await narrow(window, page, deps)) await collectRange(narrower, deps, found);
-}
-
-/** The pieces a full window splits into: halves, else kinds, else symbols. */
-async function narrow(window: ForceOrderWindow, page: RawForceOrder[], deps: CollectDeps): Promise<ForceOrderWindow[]> {
   const { startTime, endTime } = window;
   if (endTime > startTime) {
     const mid = Math.floor((startTime + endTime) / 2);
-    return [
-      { ...window, endTime: mid },
-      { ...window, startTime: mid + 1 },
-    ];
+    await collectRange({ ...window, endTime: mid }, deps, found);
+    await collectRange({ ...window, startTime: mid + 1 }, deps, found);
+    return;
   }
-  if (window.autoCloseType === undefined) {
-    deps.logger.debug('a full page within one millisecond: splitting by autoCloseType', { ...window });
-    return KINDS.map((autoCloseType) => ({ ...window, autoCloseType }));
-  }
+  if (window.autoCloseType === undefined && (await collectByKind(window, page, deps, found))) return;
   if (window.symbol === undefined) {
-    deps.logger.debug('a full page within one millisecond and kind: splitting by symbol', { ...window });
-    let listed: string[];
-    try {
-      listed = await deps.listSymbols();
-    } catch (error) {
-      throw new IncompleteResultError(
-        `more than ${MAX_LIMIT} force orders at ${startTime} and the market's symbol list is unreachable: cannot read them all`,
-        window,
-        error,
-      );
-    }
-    // Symbols seen in the page too, in case one is no longer listed (a delivered contract).
-    const symbols = new Set([...listed, ...page.map((order) => order.symbol)]);
-    return [...symbols].map((symbol) => ({ ...window, symbol }));
+    for (const symbol of await symbolsFor(window, page, deps)) await collectRange({ ...window, symbol }, deps, found);
+    return;
   }
   throw new IncompleteResultError(
-    `more than ${MAX_LIMIT} ${window.autoCloseType} force orders for ${window.symbol} at ${startTime}: the endpoint cannot page past them`,
+    `more than ${MAX_LIMIT} force orders for ${window.symbol}${window.autoCloseType ? ` (${window.autoCloseType})` : ''} at ${startTime}: the endpoint cannot page past them`,
     window,
   );
+}
+
+/**
+ * A full one-millisecond page split by autoCloseType. Orders that are neither kind (settlement closes) may be
+ * returned only without the filter, so the split counts as complete only if it found every order of the
+ * full page; otherwise the caller splits by symbol instead. (Residual blind spot: a settlement order beyond
+ * that page, in a millisecond holding more than 100 force orders of the account.)
+ */
+async function collectByKind(
+  window: ForceOrderWindow,
+  page: RawForceOrder[],
+  deps: CollectDeps,
+  found: Map<number, RawForceOrder>,
+): Promise<boolean> {
+  deps.logger.debug('a full page within one millisecond: splitting by autoCloseType', { ...window });
+  const typed = new Map<number, RawForceOrder>();
+  for (const autoCloseType of KINDS) await collectRange({ ...window, autoCloseType }, deps, typed);
+  for (const order of typed.values()) keepLatest(found, order);
+  const covered = page.every((order) => typed.has(order.orderId));
+  if (!covered) deps.logger.debug('orders under neither autoCloseType: splitting by symbol instead', { ...window });
+  return covered;
+}
+
+/** Every symbol of the market, plus those seen in the page (a delivered contract may no longer be listed). */
+async function symbolsFor(window: ForceOrderWindow, page: RawForceOrder[], deps: CollectDeps): Promise<string[]> {
+  deps.logger.debug('a full page within one millisecond: splitting by symbol', { ...window });
+  try {
+    return [...new Set([...(await deps.listSymbols()), ...page.map((order) => order.symbol)])];
+  } catch (error) {
+    throw new IncompleteResultError(
+      `more than ${MAX_LIMIT} force orders at ${window.startTime} and the market's symbol list is unreachable: cannot read them all`,
+      window,
+      error,
+    );
+  }
 }
 
 function keepLatest(found: Map<number, RawForceOrder>, order: RawForceOrder): void {
