@@ -77,7 +77,11 @@ export class PapiSimulator {
   static async start(options: PapiSimulatorOptions = {}): Promise<PapiSimulator> {
     const sim = new PapiSimulator(options);
     const server = createServer((req, res) => {
-      sim.handle(req, res).catch(() => res.socket?.destroy());
+      // A simulator bug must not pass for a network fault: answer Binance's "unknown error" instead.
+      sim.handle(req, res).catch(() => {
+        if (res.headersSent) res.socket?.destroy();
+        else sendJson(res, 500, JSON.stringify({ code: -1000, msg: 'An unknown error occurred while processing the request.' }));
+      });
     });
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
