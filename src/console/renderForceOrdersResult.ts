@@ -2,17 +2,12 @@ import type { ForceOrdersResult } from '../../commands/types.js';
 import { displayDecimal } from '../decimal.js';
 import { describeQuery } from '../format/describeQuery.js';
 import { describeSide } from '../format/describeSide.js';
+import { describeSource } from '../format/describeSource.js';
 import { formatKindCounts } from '../format/formatKindCounts.js';
 import { formatTime } from '../format/formatTime.js';
 import { kindLabel } from '../format/kindLabel.js';
 import { FINE_DIGITS } from '../format/orderFacts.js';
 import { textTable } from './textTable.js';
-
-const SOURCES = {
-  exchange: 'Binance',
-  archive: "the bot's archive",
-  'exchange+archive': "Binance (last 7 days) and the bot's archive (older)",
-} as const;
 
 /** A `/forceorders` answer as terminal text: a table of rows, totals, window, source and weight; errors with usage. */
 export function renderForceOrdersResult(result: ForceOrdersResult): string {
@@ -52,7 +47,7 @@ export function renderForceOrdersResult(result: ForceOrdersResult): string {
   lines.push(
     `${shown}Total: ${result.total} orders, ${displayDecimal(result.totals.notionalUsd)} USD notional ` +
       `(${formatKindCounts({ LIQUIDATION: result.totals.liquidations, ADL: result.totals.adl })})`,
-    `Source: ${SOURCES[result.source]}; Binance request weight spent: ${result.weightSpent}`,
+    `Source: ${describeSource(result.source)}; Binance request weight spent: ${result.weightSpent}`,
   );
   if (result.note !== undefined) lines.push(`Note: ${result.note}`);
   return lines.join('\n');

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runForceOrders } from '../../commands/runForceOrders.js';
 import type { ArchiveReader, ForceOrdersQuery, ForceOrdersResult } from '../../commands/types.js';
-import type { ForceOrder, ForceOrderSource } from '../../src/binance/types.js';
+import { orderKey, type ForceOrder, type ForceOrderSource } from '../../src/binance/types.js';
+import { compareDecimal, sumDecimals } from '../../src/decimal.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
@@ -176,5 +178,65 @@ describe('runForceOrders', () => {
     const controller = new AbortController();
     await runForceOrders(q(), { ...t.deps, exchange }, { signal: controller.signal });
     expect(seen).toBe(controller.signal);
+  });
+});
+
+describe('runForceOrders: properties', () => {
+  const now = new FakeClock().now();
+  const order = fc
+    .record({
+      orderId: fc.integer({ min: 1, max: 40 }),
+      market: fc.constantFrom('cm' as const, 'um' as const),
+      symbol: fc.constantFrom('BTCUSD_PERP', 'BTCUSD_261225', 'ETHUSD_PERP'),
+      kind: fc.constantFrom('LIQUIDATION' as const, 'ADL' as const),
+      ago: fc.integer({ min: 0, max: 40 * DAY }),
+      notionalUsd: fc.stringMatching(/^\d{1,6}(\.\d{1,8})?$/),
+    })
+    .map(({ ago, ...o }) => forceOrderFixture({ ...o, pair: o.symbol.split('_')[0] ?? o.symbol, updateTime: now - ago }));
+  const query = fc.record({
+    target: fc.option(
+      fc.constantFrom({ type: 'pair' as const, value: 'BTCUSD' }, { type: 'symbol' as const, value: 'BTCUSD_PERP' }, { type: 'symbol' as const, value: 'ETHUSD_PERP' }),
+      { nil: undefined },
+    ),
+    kind: fc.option(fc.constantFrom('LIQUIDATION' as const, 'ADL' as const), { nil: undefined }),
+    sinceMs: fc.integer({ min: 60_000, max: 35 * DAY }),
+    limit: fc.integer({ min: 1, max: 100 }),
+    public: fc.boolean(),
+  });
+
+  it('matches a plain oracle: each matching order once, newest first, exact totals', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(order, { maxLength: 60 }), fc.array(order, { maxLength: 60 }), query, async (recent, old, q) => {
+        // Binance keeps 7 days; the archive keeps what the bot saw, older or not.
+        const exchangeOrders = recent.filter((o) => o.updateTime >= now - 7 * DAY);
+        const t = setup(exchangeOrders, old);
+        const result = ok(await runForceOrders(q, t.deps));
+
+        const inWindow = (o: ForceOrder, start: number, end: number) => o.updateTime >= start && o.updateTime <= end;
+        const wanted = (o: ForceOrder) =>
+          (q.kind === undefined || o.kind === q.kind) &&
+          (q.target === undefined || (q.target.type === 'pair' ? o.pair : o.symbol) === q.target.value);
+        const start = now - q.sinceMs;
+        const exchangeStart = Math.max(start, now - 7 * DAY);
+        const expected = new Map<string, ForceOrder>();
+        for (const o of exchangeOrders) if (inWindow(o, exchangeStart, now) && wanted(o) && !expected.has(orderKey(o))) expected.set(orderKey(o), o);
+        if (start < exchangeStart)
+          for (const o of old) if (inWindow(o, start, exchangeStart - 1) && wanted(o) && !expected.has(orderKey(o))) expected.set(orderKey(o), o);
+
+        expect(result.total).toBe(expected.size);
+        expect(result.rows.length).toBe(Math.min(q.limit, expected.size));
+        expect(new Set(result.rows.map(orderKey)).size).toBe(result.rows.length);
+        for (const row of result.rows) expect(expected.get(orderKey(row))).toBe(row);
+        for (let i = 1; i < result.rows.length; i++) {
+          const [a, b] = [result.rows[i - 1], result.rows[i]];
+          expect(a && b && (a.updateTime > b.updateTime || (a.updateTime === b.updateTime && a.orderId >= b.orderId))).toBe(true);
+        }
+        const all = [...expected.values()];
+        expect(compareDecimal(result.totals.notionalUsd, sumDecimals(all.map((o) => o.notionalUsd)))).toBe(0);
+        expect(result.totals.liquidations + result.totals.adl).toBe(expected.size);
+        expect(result.source).toBe(start < exchangeStart ? 'exchange+archive' : 'exchange');
+      }),
+      { numRuns: 300 },
+    );
   });
 });
