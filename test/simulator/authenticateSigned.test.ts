@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET, signedPayload } from '../../src/simulator/index.js';
 import { get, signatureFor, signedGet, type Signer } from './binanceRequest.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -112,5 +112,14 @@ describe('SIGNED requests (General Info: signing and timing security)', () => {
       const wrongKey = await signedGet(sim.url, PATH, { timestamp: NOW }, { ...signer, privateKey: generateKeyPairSync('ed25519').privateKey });
       expect(wrongKey.json).toMatchObject({ code: -1022 });
     }
+  });
+});
+
+describe('signedPayload (totalParams)', () => {
+  it('is the query string followed by the body, each without its signature segment', () => {
+    expect(signedPayload('symbol=BTCUSD_PERP&timestamp=1&signature=ab', 'limit=5')).toBe('symbol=BTCUSD_PERP&timestamp=1limit=5');
+    expect(signedPayload('', 'timestamp=1&signature=ab')).toBe('timestamp=1');
+    // Only a parameter named exactly `signature` is removed.
+    expect(signedPayload('xsignature=1&timestamp=2', '')).toBe('xsignature=1&timestamp=2');
   });
 });
