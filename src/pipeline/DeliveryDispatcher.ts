@@ -1,0 +1,182 @@
+import type { Clock } from '../clock.js';
+import type { Logger } from '../ops/logger.js';
+import type { Notification, Sink } from '../sinks/Sink.js';
+import { isSinkError } from '../sinks/SinkError.js';
+import type { EventBus } from './EventBus.js';
+import { DEFAULT_GROUP_THRESHOLD, MAX_GROUP_SIZE, nextNotification, notificationIds } from './groupAlerts.js';
+import type { Outbox } from './Outbox.js';
+import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retryDelay.js';
+
+/** Default time `stop()` lets a delivery in flight finish before aborting it. */
+export const DEFAULT_STOP_GRACE_MS = 10_000;
+
+/** Options of `DeliveryDispatcher`. */
+export interface DeliveryDispatcherOptions {
+  sinks: readonly Sink[];
+  outbox: Outbox;
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  /** More than this many alerts ready at once go out as one group; default 5. */
+  groupThreshold?: number;
+  /** Backoff between attempts; default 1 s doubling to 60 s with jitter. */
+  retry?: Partial<RetryPolicy>;
+  /** How long `stop()` waits for a delivery in flight before aborting it; default 10000. */
+  stopGraceMs?: number;
+}
+
+/**
+ * Fans the outbox out to the sinks: one worker per sink, so a failing sink never holds up another.
+ * Each worker sends its sink's pending alerts in order, retries the SAME notification (same alerts,
+ * same key) until it is accepted, then records that sink's delivery in the store. Nothing is dropped:
+ * a non-retryable error is logged as an error and retried at the backoff cap.
+ *
+ * Delivery is at-least-once. One window of duplicates remains: the platform accepted a message but
+ * the process died (crash, kill, or the stop grace ran out mid-request) before the store recorded
+ * it. After a restart the alert goes out again. Its `Notification.key` is derived from the alert ids
+ * only, so a platform with an idempotency key (Discord's `nonce` with `enforce_nonce`, honoured for a
+ * few minutes) recognises the repeat and returns the first message; Slack has no such key, so there a
+ * duplicate is possible in that window. A failed record write while the process lives is not in the
+ * window: the worker keeps the ids and retries the record before sending anything else.
+ */
+export class DeliveryDispatcher {
+  private readonly options: DeliveryDispatcherOptions;
+  private readonly workers: SinkWorker[];
+  private readonly stopping = new AbortController();
+  private readonly inFlight = new AbortController();
+  private running: Promise<void>[] = [];
+
+  constructor(options: DeliveryDispatcherOptions) {
+    this.options = options;
+    const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    const threshold = options.groupThreshold ?? DEFAULT_GROUP_THRESHOLD;
+    this.workers = options.sinks.map(
+      (sink) =>
+        new SinkWorker({
+          ...options,
+          sink,
+          policy,
+          threshold,
+          logger: options.logger.child({ sink: sink.name }),
+          stopping: this.stopping.signal,
+          inFlight: this.inFlight.signal,
+        }),
+    );
+  }
+
+  /** Starts every sink's worker; alerts already in the outbox (from before a restart) go out first. */
+  start(): void {
+    if (this.running.length > 0) return;
+    this.running = this.workers.map((w) => w.run());
+  }
+
+  /** Wakes the workers: new alerts are in the outbox. */
+  notify(): void {
+    for (const worker of this.workers) worker.notify();
+  }
+
+  /** Stops every worker after its delivery in flight (aborted after the grace period). */
+  async stop(): Promise<void> {
+    const { clock } = this.options;
+    this.stopping.abort();
+    const graceOver = new AbortController();
+    void clock
+      .sleep(this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS, graceOver.signal)
+      .then(() => this.inFlight.abort(new Error('forcewatch is stopping')))
+      .catch(() => {});
+    await Promise.all(this.running);
+    graceOver.abort();
+  }
+}
+
+interface SinkWorkerOptions extends DeliveryDispatcherOptions {
+  sink: Sink;
+  policy: RetryPolicy;
+  threshold: number;
+  stopping: AbortSignal;
+  inFlight: AbortSignal;
+}
+
+/** One sink's delivery loop. */
+class SinkWorker {
+  private readonly o: SinkWorkerOptions;
+  private woken = true;
+  private wake: (() => void) | undefined;
+
+  constructor(options: SinkWorkerOptions) {
+    this.o = options;
+  }
+
+  notify(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
+  async run(): Promise<void> {
+    const { sink, outbox, bus, stopping } = this.o;
+    bus.emit('outboxDepth', { sink: sink.name, depth: outbox.depth(sink.name) });
+    let current: Notification | undefined;
+    let unrecorded: Notification | undefined;
+    let attempts = 0;
+    while (!stopping.aborted) {
+      if (!unrecorded) {
+        current ??= this.next();
+        if (!current) {
+          await this.idle();
+          continue;
+        }
+        try {
+          await sink.deliver(current, { signal: this.o.inFlight });
+        } catch (error) {
+          if (stopping.aborted) break;
+          attempts += 1;
+          await this.backOff(error, attempts, 'delivery failed');
+          continue;
+        }
+        [unrecorded, current] = [current, undefined];
+      }
+      try {
+        await outbox.recordDelivery(sink.name, notificationIds(unrecorded));
+      } catch (error) {
+        // The sink has the message; sending it again would duplicate it, so retry only the record.
+        attempts += 1;
+        await this.backOff(error, attempts, 'delivered, but recording it in the store failed');
+        continue;
+      }
+      attempts = 0;
+      bus.emit('delivered', { sink: sink.name, alertIds: notificationIds(unrecorded), grouped: unrecorded.type === 'group' });
+      bus.emit('outboxDepth', { sink: sink.name, depth: outbox.depth(sink.name) });
+      unrecorded = undefined;
+    }
+  }
+
+  private next(): Notification | undefined {
+    this.woken = false;
+    const pending = this.o.outbox.pending(this.o.sink.name, Math.max(MAX_GROUP_SIZE, this.o.threshold + 1));
+    return nextNotification(pending, this.o.threshold);
+  }
+
+  private async idle(): Promise<void> {
+    if (this.woken || this.o.stopping.aborted) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.wake = undefined;
+        this.o.stopping.removeEventListener('abort', done);
+        resolve();
+      };
+      this.wake = done;
+      this.o.stopping.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private async backOff(error: unknown, attempts: number, what: string): Promise<void> {
+    const { sink, bus, clock, logger, policy, stopping } = this.o;
+    const retryInMs = retryDelay(error, attempts, policy);
+    const retryable = !isSinkError(error) || error.retryable;
+    const fields = { error, attempts, retryInMs, retryable };
+    if (retryable) logger.warn(`${what}; the alerts are kept and retried`, fields);
+    else logger.error(`${what}, and the sink says retrying cannot help; the alerts are kept and retried`, fields);
+    bus.emit('deliveryFailed', { sink: sink.name, error, retryInMs, attempts });
+    await clock.sleep(retryInMs, stopping).catch(() => {});
+  }
+}

@@ -1,0 +1,141 @@
+import type { ForceOrderSource } from '../binance/types.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../ops/logger.js';
+import type { ForceOrderArchive } from '../store/ForceOrderArchive.js';
+import type { StateStore } from '../store/StateStore.js';
+import { diffForceOrders } from './diffForceOrders.js';
+import type { EventBus } from './EventBus.js';
+import type { Outbox } from './Outbox.js';
+
+/** Default time between poll starts: 5 s. */
+export const DEFAULT_POLL_INTERVAL_MS = 5_000;
+/** Default re-queried overlap: orders can become visible at the exchange some time after their updateTime. */
+export const DEFAULT_OVERLAP_MS = 60_000;
+
+/** Options of `ForceOrderPoller`. */
+export interface ForceOrderPollerOptions {
+  source: ForceOrderSource;
+  store: StateStore;
+  outbox: Outbox;
+  archive: ForceOrderArchive;
+  bus: EventBus;
+  clock: Clock;
+  logger: Logger;
+  /** Time between poll starts; default 5000. */
+  pollIntervalMs?: number;
+  /** How far before the watermark each poll re-asks; default 60000. */
+  overlapMs?: number;
+}
+
+/** What a successful poll did. */
+export interface PollResult {
+  found: number;
+  newOrders: number;
+  watermark: number;
+}
+
+/**
+ * Polls the exchange for force orders and queues the new ones.
+ *
+ * Each poll asks `[watermark - overlapMs, now]`, diffs the answer against the seen ids, appends the
+ * new orders to the archive, then commits new alerts, seen ids and the watermark in ONE store write;
+ * only after that write succeeds does the bus hear `alertsQueued`.
+ *
+ * Error policy:
+ * - An error with `retryable === false` (the exchange refused our key: auth, permissions, IP) is
+ *   fatal: the poller stops, emits `pollFailed { fatal: true }` and rejects `done` with the error.
+ * - Anything else (network, 5xx, rate limits the client could not absorb, a failed store write) is
+ *   logged and retried at the next interval; the client already retries inside a poll. The
+ *   watermark has not moved, so the next poll finds the same orders again.
+ * - Polls never overlap: the loop awaits each poll, and `pollOnce` calls queue behind it.
+ */
+export class ForceOrderPoller {
+  private readonly options: ForceOrderPollerOptions;
+  private readonly intervalMs: number;
+  private readonly overlapMs: number;
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly stopping = new AbortController();
+  private loop: Promise<void> | undefined;
+
+  constructor(options: ForceOrderPollerOptions) {
+    this.options = options;
+    this.intervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    this.overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS;
+  }
+
+  /** Starts polling; the promise settles when the poller stops: resolves on `stop()`, rejects on a fatal error. */
+  start(): Promise<void> {
+    this.loop ??= this.run();
+    return this.loop;
+  }
+
+  /**
+   * Stops the loop: a fetch in progress is aborted (nothing is lost, the watermark has not moved), a
+   * store commit in progress completes. Resolves once the loop has ended.
+   */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.loop?.catch(() => {});
+    await this.chain;
+  }
+
+  /** Runs one poll after any poll in progress; rejects with the poll's error. */
+  pollOnce(): Promise<PollResult> {
+    const run = this.chain.then(() => this.poll());
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  private async run(): Promise<void> {
+    const { clock, logger } = this.options;
+    const signal = this.stopping.signal;
+    while (!signal.aborted) {
+      const started = clock.now();
+      try {
+        await this.pollOnce();
+      } catch (error) {
+        if (signal.aborted) break;
+        if (isFatal(error)) {
+          logger.error('the exchange refused the poller; it has stopped', { error });
+          throw error;
+        }
+        logger.warn('poll failed; retrying at the next interval', { error });
+      }
+      const wait = Math.max(0, started + this.intervalMs - clock.now());
+      await clock.sleep(wait, signal).catch(() => {});
+    }
+  }
+
+  private async poll(): Promise<PollResult> {
+    const { source, store, outbox, archive, bus, clock } = this.options;
+    const started = clock.now();
+    try {
+      const doc = store.data;
+      const window = { startTime: doc.watermark - this.overlapMs, endTime: Math.max(started, doc.watermark) };
+      const page = await source.allForceOrders(window, { signal: this.stopping.signal });
+      const diff = diffForceOrders({
+        orders: page.orders,
+        window,
+        seen: doc.seen,
+        alertFrom: doc.alertFrom,
+        watermark: doc.watermark,
+        overlapMs: this.overlapMs,
+      });
+      // The archive goes first: a crash before the store write leaves a duplicate line, never a hole.
+      await archive.append(diff.fresh);
+      const alerts = await outbox.commitPoll(diff, clock.now());
+      if (alerts.length > 0) bus.emit('alertsQueued', { alerts });
+      const result = { found: page.orders.length, newOrders: alerts.length, watermark: diff.watermark };
+      bus.emit('pollSucceeded', { at: started, ...result, weight: page.weight, durationMs: clock.now() - started });
+      return result;
+    } catch (error) {
+      if (!this.stopping.signal.aborted) bus.emit('pollFailed', { error, fatal: isFatal(error) });
+      throw error;
+    }
+  }
+}
+
+/** Fatal means the error itself says a retry cannot help (Binance's auth and permission errors). */
+function isFatal(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === false;
+}

@@ -1,0 +1,76 @@
+import { orderKey, type ForceOrder } from '../binance/types.js';
+import type { Alert } from '../sinks/Sink.js';
+import type { StateStore } from '../store/StateStore.js';
+import type { OutboxEntry } from '../store/StoreDocument.js';
+import type { DiffResult } from './diffForceOrders.js';
+
+/**
+ * The alerts not yet delivered everywhere, kept in the store. A poll's new orders, seen ids and
+ * watermark go in with one write; each sink's delivery is recorded separately after its success; an
+ * alert every configured sink has leaves the outbox.
+ */
+export class Outbox {
+  private readonly store: StateStore;
+  private readonly sinks: readonly string[];
+
+  constructor(store: StateStore, sinkNames: readonly string[]) {
+    this.store = store;
+    this.sinks = sinkNames;
+  }
+
+  /** Drops entries every configured sink already has (a sink removed from the config no longer holds them). */
+  prune(): Promise<void> {
+    if (!this.store.data.outbox.some((e) => this.complete(e))) return Promise.resolve();
+    return this.store.update((doc) => {
+      doc.outbox = doc.outbox.filter((e) => !this.complete(e));
+    });
+  }
+
+  /** Commits a poll in one write; resolves with the queued alerts once the file holds them. */
+  async commitPoll(diff: DiffResult, queuedAt: number): Promise<Alert[]> {
+    const alerts = diff.fresh.map((order): Alert => ({ id: orderKey(order), order }));
+    await this.store.update((doc) => {
+      doc.watermark = diff.watermark;
+      doc.seen = diff.seen;
+      for (const alert of alerts) doc.outbox.push({ id: alert.id, order: alert.order, queuedAt, deliveredTo: [] });
+      doc.symbols = mergeSymbols(doc.symbols, diff.fresh);
+    });
+    return alerts;
+  }
+
+  /** Up to `limit` alerts `sink` has not had yet, oldest first. */
+  pending(sink: string, limit = Number.POSITIVE_INFINITY): Alert[] {
+    const out: Alert[] = [];
+    for (const entry of this.store.data.outbox) {
+      if (out.length >= limit) break;
+      if (!entry.deliveredTo.includes(sink)) out.push({ id: entry.id, order: entry.order });
+    }
+    return out;
+  }
+
+  /** How many alerts wait for `sink`. */
+  depth(sink: string): number {
+    return this.store.data.outbox.reduce((n, e) => n + (e.deliveredTo.includes(sink) ? 0 : 1), 0);
+  }
+
+  /** Records that `sink` has `ids`, removing alerts now delivered everywhere; one write. */
+  recordDelivery(sink: string, ids: readonly string[]): Promise<void> {
+    const delivered = new Set(ids);
+    return this.store.update((doc) => {
+      for (const entry of doc.outbox) {
+        if (delivered.has(entry.id) && !entry.deliveredTo.includes(sink)) entry.deliveredTo.push(sink);
+      }
+      doc.outbox = doc.outbox.filter((e) => !this.complete(e));
+    });
+  }
+
+  private complete(entry: OutboxEntry): boolean {
+    return this.sinks.every((s) => entry.deliveredTo.includes(s));
+  }
+}
+
+function mergeSymbols(known: readonly string[], orders: readonly ForceOrder[]): string[] {
+  const all = new Set(known);
+  for (const order of orders) all.add(order.symbol);
+  return all.size === known.length ? [...known] : [...all].sort();
+}

@@ -1,0 +1,144 @@
+import type { ForceOrderSource } from '../binance/types.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { Logger } from '../ops/logger.js';
+import type { Sink } from '../sinks/Sink.js';
+import { ForceOrderArchive } from '../store/ForceOrderArchive.js';
+import { ProcessLock } from '../store/ProcessLock.js';
+import { StateStore } from '../store/StateStore.js';
+import { DeliveryDispatcher } from './DeliveryDispatcher.js';
+import { EventBus } from './EventBus.js';
+import { ForceOrderPoller, type PollResult } from './ForceOrderPoller.js';
+import { Outbox } from './Outbox.js';
+import type { RetryPolicy } from './retryDelay.js';
+
+/** The longest backfill on first start: the exchange's force-order window is 7 days. */
+export const MAX_BACKFILL_MS = 7 * 86_400_000;
+const DAY_MS = 86_400_000;
+
+/** Everything the pipeline needs, in one object. */
+export interface PipelineOptions {
+  source: ForceOrderSource;
+  /** The lowdb JSON file; the lock (`.lock`) and, by default, the archive (`.archive.jsonl`) sit beside it. */
+  storePath: string;
+  sinks: readonly Sink[];
+  logger: Logger;
+  /** Default the system clock. */
+  clock?: Clock;
+  /** Time between polls; default 5000. */
+  pollIntervalMs?: number;
+  /** Re-queried overlap before the watermark; default 60000. */
+  overlapMs?: number;
+  /** On first start only, alert orders from this long ago (at most 7 days); default 0: no replay. */
+  backfillMs?: number;
+  /** More than this many alerts at once become one group; default 5. */
+  groupThreshold?: number;
+  /** Days of orders the archive keeps; default 90. */
+  archiveDays?: number;
+  /** Default `<storePath>.archive.jsonl`. */
+  archivePath?: string;
+  /** Delivery backoff; default 1 s doubling to 60 s. */
+  retry?: Partial<RetryPolicy>;
+}
+
+/** The running parts, created by `start()`. */
+interface Running {
+  lock: ProcessLock;
+  store: StateStore;
+  poller: ForceOrderPoller;
+  dispatcher: DeliveryDispatcher;
+  compaction: AbortController;
+  compactionLoop: Promise<void>;
+}
+
+/**
+ * The alert pipeline: lock the store, read it, then poll -> diff -> archive + outbox -> bus ->
+ * per-sink delivery. `start()` refuses a store another live process holds or that is corrupt.
+ */
+export class Pipeline {
+  /** Events for metrics and the health check. */
+  readonly bus: EventBus;
+  /** Every order seen, for `/forceorders` windows older than the exchange serves. */
+  readonly archive: ForceOrderArchive;
+  /** Settles when the poller ends: resolves after `stop()`, rejects on a fatal exchange error. */
+  done: Promise<void> = Promise.resolve();
+  private readonly options: PipelineOptions;
+  private readonly clock: Clock;
+  private running: Running | undefined;
+
+  constructor(options: PipelineOptions) {
+    const backfill = options.backfillMs ?? 0;
+    if (!(backfill >= 0 && backfill <= MAX_BACKFILL_MS)) {
+      throw new RangeError(`backfillMs must be between 0 and ${MAX_BACKFILL_MS} (7 days), got ${backfill}`);
+    }
+    const names = options.sinks.map((s) => s.name);
+    if (new Set(names).size !== names.length) throw new Error(`sink names must be unique, got ${names.join(', ')}`);
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.bus = new EventBus(options.logger);
+    this.archive = new ForceOrderArchive({
+      path: options.archivePath ?? `${options.storePath}.archive.jsonl`,
+      archiveDays: options.archiveDays,
+      now: () => this.clock.now(),
+      logger: options.logger,
+    });
+  }
+
+  /** Takes the lock, opens the store and the archive, and starts polling and delivering. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    const { options, clock, bus } = this;
+    const logger = options.logger;
+    const lock = await ProcessLock.acquire({ path: `${options.storePath}.lock`, logger, now: () => clock.now() });
+    try {
+      const store = await StateStore.open({ path: options.storePath, createAt: clock.now() - (options.backfillMs ?? 0) });
+      const outbox = new Outbox(store, options.sinks.map((s) => s.name));
+      await outbox.prune();
+      await this.archive.repairTail();
+      await this.archive.compact();
+      const poller = new ForceOrderPoller({ ...options, store, outbox, archive: this.archive, bus, clock, logger });
+      const dispatcher = new DeliveryDispatcher({ ...options, outbox, bus, clock, logger });
+      bus.on('alertsQueued', () => dispatcher.notify());
+      const compaction = new AbortController();
+      this.running = { lock, store, poller, dispatcher, compaction, compactionLoop: this.compactDaily(compaction.signal) };
+      dispatcher.start();
+      this.done = poller.start();
+      this.done.catch(() => {}); // the caller awaits `done`; this only keeps an unobserved rejection quiet
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  /** Stops polling and delivering (each finishes its current step), flushes the store, releases the lock. */
+  async stop(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    this.running = undefined;
+    running.compaction.abort();
+    await Promise.all([running.poller.stop(), running.dispatcher.stop(), running.compactionLoop]);
+    await running.store.flush();
+    await running.lock.release();
+  }
+
+  /** Runs one poll now (for tests and the demo); requires `start()`. */
+  pollOnce(): Promise<PollResult> {
+    if (!this.running) return Promise.reject(new Error('the pipeline is not started'));
+    return this.running.poller.pollOnce();
+  }
+
+  /** Every symbol the account has had a force order on, sorted (for autocomplete). */
+  knownSymbols(): string[] {
+    return [...(this.running?.store.data.symbols ?? [])];
+  }
+
+  private async compactDaily(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.clock.sleep(DAY_MS, signal);
+        await this.archive.compact();
+      } catch (error) {
+        if (!signal.aborted) this.options.logger.error('archive compaction failed; retrying tomorrow', { error });
+      }
+    }
+  }
+}

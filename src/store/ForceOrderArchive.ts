@@ -1,0 +1,178 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { appendFile, open, rename, unlink } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { orderKey, type ForceOrder } from '../binance/types.js';
+import type { ArchiveReader } from '../../commands/types.js';
+import type { Logger } from '../ops/logger.js';
+
+const DAY_MS = 86_400_000;
+
+/** Options of `ForceOrderArchive`. */
+export interface ForceOrderArchiveOptions {
+  /** The JSON-lines file, conventionally `<store>.archive.jsonl`. */
+  path: string;
+  /** Days of orders kept by `compact()`; default 90. */
+  archiveDays?: number;
+  now: () => number;
+  logger: Logger;
+}
+
+/** What one pass over the file found. */
+export interface ArchiveScan {
+  orders: number;
+  duplicates: number;
+  badLines: number;
+}
+
+/**
+ * Every force order the bot has seen, one JSON object a line. Append-only between compactions, so it
+ * can grow past what the lowdb document (rewritten whole on every write) could hold. Written before
+ * the outbox: a crash in between leaves at most a duplicate line, which readers drop by order key.
+ */
+export class ForceOrderArchive implements ArchiveReader {
+  private readonly path: string;
+  private readonly keepMs: number;
+  private readonly now: () => number;
+  private readonly logger: Logger;
+  /** Appends and compactions take turns: a line appended during a compaction would be lost by its rename. */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  constructor(options: ForceOrderArchiveOptions) {
+    this.path = options.path;
+    this.keepMs = (options.archiveDays ?? 90) * DAY_MS;
+    this.now = options.now;
+    this.logger = options.logger;
+  }
+
+  /** The archive file. */
+  get file(): string {
+    return this.path;
+  }
+
+  /** Appends `orders`, one line each, in one write. */
+  append(orders: readonly ForceOrder[]): Promise<void> {
+    if (orders.length === 0) return Promise.resolve();
+    const text = orders.map((o) => `${JSON.stringify(o)}\n`).join('');
+    return this.inTurn(() => appendFile(this.path, text, 'utf8'));
+  }
+
+  /** Orders with `startTime <= updateTime <= endTime`, each once, streaming the file line by line. */
+  async read(window: { startTime: number; endTime: number }): Promise<ForceOrder[]> {
+    const found: ForceOrder[] = [];
+    const scan = await this.scan((order) => {
+      if (order.updateTime >= window.startTime && order.updateTime <= window.endTime) found.push(order);
+    });
+    if (scan.badLines > 0) this.logger.warn('skipped unreadable archive lines', { file: this.path, badLines: scan.badLines });
+    return found;
+  }
+
+  /**
+   * Drops orders older than `archiveDays` and duplicate lines, writing a temp file and renaming it over
+   * the archive so a crash mid-way leaves the old file whole. Also ends a line torn by a crash.
+   */
+  compact(): Promise<ArchiveScan & { dropped: number }> {
+    return this.inTurn(async () => {
+      const cutoff = this.now() - this.keepMs;
+      const temp = `${this.path}.compact-${process.pid}.tmp`;
+      const out = createWriteStream(temp, { encoding: 'utf8' });
+      let dropped = 0;
+      try {
+        const scan = await this.scan(async (order) => {
+          if (order.updateTime < cutoff) {
+            dropped += 1;
+            return;
+          }
+          if (!out.write(`${JSON.stringify(order)}\n`)) await once(out, 'drain');
+        });
+        out.end();
+        await once(out, 'finish');
+        await rename(temp, this.path);
+        this.logger.info('compacted the force-order archive', { file: this.path, ...scan, dropped });
+        return { ...scan, dropped };
+      } catch (error) {
+        out.destroy();
+        await unlink(temp).catch(() => {});
+        throw error;
+      }
+    });
+  }
+
+  /** Ends the file with a newline if a crash tore its last line, so the next append starts clean. */
+  repairTail(): Promise<void> {
+    return this.inTurn(async () => {
+      let handle;
+      try {
+        handle = await open(this.path, 'r');
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'ENOENT') return;
+        throw error;
+      }
+      try {
+        const { size } = await handle.stat();
+        if (size === 0) return;
+        const last = Buffer.alloc(1);
+        await handle.read(last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) await appendFile(this.path, '\n', 'utf8');
+      } finally {
+        await handle.close();
+      }
+    });
+  }
+
+  /** Calls `visit` once per distinct order (first line wins), counting duplicates and bad lines. */
+  private async scan(visit: (order: ForceOrder) => void | Promise<void>): Promise<ArchiveScan> {
+    const result: ArchiveScan = { orders: 0, duplicates: 0, badLines: 0 };
+    const input = createReadStream(this.path, { encoding: 'utf8' });
+    const opened = once(input, 'open').then(
+      () => true,
+      (error: { code?: unknown }) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
+      },
+    );
+    if (!(await opened)) return result;
+    const keys = new Set<string>();
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      if (line.trim() === '') continue;
+      const order = parseLine(line);
+      if (!order) {
+        result.badLines += 1;
+        continue;
+      }
+      const key = orderKey(order);
+      if (keys.has(key)) {
+        result.duplicates += 1;
+        continue;
+      }
+      keys.add(key);
+      result.orders += 1;
+      await visit(order);
+    }
+    return result;
+  }
+
+  private inTurn<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(task);
+    this.turn = run.catch(() => {});
+    return run;
+  }
+}
+
+function parseLine(line: string): ForceOrder | undefined {
+  try {
+    const value = JSON.parse(line) as Partial<ForceOrder> | null;
+    if (
+      value &&
+      (value.market === 'cm' || value.market === 'um') &&
+      Number.isFinite(value.orderId) &&
+      Number.isFinite(value.updateTime) &&
+      typeof value.symbol === 'string'
+    ) {
+      return value as ForceOrder;
+    }
+  } catch {
+    // counted by the caller
+  }
+  return undefined;
+}

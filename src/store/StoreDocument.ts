@@ -1,0 +1,63 @@
+import type { ForceOrder } from '../binance/types.js';
+
+/** An alert not yet delivered to every configured sink, with the sinks that already have it. */
+export interface OutboxEntry {
+  /** `orderKey(order)`. */
+  id: string;
+  order: ForceOrder;
+  /** When the poller queued it (ms). */
+  queuedAt: number;
+  /** Names of the sinks that accepted it, each recorded after its own success. */
+  deliveredTo: string[];
+}
+
+/**
+ * The whole lowdb document. It is rewritten on every write, so it holds only what must survive a
+ * restart and stays small: seen ids are pruned past the overlap, delivered alerts leave the outbox,
+ * and the full history goes to the append-only archive instead.
+ */
+export interface StoreDocument {
+  version: 1;
+  /** Every order up to here (ms) has been fetched and queued; the next poll re-asks from `watermark - overlapMs`. */
+  watermark: number;
+  /** Orders older than this (the first start minus any backfill) are history, never alerted. */
+  alertFrom: number;
+  /** Order key -> updateTime of the orders seen inside the re-queried overlap. */
+  seen: Record<string, number>;
+  /** Alerts waiting for at least one sink, oldest first. */
+  outbox: OutboxEntry[];
+  /** Every symbol the account has had a force order on, sorted (for autocomplete). */
+  symbols: string[];
+}
+
+/** A fresh document for a store created at `alertFrom`. */
+export function newStoreDocument(alertFrom: number): StoreDocument {
+  return { version: 1, watermark: alertFrom, alertFrom, seen: {}, outbox: [], symbols: [] };
+}
+
+/** Names what is wrong with a parsed document, or returns undefined when it has the version-1 shape. */
+export function storeDocumentProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it is not a JSON object';
+  const doc = value as Record<string, unknown>;
+  if (doc.version !== 1) return `unknown version ${JSON.stringify(doc.version)} (this build reads version 1)`;
+  if (!Number.isFinite(doc.watermark)) return 'watermark is not a number';
+  if (!Number.isFinite(doc.alertFrom)) return 'alertFrom is not a number';
+  if (typeof doc.seen !== 'object' || doc.seen === null || Array.isArray(doc.seen)) return 'seen is not an object';
+  if (!Array.isArray(doc.outbox)) return 'outbox is not a list';
+  const bad = doc.outbox.findIndex((e: unknown) => !isOutboxEntry(e));
+  if (bad >= 0) return `outbox entry ${bad} is malformed`;
+  if (!Array.isArray(doc.symbols) || !doc.symbols.every((s) => typeof s === 'string')) return 'symbols is not a list of strings';
+  return undefined;
+}
+
+function isOutboxEntry(value: unknown): value is OutboxEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Record<string, unknown>;
+  return (
+    typeof e.id === 'string' &&
+    typeof e.order === 'object' &&
+    e.order !== null &&
+    Array.isArray(e.deliveredTo) &&
+    Number.isFinite(e.queuedAt)
+  );
+}

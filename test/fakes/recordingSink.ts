@@ -1,0 +1,67 @@
+import type { Notification, Sink } from '../../src/sinks/Sink.js';
+
+/**
+ * A sink that keeps every notification it accepts. It can be told to fail (a queue of errors) or to
+ * hold deliveries until released, to show one slow sink never delays another.
+ */
+export class RecordingSink implements Sink {
+  readonly name: string;
+  /** Accepted notifications, in order. */
+  readonly received: Notification[] = [];
+  /** Every attempt, accepted or not. */
+  attempts = 0;
+  private readonly failures: unknown[] = [];
+  private failAlways: unknown;
+  private gate: Promise<void> | undefined;
+  private waiters: { count: number; resolve: () => void }[] = [];
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  /** The next attempts reject with these errors, one each. */
+  failNext(...errors: unknown[]): void {
+    this.failures.push(...errors);
+  }
+
+  /** Every attempt rejects with `error` until `recover()`. */
+  failUntilRecovered(error: unknown): void {
+    this.failAlways = error;
+  }
+
+  /** Stops failing. */
+  recover(): void {
+    this.failAlways = undefined;
+  }
+
+  /** Holds every delivery until the returned function is called. */
+  hold(): () => void {
+    let release!: () => void;
+    this.gate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
+
+  /** Alert ids of everything accepted, in order. */
+  get alertIds(): string[] {
+    return this.received.flatMap((n) => (n.type === 'single' ? [n.alert.id] : n.alerts.map((a) => a.id)));
+  }
+
+  /** Resolves once at least `count` alerts have been accepted. */
+  untilAlerts(count: number): Promise<void> {
+    if (this.alertIds.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ count, resolve }));
+  }
+
+  async deliver(notification: Notification): Promise<void> {
+    this.attempts += 1;
+    if (this.gate) await this.gate;
+    if (this.failures.length > 0) throw this.failures.shift();
+    if (this.failAlways !== undefined) throw this.failAlways;
+    this.received.push(notification);
+    const total = this.alertIds.length;
+    this.waiters = this.waiters.filter((w) => (w.count <= total ? (w.resolve(), false) : true));
+  }
+}
