@@ -1,0 +1,23 @@
+import { parseCoreConfig, type CoreConfig } from '../config.js';
+import { parseDiscordConfig } from '../discord/DiscordConfig.js';
+import type { DiscordConfig } from '../discord/DiscordConfig.js';
+import { parseSlackConfig, type SlackConfig } from '../slack/slackConfig.js';
+
+/** Every setting of the bot: the core's and each configured chat platform's. */
+export interface Settings {
+  core: CoreConfig;
+  /** Absent when no SLACK_* variable is set. */
+  slack?: SlackConfig;
+  /** Absent when no DISCORD_* variable is set. */
+  discord?: DiscordConfig;
+}
+
+/** Reads the whole environment at once, so the operator sees every problem in one go. */
+export function loadSettings(env: NodeJS.ProcessEnv): { ok: true; settings: Settings } | { ok: false; errors: string[] } {
+  const core = parseCoreConfig(env);
+  const slack = parseSlackConfig(env);
+  const discord = parseDiscordConfig(env);
+  const errors = [core, slack, discord].flatMap((result) => (result.ok ? [] : result.errors));
+  if (!core.ok || !slack.ok || !discord.ok) return { ok: false, errors };
+  return { ok: true, settings: { core: core.config, slack: slack.config, discord: discord.config } };
+}

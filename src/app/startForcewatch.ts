@@ -1,0 +1,118 @@
+import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
+import type { ForceOrdersResult } from '../../commands/types.js';
+import type { ForceOrderSource } from '../binance/types.js';
+import { systemClock, type Clock } from '../clock.js';
+import { ConsoleSink } from '../console/ConsoleSink.js';
+import { createDiscordAdapter } from '../discord/createDiscordAdapter.js';
+import { HealthState } from '../ops/HealthState.js';
+import type { Logger } from '../ops/logger.js';
+import { Metrics } from '../ops/Metrics.js';
+import { startOpsServer, type OpsServer } from '../ops/startOpsServer.js';
+import { Pipeline } from '../pipeline/Pipeline.js';
+import type { Sink } from '../sinks/Sink.js';
+import { createSlackAdapter } from '../slack/createSlackAdapter.js';
+import type { Settings } from './loadSettings.js';
+import { wireMetrics } from './wireMetrics.js';
+
+const DAY_MS = 86_400_000;
+/** The bot counts as stuck when no poll succeeded for this many intervals (or a minute, if longer). */
+const STALE_POLLS = 3;
+
+/** What `startForcewatch` needs besides the settings. */
+export interface ForcewatchOptions {
+  settings: Settings;
+  /** What the poller watches (one market, or several merged). */
+  source: ForceOrderSource;
+  /** What `/forceorders` asks (COIN-M: the command speaks COIN-M symbols and pairs). */
+  commandSource: ForceOrderSource;
+  logger: Logger;
+  clock?: Clock;
+  /** The sink used when no chat platform is configured; default a `ConsoleSink` on stdout. */
+  fallbackSink?: Sink;
+}
+
+/** The running bot. */
+export interface Forcewatch {
+  readonly pipeline: Pipeline;
+  /** `/forceorders <text>`, as every adapter runs it. */
+  runForceOrders(text: string): Promise<ForceOrdersResult>;
+  /** Base URL of `/healthz` and `/metrics`, when METRICS_PORT is set. */
+  readonly opsUrl: string | undefined;
+  /** Settles when polling ends: rejects on a fatal exchange error (bad credentials). */
+  readonly done: Promise<void>;
+  /** Finishes the current step, flushes the store, disconnects, releases the lock. */
+  stop(): Promise<void>;
+}
+
+interface Adapter {
+  sink: Sink;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the parts: store lock first (so a second instance is refused before it connects to any chat),
+ * then the chat adapters, then the ops server. Any failure on the way undoes what was started.
+ */
+export async function startForcewatch(options: ForcewatchOptions): Promise<Forcewatch> {
+  const { settings, logger, clock = systemClock } = options;
+  const { core } = settings;
+  const mentionNotionalUsd = core.alerts.mentionNotionalUsd;
+  let pipeline: Pipeline | undefined;
+  const runForceOrders = (text: string) => {
+    if (!pipeline) throw new Error('forcewatch is not started');
+    const deps = { exchange: options.commandSource, archive: pipeline.archive, now: () => clock.now(), logger: logger.child({ component: 'forceorders' }) };
+    return forceOrdersCommand(text, deps, { maxSinceMs: core.store.archiveDays * DAY_MS });
+  };
+
+  const adapters: Adapter[] = [];
+  if (settings.slack) adapters.push(createSlackAdapter({ config: settings.slack, logger, runForceOrders, mentionNotionalUsd, clock }));
+  if (settings.discord) {
+    adapters.push(
+      createDiscordAdapter({ config: settings.discord, logger, runForceOrders, mentionNotionalUsd, clock, knownSymbols: () => pipeline?.knownSymbols() ?? [] }),
+    );
+  }
+  const sinks = adapters.length > 0 ? adapters.map((a) => a.sink) : [options.fallbackSink ?? new ConsoleSink()];
+
+  const started = new Pipeline({
+    source: options.source,
+    storePath: core.store.path,
+    archivePath: core.store.archivePath,
+    archiveDays: core.store.archiveDays,
+    sinks,
+    logger,
+    clock,
+    pollIntervalMs: core.poll.intervalMs,
+    overlapMs: core.poll.overlapMs,
+    backfillMs: core.poll.backfillMs,
+    groupThreshold: core.alerts.groupThreshold,
+  });
+  pipeline = started;
+  const metrics = new Metrics();
+  const health = new HealthState(() => clock.now(), Math.max(STALE_POLLS * core.poll.intervalMs, 60_000));
+  wireMetrics(started.bus, metrics, health);
+
+  await started.start();
+  const running: Adapter[] = [];
+  let ops: OpsServer | undefined;
+  const stop = async () => {
+    await Promise.allSettled(running.map((a) => a.stop()));
+    await started.stop();
+    await ops?.close();
+  };
+  try {
+    for (const adapter of adapters) {
+      await adapter.start();
+      running.push(adapter);
+    }
+    if (core.metrics.port !== undefined) {
+      ops = await startOpsServer({ port: core.metrics.port, host: core.metrics.host, health, metrics });
+      logger.info('health and metrics listening', { url: ops.url });
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  logger.info('forcewatch started', { sinks: sinks.map((s) => s.name), markets: core.binance.markets, pollIntervalMs: core.poll.intervalMs });
+  return { pipeline: started, runForceOrders, opsUrl: ops?.url, done: started.done, stop };
+}

@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { createBinanceClient } from './binance/createBinanceClient.js';
+import { loadSettings } from './app/loadSettings.js';
+import { MultiMarketSource } from './app/MultiMarketSource.js';
+import { startForcewatch } from './app/startForcewatch.js';
+import { createLogger } from './ops/logger.js';
+import { redact } from './ops/redact.js';
+
+/** `npm start`: environment (and `.env`) -> settings -> Binance client -> pipeline and chat adapters. */
+async function main(): Promise<number> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const loaded = loadSettings(process.env);
+  if (!loaded.ok) {
+    // One line per problem and no stack trace: this is the operator's to fix, not a crash.
+    process.stderr.write(`forcewatch cannot start; fix these settings (see .env.example):\n${loaded.errors.map((e) => `  - ${redact(e)}`).join('\n')}\n`);
+    return 2;
+  }
+  const { core } = loaded.settings;
+  const logger = createLogger({ level: core.log.level, format: core.log.format });
+  let binance;
+  try {
+    binance = createBinanceClient({ ...core.binance, logger: logger.child({ component: 'binance' }) });
+  } catch (error) {
+    process.stderr.write(`forcewatch cannot start: ${redact((error as Error).message)}\n`);
+    return 2;
+  }
+  try {
+    const offset = await binance.sync();
+    logger.info('clock synchronised with Binance', { offsetMs: offset });
+  } catch (error) {
+    logger.warn('could not read Binance server time; using the local clock until the first -1021', { error });
+  }
+  const sources = core.binance.markets.map((market) => binance.source(market));
+  const source = sources.length === 1 ? sources[0]! : new MultiMarketSource(sources);
+  const commandSource = binance.source(core.binance.markets.includes('cm') ? 'cm' : 'um');
+
+  let app;
+  try {
+    app = await startForcewatch({ settings: loaded.settings, source, commandSource, logger });
+  } catch (error) {
+    logger.error('forcewatch could not start', { error });
+    await binance.close();
+    return 1;
+  }
+  const shutdown = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  const outcome = await Promise.race([
+    shutdown.then((signal) => ({ signal })),
+    app.done.then(
+      () => ({ signal: 'poller ended' }),
+      (error: unknown) => ({ error }),
+    ),
+  ]);
+  if ('error' in outcome) logger.error('forcewatch stopped: the exchange refused us; fix the setting named above and restart', { error: outcome.error });
+  else logger.info('shutting down', { reason: outcome.signal });
+  await app.stop();
+  await binance.close();
+  return 'error' in outcome ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`forcewatch crashed: ${redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+    process.exit(1);
+  },
+);
