@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createBinanceClient } from './binance/createBinanceClient.js';
+import { parseCoreConfig } from './config.js';
+import { renderForceOrdersResult } from './console/renderForceOrdersResult.js';
+import { parseDuration } from './duration.js';
+import { MultiMarketSource } from './app/MultiMarketSource.js';
+import { startForcewatch } from './app/startForcewatch.js';
+import { createLogger } from './ops/logger.js';
+import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from './simulator/index.js';
+
+/**
+ * `npm run demo`: no account needed. Starts the PAPI simulator on loopback with a stream of force
+ * orders (and a cascade now and then), runs the real bot against it with the console sink, and answers
+ * `/forceorders ...` typed at the terminal. DEMO_DURATION (e.g. `30s`) ends it by itself.
+ */
+async function demo(): Promise<void> {
+  const sim = await PapiSimulator.start({ seed: 7 });
+  seedHistory(sim);
+  const dir = mkdtempSync(join(tmpdir(), 'forcewatch-demo-'));
+  const env = {
+    BINANCE_API_KEY: SIM_API_KEY,
+    BINANCE_API_SECRET: SIM_API_SECRET,
+    BINANCE_PAPI_URL: sim.url,
+    BINANCE_FAPI_URL: sim.url,
+    BINANCE_DAPI_URL: sim.url,
+    BINANCE_MARKETS: 'cm,um',
+    FORCEWATCH_DB: join(dir, 'forcewatch.json'),
+    POLL_INTERVAL_MS: process.env.POLL_INTERVAL_MS ?? '2000',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    LOG_FORMAT: 'pretty',
+  };
+  const parsed = parseCoreConfig(env);
+  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+  const core = parsed.config;
+  const logger = createLogger({ level: core.log.level, format: 'pretty' });
+  const binance = createBinanceClient({ ...core.binance, logger });
+  await binance.sync();
+  const source = new MultiMarketSource(core.binance.markets.map((m) => binance.source(m)));
+  const app = await startForcewatch({ settings: { core }, source, commandSource: binance.source('cm'), logger });
+
+  const stopStream = sim.startStream({ ordersPerMinute: 20, cascadeEveryMs: 40_000, cascadeSize: 40 });
+  process.stdout.write(
+    `\nforcewatch demo: a simulated Binance on ${sim.url}, polled every ${core.poll.intervalMs} ms.\n` +
+      'New liquidations and ADLs print below as they happen; a cascade arrives every 40 s as one grouped alert.\n' +
+      'Type a command, e.g.  /forceorders BTCUSD 3d   /forceorders ETHUSD_PERP adl   /forceorders 7d 5   (quit: Ctrl-C)\n\n',
+  );
+
+  const finished = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+    const duration = parseDuration(process.env.DEMO_DURATION ?? '');
+    if (duration !== undefined) setTimeout(resolve, duration).unref();
+  });
+  const input = createInterface({ input: process.stdin, terminal: false });
+  input.on('line', (line) => {
+    const text = line.trim().replace(/^\/?forceorders\b/i, '').trim();
+    if (line.trim() === '') return;
+    app.runForceOrders(text).then(
+      (result) => process.stdout.write(`${renderForceOrdersResult(result)}\n\n`),
+      (error: unknown) => logger.error('the command failed', { error }),
+    );
+  });
+
+  await finished;
+  input.close();
+  stopStream();
+  await app.stop();
+  await binance.close();
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.stdout.write('demo stopped.\n');
+}
+
+/** Three days of past force orders, so `/forceorders` has something to show from the start. */
+function seedHistory(sim: PapiSimulator): void {
+  const now = Date.now();
+  const hour = 3_600_000;
+  for (let h = 72; h > 0; h -= 1) {
+    const at = now - h * hour;
+    sim.addOrder({ time: at, updateTime: at });
+    if (h % 9 === 0) sim.addOrder({ symbol: 'BTCUSD_PERP', kind: 'ADL', time: at + 1000, updateTime: at + 1000 });
+  }
+  sim.addBurst(30, { at: now - 30 * hour, spreadMs: 40, symbols: ['BTCUSD_PERP', 'ETHUSD_PERP'] });
+}
+
+demo().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
