@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { createBinanceClient, type BinanceClient } from '../../src/binance/createBinanceClient.js';
+import { parseCoreConfig, type CoreConfig } from '../../src/config.js';
+import { ConsoleSink } from '../../src/console/ConsoleSink.js';
+import { startForcewatch, type Forcewatch } from '../../src/app/startForcewatch.js';
+import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { FakeClock } from '../fakes/FakeClock.js';
+import { captureLogger } from '../fakes/captureLogger.js';
+import { nextEvent, tempDir } from '../pipeline/pipelineHarness.js';
+
+/** The whole bot (real client, pipeline, console sink, ops server) against the simulator on loopback. */
+describe('startForcewatch', () => {
+  let clock: FakeClock;
+  let sim: PapiSimulator;
+  let binance: BinanceClient;
+  let dir: { dir: string; cleanup: () => Promise<void> };
+  const running: Forcewatch[] = [];
+  const printed: string[] = [];
+  const log = captureLogger();
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    sim = await PapiSimulator.start({ now: () => clock.now(), seed: 3 });
+    dir = await tempDir();
+    binance = createBinanceClient({ apiKey: SIM_API_KEY, apiSecret: SIM_API_SECRET, papiUrl: sim.url, fapiUrl: sim.url, dapiUrl: sim.url, clock });
+    printed.length = 0;
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((app) => app.stop()));
+    await binance.close();
+    await sim.close();
+    await dir.cleanup();
+  });
+
+  function core(): CoreConfig {
+    const parsed = parseCoreConfig({ BINANCE_API_KEY: SIM_API_KEY, BINANCE_API_SECRET: SIM_API_SECRET, FORCEWATCH_DB: join(dir.dir, 'fw.json') });
+    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+    return { ...parsed.config, metrics: { port: 0, host: '127.0.0.1' } };
+  }
+
+  async function start(): Promise<Forcewatch> {
+    const source = binance.source('cm');
+    const app = await startForcewatch({
+      settings: { core: core() },
+      source,
+      commandSource: source,
+      logger: log.logger,
+      clock,
+      fallbackSink: new ConsoleSink({ write: (text) => printed.push(text) }),
+    });
+    running.push(app);
+    return app;
+  }
+
+  it('alerts a new liquidation on the console, reports health and metrics, and answers /forceorders', async () => {
+    const app = await start();
+    await nextEvent(app.pipeline.bus, 'pollSucceeded');
+    const health = await fetch(`${app.opsUrl}/healthz`);
+    expect(health.status).toBe(200);
+
+    const [order] = sim.addOrders([{ symbol: 'BTCUSD_PERP', kind: 'LIQUIDATION', updateTime: clock.now() + 1, time: clock.now() + 1 }]);
+    const delivered = nextEvent(app.pipeline.bus, 'delivered');
+    await clock.untilSleeping();
+    await clock.advance(5_000);
+    expect((await delivered).alertIds).toEqual([`cm:${order!.orderId}`]);
+    expect(printed.join('')).toContain(`${order!.orderId}`);
+    expect(printed.join('')).toContain('LIQUIDATION BTCUSD_PERP');
+
+    const metrics = await (await fetch(`${app.opsUrl}/metrics`)).text();
+    expect(metrics).toMatch(/forcewatch_alerts_delivered_total\{sink="console"\} 1/);
+    expect(metrics).toMatch(/forcewatch_orders_seen_total 1/);
+
+    const answer = await app.runForceOrders('BTCUSD 1h');
+    expect(answer.ok && answer.rows.map((r) => r.orderId)).toEqual([order!.orderId]);
+    expect(sim.requests.some((r) => r.path === '/papi/v1/cm/forceOrders' && r.params.symbol === undefined)).toBe(true);
+  });
+
+  it('refuses a second bot on the same store before it connects anywhere', async () => {
+    await start();
+    await expect(start()).rejects.toThrow(/lock|another/i);
+  });
+
+  it('reports unhealthy while the exchange refuses the key, and stops on it', async () => {
+    await binance.close();
+    binance = createBinanceClient({ apiKey: SIM_API_KEY, apiSecret: 'x'.repeat(64), papiUrl: sim.url, fapiUrl: sim.url, dapiUrl: sim.url, clock });
+    const app = await start();
+    await expect(app.done).rejects.toThrow(/BINANCE_API_SECRET|signature/i);
+    const health = await fetch(`${app.opsUrl}/healthz`);
+    expect(health.status).toBe(503);
+    expect(JSON.stringify(await health.json())).not.toContain('x'.repeat(64));
+  });
+});
