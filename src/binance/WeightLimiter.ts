@@ -15,7 +15,7 @@ export interface WeightLimiterOptions {
   weightLimitPerMinute?: number;
   /** Time source for pauses and the per-minute refill; default the system clock. */
   clock?: Clock;
-  /** Binance's time (local time plus the measured offset), so the refill lands on Binance's minute; default `clock.now`. */
+  /** Binance's time (local time plus the measured offset), so the budget restarts on Binance's minute; default `clock.now`. */
   serverNow?: () => number;
 }
 
@@ -35,21 +35,25 @@ export interface LimiterStats {
 export type ReportUsedWeight = (usedWeight: number | undefined) => void;
 
 /**
- * Schedules requests by weight so this process never breaks the IP's per-minute limit: a bottleneck
- * reservoir that refills on Binance's minute, corrected from the `X-MBX-USED-WEIGHT-1M` header, and a
- * pause every request honours after a 429 or a 418.
+ * Schedules requests by weight so this process never breaks the IP's per-minute limit. Bottleneck queues
+ * admissions one at a time, first come first served; the budget itself is plain synchronous bookkeeping
+ * (so no response can race an admission): it restarts on Binance's minute and is corrected from the
+ * `X-MBX-USED-WEIGHT-1M` header, which also counts other programs on the IP. A 429 or 418 pauses every
+ * admission. All waiting goes through the injected clock.
  */
 export class WeightLimiter {
   private readonly limit: number;
   private readonly clock: Clock;
   private readonly serverNow: () => number;
-  private readonly bottleneck: Bottleneck;
+  private readonly admissions = new Bottleneck({ maxConcurrent: 1 });
   private readonly stopped = new AbortController();
   private readonly figures: LimiterStats = { usedWeight: 0, requests: 0, retries: 0, weightSpent: 0 };
+  /** Weight still available in the current window. */
+  private available: number;
+  /** Weight of requests sent and not yet answered. */
   private inflightWeight = 0;
   private pausedUntil = 0;
   private windowStart: number;
-  private refillArmed = false;
 
   constructor(options: WeightLimiterOptions = {}) {
     this.limit = options.weightLimitPerMinute ?? BINANCE_IP_WEIGHT_PER_MINUTE;
@@ -60,8 +64,7 @@ export class WeightLimiter {
     this.clock = options.clock ?? systemClock;
     this.serverNow = options.serverNow ?? (() => this.clock.now());
     this.windowStart = minuteOf(this.serverNow());
-    // No bottleneck refresh timer: it runs on real time; the refill below runs on the injected clock.
-    this.bottleneck = new Bottleneck({ reservoir: this.limit, maxConcurrent: null, minTime: 0 });
+    this.available = this.limit;
   }
 
   /** Current figures (a copy). */
@@ -74,12 +77,7 @@ export class WeightLimiter {
     this.figures.retries += 1;
   }
 
-  /** Until when (ms, local clock) every request is held; 0 when not paused. */
-  get pausedUntilMs(): number {
-    return this.pausedUntil > this.clock.now() ? this.pausedUntil : 0;
-  }
-
-  /** Holds every request, queued or new, until `untilMs` (local clock); a longer pause wins over a shorter one. */
+  /** Holds every request not yet sent until `untilMs` (local clock); a longer pause wins over a shorter one. */
   pause(untilMs: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, untilMs);
   }
@@ -89,77 +87,64 @@ export class WeightLimiter {
    * used weight its response carried, which corrects the budget.
    */
   async run<T>(weight: number, send: (report: ReportUsedWeight) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.waitWhilePaused(signal);
-    return this.bottleneck.schedule({ weight }, async () => {
-      try {
-        // A pause may have started while this job was queued.
-        await this.waitWhilePaused(signal);
-      } catch (error) {
-        await this.bottleneck.incrementReservoir(weight); // never sent: give the weight back
-        throw error;
-      }
-      this.armRefill();
-      const window = this.windowStart;
-      this.inflightWeight += weight;
-      this.figures.requests += 1;
-      this.figures.weightSpent += weight;
-      let reported = false;
-      try {
-        return await send((used) => {
-          if (reported || used === undefined) return;
-          reported = true;
-          this.observe(used, weight, window);
-        });
-      } finally {
-        this.inflightWeight -= weight;
-      }
-    });
+    const window = await this.admissions.schedule(() => this.admit(weight, signal));
+    let reported = false;
+    try {
+      return await send((used) => {
+        if (reported || used === undefined) return;
+        reported = true;
+        this.observe(used, weight, window);
+      });
+    } finally {
+      this.inflightWeight -= weight;
+    }
   }
 
-  /** Stops the refill timer and refuses new work; call on shutdown. */
+  /** Stops waiting admissions; call on shutdown. */
   async stop(): Promise<void> {
     this.stopped.abort(new Error('WeightLimiter stopped'));
-    await this.bottleneck.stop({ dropWaitingJobs: true });
+    await this.admissions.stop({ dropWaitingJobs: true });
+  }
+
+  /** Waits out pauses and full minutes, then books the weight; returns the window it was booked in. */
+  private async admit(weight: number, signal?: AbortSignal): Promise<number> {
+    const wake = signal ? AbortSignal.any([signal, this.stopped.signal]) : this.stopped.signal;
+    for (;;) {
+      const now = this.clock.now();
+      if (now < this.pausedUntil) {
+        await this.clock.sleep(this.pausedUntil - now, wake);
+        continue;
+      }
+      this.rollWindow();
+      if (weight <= this.available) break;
+      const serverNow = this.serverNow();
+      await this.clock.sleep(minuteOf(serverNow) + MINUTE_MS - serverNow, wake);
+    }
+    this.available -= weight;
+    this.inflightWeight += weight;
+    this.figures.requests += 1;
+    this.figures.weightSpent += weight;
+    return this.windowStart;
+  }
+
+  /** On Binance's new minute the budget restarts, less what is still in flight (Binance may count it now). */
+  private rollWindow(): void {
+    const minute = minuteOf(this.serverNow());
+    if (minute === this.windowStart) return;
+    this.windowStart = minute;
+    this.available = this.limit - this.inflightWeight;
   }
 
   private observe(used: number, weight: number, window: number): void {
     this.figures.usedWeight = used;
     // A response to a request sent in an earlier minute speaks of that minute: ignore it for the budget.
     if (window !== this.windowStart) return;
-    // Requests still in flight will be counted by Binance too, but their headers have not arrived yet.
-    const others = this.inflightWeight - weight;
-    void this.bottleneck.updateSettings({ reservoir: Math.max(0, this.limit - used - others) });
-  }
-
-  private async waitWhilePaused(signal?: AbortSignal): Promise<void> {
-    for (let now = this.clock.now(); now < this.pausedUntil; now = this.clock.now()) {
-      await this.clock.sleep(this.pausedUntil - now, anySignal(signal, this.stopped.signal));
-    }
-  }
-
-  /** Refills the reservoir at Binance's next minute; armed whenever weight is spent, idle otherwise. */
-  private armRefill(): void {
-    if (this.refillArmed) return;
-    this.refillArmed = true;
-    const now = this.serverNow();
-    this.clock.sleep(minuteOf(now) + MINUTE_MS - now, this.stopped.signal).then(
-      () => {
-        this.refillArmed = false;
-        this.windowStart = minuteOf(this.serverNow());
-        void this.bottleneck.updateSettings({ reservoir: Math.max(0, this.limit - this.inflightWeight) });
-        if (this.inflightWeight > 0) this.armRefill();
-      },
-      () => {
-        this.refillArmed = false; // stopped
-      },
-    );
+    // `used` counts this request and every program on the IP; our other requests in flight may not be in it
+    // yet, so they are subtracted too (an over-estimate of use: safe).
+    this.available = this.limit - used - (this.inflightWeight - weight);
   }
 }
 
 function minuteOf(ms: number): number {
   return ms - (ms % MINUTE_MS);
-}
-
-function anySignal(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
-  return a ? AbortSignal.any([a, b]) : b;
 }

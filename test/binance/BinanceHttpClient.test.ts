@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BinanceError } from '../../src/binance/BinanceError.js';
 import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
-import { printed, rejection, startHarness, untilRequests } from './harness.js';
+import { idle, printed, rejection, startHarness, untilRequests } from './harness.js';
 
 const WINDOW = { startTime: 0, endTime: 0 };
 
@@ -122,9 +122,9 @@ describe('BinanceHttpClient against the PAPI simulator', () => {
     sim.injectFault({ type: 'rateLimit', status: 429, retryAfterSec: 7, path: '/papi' });
     const first = client.forceOrders('cm', WINDOW);
     await untilRequests(sim, 1);
-    await clock!.untilSleeping(2); // the minute refill and the pause
+    await clock!.untilSleeping(1); // the pause
     const second = client.forceOrders('um', WINDOW);
-    await clock!.untilSleeping(3);
+    await idle();
     expect(sim.requests).toHaveLength(1); // nothing else went out while paused
     await clock!.advance(6999);
     expect(sim.requests).toHaveLength(1);
@@ -138,7 +138,7 @@ describe('BinanceHttpClient against the PAPI simulator', () => {
     sim.injectFault({ type: 'rateLimit', status: 418, retryAfterSec: 120, path: '/papi' });
     const query = client.forceOrders('cm', WINDOW);
     await untilRequests(sim, 1);
-    await clock!.untilSleeping(2);
+    await clock!.untilSleeping(1);
     const banEnd = new Date(clock!.now() + 120_000).toISOString();
     const logged = lines.map((l) => JSON.parse(l) as { level: string; bannedUntil?: string }).find((l) => l.level === 'error');
     expect(logged?.bannedUntil).toBe(banEnd);

@@ -51,6 +51,11 @@ export async function untilRequests(sim: PapiSimulator, count: number): Promise<
   while (sim.requests.length < count) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
+/** Lets pending I/O callbacks and promise chains run: whatever could proceed without the clock has. */
+export async function idle(): Promise<void> {
+  for (let i = 0; i < 10; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 /** The error a promise rejects with (fails the test if it resolves). */
 export async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { createBinanceClient } from '../../src/binance/createBinanceClient.js';
+import { WeightLimiter } from '../../src/binance/WeightLimiter.js';
+import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { FakeClock } from '../fakes/FakeClock.js';
+import { idle, startHarness } from './harness.js';
+
+const WINDOW = { startTime: 0, endTime: 0 };
+
+/** Resolves once `count` of the promises have settled. */
+async function untilSettled(promises: Promise<unknown>[], count: number): Promise<void> {
+  let settled = 0;
+  await new Promise<void>((resolve) => {
+    for (const p of promises) {
+      void p.then(
+        () => (++settled === count ? resolve() : undefined),
+        () => (++settled === count ? resolve() : undefined),
+      );
+    }
+  });
+}
+
+describe('WeightLimiter', () => {
+  it('never lets a burst of queries break the minute limit: the overflow waits for the next minute', async () => {
+    const { sim, client, clock } = await startHarness({ fakeClock: true });
+    const queries = Array.from({ length: 150 }, () => client.forceOrders('cm', WINDOW)); // 50 each: 7500 > 6000
+    await untilSettled(queries, 120);
+    await idle();
+    expect(sim.requests).toHaveLength(120);
+    expect(client.stats()).toMatchObject({ usedWeight: 6000, requests: 120, weightSpent: 6000 });
+    await clock!.advance(60_000);
+    await Promise.all(queries);
+    expect(sim.requests).toHaveLength(150);
+    expect(sim.requests.every((r) => r.status === 200)).toBe(true);
+    expect(client.stats().usedWeight).toBe(1500);
+  });
+
+  it('leaves room for other programs on the IP: the used-weight header shrinks the budget', async () => {
+    const { sim, client, clock } = await startHarness({ fakeClock: true });
+    const other = createBinanceClient({
+      apiKey: SIM_API_KEY,
+      apiSecret: SIM_API_SECRET,
+      papiUrl: sim.url,
+      clock: clock!,
+    });
+    try {
+      await Promise.all(Array.from({ length: 100 }, () => other.forceOrders('cm', WINDOW))); // 5000 of the IP's 6000
+    } finally {
+      await other.close();
+    }
+    const queries = Array.from({ length: 30 }, () => client.forceOrders('cm', WINDOW));
+    await untilSettled(queries, 20);
+    await idle();
+    // Our first request learnt that 5050 were used; 19 more fit (950), the rest wait.
+    expect(sim.requests).toHaveLength(120);
+    expect(sim.usedWeight()).toBe(6000);
+    await clock!.advance(60_000);
+    await Promise.all(queries);
+    expect(sim.requests.filter((r) => r.status !== 200)).toEqual([]);
+  });
+
+  it('spends at most a lower configured limit per minute', async () => {
+    const { sim, client, clock } = await startHarness({ fakeClock: true, client: { weightLimitPerMinute: 1000 } });
+    const queries = Array.from({ length: 30 }, () => client.forceOrders('cm', WINDOW));
+    await untilSettled(queries, 20);
+    await idle();
+    expect(sim.usedWeight()).toBe(1000);
+    await clock!.advance(60_000);
+    await Promise.all(queries);
+    expect(sim.requests).toHaveLength(30);
+  });
+
+  it('holds every request while paused, on the injected clock', async () => {
+    const clock = new FakeClock();
+    const limiter = new WeightLimiter({ clock });
+    limiter.pause(clock.now() + 5000);
+    let ran = false;
+    const job = limiter.run(1, async () => {
+      ran = true;
+    });
+    await clock.untilSleeping(1);
+    await clock.advance(4999);
+    expect(ran).toBe(false);
+    await clock.advance(1);
+    await job;
+    expect(ran).toBe(true);
+    await limiter.stop();
+  });
+
+  it('refuses a limit below the heaviest request', () => {
+    expect(() => new WeightLimiter({ weightLimitPerMinute: 10 })).toThrow(/weightLimitPerMinute/);
+  });
+});
