@@ -45,9 +45,7 @@ export class RecordingSink implements Sink {
   }
 
   /** Alert ids of everything accepted, in order. */
-  get alertIds(): string[] {
-    return this.received.flatMap((n) => (n.type === 'single' ? [n.alert.id] : n.alerts.map((a) => a.id)));
-  }
+  readonly alertIds: string[] = [];
 
   /** Resolves once at least `count` alerts have been accepted. */
   untilAlerts(count: number): Promise<void> {
@@ -61,6 +59,8 @@ export class RecordingSink implements Sink {
     if (this.failures.length > 0) throw this.failures.shift();
     if (this.failAlways !== undefined) throw this.failAlways;
     this.received.push(notification);
+    if (notification.type === 'single') this.alertIds.push(notification.alert.id);
+    else for (const alert of notification.alerts) this.alertIds.push(alert.id);
     const total = this.alertIds.length;
     this.waiters = this.waiters.filter((w) => (w.count <= total ? (w.resolve(), false) : true));
   }

@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { JSONFile } from 'lowdb/node';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../../src/pipeline/EventBus.js';
+import { ForceOrderPoller } from '../../src/pipeline/ForceOrderPoller.js';
+import { Outbox } from '../../src/pipeline/Outbox.js';
+import { ForceOrderArchive } from '../../src/store/ForceOrderArchive.js';
+import { StateStore } from '../../src/store/StateStore.js';
+import type { StoreDocument } from '../../src/store/StoreDocument.js';
+import { StoreWriteError } from '../../src/store/StoreWriteError.js';
+import { FakeClock } from '../fakes/FakeClock.js';
+import { captureLogger } from '../fakes/captureLogger.js';
+import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
+import { MemorySource } from '../fakes/memorySource.js';
+import { tempDir } from './pipelineHarness.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterEach(() => cleanup());
+
+/** A poller over a real store file whose writes fail while `failWrites` is set. */
+async function setup() {
+  const clock = new FakeClock();
+  const path = join(dir, 'state.json');
+  const real = new JSONFile<StoreDocument>(path);
+  const io = { failWrites: false };
+  const adapter = {
+    read: () => real.read(),
+    write: async (data: StoreDocument) => {
+      if (io.failWrites) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      await real.write(data);
+    },
+  };
+  const store = await StateStore.open({ path, createAt: clock.now(), adapter });
+  const { logger } = captureLogger();
+  const bus = new EventBus(logger);
+  const outbox = new Outbox(store, ['slack']);
+  const archive = new ForceOrderArchive({ path: join(dir, 'archive.jsonl'), now: () => clock.now(), logger });
+  const source = new MemorySource(() => clock.now());
+  const poller = new ForceOrderPoller({ source, store, outbox, archive, bus, clock, logger, overlapMs: 60_000 });
+  const queued: string[] = [];
+  bus.on('alertsQueued', ({ alerts }) => void queued.push(...alerts.map((a) => a.id)));
+  return { clock, path, io, store, outbox, source, poller, queued };
+}
+
+describe('ForceOrderPoller', () => {
+  it('asks [watermark - overlap, now] and advances the watermark to now', async () => {
+    const { clock, source, poller, store } = await setup();
+    const start = clock.now();
+    await poller.pollOnce();
+    await clock.advance(5_000);
+    await poller.pollOnce();
+    await clock.advance(5_000);
+    await poller.pollOnce();
+    expect(source.calls).toEqual([
+      { startTime: start - 60_000, endTime: start },
+      { startTime: start - 60_000, endTime: start + 5_000 },
+      { startTime: start - 55_000, endTime: start + 10_000 },
+    ]);
+    expect(store.data.watermark).toBe(start + 10_000);
+    // A wall clock set back never moves the watermark back or asks an inverted window.
+    clock.jump(-120_000);
+    await poller.pollOnce();
+    expect(source.calls.at(-1)).toEqual({ startTime: start - 50_000, endTime: start + 10_000 });
+    expect(store.data.watermark).toBe(start + 10_000);
+  });
+
+  it('does not advance the watermark or announce orders when the store write fails; finds them again next poll', async () => {
+    const { clock, path, io, store, source, poller, queued } = await setup();
+    const before = store.data.watermark;
+    source.add(forceOrderFixture({ orderId: 1, updateTime: clock.now() + 1_000 }));
+    await clock.advance(5_000);
+    io.failWrites = true;
+    await expect(poller.pollOnce()).rejects.toThrow(StoreWriteError);
+    await expect(poller.pollOnce()).rejects.toThrow(/disk full/);
+    expect(store.data.watermark).toBe(before);
+    expect(store.data.outbox).toEqual([]);
+    expect(JSON.parse(await readFile(path, 'utf8')).watermark).toBe(before);
+    expect(queued).toEqual([]);
+    io.failWrites = false;
+    await clock.advance(5_000);
+    await poller.pollOnce();
+    expect(queued).toEqual(['cm:1']);
+    expect(store.data.outbox.map((e) => e.id)).toEqual(['cm:1']);
+  });
+
+  it('prunes seen ids past the overlap so the document stays small', async () => {
+    const { clock, store, source, poller } = await setup();
+    source.add(forceOrderFixture({ orderId: 1, updateTime: clock.now() + 1 }));
+    await clock.advance(1_000);
+    await poller.pollOnce();
+    expect(Object.keys(store.data.seen)).toEqual(['cm:1']);
+    await clock.advance(61_000);
+    await poller.pollOnce();
+    expect(store.data.seen).toEqual({});
+  });
+
+  it('never queues the same poll twice: concurrent pollOnce calls run one after the other', async () => {
+    const { clock, source, poller, queued } = await setup();
+    source.add(forceOrderFixture({ orderId: 1, updateTime: clock.now() + 1 }));
+    await clock.advance(1_000);
+    await Promise.all([poller.pollOnce(), poller.pollOnce(), poller.pollOnce()]);
+    expect(queued).toEqual(['cm:1']);
+    expect(source.calls).toHaveLength(3);
+  });
+});
