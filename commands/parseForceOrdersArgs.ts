@@ -60,8 +60,8 @@ const TWICE: Record<Slot, string> = {
 };
 
 /**
- * Parses `[symbol-or-pair] [liq|adl] [since] [limit] [public]`, in any order and any case. Every
- * refusal names the token (quoted through `safeEcho`), says why and what is allowed.
+ * Parses `[symbol-or-pair] [liq|adl] [since] [limit] [public]`, in any order and any case, separated
+ * by spaces or commas. Every refusal names the token (quoted through `safeEcho`), says why and what is allowed.
  */
 export function parseForceOrdersArgs(text: string, options: ParseForceOrdersOptions = {}): ParsedForceOrdersArgs {
   const maxSinceMs = options.maxSinceMs ?? MAX_SINCE_MS;
@@ -75,7 +75,8 @@ export function parseForceOrdersArgs(text: string, options: ParseForceOrdersOpti
 
   const query: ForceOrdersQuery = { sinceMs: DEFAULT_SINCE_MS, limit: DEFAULT_LIMIT, public: false };
   const seen = new Map<Slot, string>();
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+  // Commas separate too: people type `BTCUSD, adl, 7d`.
+  for (const word of text.split(/[\s,]+/).filter((w) => w !== '')) {
     const token = classify(word, maxSinceMs);
     if (token.slot === 'error') return fail(token.error);
     const earlier = seen.get(token.slot);

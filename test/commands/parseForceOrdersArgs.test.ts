@@ -71,6 +71,7 @@ describe('parseForceOrdersArgs: accepted forms', () => {
     expect(query('ETHUSD adl 7d 5 public')).toEqual(expected);
     expect(query('public 5 7d adl ETHUSD')).toEqual(expected);
     expect(query('  7D\tPUBLIC\nethusd  ADL 5 ')).toEqual(expected);
+    expect(query('ETHUSD, adl,7d , 5 public')).toEqual(expected);
   });
 
   it('accepts a longer window when the archive reaches further', () => {
