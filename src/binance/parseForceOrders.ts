@@ -18,7 +18,7 @@ const TIMES = ['time', 'updateTime'] as const;
 
 function parseOne(item: unknown, market: Market, where: string, path: string): RawForceOrder {
   const fail = (field: string, expected: string, value: unknown): never => {
-    throw new BinanceResponseError(`${where}.${field}: expected ${expected}, got ${describeValue(value)}`, { path });
+    throw new BinanceResponseError(`${where}${field ? `.${field}` : ''}: expected ${expected}, got ${describeValue(value)}`, { path });
   };
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return fail('', 'an object', item);
   const o = item as Record<string, unknown>;

@@ -148,4 +148,29 @@ describe('BinanceHttpClient against the PAPI simulator', () => {
     await query;
     expect(sim.requests.map((r) => r.status)).toEqual([418, 200]);
   });
+
+  it('names the parameter Binance refused (-1102) and does not retry it', async () => {
+    const { sim, client } = await startHarness();
+    sim.injectFault({
+      type: 'binanceError',
+      code: -1102,
+      msg: "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.",
+      status: 400,
+      path: '/papi',
+    });
+    const error = await rejection(client.forceOrders('cm', WINDOW));
+    expect(BinanceError.isApiError(error) && error.parameter).toBe('timestamp');
+    expect(forceOrderRequests(sim)).toHaveLength(1);
+  });
+
+  it("stops waiting out a pause when the caller's signal aborts", async () => {
+    const { sim, client, clock } = await startHarness({ fakeClock: true });
+    sim.injectFault({ type: 'rateLimit', status: 429, retryAfterSec: 60, path: '/papi' });
+    const controller = new AbortController();
+    const query = client.forceOrders('cm', WINDOW, { signal: controller.signal });
+    await clock!.untilSleeping(1);
+    controller.abort(new Error('shutting down'));
+    expect((await rejection(query)).message).toBe('shutting down');
+    expect(sim.requests).toHaveLength(1);
+  });
 });

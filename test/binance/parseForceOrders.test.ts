@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { BinanceError } from '../../src/binance/BinanceError.js';
+import { parseForceOrders } from '../../src/binance/parseForceOrders.js';
+
+// The response example of "Query User's CM Force Orders" (PAPI docs).
+const CM_EXAMPLE = {
+  orderId: 165123080,
+  symbol: 'BTCUSD_200925',
+  pair: 'BTCUSD',
+  status: 'FILLED',
+  clientOrderId: 'autoclose-1596542005017000006',
+  price: '11326.9',
+  avgPrice: '11326.9',
+  origQty: '1',
+  executedQty: '1',
+  cumBase: '0.00882854',
+  timeInForce: 'IOC',
+  type: 'LIMIT',
+  reduceOnly: false,
+  side: 'SELL',
+  positionSide: 'BOTH',
+  origType: 'LIMIT',
+  time: 1596542005019,
+  updateTime: 1596542005050,
+};
+
+// The response example of "Query User's UM Force Orders".
+const UM_EXAMPLE = {
+  orderId: 6071832819,
+  symbol: 'BTCUSDT',
+  status: 'FILLED',
+  clientOrderId: 'autoclose-1596107620040000020',
+  price: '10871.09',
+  avgPrice: '10913.21000',
+  origQty: '0.001',
+  executedQty: '0.001',
+  cumQuote: '10.91321',
+  timeInForce: 'IOC',
+  type: 'LIMIT',
+  reduceOnly: false,
+  side: 'SELL',
+  positionSide: 'BOTH',
+  origType: 'LIMIT',
+  time: 1596107620044,
+  updateTime: 1596107620087,
+};
+
+function fieldError(body: unknown, market: 'cm' | 'um'): string {
+  try {
+    parseForceOrders(body, market, '/p');
+  } catch (error) {
+    expect(BinanceError.isResponseError(error)).toBe(true);
+    return (error as Error).message;
+  }
+  throw new Error('expected a schema error');
+}
+
+describe('parseForceOrders', () => {
+  it('reads the documented examples and drops undocumented fields', () => {
+    expect(parseForceOrders([{ ...CM_EXAMPLE, extra: 'ignored' }], 'cm', '/p')).toEqual([CM_EXAMPLE]);
+    expect(parseForceOrders([UM_EXAMPLE], 'um', '/p')).toEqual([UM_EXAMPLE]);
+    expect(parseForceOrders([], 'cm', '/p')).toEqual([]);
+  });
+
+  it.each([
+    [{ orders: [] }, /expected an array of orders, got object/],
+    [[{ ...CM_EXAMPLE, pair: undefined }], /\[0\]\.pair: expected a non-empty string, got nothing/],
+    [[{ ...CM_EXAMPLE, price: 11326.9 }], /\[0\]\.price: expected a decimal string/],
+    [[{ ...CM_EXAMPLE, executedQty: '1e3' }], /\[0\]\.executedQty: expected a decimal string/],
+    [[{ ...CM_EXAMPLE, orderId: '165123080' }], /\[0\]\.orderId: expected a non-negative integer/],
+    [[{ ...CM_EXAMPLE, side: 'sell' }], /\[0\]\.side: expected BUY or SELL/],
+    [[{ ...CM_EXAMPLE, reduceOnly: 'false' }], /\[0\]\.reduceOnly: expected a boolean/],
+    [[CM_EXAMPLE, { ...CM_EXAMPLE, updateTime: null }], /\[1\]\.updateTime: expected a non-negative integer, got null/],
+    [[null], /\[0\]: expected an object, got null/],
+  ])('refuses %j as a whole', (body, message) => {
+    expect(fieldError(body, 'cm')).toMatch(message);
+  });
+
+  it('wants cumQuote on USD-M and cumBase on COIN-M', () => {
+    expect(fieldError([CM_EXAMPLE], 'um')).toMatch(/cumQuote/);
+    expect(fieldError([UM_EXAMPLE], 'cm')).toMatch(/pair/);
+  });
+});
