@@ -1,46 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { BinanceError } from '../../src/binance/BinanceError.js';
 import { parseForceOrders } from '../../src/binance/parseForceOrders.js';
+import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 
-// The response example of "Query User's CM Force Orders" (PAPI docs).
-const CM_EXAMPLE = {
-  orderId: 165123080,
+// The response example of "Query User's CM Force Orders" (PAPI docs), built on the shared fixture.
+const { market: _market, kind: _kind, notionalUsd: _notional, ...CM_EXAMPLE } = forceOrderFixture({
   symbol: 'BTCUSD_200925',
-  pair: 'BTCUSD',
-  status: 'FILLED',
   clientOrderId: 'autoclose-1596542005017000006',
-  price: '11326.9',
-  avgPrice: '11326.9',
-  origQty: '1',
-  executedQty: '1',
-  cumBase: '0.00882854',
-  timeInForce: 'IOC',
-  type: 'LIMIT',
-  reduceOnly: false,
-  side: 'SELL',
-  positionSide: 'BOTH',
-  origType: 'LIMIT',
   time: 1596542005019,
   updateTime: 1596542005050,
-};
+});
 
-// The response example of "Query User's UM Force Orders".
+// The response example of "Query User's UM Force Orders": cumQuote instead of cumBase, no pair.
+const { pair: _pair, cumBase: _cumBase, ...UM_BASE } = CM_EXAMPLE;
 const UM_EXAMPLE = {
+  ...UM_BASE,
   orderId: 6071832819,
   symbol: 'BTCUSDT',
-  status: 'FILLED',
   clientOrderId: 'autoclose-1596107620040000020',
   price: '10871.09',
   avgPrice: '10913.21000',
   origQty: '0.001',
   executedQty: '0.001',
   cumQuote: '10.91321',
-  timeInForce: 'IOC',
-  type: 'LIMIT',
-  reduceOnly: false,
-  side: 'SELL',
-  positionSide: 'BOTH',
-  origType: 'LIMIT',
   time: 1596107620044,
   updateTime: 1596107620087,
 };
