@@ -38,7 +38,7 @@ export function diffForceOrders(input: DiffInput): DiffResult {
   for (const [key, updateTime] of Object.entries(input.seen)) if (updateTime >= horizon) seen[key] = updateTime;
   const fresh: ForceOrder[] = [];
   const queued = new Set<string>(); // an order listed twice in one answer is alerted once
-  for (const order of [...input.orders].sort(byTime)) {
+  for (const order of [...input.orders].sort(oldestFirst)) {
     if (order.updateTime < input.window.startTime) continue;
     const key = orderKey(order);
     if (order.updateTime >= horizon) seen[key] = order.updateTime;
@@ -49,6 +49,7 @@ export function diffForceOrders(input: DiffInput): DiffResult {
   return { fresh, seen, watermark };
 }
 
-function byTime(a: ForceOrder, b: ForceOrder): number {
+/** Sort order of force orders: by updateTime, then orderId, then market. */
+export function oldestFirst(a: ForceOrder, b: ForceOrder): number {
   return a.updateTime - b.updateTime || a.orderId - b.orderId || a.market.localeCompare(b.market);
 }

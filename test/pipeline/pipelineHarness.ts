@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ForceOrderSource } from '../../src/binance/types.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { MemorySource } from '../fakes/memorySource.js';
@@ -39,9 +40,16 @@ export class PipelineHarness {
   readonly log = captureLogger();
   pipeline: Pipeline | undefined;
 
-  constructor(dir: string, options: { clock?: FakeClock; source?: MemorySource; sinks?: RecordingSink[] } = {}) {
+  /** What the pipeline polls: `source`, unless a real client was given. */
+  private readonly exchange: ForceOrderSource;
+
+  constructor(
+    dir: string,
+    options: { clock?: FakeClock; source?: MemorySource; exchange?: ForceOrderSource; sinks?: RecordingSink[] } = {},
+  ) {
     this.clock = options.clock ?? new FakeClock();
     this.source = options.source ?? new MemorySource(() => this.clock.now());
+    this.exchange = options.exchange ?? this.source;
     this.sinks = options.sinks ?? [new RecordingSink('slack'), new RecordingSink('discord')];
     this.storePath = join(dir, 'state.json');
   }
@@ -49,7 +57,7 @@ export class PipelineHarness {
   /** Starts a pipeline and waits for its first poll (the loop polls at once). */
   async start(overrides: Partial<PipelineOptions> = {}): Promise<Pipeline> {
     const pipeline = new Pipeline({
-      source: this.source,
+      source: this.exchange,
       storePath: this.storePath,
       sinks: this.sinks,
       clock: this.clock,

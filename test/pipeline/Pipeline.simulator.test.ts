@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBinanceClient, type BinanceClient } from '../../src/binance/createBinanceClient.js';
+import { mergeForceOrderSources } from '../../src/pipeline/mergeForceOrderSources.js';
+import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { FakeClock } from '../fakes/FakeClock.js';
+import { RecordingSink } from '../fakes/recordingSink.js';
+import { PipelineHarness, tempDir } from './pipelineHarness.js';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let sim: PapiSimulator;
+let client: BinanceClient;
+let clock: FakeClock;
+const harnesses: PipelineHarness[] = [];
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+  clock = new FakeClock();
+  sim = await PapiSimulator.start({ now: () => clock.now() });
+  client = createBinanceClient({
+    apiKey: SIM_API_KEY,
+    apiSecret: SIM_API_SECRET,
+    papiUrl: sim.url,
+    fapiUrl: sim.url,
+    dapiUrl: sim.url,
+    requestTimeoutMs: 2_000,
+    clock,
+  });
+});
+
+afterEach(async () => {
+  for (const h of harnesses.splice(0)) await h.stop();
+  await client.close();
+  await sim.close();
+  await cleanup();
+});
+
+/** A pipeline polling both books of the simulator through the real client. */
+function harness(sinks = [new RecordingSink('slack'), new RecordingSink('discord')]): PipelineHarness {
+  const exchange = mergeForceOrderSources([client.source('cm'), client.source('um')]);
+  const h = new PipelineHarness(dir, { clock, sinks, exchange });
+  harnesses.push(h);
+  return h;
+}
+
+describe('Pipeline against the PAPI simulator over HTTP', () => {
+  it('alerts ties, late orders inside the overlap and a cascade once each, across a restart', async () => {
+    const h = harness();
+    await h.start();
+    const t = clock.now() + 1_000;
+    const early = sim.addOrder({ market: 'cm', time: t, updateTime: t });
+    const tie = sim.addOrder({ market: 'um', time: t, updateTime: t, visibleAt: t + 20_000 });
+    const late = sim.addOrder({ market: 'cm', time: t + 1, updateTime: t + 1, visibleAt: t + 45_000 });
+    await h.tick();
+    await h.tick();
+    await h.stop();
+    // Restarted 30 s later; a cascade of 40 lands while the bot is down.
+    await clock.advance(30_000);
+    const burst = sim.addBurst(40, { at: clock.now() - 10_000, market: 'cm' });
+    await h.start();
+    for (let i = 0; i < 8; i += 1) await h.tick();
+    const expected = [early, tie, late, ...burst].map((o) => o.orderId);
+    for (const sink of h.sinks) {
+      await sink.untilAlerts(expected.length);
+      expect(sink.alertIds.map((id) => Number(id.split(':')[1])).sort()).toEqual([...expected].sort());
+      expect(new Set(sink.alertIds).size).toBe(sink.alertIds.length);
+      // The cascade (and the tie that became visible while the bot was down) went out as one group.
+      const group = sink.received.find((n) => n.type === 'group');
+      expect(group?.type === 'group' && group.alerts.map((a) => a.order.orderId)).toEqual(
+        expect.arrayContaining(burst.map((o) => o.orderId)),
+      );
+    }
+  });
+});
