@@ -19,7 +19,7 @@ const KINDS: AutoCloseType[] = ['LIQUIDATION', 'ADL'];
  *
  * The endpoint has no cursor, and Binance documents neither which end of the window a full page keeps nor
  * which time field the window filters on. So a full page is never trusted to be the whole window: the window
- * is split in halves until every piece comes back short of a page (halves are disjoint, both ends inclusive;
+ * is split in two until every piece comes back short of a page (pieces are disjoint, both ends inclusive;
  * orders are still deduplicated by orderId, since new orders may arrive while we walk). A one-millisecond
  * window that is still full is split by autoCloseType, then by symbol; if even that is full, this throws
  * `IncompleteResultError` rather than return a partial answer. Windows over 7 days go in 7-day pieces.
@@ -41,9 +41,7 @@ async function collectRange(window: ForceOrderWindow, deps: CollectDeps, found: 
   }
   const { startTime, endTime } = window;
   if (endTime > startTime) {
-    const mid = Math.floor((startTime + endTime) / 2);
-    await collectRange({ ...window, endTime: mid }, deps, found);
-    await collectRange({ ...window, startTime: mid + 1 }, deps, found);
+    for (const piece of splitAt(window, pivotOf(page, window))) await collectRange(piece, deps, found);
     return;
   }
   if (window.autoCloseType === undefined && (await collectByKind(window, page, deps, found))) return;
@@ -90,6 +88,27 @@ async function symbolsFor(window: ForceOrderWindow, page: RawForceOrder[], deps:
       error,
     );
   }
+}
+
+/**
+ * Where to cut a full window: the page's median updateTime, clamped into the window. Any cut point gives two
+ * disjoint pieces that cover the window, whatever field Binance filters on and whichever end it kept; the
+ * median finds a cluster (a cascade on one millisecond) in a few requests where halving a 7-day window
+ * would take about thirty.
+ */
+function pivotOf(page: RawForceOrder[], window: ForceOrderWindow): number {
+  const times = page.map((order) => order.updateTime).sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)] ?? Math.floor((window.startTime + window.endTime) / 2);
+  return Math.min(window.endTime, Math.max(window.startTime, median));
+}
+
+/** [start, pivot] and [pivot + 1, end]; when the pivot is the end, [start, end - 1] and [end, end]. Both shorter. */
+function splitAt(window: ForceOrderWindow, pivot: number): ForceOrderWindow[] {
+  const cut = pivot < window.endTime ? pivot : pivot - 1;
+  return [
+    { ...window, endTime: cut },
+    { ...window, startTime: cut + 1 },
+  ];
 }
 
 function keepLatest(found: Map<number, RawForceOrder>, order: RawForceOrder): void {
