@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BACKFILL_MS, Pipeline } from '../../src/pipeline/Pipeline.js';
 import { SinkError } from '../../src/sinks/SinkError.js';
@@ -230,6 +230,34 @@ describe('Pipeline', () => {
     const calls = h.source.calls.length;
     await h.clock.advance(60_000);
     expect(h.source.calls.length).toBe(calls);
+  });
+
+  it('retries the same group with the same key even when more alerts arrive meanwhile', async () => {
+    const h = harness();
+    await h.start();
+    const [slack] = h.sinks;
+    const keys: string[] = [];
+    const deliver = slack!.deliver.bind(slack);
+    slack!.deliver = (n) => (keys.push(n.key), deliver(n));
+    slack!.failNext(new SinkError('timeout', { retryable: true }));
+    const failed = nextEvent(h.bus, 'deliveryFailed');
+    h.source.add(Array.from({ length: 6 }, (_, i) => forceOrderFixture({ orderId: 40 + i, updateTime: h.clock.now() + 1 })));
+    await h.tick();
+    await failed;
+    h.source.add(forceOrderFixture({ orderId: 50, updateTime: h.clock.now() + 1 }));
+    await h.tick();
+    await h.clock.advance(1_000);
+    await slack!.untilAlerts(7);
+    expect(keys[1]).toBe(keys[0]);
+    expect(slack!.received.map((n) => n.type)).toEqual(['group', 'single']);
+  });
+
+  it('refuses a corrupt store at start, leaves it untouched and frees the lock', async () => {
+    const h = harness();
+    await writeFile(h.storePath, '{"version":1,');
+    await expect(h.start()).rejects.toThrow(/Restore it from a backup/);
+    expect(await readFile(h.storePath, 'utf8')).toBe('{"version":1,');
+    await expect(readFile(`${h.storePath}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('refuses a second pipeline on the same store and releases the lock on stop', async () => {
