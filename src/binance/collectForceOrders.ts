@@ -1,6 +1,6 @@
 import type { Logger } from '../ops/logger.js';
 import { IncompleteResultError } from './IncompleteResultError.js';
-import { MAX_LIMIT, MAX_WINDOW_MS } from './validateForceOrderQuery.js';
+import { MAX_LIMIT, MAX_WINDOW_MS, validateForceOrderQuery } from './validateForceOrderQuery.js';
 import type { AutoCloseType, ForceOrderWindow, RawForceOrder } from './types.js';
 
 /** What the window walk needs from the exchange. */
@@ -25,6 +25,8 @@ const KINDS: AutoCloseType[] = ['LIQUIDATION', 'ADL'];
  * `IncompleteResultError` rather than return a partial answer. Windows over 7 days go in 7-day pieces.
  */
 export async function collectForceOrders(window: ForceOrderWindow, deps: CollectDeps): Promise<RawForceOrder[]> {
+  // Both ends are required here: without them a reversed window would read as "nothing happened".
+  validateForceOrderQuery(window, { anySpan: true });
   const found = new Map<number, RawForceOrder>();
   for (let start = window.startTime; start <= window.endTime; start += MAX_WINDOW_MS + 1) {
     const piece = { ...window, startTime: start, endTime: Math.min(window.endTime, start + MAX_WINDOW_MS) };

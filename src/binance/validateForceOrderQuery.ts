@@ -9,8 +9,11 @@ export const MAX_LIMIT = 100;
 /** Binance's own symbol rule, quoted in its -1100 messages: '^[A-Z0-9-_.]{1,20}$'. */
 const SYMBOL = /^[A-Z0-9\-_.]{1,20}$/;
 
-/** Throws a `ForceOrderQueryError` naming the first parameter Binance would refuse; returns the query unchanged. */
-export function validateForceOrderQuery(query: ForceOrderQuery): ForceOrderQuery {
+/**
+ * Throws a `ForceOrderQueryError` naming the first parameter Binance would refuse; returns the query unchanged.
+ * `anySpan` accepts windows over 7 days (a complete-window query cuts them into 7-day pieces).
+ */
+export function validateForceOrderQuery(query: ForceOrderQuery, options: { anySpan?: boolean } = {}): ForceOrderQuery {
   const { symbol, autoCloseType, startTime, endTime, limit } = query;
   if (symbol !== undefined && !SYMBOL.test(symbol)) {
     throw new ForceOrderQueryError('symbol', `${JSON.stringify(symbol)} is not a Binance symbol (upper-case, e.g. BTCUSD_PERP)`);
@@ -25,7 +28,7 @@ export function validateForceOrderQuery(query: ForceOrderQuery): ForceOrderQuery
   }
   if (startTime !== undefined && endTime !== undefined) {
     if (startTime > endTime) throw new ForceOrderQueryError('startTime', `startTime ${startTime} is after endTime ${endTime}`);
-    if (endTime - startTime > MAX_WINDOW_MS) {
+    if (endTime - startTime > MAX_WINDOW_MS && !options.anySpan) {
       throw new ForceOrderQueryError('endTime', `the window from startTime to endTime exceeds 7 days`);
     }
   }

@@ -156,4 +156,15 @@ describe('ForceOrderClient.allForceOrders against the PAPI simulator', () => {
     expect(BinanceError.isQueryError(error) && error.parameter).toBe(parameter);
     expect(sim.requests).toHaveLength(0);
   });
+
+  it.each([
+    [{ startTime: T0 + 1, endTime: T0 }, 'startTime'],
+    [{ startTime: Number.NaN, endTime: T0 }, 'startTime'],
+    [{ startTime: T0, endTime: T0 + 1, symbol: 'btc' }, 'symbol'],
+  ])('refuses the window %j instead of answering "no orders"', async (window, parameter) => {
+    const { sim, client } = await startHarness();
+    const error = await rejection(client.source().allForceOrders(window));
+    expect(BinanceError.isQueryError(error) && error.parameter).toBe(parameter);
+    expect(sim.requests).toHaveLength(0);
+  });
 });
