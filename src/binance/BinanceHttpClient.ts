@@ -67,7 +67,12 @@ export interface BinanceHttpClientOptions {
   fetch?: FetchLike;
 }
 
-/** The used-weight header; pattern X-MBX-USED-WEIGHT-(intervalNum)(intervalLetter). Header lookup ignores case. */
+/**
+ * The used-weight header. Docs spell it X-MBX-USED-WEIGHT-(intervalNum)(intervalLetter); futures servers send
+ * `x-mbx-used-weight-1m` (https://github.com/ccxt/node-binance-api/issues/440,
+ * https://github.com/binance/binance-connector-python/pull/28). Header names are case-insensitive and
+ * `Headers.get` ignores case, so either spelling is read.
+ */
 const USED_WEIGHT_HEADER = 'x-mbx-used-weight-1m';
 
 /**
