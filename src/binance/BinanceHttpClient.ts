@@ -40,6 +40,8 @@ export interface BinanceRequest {
   signal?: AbortSignal;
   /** Incremented by every request actually sent (retries included), to report what a call cost. */
   cost?: RequestCost;
+  /** Filled with when the last attempt was sent and its answer's headers arrived (local clock). */
+  timing?: { sentAt: number; receivedAt: number };
 }
 
 /** Weight and requests a call spent. */
@@ -97,11 +99,6 @@ export class BinanceHttpClient {
     this.fetch = options.fetch ?? (nodeFetch as unknown as FetchLike);
   }
 
-  /** Binance's time minus ours, ms, as last measured. */
-  get clockOffsetMs(): number {
-    return this.offsetMs;
-  }
-
   /** Binance's current time by our clock and the measured offset. */
   serverNow(): number {
     return this.clock.now() + this.offsetMs;
@@ -113,15 +110,15 @@ export class BinanceHttpClient {
    */
   async sync(signal?: AbortSignal): Promise<number> {
     const path = '/fapi/v1/time';
-    const before = this.clock.now();
-    const body = await this.get({ baseUrl: this.options.fapiUrl, path, signed: false, weight: 1, signal });
-    const after = this.clock.now();
+    // Timed around the answered request only: queueing, pauses and failed attempts are not round trip.
+    const timing = { sentAt: 0, receivedAt: 0 };
+    const body = await this.get({ baseUrl: this.options.fapiUrl, path, signed: false, weight: 1, signal, timing });
     const serverTime = (body as { serverTime?: unknown } | null)?.serverTime;
     if (typeof serverTime !== 'number' || !Number.isSafeInteger(serverTime)) {
       throw new BinanceResponseError(`${path}: serverTime is not an integer`, { path });
     }
-    this.offsetMs = serverTime - Math.round((before + after) / 2);
-    this.logger.debug('binance clock offset measured', { offsetMs: this.offsetMs, roundTripMs: after - before });
+    this.offsetMs = serverTime - Math.round((timing.sentAt + timing.receivedAt) / 2);
+    this.logger.debug('binance clock offset measured', { offsetMs: this.offsetMs, roundTripMs: timing.receivedAt - timing.sentAt });
     return this.offsetMs;
   }
 
@@ -173,6 +170,7 @@ export class BinanceHttpClient {
     let status: number;
     let text: string;
     try {
+      const sentAt = this.clock.now();
       const response = await this.fetch(url, {
         method: 'GET',
         headers,
@@ -180,6 +178,7 @@ export class BinanceHttpClient {
         agent: (target) => (target.protocol === 'http:' ? this.agents.http : this.agents.https),
       });
       status = response.status;
+      if (request.timing) Object.assign(request.timing, { sentAt, receivedAt: this.clock.now() });
       report(parseUsedWeight(response.headers.get(USED_WEIGHT_HEADER)));
       const retryAfter = response.headers.get('retry-after');
       text = await response.text();

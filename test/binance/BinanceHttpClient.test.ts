@@ -173,4 +173,14 @@ describe('BinanceHttpClient against the PAPI simulator', () => {
     expect((await rejection(query)).message).toBe('shutting down');
     expect(sim.requests).toHaveLength(1);
   });
+
+  it('times the clock offset on the answered request, not on the retries before it', async () => {
+    const { sim, client, clock } = await startHarness({ fakeClock: true, client: { backoff: { baseMs: 10_000, capMs: 10_000, random: () => 0.9 } } });
+    sim.setClockSkew(2500);
+    sim.injectFault({ type: 'status', status: 503, path: '/fapi' });
+    const offset = client.sync();
+    await clock!.untilSleeping(1); // the backoff
+    await clock!.advance(9000);
+    expect(await offset).toBe(2500);
+  });
 });
