@@ -125,6 +125,22 @@ describe('ForceOrderClient.allForceOrders against the PAPI simulator', () => {
     expect(lines.filter((l) => l.includes('contract size unknown'))).toHaveLength(2); // once per symbol
   });
 
+  it('tries exchangeInfo again ten minutes after it failed, not on every poll', async () => {
+    const { sim, client, clock } = await startHarness({ fakeClock: true, client: { maxAttempts: 1 } });
+    sim.injectFault({ type: 'status', status: 404, body: 'not found', path: '/dapi' });
+    sim.addOrder({ symbol: 'BTCUSD_PERP', executedQty: '2', origQty: '2', time: T0 + 1, updateTime: T0 + 1 });
+    const source = client.source();
+    const window = { startTime: T0, endTime: T0 + HOUR };
+    const dapiRequests = () => sim.requests.filter((r) => r.path === '/dapi/v1/exchangeInfo').length;
+    expect((await source.allForceOrders(window)).orders[0]?.notionalUsd).toBe('200'); // the standard 100 USD
+    clock!.jump(9 * 60_000);
+    await source.allForceOrders(window);
+    expect(dapiRequests()).toBe(1);
+    clock!.jump(60_000);
+    await source.allForceOrders(window);
+    expect(dapiRequests()).toBe(2);
+  });
+
   it('reads USD-M orders: notional is cumQuote and pair is the symbol', async () => {
     const { sim, client } = await startHarness();
     const order = sim.addOrder({ market: 'um', symbol: 'BTCUSDT', time: T0 + 5, updateTime: T0 + 5 });
