@@ -6,7 +6,7 @@ import { createBinanceClient } from './binance/createBinanceClient.js';
 import { parseCoreConfig } from './config.js';
 import { renderForceOrdersResult } from './console/renderForceOrdersResult.js';
 import { parseDuration } from './duration.js';
-import { MultiMarketSource } from './app/MultiMarketSource.js';
+import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';
 import { startForcewatch } from './app/startForcewatch.js';
 import { createLogger } from './ops/logger.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from './simulator/index.js';
@@ -38,7 +38,7 @@ async function demo(): Promise<void> {
   const logger = createLogger({ level: core.log.level, format: 'pretty' });
   const binance = createBinanceClient({ ...core.binance, logger });
   await binance.sync();
-  const source = new MultiMarketSource(core.binance.markets.map((m) => binance.source(m)));
+  const source = mergeForceOrderSources(core.binance.markets.map((m) => binance.source(m)));
   const app = await startForcewatch({ settings: { core }, source, commandSource: binance.source('cm'), logger });
 
   const stopStream = sim.startStream({ ordersPerMinute: 20, cascadeEveryMs: 40_000, cascadeSize: 40 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createBinanceClient } from './binance/createBinanceClient.js';
 import { loadSettings } from './app/loadSettings.js';
-import { MultiMarketSource } from './app/MultiMarketSource.js';
+import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';
 import { startForcewatch } from './app/startForcewatch.js';
 import { createLogger } from './ops/logger.js';
 import { redact } from './ops/redact.js';
@@ -31,7 +31,7 @@ async function main(): Promise<number> {
     logger.warn('could not read Binance server time; using the local clock until the first -1021', { error });
   }
   const sources = core.binance.markets.map((market) => binance.source(market));
-  const source = sources.length === 1 ? sources[0]! : new MultiMarketSource(sources);
+  const source = mergeForceOrderSources(sources);
   const commandSource = binance.source(core.binance.markets.includes('cm') ? 'cm' : 'um');
 
   let app;
