@@ -28,7 +28,7 @@ export class BinanceApiError extends BinanceError {
   }
 
   /** True when the operator must fix a setting (key, secret, IP allow-list, permission): stop, do not retry. */
-  get fatal(): boolean {
+  override get fatal(): boolean {
     return this.category === 'auth';
   }
 }

@@ -34,6 +34,15 @@ export class BinanceError extends Error {
     this.path = options.path;
   }
 
+  /**
+   * True only when an operator must change a setting (key, secret, IP allow-list, permission): stop polling.
+   * Not the same as `!retryable`: a refused parameter or a broken body is not worth repeating, yet the next
+   * poll (another window) can succeed.
+   */
+  get fatal(): boolean {
+    return false;
+  }
+
   /** True for any error thrown by the Binance client. */
   static isBinanceError(error: unknown): error is BinanceError {
     return error instanceof BinanceError;

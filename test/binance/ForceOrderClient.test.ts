@@ -57,6 +57,7 @@ describe('ForceOrderClient.allForceOrders against the PAPI simulator', () => {
     sim.addBurst(150, { at: T0 + 500, symbols: ['BTCUSD_PERP'] });
     const error = await rejection(client.source().allForceOrders({ startTime: T0, endTime: T0 + HOUR }));
     expect(BinanceError.isIncompleteResultError(error)).toBe(true);
+    expect((error as BinanceError).fatal).toBe(false); // not a reason to stop polling
     expect(error.message).toContain('BTCUSD_PERP');
   });
 
