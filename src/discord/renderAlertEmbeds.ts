@@ -7,6 +7,7 @@ import { kindLabel } from '../format/kindLabel.js';
 import { FINE_DIGITS, orderFacts } from '../format/orderFacts.js';
 import type { AlertGroupSummary, Notification } from '../sinks/Sink.js';
 import { field, packEmbeds } from './embedBudget.js';
+import { escapeDiscordText } from './escapeDiscordText.js';
 
 /** Embed colour per kind: red for a liquidation, orange for an ADL. */
 export const KIND_COLOUR: Record<AutoCloseType, number> = { LIQUIDATION: 0xd93f3f, ADL: 0xf28c28 };
@@ -42,7 +43,7 @@ export function orderEmbed(order: ForceOrder): APIEmbed {
 function summaryEmbed(summary: AlertGroupSummary): APIEmbed {
   const lines = summary.symbols
     .slice(0, SUMMARY_SYMBOLS)
-    .map((s) => `${s.symbol}: ${s.count} order${s.count === 1 ? '' : 's'}, ${displayDecimal(s.notionalUsd)} USD`);
+    .map((s) => `${escapeDiscordText(s.symbol, 64)}: ${s.count} order${s.count === 1 ? '' : 's'}, ${displayDecimal(s.notionalUsd)} USD`);
   const more = summary.symbols.length - SUMMARY_SYMBOLS;
   if (more > 0) lines.push(`…and ${more} more symbol${more === 1 ? '' : 's'}`);
   return {

@@ -256,7 +256,8 @@ export class FakeDiscord extends EventEmitter {
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const method = req.method ?? 'GET';
-    const path = url.pathname.replace(/^\/api\/v10/, '');
+    // Clients percent-encode `@original` as `%40original`; the API treats both alike.
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
     const raw = await new Promise<string>((resolve) => {
       let data = '';
       req.setEncoding('utf8');

@@ -1,0 +1,89 @@
+import { once } from 'node:events';
+import { Client, Events, GatewayIntentBits } from 'discord.js';
+import type { ForceOrdersResult } from '../../commands/types.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { Logger } from '../ops/logger.js';
+import type { Sink } from '../sinks/Sink.js';
+import type { DiscordConfig } from './DiscordConfig.js';
+import { describeDiscordError } from './describeDiscordError.js';
+import { discordRestOptions } from './discordRestOptions.js';
+import { DiscordSink } from './DiscordSink.js';
+import { createInteractionHandler } from './handleInteraction.js';
+
+/** Options of `createDiscordAdapter`. */
+export interface DiscordAdapterOptions {
+  config: DiscordConfig;
+  logger: Logger;
+  /** Runs `/forceorders <text>` (the platform-neutral command). */
+  runForceOrders: (text: string) => Promise<ForceOrdersResult>;
+  /** Symbols the account has seen, for autocomplete. */
+  knownSymbols: () => string[];
+  /** Ping DISCORD_MENTION_ROLE_ID only for alerts of at least this USD notional (decimal string); absent = every alert. */
+  mentionNotionalUsd?: string;
+  clock?: Clock;
+}
+
+/** The running Discord integration: a sink for alerts and the `/forceorders` front end. */
+export interface DiscordAdapter {
+  sink: Sink;
+  /** Logs in and resolves once the gateway is ready (guilds received). */
+  start(): Promise<void>;
+  /** Closes the gateway connection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires discord.js to forcewatch. Only the Guilds intent (interactions arrive without any), and
+ * `allowedMentions: { parse: [] }` on the client so no message of ours pings unless it says so.
+ * Alerts go over REST and work before `start()` and while the gateway reconnects; discord.js
+ * resumes the gateway by itself and we only log what happens.
+ */
+export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
+  const { config, runForceOrders, knownSymbols } = options;
+  const logger = options.logger.child({ component: 'discord' });
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [] },
+    rest: discordRestOptions(config.apiUrl),
+  });
+  // The sink shares the client's REST queue (one view of the rate limits) and needs the token before login.
+  client.rest.setToken(config.token);
+
+  const sink = new DiscordSink({
+    rest: client.rest,
+    channelId: config.alertChannelId,
+    mentions: { roleId: config.mentionRoleId, minNotionalUsd: options.mentionNotionalUsd },
+    logger,
+  });
+
+  client.on(Events.InteractionCreate, createInteractionHandler({
+    access: config,
+    runForceOrders,
+    knownSymbols,
+    logger,
+    clock: options.clock ?? systemClock,
+  }));
+  client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('discord gateway closed for good', { shardId, code: event.code }));
+  client.on(Events.ShardReconnecting, (shardId) => logger.warn('discord gateway disconnected, reconnecting', { shardId }));
+  client.on(Events.ShardResume, (shardId, replayedEvents) => logger.info('discord gateway resumed', { shardId, replayedEvents }));
+  client.on(Events.ShardError, (error, shardId) => logger.warn('discord gateway error', { shardId, ...describeDiscordError(error) }));
+  client.on(Events.Warn, (message) => logger.warn('discord.js warning', { message }));
+  client.on(Events.Error, (error) => logger.error('discord.js error', describeDiscordError(error)));
+  client.rest.on('rateLimited', (info) =>
+    logger.warn('discord rate limited', { route: info.route, retryAfterMs: info.retryAfter, scope: info.scope, global: info.global }),
+  );
+
+  return {
+    sink,
+    async start() {
+      const ready = once(client, Events.ClientReady);
+      await client.login(config.token);
+      await ready;
+      logger.info('discord ready', { user: client.user?.tag, guilds: client.guilds.cache.size });
+    },
+    async stop() {
+      await client.destroy();
+      logger.info('discord stopped');
+    },
+  };
+}

@@ -1,0 +1,233 @@
+import { once } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
+import type { ForceOrdersResult } from '../../commands/types.js';
+import { createDiscordAdapter, type DiscordAdapter } from '../../src/discord/createDiscordAdapter.js';
+import { parseDiscordConfig, type DiscordConfig } from '../../src/discord/DiscordConfig.js';
+import { captureLogger } from '../fakes/captureLogger.js';
+import { FakeDiscord, type RecordedInteraction } from '../fakes/discord/FakeDiscord.js';
+import { resolveMentions } from '../fakes/discord/validateMessage.js';
+import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
+import { MemoryForceOrderSource } from '../fakes/memoryForceOrderSource.js';
+import { singleNotification } from './alertFixtures.js';
+
+const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
+const STRING = 3;
+const INTEGER = 4;
+const BOOLEAN = 5;
+const EPHEMERAL = 64;
+const CALLBACK_MESSAGE = 4;
+const CALLBACK_DEFERRED = 5;
+
+let fake: FakeDiscord;
+let adapter: DiscordAdapter;
+let log: ReturnType<typeof captureLogger>;
+/** Every text the adapter handed to the command, in order. */
+let asked: string[];
+let commandOverride: ((text: string) => Promise<ForceOrdersResult>) | undefined;
+
+const orders = Array.from({ length: 30 }, (_, i) =>
+  forceOrderFixture({ orderId: 5000 + i, kind: i % 5 === 0 ? 'ADL' : 'LIQUIDATION', updateTime: NOW - (i + 1) * 3_600_000 }),
+);
+
+function configFor(env: Record<string, string> = {}): DiscordConfig {
+  const parsed = parseDiscordConfig({
+    DISCORD_TOKEN: fake.token,
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_ALERT_CHANNEL_ID: fake.alertChannelId,
+    DISCORD_GUILD_ID: fake.guildId,
+    DISCORD_API_URL: fake.apiUrl,
+    DISCORD_ALLOWED_ROLE_IDS: fake.traderRoleId,
+    ...env,
+  });
+  if (!parsed.ok || !parsed.config) throw new Error(`bad test config: ${JSON.stringify(parsed)}`);
+  return parsed.config;
+}
+
+/** Dispatches an interaction and resolves once the fake saw `event` for it. */
+async function interaction(event: 'edit' | 'callback' | 'followUp', input: Parameters<FakeDiscord['interact']>[0]): Promise<RecordedInteraction> {
+  const seen = fake.next<RecordedInteraction>(event);
+  const sent = fake.interact(input);
+  const got = await seen;
+  expect(got.id).toBe(sent.id);
+  return got;
+}
+
+function option(name: string, value: string | number | boolean, focused = false) {
+  const type = typeof value === 'string' ? STRING : typeof value === 'number' ? INTEGER : BOOLEAN;
+  return { name, type, value, ...(focused && { focused }) };
+}
+
+beforeEach(async () => {
+  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1000 });
+  log = captureLogger();
+  asked = [];
+  commandOverride = undefined;
+  const exchange = new MemoryForceOrderSource(orders);
+  adapter = createDiscordAdapter({
+    config: configFor(),
+    logger: log.logger,
+    runForceOrders: (text) => {
+      asked.push(text);
+      return commandOverride ? commandOverride(text) : forceOrdersCommand(text, { exchange, archive: { read: async () => [] }, now: () => NOW });
+    },
+    knownSymbols: () => ['BTCUSD_PERP', 'BTCUSD_261225', 'ETHUSD_PERP', ...Array.from({ length: 40 }, (_, i) => `BTC${i}USD_PERP`)],
+    mentionNotionalUsd: '1000',
+  });
+  await adapter.start();
+});
+
+afterEach(async () => {
+  await adapter.stop();
+  await fake.close();
+  // Neither the bot token nor any interaction token may reach a log line.
+  const all = log.lines.join('\n');
+  expect(all).not.toContain(fake.token);
+  for (const { token } of fake.interactions.values()) expect(all).not.toContain(token);
+});
+
+describe('Discord adapter against the fake Discord', () => {
+  it('connects with only the Guilds intent, the gateway URL taken from /gateway/bot', () => {
+    expect(fake.requests.some((r) => r.method === 'GET' && r.path === '/gateway/bot')).toBe(true);
+    expect(fake.gateway.identifies).toHaveLength(1);
+    expect(fake.gateway.identifies[0]!.intents).toBe(1);
+  });
+
+  it('defers /forceorders privately at once, then edits in the answer', async () => {
+    const done = await interaction('edit', {
+      type: 'command',
+      roles: [fake.traderRoleId],
+      options: [option('symbol', 'BTCUSD_PERP'), option('type', 'liquidation'), option('since', '7d'), option('limit', 5)],
+    });
+
+    expect(asked).toEqual(['BTCUSD_PERP liquidation 7d 5']);
+    expect(done.callbacks).toHaveLength(1);
+    expect(done.callbacks[0]).toMatchObject({ type: CALLBACK_DEFERRED, data: { flags: EPHEMERAL } });
+    expect(done.callbacks[0]!.afterMs).toBeLessThan(3000);
+    const embeds = done.original!.embeds!;
+    expect(embeds[0]!.title).toContain('BTCUSD\\_PERP'); // markdown-escaped
+    expect(embeds[0]!.description).toContain('24 matched');
+    expect(embeds[0]!.description).toContain('Showing the newest 5 of 24');
+    const listed = embeds.flatMap((e) => e.fields ?? []);
+    expect(listed).toHaveLength(5);
+    expect(listed.every((f) => f.name.startsWith('LIQUIDATION BTCUSD_PERP'))).toBe(true);
+    expect(listed[0]!.value).toContain('order 5001');
+    expect(done.original!.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('defers in the channel when public was asked for', async () => {
+    const done = await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [option('public', true)] });
+    expect(asked).toEqual(['public']);
+    expect(done.callbacks[0]!.type).toBe(CALLBACK_DEFERRED);
+    expect(Number(done.callbacks[0]!.data?.flags ?? 0) & EPHEMERAL).toBe(0);
+    expect(done.original!.embeds!.flatMap((e) => e.fields ?? [])).toHaveLength(20);
+  });
+
+  it('autocompletes symbols the account has seen, filtered by what was typed, at most 25', async () => {
+    const done = await interaction('callback', { type: 'autocomplete', roles: [fake.traderRoleId], options: [option('symbol', 'btc', true)] });
+    const choices = done.callbacks[0]!.data!.choices as { name: string; value: string }[];
+    expect(done.callbacks[0]!.type).toBe(8);
+    expect(choices).toHaveLength(25);
+    expect(choices.every((c) => c.value.startsWith('BTC'))).toBe(true);
+
+    const eth = await interaction('callback', { type: 'autocomplete', roles: [fake.traderRoleId], options: [option('symbol', 'eth', true)] });
+    expect(eth.callbacks[0]!.data!.choices).toEqual([{ name: 'ETHUSD_PERP', value: 'ETHUSD_PERP' }]);
+  });
+
+  it('refuses a member without an allowed role outside the allowed channels, politely and privately', async () => {
+    const done = await interaction('callback', { type: 'command', roles: [], channelId: fake.otherChannelId, options: [option('symbol', 'BTCUSD')] });
+    expect(done.callbacks[0]).toMatchObject({ type: CALLBACK_MESSAGE, data: { flags: EPHEMERAL } });
+    expect(done.callbacks[0]!.data!.content).toMatch(/^Sorry/);
+    expect(asked).toEqual([]);
+
+    const suggest = await interaction('callback', { type: 'autocomplete', roles: [], channelId: fake.otherChannelId, options: [option('symbol', 'BTC', true)] });
+    expect(suggest.callbacks[0]!.data!.choices).toEqual([]);
+  });
+
+  it('lets anyone run it in the alert channel, and role holders anywhere', async () => {
+    await interaction('edit', { type: 'command', roles: [], channelId: fake.alertChannelId, options: [] });
+    await interaction('edit', { type: 'command', roles: [fake.traderRoleId], channelId: fake.otherChannelId, options: [] });
+    expect(asked).toEqual(['', '']);
+  });
+
+  it('lets nothing typed ping anyone, and shows it inert', async () => {
+    const done = await interaction('edit', {
+      type: 'command',
+      roles: [fake.traderRoleId],
+      options: [option('symbol', '@everyone'), option('since', `<@&${fake.pingRoleId}>`)],
+    });
+    const answer = done.original!;
+    expect(answer.allowed_mentions).toEqual({ parse: [] });
+    expect(resolveMentions(answer)).toEqual({ everyone: false, roles: [], users: [] });
+    expect(answer.content).toContain('Usage: /forceorders');
+    expect(answer.content).not.toContain('@everyone');
+    expect(answer.content).not.toContain(`<@&${fake.pingRoleId}>`);
+    expect(answer.embeds ?? []).toEqual([]);
+  });
+
+  it('answers bad input privately even when public was asked for', async () => {
+    const done = await interaction('followUp', { type: 'command', roles: [fake.traderRoleId], options: [option('symbol', 'NOPE'), option('public', true)] });
+    expect(done.originalDeleted).toBe(true);
+    expect(done.followUps).toHaveLength(1);
+    expect((done.followUps[0]!.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(done.followUps[0]!.content).toContain('Unknown word');
+    expect(done.followUps[0]!.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('answers a failing query with a clear private error', async () => {
+    commandOverride = async () => {
+      throw new Error('socket hang up');
+    };
+    const done = await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [] });
+    expect(done.original!.content).toContain('Could not get force orders right now');
+    expect(done.original!.content).not.toContain('socket hang up');
+  });
+
+  it('pings the mention role only at or above the notional threshold', async () => {
+    const withRole = createDiscordAdapter({
+      config: configFor({ DISCORD_MENTION_ROLE_ID: fake.pingRoleId }),
+      logger: log.logger,
+      runForceOrders: async () => {
+        throw new Error('not used');
+      },
+      knownSymbols: () => [],
+      mentionNotionalUsd: '1000',
+    });
+    await withRole.sink.deliver(singleNotification(forceOrderFixture({ orderId: 1, notionalUsd: '999.99' })));
+    await withRole.sink.deliver(singleNotification(forceOrderFixture({ orderId: 2, notionalUsd: '1000' })));
+    await withRole.stop();
+    expect(fake.messages.map((m) => m.pinged)).toEqual([
+      { everyone: false, roles: [], users: [] },
+      { everyone: false, roles: [fake.pingRoleId], users: [] },
+    ]);
+  });
+
+  it.each([
+    ['a close with 4000', 4000],
+    ['a cut connection (1006)', undefined],
+  ])('resumes the gateway after %s, while alerts keep flowing over REST', async (_label, code) => {
+    const resumed = once(fake.gateway, 'resume');
+    fake.gateway.drop(code);
+    // While the gateway is down, an alert still goes out.
+    await adapter.sink.deliver(singleNotification());
+    expect(fake.messages).toHaveLength(1);
+    const [resume] = (await resumed) as [Record<string, unknown>];
+    expect(resume.session_id).toBe('session-1');
+    expect(fake.gateway.identifies).toHaveLength(1);
+
+    // A command typed after the resume is answered.
+    await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [] });
+    expect(log.lines.some((l) => l.includes('discord gateway disconnected, reconnecting'))).toBe(true);
+  });
+
+  it('replays what was dispatched while the connection was down', async () => {
+    const resumed = once(fake.gateway, 'resume');
+    fake.gateway.drop(4000);
+    const edited = fake.next<RecordedInteraction>('edit');
+    // Dispatched while no socket is open: Discord keeps it for the resume.
+    fake.interact({ type: 'command', roles: [fake.traderRoleId], options: [option('limit', 3)] });
+    await resumed;
+    const done = await edited;
+    expect(done.original!.embeds!.flatMap((e) => e.fields ?? [])).toHaveLength(3);
+  });
+});
