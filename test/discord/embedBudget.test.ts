@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { cut, embedLength, field, packEmbeds } from '../../src/discord/embedBudget.js';
+import { escapeDiscordText } from '../../src/discord/escapeDiscordText.js';
+import { validateMessage } from '../fakes/discord/validateMessage.js';
+
+describe('embed budget', () => {
+  it('cuts without splitting a surrogate pair', () => {
+    expect(cut('abcdef', 6)).toBe('abcdef');
+    expect(cut('abcdef', 4)).toBe('abc…');
+    const cutEmoji = cut('ab😀cd', 4);
+    expect(cutEmoji).toBe('ab…');
+    expect(cutEmoji.length).toBeLessThanOrEqual(4);
+  });
+
+  it('keeps a head whose parts each fit but together pass 6,000 within the total', () => {
+    const embeds = packEmbeds({ title: 't'.repeat(300), description: 'd'.repeat(5000), footer: { text: 'f'.repeat(2100) } }, [], () => 'more');
+    expect(embeds.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(6000);
+    expect(validateMessage({ embeds }, { requireContentOrEmbeds: true })).toEqual([]);
+  });
+
+  it('spreads fields over at most 10 embeds of 25 and counts what it drops', () => {
+    const fields = Array.from({ length: 400 }, (_, i) => field(`#${i}`, 'v'));
+    const embeds = packEmbeds({ title: 'head' }, fields, (n) => `${n} more`);
+    expect(embeds).toHaveLength(10);
+    expect(embeds.every((e) => (e.fields?.length ?? 0) <= 25)).toBe(true);
+    expect(embeds.at(-1)!.footer!.text).toBe(`${400 - 250} more`);
+    expect(validateMessage({ embeds }, { requireContentOrEmbeds: true })).toEqual([]);
+  });
+
+  it('never leaves a field empty or over its limits', () => {
+    expect(field('', '')).toEqual({ name: '\u200b', value: '\u200b', inline: false });
+    const long = field('n'.repeat(300), 'v'.repeat(2000));
+    expect(long.name.length).toBe(256);
+    expect(long.value.length).toBe(1024);
+  });
+
+  it('makes mentions and markdown inert', () => {
+    const text = escapeDiscordText('@everyone <@&123> <#456> **bold**', 100);
+    expect(text).not.toContain('@everyone');
+    expect(text).not.toMatch(/<@&\d+>|<#\d+>/);
+    expect(text).toContain('\\*\\*bold\\*\\*');
+  });
+});
