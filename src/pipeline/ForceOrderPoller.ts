@@ -42,8 +42,10 @@ export interface PollResult {
  * only after that write succeeds does the bus hear `alertsQueued`.
  *
  * Error policy:
- * - An error with `retryable === false` (the exchange refused our key: auth, permissions, IP) is
- *   fatal: the poller stops, emits `pollFailed { fatal: true }` and rejects `done` with the error.
+ * - An error with `fatal === true` (the exchange refused our key: auth, permissions, IP) stops the
+ *   poller: it emits `pollFailed { fatal: true }` and rejects `done` with the error. Merely
+ *   non-retryable errors (a refused parameter, a body that broke the schema) are not fatal: the next
+ *   poll asks again, because a poller that stops sends no alerts at all.
  * - Anything else (network, 5xx, rate limits the client could not absorb, a failed store write) is
  *   logged and retried at the next interval; the client already retries inside a poll. The
  *   watermark has not moved, so the next poll finds the same orders again.
@@ -135,7 +137,7 @@ export class ForceOrderPoller {
   }
 }
 
-/** Fatal means the error itself says a retry cannot help (Binance's auth and permission errors). */
+/** Fatal means an operator must change a setting first (Binance's auth and permission errors say so). */
 function isFatal(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === false;
+  return typeof error === 'object' && error !== null && (error as { fatal?: unknown }).fatal === true;
 }

@@ -206,12 +206,13 @@ describe('Pipeline', () => {
     expect(h.sinks[1]!.received[0]!.key).toBe(group.key);
   });
 
-  it('stops on a fatal exchange error and surfaces it; retries a transient one', async () => {
+  it('stops on a fatal exchange error and surfaces it; polls on after a merely non-retryable one', async () => {
     const h = harness();
     const p = await h.start();
     // Asleep: the poll loop and the daily archive compaction.
     await h.clock.untilSleeping(2);
-    const transient = Object.assign(new Error('ECONNRESET'), { retryable: true });
+    // A body that broke the schema: not worth repeating at once, yet the next poll may well succeed.
+    const transient = Object.assign(new Error('response broke the schema'), { retryable: false, fatal: false });
     h.source.failNext(transient);
     const failed = nextEvent(h.bus, 'pollFailed');
     await h.clock.advance(5_000);
@@ -221,7 +222,7 @@ describe('Pipeline', () => {
     await h.clock.advance(5_000);
     await recovered;
     await h.clock.untilSleeping(2);
-    const auth = Object.assign(new Error('-2015 Invalid API-key, IP, or permissions'), { retryable: false });
+    const auth = Object.assign(new Error('-2015 Invalid API-key, IP, or permissions'), { retryable: false, fatal: true });
     h.source.failNext(auth);
     const fatal = nextEvent(h.bus, 'pollFailed');
     await h.clock.advance(5_000);
