@@ -218,6 +218,25 @@ describe('Discord adapter against the fake Discord', () => {
     // A command typed after the resume is answered.
     await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [] });
     expect(log.lines.some((l) => l.includes('discord gateway disconnected, reconnecting'))).toBe(true);
+    expect(log.lines.some((l) => l.includes('discord gateway resumed'))).toBe(true);
+  });
+
+  it('resumes when heartbeats go unanswered (a zombie connection)', async () => {
+    fake.gateway.ackHeartbeats = false;
+    fake.gateway.once('connection', () => (fake.gateway.ackHeartbeats = true));
+    const [resume] = (await once(fake.gateway, 'resume')) as [Record<string, unknown>];
+    expect(resume.session_id).toBe('session-1');
+    await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [] });
+  });
+
+  it('identifies anew when the session cannot be resumed', async () => {
+    fake.gateway.forgetSessions();
+    const identified = once(fake.gateway, 'identify');
+    fake.gateway.drop(4000);
+    await identified;
+    expect(fake.gateway.resumes).toHaveLength(1);
+    expect(fake.gateway.identifies).toHaveLength(2);
+    await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [] });
   });
 
   it('replays what was dispatched while the connection was down', async () => {

@@ -127,6 +127,18 @@ describe('DiscordSink', () => {
     expect(fake.requests.filter((r) => r.status === 502)).toHaveLength(4);
   });
 
+  it('gives up on a request that hangs after the REST timeout, retryably', async () => {
+    const impatient = new REST({ ...discordRestOptions(fake.apiUrl), timeout: 100 }).setToken(fake.token);
+    fake.failNext('POST', /^\/channels\/\d+\/messages$/, { kind: 'hang' }, 4);
+    const s = new DiscordSink({ rest: impatient, channelId: fake.alertChannelId, mentions: { roleId: undefined, minNotionalUsd: undefined }, logger: log.logger });
+    const error = await failure(s.deliver(singleNotification()));
+    expect(error.retryable).toBe(true);
+    // @discordjs/rest retries a timed-out request 3 times before giving up.
+    expect(fake.requests.filter((r) => r.status === 0)).toHaveLength(4);
+    impatient.clearHashSweeper();
+    impatient.clearHandlerSweeper();
+  });
+
   it.each([
     [401, { message: '401: Unauthorized', code: 0 }, /DISCORD_TOKEN/],
     [403, { message: 'Missing Access', code: 50001 }, /cannot see channel/],

@@ -40,7 +40,9 @@ export type Failure =
   | { kind: 'status'; status: number; body?: Record<string, unknown> }
   | { kind: 'rateLimit'; retryAfterSec: number; scope?: 'user' | 'global' | 'shared' }
   /** The request is carried out, then the TCP connection is cut before any response: an outcome the client cannot know. */
-  | { kind: 'resetAfterCommit' };
+  | { kind: 'resetAfterCommit' }
+  /** No response at all until the client gives up (its timeout) or the fake closes. */
+  | { kind: 'hang' };
 
 interface ScriptedFailure {
   method: string;
@@ -270,6 +272,10 @@ export class FakeDiscord extends EventEmitter {
       return this.reply(res, 404, { message: '404: Not Found', code: 0 });
     }
     const scripted = this.takeFailure(method, path);
+    if (scripted?.kind === 'hang') {
+      record(0);
+      return;
+    }
     if (scripted && scripted.kind !== 'resetAfterCommit') {
       record(scripted.kind === 'status' ? scripted.status : 429);
       return this.fail(res, scripted, method, path);
@@ -466,7 +472,7 @@ export class FakeDiscord extends EventEmitter {
     };
   }
 
-  private fail(res: ServerResponse, failure: Exclude<Failure, { kind: 'resetAfterCommit' }>, method: string, path: string): void {
+  private fail(res: ServerResponse, failure: Extract<Failure, { kind: 'status' | 'rateLimit' }>, method: string, path: string): void {
     if (failure.kind === 'status') return this.reply(res, failure.status, failure.body ?? { message: `${failure.status}`, code: 0 });
     // A 429 carries Retry-After (seconds) and the scope in headers; the body repeats it with decimals.
     // https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit

@@ -44,6 +44,8 @@ export class FakeDiscordGateway extends EventEmitter {
   readonly identifies: Record<string, unknown>[] = [];
   /** RESUME payloads received, in order. */
   readonly resumes: Record<string, unknown>[] = [];
+  /** When false, heartbeats go unanswered: the connection turns "zombie" for the client. */
+  ackHeartbeats = true;
 
   constructor(server: Server, private readonly world: GatewayWorld, private readonly url: () => string) {
     super();
@@ -75,7 +77,7 @@ export class FakeDiscordGateway extends EventEmitter {
     switch (payload.op) {
       case OP.HEARTBEAT:
         this.emit('heartbeat');
-        this.send(socket, { op: OP.HEARTBEAT_ACK, d: null, s: null, t: null });
+        if (this.ackHeartbeats) this.send(socket, { op: OP.HEARTBEAT_ACK, d: null, s: null, t: null });
         return;
       case OP.IDENTIFY:
         return this.identify(socket, d);
@@ -141,6 +143,11 @@ export class FakeDiscordGateway extends EventEmitter {
     const message: Dispatch = { op: OP.DISPATCH, t, s: session.seq, d };
     session.sent.push(message);
     if (session.socket && session.socket.readyState === session.socket.OPEN) this.send(session.socket, message);
+  }
+
+  /** Forgets every session, as when one expires: the next RESUME gets INVALID_SESSION (d: false). */
+  forgetSessions(): void {
+    this.sessions.clear();
   }
 
   /** True once a client has identified and its socket is open. */
