@@ -12,12 +12,18 @@ export interface OutboxEntry {
 }
 
 /**
+ * The schema version this build writes. Bump it only with a migration step in `migrateStoreDocument.ts`
+ * that turns the previous version's document into this one.
+ */
+export const STORE_SCHEMA_VERSION = 1;
+
+/**
  * The whole lowdb document. It is rewritten on every write, so it holds only what must survive a
  * restart and stays small: seen ids are pruned past the overlap, delivered alerts leave the outbox,
  * and the full history goes to the append-only archive instead.
  */
 export interface StoreDocument {
-  version: 1;
+  version: typeof STORE_SCHEMA_VERSION;
   /** Every order up to here (ms) has been fetched and queued; the next poll re-asks from `watermark - overlapMs`. */
   watermark: number;
   /** Orders older than this (the first start minus any backfill) are history, never alerted. */
@@ -32,14 +38,16 @@ export interface StoreDocument {
 
 /** A fresh document for a store created at `alertFrom`. */
 export function newStoreDocument(alertFrom: number): StoreDocument {
-  return { version: 1, watermark: alertFrom, alertFrom, seen: {}, outbox: [], symbols: [] };
+  return { version: STORE_SCHEMA_VERSION, watermark: alertFrom, alertFrom, seen: {}, outbox: [], symbols: [] };
 }
 
-/** Names what is wrong with a parsed document, or returns undefined when it has the version-1 shape. */
+/** Names what is wrong with a parsed document, or returns undefined when it has the current version's shape. */
 export function storeDocumentProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it is not a JSON object';
   const doc = value as Record<string, unknown>;
-  if (doc.version !== 1) return `unknown version ${JSON.stringify(doc.version)} (this build reads version 1)`;
+  if (doc.version !== STORE_SCHEMA_VERSION) {
+    return `unknown version ${JSON.stringify(doc.version)} (this build reads version ${STORE_SCHEMA_VERSION})`;
+  }
   if (!Number.isFinite(doc.watermark)) return 'watermark is not a number';
   if (!Number.isFinite(doc.alertFrom)) return 'alertFrom is not a number';
   if (typeof doc.seen !== 'object' || doc.seen === null || Array.isArray(doc.seen)) return 'seen is not an object';
