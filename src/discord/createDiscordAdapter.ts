@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Routes } from 'discord.js';
 import type { ForceOrdersResult } from '../../commands/types.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../ops/logger.js';
@@ -9,6 +9,7 @@ import { describeDiscordError } from './describeDiscordError.js';
 import { discordRestOptions } from './discordRestOptions.js';
 import { DiscordSink } from './DiscordSink.js';
 import { createInteractionHandler } from './handleInteraction.js';
+import { toSinkError } from './toSinkError.js';
 
 /** Options of `createDiscordAdapter`. */
 export interface DiscordAdapterOptions {
@@ -80,6 +81,13 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       await client.login(config.token);
       await ready;
       logger.info('discord ready', { user: client.user?.tag, guilds: client.guilds.cache.size });
+      // Say now, not at the first liquidation, if the alert channel is out of the bot's reach.
+      try {
+        await client.rest.get(Routes.channel(config.alertChannelId));
+      } catch (error) {
+        const problem = toSinkError(error, config.alertChannelId);
+        (problem.retryable ? logger.warn : logger.error)('discord alert channel check failed', { problem: problem.message });
+      }
     },
     async stop() {
       await client.destroy();

@@ -93,6 +93,19 @@ describe('Discord adapter against the fake Discord', () => {
     expect(fake.gateway.identifies[0]!.intents).toBe(1);
   });
 
+  it('checks at start that the bot can reach the alert channel, and says what to fix if not', async () => {
+    expect(fake.requests.some((r) => r.method === 'GET' && r.path === `/channels/${fake.alertChannelId}` && r.status === 200)).toBe(true);
+    expect(log.lines.some((l) => l.includes('alert channel check failed'))).toBe(false);
+
+    fake.hideChannel(fake.alertChannelId);
+    const blind = createDiscordAdapter({ config: configFor(), logger: log.logger, runForceOrders: async () => { throw new Error('not used'); }, knownSymbols: () => [] });
+    await blind.start();
+    await blind.stop();
+    const line = log.lines.find((l) => l.includes('alert channel check failed'));
+    expect(line).toContain('"level":"error"');
+    expect(line).toContain('View Channel');
+  });
+
   it('defers /forceorders privately at once, then edits in the answer', async () => {
     const done = await interaction('edit', {
       type: 'command',

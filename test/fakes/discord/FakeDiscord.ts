@@ -106,6 +106,7 @@ export class FakeDiscord extends EventEmitter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly nonces = new Map<string, { message: RecordedMessage; at: number }>();
   private readonly channels: string[];
+  private readonly hiddenChannels = new Set<string>();
   private readonly options: Required<FakeDiscordOptions>;
   private port = 0;
 
@@ -318,6 +319,8 @@ export class FakeDiscord extends EventEmitter {
     if (method === 'GET' && path === '/users/@me') return { status: 200, body: this.botUser };
     const commands = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/);
     if (method === 'PUT' && commands) return this.putCommands(commands[1] as string, commands[2], body);
+    const channel = path.match(/^\/channels\/(\d+)$/);
+    if (method === 'GET' && channel) return this.getChannel(channel[1] as string);
     const messages = path.match(/^\/channels\/(\d+)\/messages$/);
     if (method === 'POST' && messages) return this.createMessage(messages[1] as string, body as MessageBody);
     return { status: 404, body: { message: '404: Not Found', code: 0 } };
@@ -337,7 +340,19 @@ export class FakeDiscord extends EventEmitter {
     };
   }
 
+  private getChannel(channelId: string): { status: number; body?: unknown } {
+    if (this.hiddenChannels.has(channelId)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+    if (!this.channels.includes(channelId)) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
+    return { status: 200, body: { id: channelId, type: 0, guild_id: this.guildId, name: channelId === this.alertChannelId ? 'alerts' : 'general', position: 0, permission_overwrites: [], flags: 0 } };
+  }
+
+  /** Takes View Channel away from the bot in `channelId`: reads and posts there get 403 Missing Access. */
+  hideChannel(channelId: string): void {
+    this.hiddenChannels.add(channelId);
+  }
+
   private createMessage(channelId: string, body: MessageBody): { status: number; body?: unknown } {
+    if (this.hiddenChannels.has(channelId)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
     if (!this.channels.includes(channelId)) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
     const errors = validateMessage(body, { requireContentOrEmbeds: true });
     if (errors.length > 0) return invalidForm(errors);
