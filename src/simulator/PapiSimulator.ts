@@ -17,6 +17,7 @@ import type {
   SimRequestLog,
   SimulatorAccount,
 } from './types.js';
+import { recordSignature } from './receivedSignatures.js';
 import { readParams } from './validateParams.js';
 import { WeightLimiter } from './WeightLimiter.js';
 
@@ -195,6 +196,7 @@ export class PapiSimulator {
       at: serverNow,
     };
     this.requests.push(log);
+    recordSignature(log.params.signature);
     const usedHeader = () => ({ [USED_WEIGHT_HEADER]: String(this.limiter.used(ip, serverNow)) });
 
     const fault = this.faults.take(path);
