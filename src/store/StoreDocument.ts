@@ -9,6 +9,17 @@ export interface OutboxEntry {
   queuedAt: number;
   /** Names of the sinks that accepted it, each recorded after its own success. */
   deliveredTo: string[];
+  /**
+   * Sink name -> the notification that sink is attempting with this alert, written before the send
+   * and cleared with the delivery record: found at start-up, it says the send may have landed.
+   */
+  attempts?: Record<string, DeliveryAttempt>;
+}
+
+/** An attempt marker: which notification (`Notification.key`) a sink was handed, and when (ms). */
+export interface DeliveryAttempt {
+  key: string;
+  at: number;
 }
 
 /**
@@ -66,6 +77,15 @@ function isOutboxEntry(value: unknown): value is OutboxEntry {
     typeof e.order === 'object' &&
     e.order !== null &&
     Array.isArray(e.deliveredTo) &&
-    Number.isFinite(e.queuedAt)
+    Number.isFinite(e.queuedAt) &&
+    (e.attempts === undefined || isAttempts(e.attempts))
   );
+}
+
+function isAttempts(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every((a: unknown) => {
+    const attempt = a as Partial<DeliveryAttempt> | null;
+    return typeof attempt?.key === 'string' && Number.isFinite(attempt.at);
+  });
 }
