@@ -1,8 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import { newStoreDocument, storeDocumentProblem, type StoreDocument } from './StoreDocument.js';
+import { silentLogger, type Logger } from '../ops/logger.js';
+import { backupStoreFile } from './backupStoreFile.js';
+import { migrateStoreDocument, storeSchemaVersion } from './migrateStoreDocument.js';
+import { newStoreDocument, STORE_SCHEMA_VERSION, storeDocumentProblem, type StoreDocument } from './StoreDocument.js';
 import { StoreOpenError } from './StoreOpenError.js';
+import { StoreVersionError } from './StoreVersionError.js';
 import { StoreWriteError } from './StoreWriteError.js';
 
 /** Options of `StateStore.open`. */
@@ -13,6 +17,16 @@ export interface StateStoreOptions {
   createAt: number;
   /** Replaces the JSON file adapter (tests inject a failing one); default `new JSONFile(path)`. */
   adapter?: Adapter<StoreDocument>;
+  /** Says when an older store was migrated; default silent. */
+  logger?: Logger;
+}
+
+/** What `open` did to a store written with an older schema. */
+export interface StoreMigration {
+  from: number;
+  to: number;
+  /** The copy of the file as it was before the migration. */
+  backup: string;
 }
 
 /**
@@ -24,16 +38,21 @@ export class StateStore {
   private readonly db: Low<StoreDocument>;
   private readonly path: string;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Set when `open` migrated an older store. */
+  readonly migration: StoreMigration | undefined;
 
-  private constructor(db: Low<StoreDocument>, path: string) {
+  private constructor(db: Low<StoreDocument>, path: string, migration?: StoreMigration) {
     this.db = db;
     this.path = path;
+    this.migration = migration;
   }
 
   /**
    * Reads the store, or creates it when the file does not exist (and writes it at once, so an
    * unwritable directory stops start-up instead of the first poll). A corrupt or unreadable file
-   * throws `StoreOpenError` and is never overwritten.
+   * throws `StoreOpenError` and is never overwritten. A store from an older schema is migrated and
+   * written back, after a copy of it is saved as `<file>.v<old>.bak`; a newer one throws
+   * `StoreVersionError` and is left untouched.
    */
   static async open(options: StateStoreOptions): Promise<StateStore> {
     const defaults = newStoreDocument(options.createAt);
@@ -46,10 +65,20 @@ export class StateStore {
     }
     // lowdb keeps the defaults when the file parses to a falsy value (`null`, `0`): that is corrupt too.
     if (existed && db.data === defaults) throw new StoreOpenError(options.path, 'it holds no document');
+    const version = storeSchemaVersion(db.data);
+    if (version !== undefined && version > STORE_SCHEMA_VERSION) throw new StoreVersionError(options.path, version, STORE_SCHEMA_VERSION);
+    const older = version !== undefined && version < STORE_SCHEMA_VERSION;
+    const migrated = older ? migrateStoreDocument(db.data as unknown as Record<string, unknown>, version) : undefined;
+    if (migrated) db.data = migrated.document as StoreDocument;
+    // Validated before anything is written, so a store that cannot be migrated stays as it was.
     const problem = storeDocumentProblem(db.data);
     if (problem) throw new StoreOpenError(options.path, problem);
-    const store = new StateStore(db, options.path);
-    if (!existed || db.data === defaults) await store.update(() => {});
+    const migration = migrated && { from: migrated.from, to: STORE_SCHEMA_VERSION, backup: await backupBeforeMigrating(options.path, migrated.from) };
+    const store = new StateStore(db, options.path, migration);
+    if (!existed || db.data === defaults || migration) await store.update(() => {});
+    if (migrated) {
+      (options.logger ?? silentLogger).warn('migrated the store to the current schema; the old file is kept as a backup', { ...migration, changes: migrated.changes });
+    }
     return store;
   }
 
@@ -100,6 +129,19 @@ async function fileExists(path: string): Promise<boolean> {
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ENOENT') return false;
     throw new StoreOpenError(path, describeReadFailure(error), { cause: error });
+  }
+}
+
+async function backupBeforeMigrating(path: string, version: number): Promise<string> {
+  try {
+    return await backupStoreFile(path, version);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new StoreOpenError(
+      path,
+      `it has schema version ${version} and must be migrated, but its backup copy could not be written (${typeof code === 'string' ? code : String(error)}); make the store's directory writable by this user`,
+      { cause: error },
+    );
   }
 }
 

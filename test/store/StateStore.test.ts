@@ -47,7 +47,7 @@ describe('StateStore', () => {
     ['JSON null', 'null', /holds no document/],
     ['empty', '', /not valid JSON/],
     ['wrong shape', '{"version": 1, "watermark": "soon"}', /watermark is not a number/],
-    ['future version', '{"version": 2}', /unknown version 2/],
+    ['version not a number', '{"version": "1"}', /unknown version "1"/],
   ])('refuses a corrupt store (%s), names the file, says what to do, and leaves it untouched', async (_, text, why) => {
     const path = join(dir, 'state.json');
     await writeFile(path, text);
