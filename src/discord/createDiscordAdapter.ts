@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Routes } from 'discord.js';
 import type { ForceOrdersResult } from '../../commands/types.js';
 import { systemClock, type Clock } from '../clock.js';
+import { isDecimal } from '../decimal.js';
 import type { Logger } from '../ops/logger.js';
 import type { Sink } from '../sinks/Sink.js';
 import type { DiscordConfig } from './DiscordConfig.js';
@@ -42,6 +43,10 @@ export interface DiscordAdapter {
 export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
   const { config, runForceOrders, knownSymbols } = options;
   const logger = options.logger.child({ component: 'discord' });
+  // Checked here, once: a bad threshold would otherwise fail every alert at delivery time.
+  if (options.mentionNotionalUsd !== undefined && !isDecimal(options.mentionNotionalUsd)) {
+    throw new TypeError(`mentionNotionalUsd must be a plain decimal such as "50000", got ${JSON.stringify(options.mentionNotionalUsd)}`);
+  }
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },

@@ -19,6 +19,11 @@ const EPHEMERAL = 64;
 const CALLBACK_MESSAGE = 4;
 const CALLBACK_DEFERRED = 5;
 
+/** For adapters whose commands the test never runs. */
+const notUsed = async (): Promise<ForceOrdersResult> => {
+  throw new Error('not used');
+};
+
 let fake: FakeDiscord;
 let adapter: DiscordAdapter;
 let log: ReturnType<typeof captureLogger>;
@@ -98,7 +103,7 @@ describe('Discord adapter against the fake Discord', () => {
     expect(log.lines.some((l) => l.includes('alert channel check failed'))).toBe(false);
 
     fake.hideChannel(fake.alertChannelId);
-    const blind = createDiscordAdapter({ config: configFor(), logger: log.logger, runForceOrders: async () => { throw new Error('not used'); }, knownSymbols: () => [] });
+    const blind = createDiscordAdapter({ config: configFor(), logger: log.logger, runForceOrders: notUsed, knownSymbols: () => [] });
     await blind.start();
     await blind.stop();
     const line = log.lines.find((l) => l.includes('alert channel check failed'));
@@ -200,9 +205,7 @@ describe('Discord adapter against the fake Discord', () => {
     const withRole = createDiscordAdapter({
       config: configFor({ DISCORD_MENTION_ROLE_ID: fake.pingRoleId }),
       logger: log.logger,
-      runForceOrders: async () => {
-        throw new Error('not used');
-      },
+      runForceOrders: notUsed,
       knownSymbols: () => [],
       mentionNotionalUsd: '1000',
     });
@@ -213,6 +216,12 @@ describe('Discord adapter against the fake Discord', () => {
       { everyone: false, roles: [], users: [] },
       { everyone: false, roles: [fake.pingRoleId], users: [] },
     ]);
+  });
+
+  it('refuses a threshold that is not a plain decimal at creation, not at the first alert', () => {
+    expect(() =>
+      createDiscordAdapter({ config: configFor(), logger: log.logger, runForceOrders: notUsed, knownSymbols: () => [], mentionNotionalUsd: '50k' }),
+    ).toThrow(/mentionNotionalUsd/);
   });
 
   it.each([
