@@ -61,6 +61,7 @@ export class PapiSimulator {
   private readonly behaviour: SelectionBehaviour;
   private readonly windowTooLongCode: -1127 | -4165;
   private readonly streams = new Set<() => void>();
+  private readonly requestListeners = new Set<(request: SimRequestLog) => void>();
   private skewMs = 0;
   private server: Server | undefined;
   private address = '';
@@ -126,6 +127,20 @@ export class PapiSimulator {
   /** Queues a fault; matching requests consume queued faults in order. */
   injectFault(fault: SimFault): void {
     this.faults.push(fault);
+  }
+
+  /** How many injected faults no request has consumed yet. */
+  get pendingFaults(): number {
+    return this.faults.size;
+  }
+
+  /**
+   * Calls `listener` with each request as it arrives, before it is answered (so a test can act, e.g.
+   * kill the client, while the request is in flight); returns the function that unsubscribes it.
+   */
+  onRequest(listener: (request: SimRequestLog) => void): () => void {
+    this.requestListeners.add(listener);
+    return () => this.requestListeners.delete(listener);
   }
 
   /** Sets the server clock to `now() + ms` (a jump of minutes provokes -1021). */
@@ -197,6 +212,7 @@ export class PapiSimulator {
     };
     this.requests.push(log);
     recordSignature(log.params.signature);
+    for (const listener of this.requestListeners) listener(log);
     const usedHeader = () => ({ [USED_WEIGHT_HEADER]: String(this.limiter.used(ip, serverNow)) });
 
     const fault = this.faults.take(path);
