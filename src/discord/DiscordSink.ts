@@ -2,7 +2,8 @@ import { Routes, type REST, type RESTPostAPIChannelMessageJSONBody } from 'disco
 import type { Logger } from '../ops/logger.js';
 import type { Notification, Sink } from '../sinks/Sink.js';
 import { alertMentions, type AlertMentionPolicy } from './alertMentions.js';
-import { alertNonce } from './alertNonce.js';
+import { alertNonce, alertRef } from './alertNonce.js';
+import { findPostedAlert } from './findPostedAlert.js';
 import { renderAlertEmbeds } from './renderAlertEmbeds.js';
 import { toSinkError } from './toSinkError.js';
 
@@ -18,16 +19,30 @@ export interface DiscordSinkOptions {
 /**
  * Posts alerts to one channel over REST, not the gateway, so alerts flow while the gateway
  * reconnects. Each message carries a nonce derived from the notification key with
- * `enforce_nonce`, so a retried delivery returns the first message instead of posting twice.
+ * `enforce_nonce`, so a retried delivery returns the first message instead of posting twice, and a
+ * visible `ref` so a retry after the nonce is forgotten can find it in the channel's history.
  */
 export class DiscordSink implements Sink {
   readonly name = 'discord';
 
   constructor(private readonly options: DiscordSinkOptions) {}
 
-  /** Sends one alert message; throws `SinkError` saying whether a retry can help. */
-  async deliver(notification: Notification, options: { signal?: AbortSignal } = {}): Promise<void> {
+  /**
+   * Sends one alert message; throws `SinkError` saying whether a retry can help. When an earlier
+   * attempt may have landed (`maybeDelivered`), first looks for it in the channel: the nonce alone
+   * only covers a few minutes.
+   */
+  async deliver(notification: Notification, options: { signal?: AbortSignal; maybeDelivered?: { since: number } } = {}): Promise<void> {
     const { rest, channelId, mentions, logger } = this.options;
+    if (options.maybeDelivered) {
+      const found = await findPostedAlert(rest, channelId, alertRef(notification.key), options.maybeDelivered.since, options.signal).catch((error: unknown) => {
+        throw toSinkError(error, channelId);
+      });
+      if (found) {
+        logger.info('discord alert was already posted', { key: notification.key, messageId: found });
+        return;
+      }
+    }
     const { content, allowedMentions } = alertMentions(notification, mentions);
     const body: RESTPostAPIChannelMessageJSONBody = {
       ...(content !== undefined && { content }),

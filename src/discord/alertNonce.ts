@@ -12,3 +12,11 @@ export function alertNonce(key: string): string {
   const digest = createHash('sha256').update(key).digest('base64url');
   return `f${digest}`.slice(0, NONCE_MAX);
 }
+
+/**
+ * The visible marker (`ref <nonce>`) an alert carries in its footer. Discord remembers a nonce for
+ * minutes only; the marker lets a later attempt find the message in the channel's history instead.
+ */
+export function alertRef(key: string): string {
+  return `ref ${alertNonce(key)}`;
+}

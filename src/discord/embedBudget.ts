@@ -47,8 +47,8 @@ const OVERFLOW_RESERVE = 120;
 
 /**
  * Packs `head` and then as many of `fields` as fit into one message: at most 10 embeds of at most 25
- * fields and 6,000 characters in all. Fields that do not fit are counted, and `overflow(n)` is put
- * in the last embed's footer so the reader knows something is missing.
+ * fields and 6,000 characters in all. Fields that do not fit are counted, and `overflow(n)` is added
+ * to the last embed's footer so the reader knows something is missing.
  */
 export function packEmbeds(head: APIEmbed, fields: APIEmbedField[], overflow: (omitted: number) => string): APIEmbed[] {
   const first = fitHead(clampEmbed(head));
@@ -70,10 +70,10 @@ export function packEmbeds(head: APIEmbed, fields: APIEmbedField[], overflow: (o
   }
   const omitted = fields.length - placed;
   if (omitted > 0) {
+    // Appended under any footer already there (the alert's ref), never replacing it.
     const last = embeds[embeds.length - 1] as APIEmbed;
-    const previous = last.footer?.text.length ?? 0;
-    const note = cut(overflow(omitted), Math.min(EMBED_FOOTER_MAX, OVERFLOW_RESERVE + previous));
-    last.footer = { text: note };
+    const note = cut(overflow(omitted), OVERFLOW_RESERVE - 1);
+    last.footer = { text: cut(last.footer ? `${last.footer.text}\n${note}` : note, EMBED_FOOTER_MAX) };
   }
   return embeds;
 }

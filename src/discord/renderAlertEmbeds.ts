@@ -6,6 +6,7 @@ import { formatTime } from '../format/formatTime.js';
 import { kindLabel } from '../format/kindLabel.js';
 import { FINE_DIGITS, orderFacts } from '../format/orderFacts.js';
 import type { AlertGroupSummary, Notification } from '../sinks/Sink.js';
+import { alertRef } from './alertNonce.js';
 import { field, packEmbeds } from './embedBudget.js';
 import { escapeDiscordText } from './escapeDiscordText.js';
 
@@ -16,7 +17,7 @@ export const KIND_COLOUR: Record<AutoCloseType, number> = { LIQUIDATION: 0xd93f3
 const SUMMARY_SYMBOLS = 15;
 
 /** The title every platform-neutral label gives an order: `LIQUIDATION BTCUSD_PERP SELL closing a LONG`. */
-export function orderTitle(order: ForceOrder): string {
+function orderTitle(order: ForceOrder): string {
   return `${kindLabel(order.kind)} ${order.symbol} ${describeSide(order)}`;
 }
 
@@ -28,19 +29,19 @@ export function orderField(order: ForceOrder): APIEmbedField {
   return field(orderTitle(order), value);
 }
 
-/** The embed for one order: kind colour, facts as inline fields, the order's time as timestamp. */
-export function orderEmbed(order: ForceOrder): APIEmbed {
+/** The embed for one order: kind colour, facts as inline fields, the order's time as timestamp, `ref` in the footer. */
+function orderEmbed(order: ForceOrder, ref: string): APIEmbed {
   return {
     title: orderTitle(order),
     color: KIND_COLOUR[order.kind],
     fields: orderFacts(order).map((fact) => field(fact.label, fact.value, true)),
     timestamp: new Date(order.updateTime).toISOString(),
-    footer: { text: `${order.market === 'cm' ? 'COIN-M' : 'USD-M'} · ${order.pair}` },
+    footer: { text: `${order.market === 'cm' ? 'COIN-M' : 'USD-M'} · ${order.pair} · ${ref}` },
   };
 }
 
 /** What a group alert says first: counts, total notional, time span and the busiest symbols. */
-function summaryEmbed(summary: AlertGroupSummary): APIEmbed {
+function summaryEmbed(summary: AlertGroupSummary, ref: string): APIEmbed {
   const lines = summary.symbols
     .slice(0, SUMMARY_SYMBOLS)
     .map((s) => `${escapeDiscordText(s.symbol, 64)}: ${s.count} order${s.count === 1 ? '' : 's'}, ${displayDecimal(s.notionalUsd)} USD`);
@@ -53,18 +54,20 @@ function summaryEmbed(summary: AlertGroupSummary): APIEmbed {
       `**Total notional: ${displayDecimal(summary.totalNotionalUsd)} USD**\n` +
       `From ${formatTime(summary.firstTime)} to ${formatTime(summary.lastTime)}\n\n${lines.join('\n')}`,
     timestamp: new Date(summary.lastTime).toISOString(),
+    footer: { text: ref },
   };
 }
 
 /**
  * The embeds of one alert message. A group starts with its summary, then lists as many orders as
  * Discord's limits allow (10 embeds, 25 fields each, 6,000 characters in all) and says how many it
- * left out.
+ * left out. The footer carries `alertRef(key)` so the message can be found again.
  */
 export function renderAlertEmbeds(notification: Notification): APIEmbed[] {
-  if (notification.type === 'single') return [orderEmbed(notification.alert.order)];
+  const ref = alertRef(notification.key);
+  if (notification.type === 'single') return [orderEmbed(notification.alert.order, ref)];
   const orders = notification.alerts.map((a) => a.order);
-  return packEmbeds(summaryEmbed(notification.summary), orders.map(orderField), (omitted) =>
+  return packEmbeds(summaryEmbed(notification.summary, ref), orders.map(orderField), (omitted) =>
     `…and ${omitted} more order${omitted === 1 ? '' : 's'} not listed (all counted in the summary above)`,
   );
 }

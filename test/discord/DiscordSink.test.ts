@@ -60,6 +60,7 @@ describe('DiscordSink', () => {
     expect(embed.timestamp).toBe(new Date(order.updateTime).toISOString());
     const fields = Object.fromEntries(embed.fields!.map((f) => [f.name, f.value]));
     expect(fields).toMatchObject({ Contracts: '12', 'Avg price': '11,326.9', 'Notional (USD)': '1,200', cumBase: '0.00882854', Status: 'FILLED', 'Order id': '4242' });
+    expect(embed.footer!.text).toBe(`COIN-M · BTCUSD · ref ${message!.body.nonce}`);
     expect(message!.body.enforce_nonce).toBe(true);
     expect(String(message!.body.nonce).length).toBeLessThanOrEqual(25);
     expect(message!.body.allowed_mentions).toEqual({ parse: [] });
@@ -88,6 +89,7 @@ describe('DiscordSink', () => {
     expect(embeds[0]!.description).toContain(`Total notional: `);
     expect(embeds[0]!.description).toContain('…and 25 more symbols');
     expect(embeds.at(-1)!.footer!.text).toBe(`…and ${1000 - listed} more orders not listed (all counted in the summary above)`);
+    expect(embeds[0]!.footer!.text).toBe(`ref ${fake.messages[0]!.body.nonce}`);
   });
 
   it('waits out a 429 with Retry-After and posts the alert exactly once', async () => {
@@ -110,6 +112,34 @@ describe('DiscordSink', () => {
     await sink().deliver(notification);
     expect(fake.messages).toHaveLength(1);
     expect(fake.requests.filter((r) => r.path.endsWith('/messages'))).toHaveLength(3);
+  });
+
+  it('finds an earlier attempt that landed in the channel history and does not post again', async () => {
+    const since = Date.now();
+    const notification = cascade(30);
+    fake.failNext('POST', /^\/channels\/\d+\/messages$/, { kind: 'resetAfterCommit' });
+    await failure(sink().deliver(notification));
+    await sink().deliver(singleNotification(forceOrderFixture({ orderId: 99 })));
+
+    await sink().deliver(notification, { maybeDelivered: { since } });
+    expect(fake.messages).toHaveLength(2);
+    // Found by its ref, so no second create was even attempted (the nonce would not help after minutes).
+    expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
+    expect(fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/messages'))).toHaveLength(1);
+  });
+
+  it('posts when a maybe-delivered alert is not in the history', async () => {
+    await sink().deliver(singleNotification(), { maybeDelivered: { since: Date.now() - 3_600_000 } });
+    expect(fake.messages).toHaveLength(1);
+  });
+
+  it('falls back on the nonce when the bot may not read the history', async () => {
+    const notification = singleNotification();
+    await sink().deliver(notification);
+    fake.withholdHistory(fake.alertChannelId);
+    await sink().deliver(notification, { maybeDelivered: { since: Date.now() - 1000 } });
+    expect(fake.messages).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
   });
 
   it('gives a long rate limit back as retryable with its wait instead of blocking', async () => {

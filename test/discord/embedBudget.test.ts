@@ -27,6 +27,13 @@ describe('embed budget', () => {
     expect(validateMessage({ embeds }, { requireContentOrEmbeds: true })).toEqual([]);
   });
 
+  it('adds the overflow note under an existing footer instead of replacing it', () => {
+    const fields = Array.from({ length: 30 }, (_, i) => field(`#${i}`, 'x'.repeat(1000)));
+    const [only, ...rest] = packEmbeds({ title: 'head', footer: { text: 'ref abc' } }, fields, (n) => `${n} more`);
+    expect(rest).toEqual([]);
+    expect(only!.footer!.text).toBe(`ref abc\n${30 - only!.fields!.length} more`);
+  });
+
   it('never leaves a field empty or over its limits', () => {
     expect(field('', '')).toEqual({ name: '\u200b', value: '\u200b', inline: false });
     const long = field('n'.repeat(300), 'v'.repeat(2000));

@@ -107,6 +107,7 @@ export class FakeDiscord extends EventEmitter {
   private readonly nonces = new Map<string, { message: RecordedMessage; at: number }>();
   private readonly channels: string[];
   private readonly hiddenChannels = new Set<string>();
+  private readonly noHistory = new Set<string>();
   private readonly options: Required<FakeDiscordOptions>;
   private port = 0;
 
@@ -323,6 +324,7 @@ export class FakeDiscord extends EventEmitter {
     if (method === 'GET' && channel) return this.getChannel(channel[1] as string);
     const messages = path.match(/^\/channels\/(\d+)\/messages$/);
     if (method === 'POST' && messages) return this.createMessage(messages[1] as string, body as MessageBody);
+    if (method === 'GET' && messages) return this.listMessages(messages[1] as string, query);
     return { status: 404, body: { message: '404: Not Found', code: 0 } };
   }
 
@@ -338,6 +340,32 @@ export class FakeDiscord extends EventEmitter {
       status: 200,
       body: commands.map((c) => ({ ...c, id: snowflake(), application_id: this.applicationId, version: snowflake(), type: c.type ?? 1, ...(guildId && { guild_id: guildId }) })),
     };
+  }
+
+  /**
+   * Channel history: `after` a snowflake, `limit` 1..100 (default 50), newest first. "If the current
+   * user is missing the READ_MESSAGE_HISTORY permission in the channel, then no messages will be
+   * returned." https://discord.com/developers/docs/resources/message#get-channel-messages
+   */
+  private listMessages(channelId: string, query: URLSearchParams): { status: number; body?: unknown } {
+    if (this.hiddenChannels.has(channelId)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+    if (!this.channels.includes(channelId)) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
+    const limit = Number(query.get('limit') ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return invalidForm([{ path: 'limit', message: 'Must be between 1 and 100.' }]);
+    if (this.noHistory.has(channelId)) return { status: 200, body: [] };
+    const after = BigInt(query.get('after') ?? '0');
+    const page = this.messages
+      .filter((m) => m.channelId === channelId && BigInt(m.id) > after)
+      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+      .slice(0, limit)
+      .reverse();
+    // The nonce only comes back on the create response and the gateway event, not in history.
+    return { status: 200, body: page.map((m) => ({ ...this.messageObject(m.id, m.channelId, m.body), nonce: undefined })) };
+  }
+
+  /** Takes Read Message History away from the bot in `channelId`: listing its messages returns none. */
+  withholdHistory(channelId: string): void {
+    this.noHistory.add(channelId);
   }
 
   private getChannel(channelId: string): { status: number; body?: unknown } {
