@@ -3,8 +3,8 @@ import type { Logger } from '../ops/logger.js';
 import type { Notification, Sink } from '../sinks/Sink.js';
 import { isSinkError } from '../sinks/SinkError.js';
 import type { EventBus } from './EventBus.js';
-import { DEFAULT_GROUP_THRESHOLD, MAX_GROUP_SIZE, nextNotification, notificationIds } from './groupAlerts.js';
-import type { Outbox } from './Outbox.js';
+import { DEFAULT_GROUP_THRESHOLD, MAX_GROUP_SIZE, nextNotification, notificationIds, summarizeAlerts } from './groupAlerts.js';
+import type { OpenAttempt, Outbox } from './Outbox.js';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retryDelay.js';
 
 /** Default time `stop()` lets a delivery in flight finish before aborting it. */
@@ -27,16 +27,22 @@ export interface DeliveryDispatcherOptions {
 
 /**
  * Fans the outbox out to the sinks: one worker per sink, so a failing sink never holds up another.
- * Each worker sends its sink's pending alerts in order, retries the SAME notification (same alerts,
- * same key) until it is accepted, then records that sink's delivery in the store. Nothing is dropped:
- * a non-retryable error is logged as an error and retried at the backoff cap.
+ * Each worker takes its sink's pending alerts in order, first writes an attempt marker (sink, key,
+ * time) on them, then sends, retrying the SAME notification (same alerts, same key) until it is
+ * accepted, and finally records that sink's delivery, clearing the marker. If the marker cannot be
+ * written nothing is sent. Nothing is dropped: a non-retryable error is logged as an error and
+ * retried at the backoff cap.
  *
- * Delivery is at-least-once. One window of duplicates remains: the platform accepted a message but
- * the process died (crash, kill, or the stop grace ran out mid-request) before the store recorded
- * it. After a restart the alert goes out again. Its `Notification.key` is derived from the alert ids
- * only, so a platform with an idempotency key (Discord's `nonce` with `enforce_nonce`, honoured for a
- * few minutes) recognises the repeat and returns the first message; Slack has no such key, so there a
- * duplicate is possible in that window. A failed record write while the process lives is not in the
+ * Delivery is at-least-once, and close to exactly-once. The window where a platform accepted a
+ * message but the store never recorded it (a crash, a kill, the stop grace running out mid-request,
+ * or a timeout whose request did land) is covered by the marker: after a restart the worker resumes
+ * exactly the marked notification, same alerts and same key, and hands it over with
+ * `maybeDelivered`, as it does for every retry after a failed attempt. Slack then looks for a message
+ * of ours with that key in the channel's recent history and posts only if there is none; Discord's
+ * `nonce` with `enforce_nonce` returns the first message instead of a second one. What remains:
+ * at Slack, a message that history does not show yet (lag) or a history read that fails (missing
+ * scope, rate limit), since then we post rather than risk a missed alert; at Discord, a repeat after
+ * the nonce's window of a few minutes. A failed record write while the process lives is not in the
  * window: the worker keeps the ids and retries the record before sending anything else.
  */
 export class DeliveryDispatcher {
@@ -97,6 +103,25 @@ interface SinkWorkerOptions extends DeliveryDispatcherOptions {
   inFlight: AbortSignal;
 }
 
+/** The notification a worker is delivering, and what it knows of earlier attempts at it. */
+interface Attempt {
+  notification: Notification;
+  /** When its attempt marker was written; undefined until it is. */
+  markedAt?: number;
+  /** An earlier attempt (this process or a previous one) may have reached the platform. */
+  maybeDelivered: boolean;
+}
+
+/**
+ * The notification an open attempt carried, rebuilt with its recorded key: the same alerts in the
+ * same order, so the sink can recognise it (by key) whatever has been queued since.
+ */
+function resumeNotification(open: OpenAttempt): Notification {
+  const [first] = open.alerts;
+  if (first && open.alerts.length === 1 && first.id === open.key) return { type: 'single', key: open.key, alert: first };
+  return { type: 'group', key: open.key, alerts: open.alerts, summary: summarizeAlerts(open.alerts) };
+}
+
 /** One sink's delivery loop. */
 class SinkWorker {
   private readonly o: SinkWorkerOptions;
@@ -113,9 +138,9 @@ class SinkWorker {
   }
 
   async run(): Promise<void> {
-    const { sink, outbox, bus, stopping } = this.o;
+    const { sink, outbox, bus, clock, stopping } = this.o;
     bus.emit('outboxDepth', { sink: sink.name, depth: outbox.depth(sink.name) });
-    let current: Notification | undefined;
+    let current: Attempt | undefined;
     let unrecorded: Notification | undefined;
     let attempts = 0;
     while (!stopping.aborted) {
@@ -125,15 +150,30 @@ class SinkWorker {
           await this.idle();
           continue;
         }
+        const { notification } = current;
+        if (current.markedAt === undefined) {
+          const at = clock.now();
+          try {
+            await outbox.markAttempt(sink.name, notificationIds(notification), { key: notification.key, at });
+          } catch (error) {
+            attempts += 1;
+            await this.backOff(error, attempts, 'could not mark the attempt in the store, so nothing is sent until it can');
+            continue;
+          }
+          current.markedAt = at;
+        }
+        const maybeDelivered = current.maybeDelivered ? { since: current.markedAt } : undefined;
         try {
-          await sink.deliver(current, { signal: this.o.inFlight });
+          await sink.deliver(notification, { signal: this.o.inFlight, maybeDelivered });
         } catch (error) {
           if (stopping.aborted) break;
+          // The failure may have come after the platform took the message (a timeout, a dropped reply).
+          current.maybeDelivered = true;
           attempts += 1;
           await this.backOff(error, attempts, 'delivery failed');
           continue;
         }
-        [unrecorded, current] = [current, undefined];
+        [unrecorded, current] = [notification, undefined];
       }
       try {
         await outbox.recordDelivery(sink.name, notificationIds(unrecorded));
@@ -150,10 +190,14 @@ class SinkWorker {
     }
   }
 
-  private next(): Notification | undefined {
+  /** An attempt left open before a restart first, exactly as it was; otherwise the next pending alerts. */
+  private next(): Attempt | undefined {
     this.woken = false;
+    const open = this.o.outbox.openAttempt(this.o.sink.name);
+    if (open) return { notification: resumeNotification(open), markedAt: open.at, maybeDelivered: true };
     const pending = this.o.outbox.pending(this.o.sink.name, Math.max(MAX_GROUP_SIZE, this.o.threshold + 1));
-    return nextNotification(pending, this.o.threshold);
+    const notification = nextNotification(pending, this.o.threshold);
+    return notification && { notification, maybeDelivered: false };
   }
 
   private async idle(): Promise<void> {

@@ -1,12 +1,18 @@
 import { orderKey, type ForceOrder } from '../binance/types.js';
 import type { Alert } from '../sinks/Sink.js';
 import type { StateStore } from '../store/StateStore.js';
-import type { OutboxEntry } from '../store/StoreDocument.js';
+import type { DeliveryAttempt, OutboxEntry } from '../store/StoreDocument.js';
 import type { DiffResult } from './diffForceOrders.js';
+
+/** An attempt a sink started and never recorded: its marker and the alerts it carried, oldest first. */
+export interface OpenAttempt extends DeliveryAttempt {
+  alerts: Alert[];
+}
 
 /**
  * The alerts not yet delivered everywhere, kept in the store. A poll's new orders, seen ids and
- * watermark go in with one write; each sink's delivery is recorded separately after its success; an
+ * watermark go in with one write; before a sink is handed a notification, an attempt marker goes on
+ * its alerts; each sink's delivery is recorded separately after its success, clearing the marker; an
  * alert every configured sink has leaves the outbox.
  */
 export class Outbox {
@@ -53,12 +59,43 @@ export class Outbox {
     return this.store.data.outbox.reduce((n, e) => n + (e.deliveredTo.includes(sink) ? 0 : 1), 0);
   }
 
-  /** Records that `sink` has `ids`, removing alerts now delivered everywhere; one write. */
+  /** Marks `ids` as being attempted by `sink` under `attempt.key`; one write, to finish before the send. */
+  markAttempt(sink: string, ids: readonly string[], attempt: DeliveryAttempt): Promise<void> {
+    const marked = new Set(ids);
+    return this.store.update((doc) => {
+      for (const entry of doc.outbox) {
+        if (marked.has(entry.id)) entry.attempts = { ...entry.attempts, [sink]: { key: attempt.key, at: attempt.at } };
+      }
+    });
+  }
+
+  /**
+   * The oldest attempt `sink` started and has not recorded (its outcome is unknown), with every alert
+   * marked with the same key, in outbox order; undefined when there is none.
+   */
+  openAttempt(sink: string): OpenAttempt | undefined {
+    let open: OpenAttempt | undefined;
+    for (const entry of this.store.data.outbox) {
+      const attempt = entry.attempts?.[sink];
+      if (!attempt || entry.deliveredTo.includes(sink)) continue;
+      open ??= { key: attempt.key, at: attempt.at, alerts: [] };
+      if (attempt.key === open.key) open.alerts.push({ id: entry.id, order: entry.order });
+    }
+    return open;
+  }
+
+  /** Records that `sink` has `ids` and clears its markers on them, removing alerts now delivered everywhere; one write. */
   recordDelivery(sink: string, ids: readonly string[]): Promise<void> {
     const delivered = new Set(ids);
     return this.store.update((doc) => {
       for (const entry of doc.outbox) {
-        if (delivered.has(entry.id) && !entry.deliveredTo.includes(sink)) entry.deliveredTo.push(sink);
+        if (!delivered.has(entry.id)) continue;
+        if (!entry.deliveredTo.includes(sink)) entry.deliveredTo.push(sink);
+        if (entry.attempts?.[sink]) {
+          const { [sink]: _cleared, ...rest } = entry.attempts;
+          if (Object.keys(rest).length > 0) entry.attempts = rest;
+          else delete entry.attempts;
+        }
       }
       doc.outbox = doc.outbox.filter((e) => !this.complete(e));
     });

@@ -1,8 +1,9 @@
 import Bottleneck from 'bottleneck';
-import type { webApi } from '@slack/bolt';
+import { webApi } from '@slack/bolt';
 import { compareDecimal } from '../decimal.js';
 import type { Logger } from '../ops/logger.js';
-import type { Notification, Sink } from '../sinks/Sink.js';
+import type { DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
+import { alertMetadata, findPostedAlert } from './findPostedAlert.js';
 import { renderAlert } from './renderAlert.js';
 import { toSinkError } from './toSinkError.js';
 
@@ -11,6 +12,12 @@ import { toSinkError } from './toSinkError.js';
  * Docs: https://api.slack.com/methods/chat.postMessage#rate_limiting
  */
 export const SLACK_MESSAGE_INTERVAL_MS = 1000;
+
+/**
+ * How far before an earlier attempt's start the history search begins: Slack stamps `ts` with its own
+ * clock, ours may be behind or ahead of it.
+ */
+export const SLACK_HISTORY_MARGIN_MS = 5 * 60_000;
 
 /** Options of `SlackSink`. */
 export interface SlackSinkOptions {
@@ -25,31 +32,92 @@ export interface SlackSinkOptions {
   mentionNotionalUsd?: string;
   /** Spacing between messages to the channel; default `SLACK_MESSAGE_INTERVAL_MS`. */
   minIntervalMs?: number;
+  /** History searched before an earlier attempt's start; default `SLACK_HISTORY_MARGIN_MS`. */
+  historyMarginMs?: number;
+  /** History pages read at most when checking for an earlier post; default `SLACK_HISTORY_MAX_PAGES`. */
+  historyMaxPages?: number;
 }
 
-/** Posts alerts to one Slack channel with Block Kit, one message a second, errors as `SinkError`. */
+/**
+ * Posts alerts to one Slack channel with Block Kit, one message a second, errors as `SinkError`. Each
+ * alert carries its key in message metadata; when an earlier attempt may have landed
+ * (`maybeDelivered`), the channel's history is searched for it first and a found alert is not posted
+ * again. A failed search never stops the alert: it is posted (at-least-once) with a warning.
+ */
 export class SlackSink implements Sink {
   readonly name = 'slack';
   private readonly limiter: Bottleneck;
+  private botId: Promise<string> | undefined;
 
   constructor(private readonly options: SlackSinkOptions) {
     this.limiter = new Bottleneck({ maxConcurrent: 1, minTime: options.minIntervalMs ?? SLACK_MESSAGE_INTERVAL_MS });
   }
 
-  async deliver(notification: Notification, options: { signal?: AbortSignal } = {}): Promise<void> {
+  async deliver(notification: Notification, options: DeliverOptions = {}): Promise<void> {
+    if (options.maybeDelivered && (await this.alreadyPosted(notification.key, options.maybeDelivered.since, options.signal))) return;
     const message = renderAlert(notification, { mention: this.mentionFor(notification) });
     const { client, channel, logger } = this.options;
     try {
       const result = await this.limiter.schedule(() => {
         // The alert may have waited in the queue; do not post one the pipeline gave up on.
         options.signal?.throwIfAborted();
-        return client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+        return client.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: message.blocks,
+          metadata: alertMetadata(notification.key),
+          unfurl_links: false,
+          unfurl_media: false,
+        });
       });
       logger.info('slack alert posted', { key: notification.key, channel, ts: result.ts });
     } catch (error) {
       if (options.signal?.aborted && error === options.signal.reason) throw error;
       throw toSinkError(error);
     }
+  }
+
+  /**
+   * True when a message of ours with `key` is in the channel since `since` minus the margin. False
+   * when it is not, or when history cannot be read: then the alert is posted, since a duplicate is
+   * better than a missed liquidation.
+   */
+  private async alreadyPosted(key: string, since: number, signal: AbortSignal | undefined): Promise<boolean> {
+    const { client, channel, logger, historyMarginMs = SLACK_HISTORY_MARGIN_MS, historyMaxPages } = this.options;
+    try {
+      const botId = await this.ownBotId();
+      const search = await findPostedAlert(client, { channel, key, botId, oldestMs: since - historyMarginMs, maxPages: historyMaxPages, signal });
+      if (search.ts !== undefined) {
+        logger.info('slack alert was already posted by an earlier attempt; not posting it again', { key, channel, ts: search.ts });
+        return true;
+      }
+      if (!search.complete) {
+        logger.warn('slack history is too long to search to the start of the earlier attempt; posting, so a duplicate is possible', { key, channel });
+      }
+      return false;
+    } catch (error) {
+      if (signal?.aborted && error === signal.reason) throw error;
+      logger.warn(`could not read the channel's history to check for an earlier post (${historyHint(error)}); posting, so a duplicate is possible`, {
+        key,
+        channel,
+        error,
+      });
+      return false;
+    }
+  }
+
+  /** Our bot's id, asked of `auth.test` once (again after a failure). */
+  private ownBotId(): Promise<string> {
+    if (this.botId) return this.botId;
+    const asked = this.options.client.auth.test().then((result) => {
+      if (!result.bot_id) throw new Error('auth.test returned no bot_id: SLACK_BOT_TOKEN must be a bot token (xoxb-)');
+      return result.bot_id;
+    });
+    asked.catch(() => {
+      if (this.botId === asked) this.botId = undefined;
+    });
+    this.botId = asked;
+    return asked;
   }
 
   /** Stops taking new messages and drops queued ones (they are still in the pipeline's outbox). */
@@ -63,4 +131,13 @@ export class SlackSink implements Sink {
     const notional = notification.type === 'single' ? notification.alert.order.notionalUsd : notification.summary.totalNotionalUsd;
     return compareDecimal(notional, mentionNotionalUsd) >= 0 ? mention : undefined;
   }
+}
+
+/** What to do about a failed history read, for the warning. */
+function historyHint(error: unknown): string {
+  const code = (error as { data?: { error?: unknown } } | undefined)?.data?.error;
+  if (code === 'missing_scope') return 'missing_scope: add channels:history (public channel) or groups:history (private) to the app, see slack-app-manifest.yml, and reinstall';
+  if (code === 'not_in_channel') return 'not_in_channel: /invite the app into SLACK_ALERT_CHANNEL';
+  if ((error as { code?: unknown } | undefined)?.code === webApi.ErrorCode.RateLimitedError) return 'Slack rate-limited the history read';
+  return error instanceof Error ? error.message : String(error);
 }

@@ -5,15 +5,35 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { validateBlocks } from './validateBlocks.js';
 
+/** Message metadata as Slack stores it. Docs: https://docs.slack.dev/messaging/message-metadata */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
+}
+
 /** A message `chat.postMessage` accepted. */
 export interface PostedMessage {
   channel: string;
   text?: string;
   blocks?: unknown[];
   ts: string;
+  /** The `metadata` argument, parsed, when one was sent. */
+  metadata?: MessageMetadata;
   /** Every argument as sent (form fields or JSON). */
   args: Record<string, unknown>;
   at: number;
+}
+
+/** A message in a channel's history: ours (posted through the API) or someone else's (`addMessage`). */
+interface ChannelMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  user?: string;
+  bot_id?: string;
+  app_id?: string;
+  metadata?: MessageMetadata;
 }
 
 /** A body POSTed to a command's `response_url` (what Bolt's `respond()` sends). */
@@ -41,7 +61,17 @@ export interface FakeSlackOptions {
   channels?: Record<string, { member: boolean }>;
   /** How often the Socket Mode server pings (Slack pings; the client expects one within 30 s). */
   pingIntervalMs?: number;
+  /** Scopes granted to the bot token; default `DEFAULT_BOT_SCOPES`. */
+  scopes?: readonly string[];
+  /** Slack's clock for message `ts` (ms); default `Date.now`. */
+  now?: () => number;
 }
+
+/** What the app manifest asks for: posting, the slash command, and reading history back. */
+export const DEFAULT_BOT_SCOPES: readonly string[] = ['chat:write', 'commands', 'channels:history', 'groups:history'];
+
+/** This fake's bot identity, as `auth.test` reports it and as its messages carry it. */
+export const FAKE_BOT = { userId: 'U0BOT', botId: 'B0BOT', appId: 'A0FORCEWATCH' } as const;
 
 /** Slack's ack deadline for slash commands and other envelopes. Docs: https://api.slack.com/apis/connections/socket#acknowledge */
 export const ACK_DEADLINE_MS = 3000;
@@ -75,6 +105,8 @@ export class FakeSlack {
   readonly acks: SocketAck[] = [];
   /** Every Web API call by method name, including refused ones. */
   readonly calls: { method: string; args: Record<string, unknown> }[] = [];
+  /** Every message in every channel, ours and others', oldest first. */
+  private readonly history: ChannelMessage[] = [];
 
   private server: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -85,7 +117,7 @@ export class FakeSlack {
   private readonly responseUrlUses = new Map<string, number>();
   private readonly changed = new Set<() => void>();
   private port = 0;
-  private nextTs = 1_700_000_000;
+  private lastTsMicros = 0;
 
   constructor(private readonly options: FakeSlackOptions) {
     this.server = this.createHttpServer();
@@ -115,6 +147,16 @@ export class FakeSlack {
   async stop(): Promise<void> {
     if (this.server.listening) await this.down();
     this.wss.close();
+  }
+
+  /**
+   * Puts a message into a channel's history as someone else (a person, or another bot with `bot_id`),
+   * stamped now; returns its `ts`.
+   */
+  addMessage(channel: string, message: Omit<ChannelMessage, 'channel' | 'ts'> = { user: 'U0ALICE', text: 'hello' }): string {
+    const ts = this.stamp();
+    this.history.push({ ...message, channel, ts });
+    return ts;
   }
 
   /** The next call to `method` fails this way (queue several by calling again). */
@@ -223,7 +265,7 @@ export class FakeSlack {
     switch (method) {
       case 'auth.test':
         if (token !== botToken) return { ok: false, error: 'invalid_auth' };
-        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'forcewatch', team_id: 'T0FAKE', user_id: 'U0BOT', bot_id: 'B0BOT', is_enterprise_install: false };
+        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'forcewatch', team_id: 'T0FAKE', user_id: FAKE_BOT.userId, bot_id: FAKE_BOT.botId, is_enterprise_install: false };
       case 'apps.connections.open': {
         // Docs: https://api.slack.com/methods/apps.connections.open — needs the app-level token.
         if (token.startsWith('xoxb-')) return { ok: false, error: 'not_allowed_token_type' };
@@ -234,16 +276,23 @@ export class FakeSlack {
       }
       case 'chat.postMessage':
         return token === botToken ? this.postMessage(args) : { ok: false, error: 'invalid_auth' };
+      case 'conversations.history':
+        return token === botToken ? this.conversationsHistory(args) : { ok: false, error: 'invalid_auth' };
       default:
         return { ok: false, error: 'unknown_method' };
     }
   }
 
   private postMessage(args: Record<string, unknown>): Record<string, unknown> {
-    const channels = this.options.channels ?? { C0ALERTS: { member: true } };
     const channel = String(args.channel ?? '');
-    if (!channels[channel]) return { ok: false, error: 'channel_not_found' };
-    if (!channels[channel].member) return { ok: false, error: 'not_in_channel' };
+    const refused = this.membershipProblem(channel);
+    if (refused) return refused;
+    let metadata: MessageMetadata | undefined;
+    if (args.metadata !== undefined) {
+      const parsed = parseMetadata(args.metadata);
+      if (typeof parsed === 'string') return { ok: false, error: parsed };
+      metadata = parsed;
+    }
     let blocks: unknown;
     if (args.blocks !== undefined) {
       try {
@@ -257,9 +306,68 @@ export class FakeSlack {
     const text = typeof args.text === 'string' ? args.text : undefined;
     if (!text && blocks === undefined) return { ok: false, error: 'no_text' };
     if (text && text.length > 40_000) return { ok: false, error: 'msg_too_long' };
-    const ts = `${this.nextTs++}.000100`;
-    this.messages.push({ channel, text, blocks: blocks as unknown[] | undefined, ts, args, at: performance.now() });
-    return { ok: true, channel, ts, message: { type: 'message', text, bot_id: 'B0BOT', ts } };
+    const ts = this.stamp();
+    this.messages.push({ channel, text, blocks: blocks as unknown[] | undefined, ts, metadata, args, at: performance.now() });
+    this.history.push({ channel, ts, text, blocks: blocks as unknown[] | undefined, user: FAKE_BOT.userId, bot_id: FAKE_BOT.botId, app_id: FAKE_BOT.appId, metadata });
+    return { ok: true, channel, ts, message: { type: 'message', text, bot_id: FAKE_BOT.botId, ts } };
+  }
+
+  /**
+   * `conversations.history`: newest first, `oldest`/`latest` exclusive unless `inclusive`, `limit`
+   * (default 100, at most 999), an opaque `cursor` from `response_metadata.next_cursor`, `has_more`;
+   * metadata only with `include_all_metadata`. A bot token needs `channels:history` for a public
+   * channel and `groups:history` for a private one, and must be in the channel.
+   * Docs: https://docs.slack.dev/reference/methods/conversations.history
+   */
+  private conversationsHistory(args: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(args.channel ?? '');
+    const scope = channel.startsWith('G') ? 'groups:history' : 'channels:history';
+    const scopes = this.options.scopes ?? DEFAULT_BOT_SCOPES;
+    if (!scopes.includes(scope)) return { ok: false, error: 'missing_scope', needed: scope, provided: scopes.join(',') };
+    const refused = this.membershipProblem(channel);
+    if (refused) return refused;
+    const inclusive = isTrue(args.inclusive);
+    const oldest = args.oldest === undefined ? Number.NEGATIVE_INFINITY : Number(args.oldest);
+    const latest = args.latest === undefined ? Number.POSITIVE_INFINITY : Number(args.latest);
+    if (Number.isNaN(oldest) || Number.isNaN(latest)) return { ok: false, error: 'invalid_ts_oldest' };
+    const limit = Math.min(999, Math.max(1, args.limit === undefined ? 100 : Number(args.limit)));
+    let before = Number.POSITIVE_INFINITY;
+    if (args.cursor !== undefined && args.cursor !== '') {
+      const decoded = /^next_ts:(\d+\.\d+)$/.exec(Buffer.from(String(args.cursor), 'base64').toString('utf8'));
+      if (!decoded) return { ok: false, error: 'invalid_cursor' };
+      before = Number(decoded[1]);
+    }
+    const inRange = this.history
+      .filter((m) => m.channel === channel)
+      .filter((m) => {
+        const ts = Number(m.ts);
+        const afterOldest = inclusive ? ts >= oldest : ts > oldest;
+        const beforeLatest = inclusive ? ts <= latest : ts < latest;
+        return afterOldest && beforeLatest && ts < before;
+      })
+      .sort((a, b) => Number(b.ts) - Number(a.ts));
+    const page = inRange.slice(0, limit);
+    const hasMore = inRange.length > page.length;
+    const withMetadata = isTrue(args.include_all_metadata);
+    const messages = page.map(({ channel: _channel, metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata ? { metadata } : {}) }));
+    const last = page.at(-1);
+    const nextCursor = hasMore && last ? Buffer.from(`next_ts:${last.ts}`).toString('base64') : '';
+    return { ok: true, messages, has_more: hasMore, pin_count: 0, response_metadata: { next_cursor: nextCursor } };
+  }
+
+  /** Slack's refusal when the channel does not exist or the bot is not in it. */
+  private membershipProblem(channel: string): Record<string, unknown> | undefined {
+    const channels = this.options.channels ?? { C0ALERTS: { member: true } };
+    if (!channels[channel]) return { ok: false, error: 'channel_not_found' };
+    if (!channels[channel].member) return { ok: false, error: 'not_in_channel' };
+    return undefined;
+  }
+
+  /** A fresh `ts` (`seconds.micros`) from Slack's clock, unique and increasing as Slack's are. */
+  private stamp(): string {
+    const micros = Math.max(Math.floor((this.options.now ?? Date.now)() * 1000), this.lastTsMicros + 1);
+    this.lastTsMicros = micros;
+    return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
   }
 
   private handleResponseUrl(path: string, raw: string, res: ServerResponse): void {
@@ -276,6 +384,30 @@ export class FakeSlack {
     this.changed.clear();
     for (const wake of waiting) wake();
   }
+}
+
+/**
+ * The `metadata` argument (a JSON string in a form post, an object in a JSON body), or the error
+ * Slack answers for it. Docs: https://docs.slack.dev/reference/methods/chat.postMessage
+ */
+function parseMetadata(raw: unknown): MessageMetadata | 'invalid_metadata_format' | 'invalid_metadata_schema' {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return 'invalid_metadata_format';
+    }
+  }
+  const m = value as Partial<MessageMetadata> | null;
+  if (typeof m !== 'object' || m === null) return 'invalid_metadata_format';
+  if (typeof m.event_type !== 'string' || !/^\w+$/.test(m.event_type)) return 'invalid_metadata_schema';
+  if (typeof m.event_payload !== 'object' || m.event_payload === null || Array.isArray(m.event_payload)) return 'invalid_metadata_schema';
+  return { event_type: m.event_type, event_payload: m.event_payload };
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true' || value === '1' || value === 1;
 }
 
 function bearer(header: string | undefined): string | undefined {
