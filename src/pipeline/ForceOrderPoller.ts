@@ -25,6 +25,13 @@ export interface ForceOrderPollerOptions {
   pollIntervalMs?: number;
   /** How far before the watermark each poll re-asks; default 60000. */
   overlapMs?: number;
+  /**
+   * The exchange's current time (ms), as the Binance client measures it; default `clock.now()`.
+   * Windows and the watermark are in the exchange's time because orders are stamped with it: were our
+   * clock more than `overlapMs` ahead of Binance's, windows in our time would already have passed
+   * every new order's updateTime, and each one would be skipped as history.
+   */
+  exchangeNow?: () => number;
 }
 
 /** What a successful poll did. */
@@ -37,7 +44,7 @@ export interface PollResult {
 /**
  * Polls the exchange for force orders and queues the new ones.
  *
- * Each poll asks `[watermark - overlapMs, now]`, diffs the answer against the seen ids, appends the
+ * Each poll asks `[watermark - overlapMs, now]` (the exchange's now), diffs the answer against the seen ids, appends the
  * new orders to the archive, then commits new alerts, seen ids and the watermark in ONE store write;
  * only after that write succeeds does the bus hear `alertsQueued`.
  *
@@ -113,7 +120,8 @@ export class ForceOrderPoller {
     const started = clock.now();
     try {
       const doc = store.data;
-      const window = { startTime: doc.watermark - this.overlapMs, endTime: Math.max(started, doc.watermark) };
+      const exchangeNow = this.options.exchangeNow?.() ?? started;
+      const window = { startTime: doc.watermark - this.overlapMs, endTime: Math.max(exchangeNow, doc.watermark) };
       const page = await source.allForceOrders(window, { signal: this.stopping.signal });
       const diff = diffForceOrders({
         orders: page.orders,

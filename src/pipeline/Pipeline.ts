@@ -28,6 +28,8 @@ export interface PipelineOptions {
   pollIntervalMs?: number;
   /** Re-queried overlap before the watermark; default 60000. */
   overlapMs?: number;
+  /** The exchange's current time as the Binance client measures it; default the clock. Polls window by it. */
+  exchangeNow?: () => number;
   /** On first start only, alert orders from this long ago (at most 7 days); default 0: no replay. */
   backfillMs?: number;
   /** More than this many alerts at once become one group; default 5. */
@@ -90,7 +92,8 @@ export class Pipeline {
     const logger = options.logger;
     const lock = await ProcessLock.acquire({ path: `${options.storePath}.lock`, logger, now: () => clock.now() });
     try {
-      const store = await StateStore.open({ path: options.storePath, createAt: clock.now() - (options.backfillMs ?? 0) });
+      const exchangeNow = options.exchangeNow?.() ?? clock.now();
+      const store = await StateStore.open({ path: options.storePath, createAt: exchangeNow - (options.backfillMs ?? 0) });
       const outbox = new Outbox(store, options.sinks.map((s) => s.name));
       await outbox.prune();
       await this.archive.repairTail();

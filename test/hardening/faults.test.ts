@@ -1,0 +1,199 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startForcewatch, type Forcewatch } from '../../src/app/startForcewatch.js';
+import { createBinanceClient, type BinanceClient } from '../../src/binance/createBinanceClient.js';
+import { parseCoreConfig } from '../../src/config.js';
+import { mergeForceOrderSources } from '../../src/pipeline/mergeForceOrderSources.js';
+import { Pipeline } from '../../src/pipeline/Pipeline.js';
+import { PapiSimulator, type SimFault } from '../../src/simulator/index.js';
+import { FakeClock } from '../fakes/FakeClock.js';
+import { captureLogger } from '../fakes/captureLogger.js';
+import { RecordingSink } from '../fakes/recordingSink.js';
+import { nextEvent, tempDir } from '../pipeline/pipelineHarness.js';
+import { binanceEnv } from './support/binanceEnv.js';
+import { driveUntil } from './support/driveClock.js';
+
+const WEIGHT_LIMIT = 6000;
+const FORCE_ORDERS = '/papi/v1/';
+
+/** The wired bot (real client, pipeline, store) on a fake clock against the simulator, alerting into a recording sink. */
+describe('exchange faults through the wired bot', () => {
+  let clock: FakeClock;
+  let sim: PapiSimulator;
+  let binance: BinanceClient;
+  let dir: { dir: string; cleanup: () => Promise<void> };
+  let app: Forcewatch | undefined;
+  let sink: RecordingSink;
+  let maxUsedWeight: number;
+  const log = captureLogger();
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    sim = await PapiSimulator.start({ now: () => clock.now(), seed: 11, weightLimitPerMinute: WEIGHT_LIMIT });
+    maxUsedWeight = 0;
+    sim.onRequest(() => (maxUsedWeight = Math.max(maxUsedWeight, sim.usedWeight())));
+    dir = await tempDir();
+    sink = new RecordingSink('console');
+  });
+
+  afterEach(async () => {
+    await app?.stop();
+    app = undefined;
+    await binance.close();
+    await sim.close();
+    await dir.cleanup();
+  });
+
+  async function start(): Promise<Forcewatch> {
+    const parsed = parseCoreConfig({ ...binanceEnv(sim.url, join(dir.dir, 'fw.json')), POLL_INTERVAL_MS: '1000' });
+    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+    const core = parsed.config;
+    // A short request timeout: the `timeout` fault holds a request on real time, which is not faked.
+    binance = createBinanceClient({ ...core.binance, requestTimeoutMs: 300, clock, logger: log.logger });
+    const source = mergeForceOrderSources([binance.source('cm'), binance.source('um')]);
+    const started = await startForcewatch({ settings: { core }, source, commandSource: source, logger: log.logger, clock, fallbackSink: sink });
+    app = started;
+    await nextEvent(started.pipeline.bus, 'pollSucceeded');
+    return started;
+  }
+
+  /** Adds `count` orders at the exchange's now; returns their keys. */
+  function trade(count: number): string[] {
+    return Array.from({ length: count }, (_, i) => sim.addOrder({ market: i % 3 === 0 ? 'um' : 'cm' })).map(
+      (o) => `${o.pair === undefined ? 'um' : 'cm'}:${o.orderId}`,
+    );
+  }
+
+  const delivered = (keys: readonly string[]) => () => keys.every((k) => sink.alertIds.includes(k));
+  const forceOrderRequests = () => sim.requests.filter((r) => r.path.endsWith('/forceOrders'));
+
+  /** The bot did not cause a 429/418 itself: every one seen was injected, and the minute's weight stayed under the limit. */
+  function expectNoSelfInflictedLimit(injected: number): void {
+    const limited = sim.requests.filter((r) => r.status === 429 || r.status === 418);
+    expect(limited).toHaveLength(injected);
+    expect(limited.every((r) => r.weight === 0)).toBe(true); // injected faults charge no weight
+    expect(maxUsedWeight).toBeLessThanOrEqual(WEIGHT_LIMIT);
+  }
+
+  it('survives 5xx, timeouts, dropped connections, an HTML page and truncated JSON, and alerts every order once', async () => {
+    await start();
+    const faults: SimFault[] = [
+      { type: 'status', status: 503, body: '{"code":-1001,"msg":"Internal error; unable to process your request. Please try again."}' },
+      { type: 'status', status: 500 },
+      { type: 'timeout' },
+      { type: 'drop' },
+      { type: 'html' },
+      { type: 'truncate' },
+      { type: 'status', status: 502, body: 'Bad Gateway', times: 6 },
+    ];
+    const keys: string[] = [];
+    for (const fault of faults) {
+      keys.push(...trade(2));
+      sim.injectFault({ ...fault, path: FORCE_ORDERS });
+      await driveUntil(clock, () => sim.pendingFaults === 0, { what: `the ${fault.type} fault being hit` });
+    }
+    keys.push(...trade(1));
+    const tookMs = await driveUntil(clock, delivered(keys), { what: 'every order alerted' });
+
+    expect(sink.alertIds.filter((id) => keys.includes(id)).sort()).toEqual([...keys].sort());
+    expect(new Set(sink.alertIds).size).toBe(sink.alertIds.length);
+    expect(tookMs).toBeLessThan(2 * 60_000);
+    expectNoSelfInflictedLimit(0);
+    // Six 502s in a row outlast one poll's retries: that poll failed, a later one recovered by itself.
+    expect(log.lines.some((l) => l.includes('poll failed; retrying at the next interval'))).toBe(true);
+  });
+
+  it('waits out a 429 Retry-After and a 418 ban before asking again, never provoking one itself', async () => {
+    await start();
+    const keys = trade(3);
+    sim.injectFault({ type: 'rateLimit', status: 429, retryAfterSec: 30, path: FORCE_ORDERS });
+    await driveUntil(clock, delivered(keys), { what: 'alerts after the 429' });
+    const keys2 = trade(3);
+    sim.injectFault({ type: 'rateLimit', status: 418, retryAfterSec: 180, path: FORCE_ORDERS });
+    await driveUntil(clock, delivered(keys2), { what: 'alerts after the 418' });
+
+    const requests = forceOrderRequests();
+    for (const [status, waitMs] of [
+      [429, 30_000],
+      [418, 180_000],
+    ] as const) {
+      const hit = requests.findIndex((r) => r.status === status);
+      expect(hit).toBeGreaterThanOrEqual(0);
+      // The other book's request of the same poll was already in flight; nothing new goes out before the wait ends.
+      const later = requests.slice(hit + 1).filter((r) => r.at > requests[hit]!.at);
+      expect(later.length).toBeGreaterThan(0);
+      expect(Math.min(...later.map((r) => r.at)) - requests[hit]!.at).toBeGreaterThanOrEqual(waitMs);
+    }
+    expect(sink.alertIds).toEqual(expect.arrayContaining([...keys, ...keys2]));
+    expect(new Set(sink.alertIds).size).toBe(sink.alertIds.length);
+    expectNoSelfInflictedLimit(2);
+  });
+
+  it('holds its request weight under the limit while a cascade of 3,000 orders is paged in', async () => {
+    await start();
+    const keys = sim.addBurst(3_000, { spreadMs: 50_000 }).map((o) => `cm:${o.orderId}`);
+    await driveUntil(clock, delivered(keys), { what: 'the cascade alerted', maxMs: 20 * 60_000 });
+    expect(new Set(sink.alertIds).size).toBe(sink.alertIds.length);
+    expectNoSelfInflictedLimit(0);
+  });
+
+  /** Alerts before a jump of our clock against the exchange's, then orders after it; returns those. */
+  async function jumpClock(skewMs: number): Promise<string[]> {
+    const before = trade(2);
+    await driveUntil(clock, delivered(before), { what: 'alerts before the jump' });
+    sim.setClockSkew(skewMs);
+    return trade(2);
+  }
+
+  function expectResynced(): void {
+    expect(sim.requests.some((r) => r.status === 400)).toBe(true); // the -1021
+    expect(log.lines.some((l) => l.includes('resyncing the clock offset'))).toBe(true);
+    expect(new Set(sink.alertIds).size).toBe(sink.alertIds.length);
+    expectNoSelfInflictedLimit(0);
+  }
+
+  it("recovers from -1021 when our clock jumps minutes behind the exchange's, and misses no order", async () => {
+    await start();
+    const after = await jumpClock(4 * 60_000);
+    await driveUntil(clock, delivered(after), { what: 'every order after the jump alerted', maxMs: 10 * 60_000 });
+    expectResynced();
+  });
+
+  // KNOWN BUG (see docs/guarantees-chaos.md): startForcewatch does not give the pipeline the exchange's
+  // time, so a clock more than POLL_OVERLAP_MS ahead of Binance's skips every new order as history.
+  // The pipeline's `exchangeNow` fixes it (next test); this one flips to passing once it is wired.
+  it.fails("KNOWN BUG: misses orders when our clock jumps minutes ahead of the exchange's (the wired bot polls by its own clock)", async () => {
+    await start();
+    const after = await jumpClock(-4 * 60_000);
+    await driveUntil(clock, delivered(after), { what: 'every order after the jump alerted', maxMs: 3 * 60_000 });
+  });
+
+  it("with the exchange's time (Pipeline exchangeNow) misses no order when our clock is minutes ahead of Binance's", async () => {
+    const skewMs = -4 * 60_000;
+    const parsed = parseCoreConfig(binanceEnv(sim.url, join(dir.dir, 'fw.json')));
+    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+    binance = createBinanceClient({ ...parsed.config.binance, requestTimeoutMs: 300, clock, logger: log.logger });
+    sim.setClockSkew(skewMs);
+    await binance.sync();
+    // Stands in for the client's measured offset, which the client does not expose yet.
+    const pipeline = new Pipeline({
+      source: mergeForceOrderSources([binance.source('cm'), binance.source('um')]),
+      storePath: join(dir.dir, 'fw.json'),
+      sinks: [sink],
+      logger: log.logger,
+      clock,
+      pollIntervalMs: 1_000,
+      exchangeNow: () => clock.now() + skewMs,
+    });
+    const firstPoll = nextEvent(pipeline.bus, 'pollSucceeded');
+    await pipeline.start();
+    try {
+      await firstPoll;
+      const keys = trade(4);
+      await driveUntil(clock, delivered(keys), { what: 'every order alerted', maxMs: 2 * 60_000 });
+      expect(new Set(sink.alertIds).size).toBe(sink.alertIds.length);
+    } finally {
+      await pipeline.stop();
+    }
+  });
+});
