@@ -12,6 +12,11 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
 }
 
+/** Every registered secret, read-only: the test suite's leak check searches all output for them. */
+export function registeredSecrets(): readonly string[] {
+  return [...secrets];
+}
+
 /** Parameters whose value is secret wherever they appear in a URL or query string. */
 const SECRET_PARAMS = /([?&](?:signature|token|listenKey)=)[^&\s"']+/gi;
 /** Header-like `key: value` pairs that carry credentials. */
