@@ -47,7 +47,7 @@ export interface SlackSinkOptions {
 export class SlackSink implements Sink {
   readonly name = 'slack';
   private readonly limiter: Bottleneck;
-  private botId: Promise<string> | undefined;
+  private identity: Promise<BotIdentity> | undefined;
 
   constructor(private readonly options: SlackSinkOptions) {
     this.limiter = new Bottleneck({ maxConcurrent: 1, minTime: options.minIntervalMs ?? SLACK_MESSAGE_INTERVAL_MS });
@@ -85,7 +85,7 @@ export class SlackSink implements Sink {
   private async alreadyPosted(key: string, since: number, signal: AbortSignal | undefined): Promise<boolean> {
     const { client, channel, logger, historyMarginMs = SLACK_HISTORY_MARGIN_MS, historyMaxPages } = this.options;
     try {
-      const botId = await this.ownBotId();
+      const { botId } = await this.ownIdentity();
       const search = await findPostedAlert(client, { channel, key, botId, oldestMs: since - historyMarginMs, maxPages: historyMaxPages, signal });
       if (search.ts !== undefined) {
         logger.info('slack alert was already posted by an earlier attempt; not posting it again', { key, channel, ts: search.ts });
@@ -106,17 +106,32 @@ export class SlackSink implements Sink {
     }
   }
 
-  /** Our bot's id, asked of `auth.test` once (again after a failure). */
-  private ownBotId(): Promise<string> {
-    if (this.botId) return this.botId;
-    const asked = this.options.client.auth.test().then((result) => {
+  /**
+   * Warns when the token cannot read the alert channel's history, so the operator learns it at
+   * start-up rather than from a duplicate after a crash. Never throws: alerts work without it.
+   */
+  async checkHistoryAccess(): Promise<void> {
+    const { channel, logger } = this.options;
+    const needed = historyScope(channel);
+    const { scopes } = await this.ownIdentity().catch(() => ({ scopes: undefined }));
+    if (scopes && !scopes.includes(needed)) {
+      logger.warn(`the Slack bot token lacks ${needed}: after a crash an alert may be posted twice; add the scope (see slack-app-manifest.yml) and reinstall the app`, {
+        channel,
+      });
+    }
+  }
+
+  /** Our bot's id and the token's scopes, asked of `auth.test` once (again after a failure). */
+  private ownIdentity(): Promise<BotIdentity> {
+    if (this.identity) return this.identity;
+    const asked = this.options.client.auth.test().then((result): BotIdentity => {
       if (!result.bot_id) throw new Error('auth.test returned no bot_id: SLACK_BOT_TOKEN must be a bot token (xoxb-)');
-      return result.bot_id;
+      return { botId: result.bot_id, scopes: result.response_metadata?.scopes };
     });
     asked.catch(() => {
-      if (this.botId === asked) this.botId = undefined;
+      if (this.identity === asked) this.identity = undefined;
     });
-    this.botId = asked;
+    this.identity = asked;
     return asked;
   }
 
@@ -131,6 +146,21 @@ export class SlackSink implements Sink {
     const notional = notification.type === 'single' ? notification.alert.order.notionalUsd : notification.summary.totalNotionalUsd;
     return compareDecimal(notional, mentionNotionalUsd) >= 0 ? mention : undefined;
   }
+}
+
+/** Who we are at Slack: `bot_id` marks our messages; `scopes` come from the `X-OAuth-Scopes` header. */
+interface BotIdentity {
+  botId: string;
+  scopes: string[] | undefined;
+}
+
+/**
+ * The scope `conversations.history` needs for the alert channel: private channels (`G…`) need
+ * `groups:history`, public ones `channels:history`.
+ * Docs: https://docs.slack.dev/reference/methods/conversations.history
+ */
+function historyScope(channel: string): string {
+  return channel.startsWith('G') ? 'groups:history' : 'channels:history';
 }
 
 /** What to do about a failed history read, for the warning. */

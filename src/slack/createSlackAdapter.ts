@@ -79,6 +79,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         httpPort = typeof address === 'object' && address ? address.port : undefined;
       }
       logger.info('slack connected', { mode: connection.mode, channel: config.alertChannel, port: httpPort });
+      await sink.checkHistoryAccess();
     },
     async stop() {
       await sink.stop();

@@ -147,6 +147,16 @@ describe('SlackSink against the fake Slack', () => {
     expect(logs.lines.some((l) => l.includes('"level":"warn"') && l.includes('rate-limited the history read'))).toBe(true);
   });
 
+  it('warns at start-up when the token cannot read the alert channel’s history, and only then', async () => {
+    await sink().checkHistoryAccess();
+    expect(logs.lines.filter((l) => l.includes('"level":"warn"'))).toEqual([]);
+    await slack.stop();
+    slack = new FakeSlack({ botToken: BOT_TOKEN, scopes: ['chat:write', 'commands', 'channels:history'], channels: { G0PRIVATE: { member: true } } });
+    await slack.start();
+    await sink({ channel: 'G0PRIVATE' }).checkHistoryAccess();
+    expect(logs.lines.filter((l) => l.includes('"level":"warn"') && l.includes('lacks groups:history'))).toHaveLength(1);
+  });
+
   it('never prints the bot token', async () => {
     slack.failNext('chat.postMessage', { status: 429, retryAfterSec: 1 });
     const s = sink();

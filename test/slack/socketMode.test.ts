@@ -46,8 +46,9 @@ describe('Slack adapter in Socket Mode, end to end against the fake Slack', () =
     await slack.stop();
   });
 
-  it('connects through apps.connections.open after auth.test', () => {
-    expect(slack.calls.map((c) => c.method)).toEqual(['auth.test', 'apps.connections.open']);
+  it('connects through apps.connections.open after auth.test, then the sink checks its scopes', () => {
+    expect(slack.calls.map((c) => c.method)).toEqual(['auth.test', 'apps.connections.open', 'auth.test']);
+    expect(logs.lines.filter((l) => l.includes('"level":"warn"'))).toEqual([]);
   });
 
   it('acks a slash command within 3 s and answers privately at response_url', async () => {

@@ -256,7 +256,11 @@ export class FakeSlack {
     }
     if (failure) return send(res, 200, { ok: false, error: failure.error });
     const token = bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : undefined);
-    send(res, 200, this.answer(method, token, args));
+    // Slack names the token's scopes on every Web API response (the WebClient reads them into
+    // `response_metadata.scopes`).
+    // Docs: https://docs.slack.dev/tools/node-slack-sdk/reference/web-api/interfaces/WebAPICallResult
+    const scopes = token === this.options.botToken ? { 'X-OAuth-Scopes': (this.options.scopes ?? DEFAULT_BOT_SCOPES).join(',') } : undefined;
+    send(res, 200, this.answer(method, token, args), scopes);
   }
 
   private answer(method: string, token: string | undefined, args: Record<string, unknown>): Record<string, unknown> {
