@@ -1,0 +1,65 @@
+import { BINANCE_IP_WEIGHT_PER_MINUTE } from '../src/binance/WeightLimiter.js';
+import { ChildChannel } from './ipcChannel.js';
+
+/** An order placed at the simulator, and the wall-clock ms from which a request could see it. */
+export interface VisibleOrder {
+  id: string;
+  visibleAt: number;
+}
+
+/** Requests the simulator served since some moment, from its request log. */
+export interface RequestTally {
+  requests: number;
+  /** Request weight charged, as Binance counts it. */
+  weight: number;
+  /** HTTP status -> count. */
+  statuses: Record<string, number>;
+}
+
+/** The benchmark's handle on a PAPI simulator running in a child process (`simulatorMain.ts`). */
+export class RemoteSimulator {
+  /** Base URL for papi, fapi and dapi. */
+  readonly url: string;
+  private readonly channel: ChildChannel;
+
+  private constructor(channel: ChildChannel, url: string) {
+    this.channel = channel;
+    this.url = url;
+  }
+
+  /** Forks the simulator and waits until it listens. */
+  static async start(seed: number, weightLimitPerMinute = BINANCE_IP_WEIGHT_PER_MINUTE): Promise<RemoteSimulator> {
+    const channel = ChildChannel.open('bench/simulatorMain.ts');
+    try {
+      return new RemoteSimulator(channel, await channel.request<string>('start', { seed, weightLimitPerMinute }));
+    } catch (error) {
+      await channel.close();
+      throw error;
+    }
+  }
+
+  /** The client's base URLs: papi, fapi and dapi all live on the simulator. */
+  get baseUrls(): { papiUrl: string; fapiUrl: string; dapiUrl: string } {
+    return { papiUrl: this.url, fapiUrl: this.url, dapiUrl: this.url };
+  }
+
+  /** A COIN-M cascade of `count` liquidations over the last `spreadMs`, across `symbols`. */
+  burst(count: number, spreadMs: number, symbols: string[]): Promise<VisibleOrder[]> {
+    return this.channel.request('burst', { count, spreadMs, symbols });
+  }
+
+  /** `count` orders at seeded random moments over the next `durationMs`; resolves once all are placed. */
+  trickle(count: number, durationMs: number, seed: number): Promise<VisibleOrder[]> {
+    return this.channel.request('trickle', { count, durationMs, seed });
+  }
+
+  /** Requests received from `since` to `until` (wall-clock ms, both inclusive). */
+  requestLog(since: number, until: number): Promise<RequestTally> {
+    return this.channel.request('requestLog', { since, until });
+  }
+
+  /** Stops the simulator process. */
+  close(): Promise<void> {
+    return this.channel.close();
+  }
+}

@@ -1,0 +1,34 @@
+import { resourceUsage } from 'node:process';
+
+/** Peak resident memory of this process, in MB. */
+export interface RssPeak {
+  /** Highest `process.memoryUsage().rss` sampled. */
+  sampledMb: number;
+  /** The kernel's high-water mark (`resourceUsage().maxRSS`), which catches peaks between samples. */
+  maxRssMb: number;
+}
+
+const MB = 1024 * 1024;
+
+/** Samples `process.memoryUsage().rss` every `everyMs` until `stop()`. */
+export class RssSampler {
+  private peak = process.memoryUsage().rss;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(everyMs = 20) {
+    this.timer = setInterval(() => this.sample(), everyMs);
+  }
+
+  /** Takes one sample now (call it at moments known to be heavy, too). */
+  sample(): void {
+    this.peak = Math.max(this.peak, process.memoryUsage().rss);
+  }
+
+  /** Stops sampling and returns the peaks. */
+  stop(): RssPeak {
+    clearInterval(this.timer);
+    this.sample();
+    // maxRSS is in kilobytes (getrusage ru_maxrss on Linux).
+    return { sampledMb: this.peak / MB, maxRssMb: (resourceUsage().maxRSS * 1024) / MB };
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * `npm run bench`: runs each scenario in its own process against the real parts on loopback, prints a
+ * table and writes `bench/results.json`. Exits 1 if any exactly-once check failed (a missed speed or
+ * size target is reported, not fatal).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { parseBenchArgs, SCENARIOS, type BenchOptions } from './benchOptions.js';
+import type { Figure, ScenarioResult } from './Figure.js';
+import { formatTable } from './formatTable.js';
+import { ChildChannel } from './ipcChannel.js';
+
+async function runScenario(scenario: string, options: BenchOptions): Promise<ScenarioResult> {
+  const channel = ChildChannel.open('bench/scenarioMain.ts', { cpuProfDir: options.cpuProfDir });
+  try {
+    return await channel.request<ScenarioResult>('run', { scenario, options });
+  } finally {
+    await channel.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const options = parseBenchArgs(process.argv.slice(2));
+  const figures: Figure[] = [];
+  const failures: string[] = [];
+  const started = Date.now();
+  for (const scenario of SCENARIOS.filter((s) => options.only.includes(s))) {
+    console.error(`running ${scenario}...`);
+    const scenarioStart = Date.now();
+    try {
+      const result = await runScenario(scenario, options);
+      figures.push(...result.figures);
+      failures.push(...result.failures.map((f) => `${scenario}: ${f}`));
+    } catch (error) {
+      failures.push(`${scenario}: the scenario did not finish: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    console.error(`${scenario} took ${((Date.now() - scenarioStart) / 1000).toFixed(1)} s`);
+  }
+  console.log(formatTable(figures));
+  const out = resolve(options.out);
+  await mkdir(dirname(out), { recursive: true });
+  const machine = { node: process.version, platform: process.platform, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30) };
+  const { cpuProfDir: _profile, out: _out, ...sizes } = options;
+  await writeFile(out, `${JSON.stringify({ ranAt: new Date(started).toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine, options: sizes, figures, failures }, null, 2)}\n`);
+  console.log(`\nwritten to ${options.out}`);
+  if (failures.length === 0) return 0;
+  console.error(`\n!!! EXACTLY-ONCE FAILURES (${failures.length}) !!!`);
+  for (const failure of failures) console.error(`!!! ${failure}`);
+  return 1;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 2;
+  },
+);

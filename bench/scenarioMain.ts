@@ -1,0 +1,20 @@
+/**
+ * One scenario in a fresh process, so each one's memory high-water mark, heap and JIT state are its
+ * own and a CPU profile (`--cpu-prof-dir`) covers that scenario alone.
+ */
+import type { BenchOptions } from './benchOptions.js';
+import type { ScenarioResult } from './Figure.js';
+import { serveIpc } from './ipcChannel.js';
+import { runBurst } from './scenarios/burst.js';
+
+const RUNNERS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>> = {
+  burst: runBurst,
+};
+
+serveIpc({
+  run(payload: { scenario: string; options: BenchOptions }): Promise<ScenarioResult> {
+    const runner = RUNNERS[payload.scenario];
+    if (!runner) return Promise.reject(new Error(`unknown scenario ${payload.scenario}`));
+    return runner(payload.options);
+  },
+});
