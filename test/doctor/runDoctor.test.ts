@@ -161,6 +161,17 @@ describe('runDoctor, Binance refusals translated into what to change', () => {
     expect(sim.requests.filter((r) => r.path === '/papi/v1/cm/forceOrders')).toHaveLength(1);
   });
 
+  it('a clock 5 s off still passes (the client corrects it) but says to turn on time sync', async () => {
+    sim.setClockSkew(5_000);
+    const report = await doctor();
+    const clock = report.byName('binance: clock');
+    expect(clock.ok).toBe(true);
+    expect(clock.detail).toMatch(/^this host's clock is \d+ ms behind Binance's$/);
+    expect(Math.abs(Number(/(\d+) ms/.exec(clock.detail)?.[1]) - 5_000)).toBeLessThan(1_000);
+    expect(clock.advice).toBe('forcewatch corrects for it, but turn on time sync (timedatectl set-ntp true, or chrony) so it does not drift further');
+    expect(report.byName('binance: cm force orders').ok).toBe(true);
+  });
+
   it('an unreachable Binance: names the URL', async () => {
     await sim.close();
     const report = await doctor();
