@@ -48,13 +48,25 @@ export class SlackSink implements Sink {
   readonly name = 'slack';
   private readonly limiter: Bottleneck;
   private identity: Promise<BotIdentity> | undefined;
+  /**
+   * Keys this sink tried and failed, by what Slack's answer proves: `refused` when every failure was
+   * Slack saying no (nothing posted), `uncertain` once one may have posted (timeout, 5xx, dropped).
+   * After only refusals the history was already searched (or there was nothing to find), so a retry
+   * skips the search. Entries leave on success.
+   */
+  private readonly failed = new Map<string, 'refused' | 'uncertain'>();
 
   constructor(private readonly options: SlackSinkOptions) {
     this.limiter = new Bottleneck({ maxConcurrent: 1, minTime: options.minIntervalMs ?? SLACK_MESSAGE_INTERVAL_MS });
   }
 
   async deliver(notification: Notification, options: DeliverOptions = {}): Promise<void> {
-    if (options.maybeDelivered && (await this.alreadyPosted(notification.key, options.maybeDelivered.since, options.signal))) return;
+    const { key } = notification;
+    const before = this.failed.get(key);
+    if (options.maybeDelivered && before !== 'refused' && (await this.alreadyPosted(key, options.maybeDelivered.since, options.signal))) {
+      this.failed.delete(key);
+      return;
+    }
     const message = renderAlert(notification, { mention: this.mentionFor(notification) });
     const { client, channel, logger } = this.options;
     try {
@@ -70,8 +82,10 @@ export class SlackSink implements Sink {
           unfurl_media: false,
         });
       });
-      logger.info('slack alert posted', { key: notification.key, channel, ts: result.ts });
+      this.failed.delete(key);
+      logger.info('slack alert posted', { key, channel, ts: result.ts });
     } catch (error) {
+      this.failed.set(key, before !== 'uncertain' && slackSaidNo(error) ? 'refused' : 'uncertain');
       if (options.signal?.aborted && error === options.signal.reason) throw error;
       throw toSinkError(error);
     }
@@ -161,6 +175,16 @@ interface BotIdentity {
  */
 function historyScope(channel: string): string {
   return channel.startsWith('G') ? 'groups:history' : 'channels:history';
+}
+
+/**
+ * True when Slack answered and posted nothing: `ok: false` (200 with an error) or a 429. A 5xx, a
+ * timeout or a dropped connection may come after the message was stored.
+ * Docs: https://docs.slack.dev/apis/web-api/ (responses) and https://docs.slack.dev/apis/web-api/rate-limits
+ */
+function slackSaidNo(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === webApi.ErrorCode.PlatformError || code === webApi.ErrorCode.RateLimitedError;
 }
 
 /** What to do about a failed history read, for the warning. */

@@ -147,6 +147,23 @@ describe('SlackSink against the fake Slack', () => {
     expect(logs.lines.some((l) => l.includes('"level":"warn"') && l.includes('rate-limited the history read'))).toBe(true);
   });
 
+  it('skips the history search on a retry after Slack only said no, not after an unknown outcome', async () => {
+    const since = Date.now();
+    const s = sink();
+    const historyReads = () => slack.calls.filter((c) => c.method === 'conversations.history').length;
+    slack.failNext('chat.postMessage', { status: 429, retryAfterSec: 1 });
+    await failure(s.deliver(single()));
+    await s.deliver(single(), { maybeDelivered: { since } });
+    expect(historyReads()).toBe(0);
+    slack.failNext('chat.postMessage', { status: 503 });
+    await failure(s.deliver(group(7)));
+    slack.failNext('chat.postMessage', { error: 'internal_error' });
+    await failure(s.deliver(group(7), { maybeDelivered: { since } }));
+    await s.deliver(group(7), { maybeDelivered: { since } });
+    expect(historyReads()).toBe(2);
+    expect(slack.messages).toHaveLength(2);
+  });
+
   it('warns at start-up when the token cannot read the alert channel’s history, and only then', async () => {
     await sink().checkHistoryAccess();
     expect(logs.lines.filter((l) => l.includes('"level":"warn"'))).toEqual([]);
