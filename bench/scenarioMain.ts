@@ -6,9 +6,13 @@ import type { BenchOptions } from './benchOptions.js';
 import type { ScenarioResult } from './Figure.js';
 import { serveIpc } from './ipcChannel.js';
 import { runBurst } from './scenarios/burst.js';
+import { runOverhead } from './scenarios/overhead.js';
+import { runSizes } from './scenarios/sizes.js';
 
 const RUNNERS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>> = {
   burst: runBurst,
+  overhead: runOverhead,
+  sizes: runSizes,
 };
 
 serveIpc({
