@@ -138,7 +138,7 @@ class SinkWorker {
   }
 
   async run(): Promise<void> {
-    const { sink, outbox, bus, clock, stopping } = this.o;
+    const { sink, outbox, bus, stopping } = this.o;
     bus.emit('outboxDepth', { sink: sink.name, depth: outbox.depth(sink.name) });
     let current: Attempt | undefined;
     let unrecorded: Notification | undefined;
@@ -151,16 +151,12 @@ class SinkWorker {
           continue;
         }
         const { notification } = current;
-        if (current.markedAt === undefined) {
-          const at = clock.now();
-          try {
-            await outbox.markAttempt(sink.name, notificationIds(notification), { key: notification.key, at });
-          } catch (error) {
-            attempts += 1;
-            await this.backOff(error, attempts, 'could not mark the attempt in the store, so nothing is sent until it can');
-            continue;
-          }
-          current.markedAt = at;
+        try {
+          current.markedAt ??= await this.mark(notification);
+        } catch (error) {
+          attempts += 1;
+          await this.backOff(error, attempts, 'could not mark the attempt in the store, so nothing is sent until it can');
+          continue;
         }
         const maybeDelivered = current.maybeDelivered ? { since: current.markedAt } : undefined;
         try {
@@ -188,6 +184,13 @@ class SinkWorker {
       bus.emit('outboxDepth', { sink: sink.name, depth: outbox.depth(sink.name) });
       unrecorded = undefined;
     }
+  }
+
+  /** Writes the attempt marker for `notification`; resolves with its time once the store holds it. */
+  private async mark(notification: Notification): Promise<number> {
+    const at = this.o.clock.now();
+    await this.o.outbox.markAttempt(this.o.sink.name, notificationIds(notification), { key: notification.key, at });
+    return at;
   }
 
   /** An attempt left open before a restart first, exactly as it was; otherwise the next pending alerts. */
