@@ -39,7 +39,7 @@ async function demo(): Promise<void> {
   const binance = createBinanceClient({ ...core.binance, logger });
   await binance.sync();
   const source = mergeForceOrderSources(core.binance.markets.map((m) => binance.source(m)));
-  const app = await startForcewatch({ settings: { core }, source, commandSource: binance.source('cm'), logger });
+  const app = await startForcewatch({ settings: { core }, source, commandSource: binance.source('cm'), logger, exchangeNow: () => binance.serverNow() });
 
   const stopStream = sim.startStream({ ordersPerMinute: 20, cascadeEveryMs: 40_000, cascadeSize: 40 });
   process.stdout.write(

@@ -36,7 +36,7 @@ async function main(): Promise<number> {
 
   let app;
   try {
-    app = await startForcewatch({ settings: loaded.settings, source, commandSource, logger });
+    app = await startForcewatch({ settings: loaded.settings, source, commandSource, logger, exchangeNow: () => binance.serverNow() });
   } catch (error) {
     logger.error('forcewatch could not start', { error });
     await binance.close();

@@ -27,6 +27,11 @@ export interface ForcewatchOptions {
   commandSource: ForceOrderSource;
   logger: Logger;
   clock?: Clock;
+  /**
+   * Binance's time (the client's `serverNow`). Poll windows end at the exchange's now, not ours: with our
+   * clock minutes ahead, windows would run past orders still to come and treat them as history.
+   */
+  exchangeNow?: () => number;
   /** The sink used when no chat platform is configured; default a `ConsoleSink` on stdout. */
   fallbackSink?: Sink;
 }
@@ -86,6 +91,7 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
     overlapMs: core.poll.overlapMs,
     backfillMs: core.poll.backfillMs,
     groupThreshold: core.alerts.groupThreshold,
+    exchangeNow: options.exchangeNow,
   });
   pipeline = started;
   const metrics = new Metrics();

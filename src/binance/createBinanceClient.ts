@@ -53,6 +53,8 @@ export interface BinanceClient {
   forceOrders(market: Market, query: ForceOrderQuery, options?: PapiCallOptions): Promise<RawForceOrder[]>;
   /** The complete force-order source for a market (default COIN-M); one instance per market. */
   source(market?: Market): ForceOrderClient;
+  /** Binance's current time: our clock plus the offset measured by `sync()` (the poller's windows use it). */
+  serverNow(): number;
   /** Weight used (from Binance's header), requests and retries, for metrics. */
   stats(): LimiterStats;
   /** Stops timers and closes keep-alive sockets. */
@@ -106,6 +108,7 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
       }
       return source;
     },
+    serverNow: () => client.serverNow(),
     stats: () => limiter.stats(),
     async close() {
       await limiter.stop();

@@ -123,9 +123,14 @@ export class ForceOrderPoller {
       const exchangeNow = this.options.exchangeNow?.() ?? started;
       const window = { startTime: doc.watermark - this.overlapMs, endTime: Math.max(exchangeNow, doc.watermark) };
       const page = await source.allForceOrders(window, { signal: this.stopping.signal });
+      // The watermark may only reach what the exchange has surely shown us: its time once it answered.
+      // If our clock had jumped ahead, the request met -1021, the client re-measured the offset, and
+      // `endTime` above is minutes in Binance's future: orders still to come there are not history.
+      const answeredAt = this.options.exchangeNow?.() ?? clock.now();
+      const seenUntil = Math.min(window.endTime, Math.max(answeredAt, doc.watermark));
       const diff = diffForceOrders({
         orders: page.orders,
-        window,
+        window: { ...window, endTime: seenUntil },
         seen: doc.seen,
         alertFrom: doc.alertFrom,
         watermark: doc.watermark,

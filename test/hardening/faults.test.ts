@@ -51,7 +51,15 @@ describe('exchange faults through the wired bot', () => {
     // A short request timeout: the `timeout` fault holds a request on real time, which is not faked.
     binance = createBinanceClient({ ...core.binance, requestTimeoutMs: 300, clock, logger: log.logger });
     const source = mergeForceOrderSources([binance.source('cm'), binance.source('um')]);
-    const started = await startForcewatch({ settings: { core }, source, commandSource: source, logger: log.logger, clock, fallbackSink: sink });
+    const started = await startForcewatch({
+      settings: { core },
+      source,
+      commandSource: source,
+      logger: log.logger,
+      clock,
+      fallbackSink: sink,
+      exchangeNow: () => binance.serverNow(),
+    });
     app = started;
     await nextEvent(started.pipeline.bus, 'pollSucceeded');
     return started;
@@ -159,12 +167,20 @@ describe('exchange faults through the wired bot', () => {
     expectResynced();
   });
 
-  // KNOWN BUG (see docs/guarantees-chaos.md): startForcewatch does not give the pipeline the exchange's
-  // time, so a clock more than POLL_OVERLAP_MS ahead of Binance's skips every new order as history.
-  // The pipeline's `exchangeNow` fixes it (next test); this one flips to passing once it is wired.
-  it.fails("KNOWN BUG: misses orders when our clock jumps minutes ahead of the exchange's (the wired bot polls by its own clock)", async () => {
+  it("misses no order when our clock jumps minutes ahead of the exchange's (the wired bot polls by Binance's clock)", async () => {
     await start();
-    const after = await jumpClock(-4 * 60_000);
+    const before = trade(2);
+    await driveUntil(clock, delivered(before), { what: 'alerts before the jump' });
+    // Our clock leaps 4 minutes ahead (an NTP step); Binance's time carries on unbroken.
+    clock.jump(4 * 60_000);
+    sim.setClockSkew(-4 * 60_000);
+    const resynced = () => log.lines.some((l) => l.includes('resyncing the clock offset'));
+    await driveUntil(clock, resynced, { what: 'the -1021 resync' });
+    // Orders made after the first poll past the jump: a watermark set by our clock would skip them.
+    let polled = false;
+    app!.pipeline.bus.on('pollSucceeded', () => (polled = true));
+    await driveUntil(clock, () => polled, { what: 'one more poll' });
+    const after = trade(2);
     await driveUntil(clock, delivered(after), { what: 'every order after the jump alerted', maxMs: 3 * 60_000 });
   });
 
