@@ -88,9 +88,7 @@ describe('two forcewatch processes on one store', () => {
     const env = {
       BINANCE_API_KEY: SIM_API_KEY,
       BINANCE_API_SECRET: SIM_API_SECRET,
-      BINANCE_PAPI_URL: sim.url,
-      BINANCE_FAPI_URL: sim.url,
-      BINANCE_DAPI_URL: sim.url,
+      ...Object.fromEntries(['PAPI', 'FAPI', 'DAPI'].map((api) => [`BINANCE_${api}_URL`, sim.url])),
       BINANCE_MARKETS: 'cm',
       FORCEWATCH_DB: storePath,
       BACKFILL: '1h',
