@@ -6,12 +6,14 @@ import type { BenchOptions } from './benchOptions.js';
 import type { ScenarioResult } from './Figure.js';
 import { serveIpc } from './ipcChannel.js';
 import { runBurst } from './scenarios/burst.js';
+import { runLatency } from './scenarios/latency.js';
 import { runOverhead } from './scenarios/overhead.js';
 import { runSizes } from './scenarios/sizes.js';
 
 const RUNNERS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>> = {
   burst: runBurst,
   overhead: runOverhead,
+  latency: runLatency,
   sizes: runSizes,
 };
 

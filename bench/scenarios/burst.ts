@@ -1,17 +1,15 @@
 import { join } from 'node:path';
-import { createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import { BINANCE_IP_WEIGHT_PER_MINUTE } from '../../src/binance/WeightLimiter.js';
 import { DEFAULT_OVERLAP_MS, DEFAULT_POLL_INTERVAL_MS } from '../../src/pipeline/ForceOrderPoller.js';
 import { Pipeline } from '../../src/pipeline/Pipeline.js';
-import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
 import type { BenchOptions } from '../benchOptions.js';
 import { benchLogger } from '../benchLogger.js';
 import { CountingSink } from '../CountingSink.js';
 import { round, type ScenarioResult } from '../Figure.js';
-import { RemoteSimulator } from '../RemoteSimulator.js';
 import { RssSampler } from '../RssSampler.js';
 import { withTempDir } from '../tempDir.js';
 import { waitFor } from '../waitFor.js';
+import { withSimulatorClient } from '../withSimulatorClient.js';
 
 /** Target from the product's issue: the bot stays under this resident size through a 10,000-order cascade. */
 const RSS_TARGET_MB = 150;
@@ -24,11 +22,9 @@ const DELIVERY_TIMEOUT_MS = 150_000;
  * delivers. The simulator runs in its own process, so the RSS figures are the bot's alone.
  */
 export async function runBurst(options: BenchOptions): Promise<ScenarioResult> {
-  const weightLimitPerMinute = options.burstWeightLimit;
-  const sim = await RemoteSimulator.start(options.seed, weightLimitPerMinute);
-  const client = createBinanceClient({ apiKey: SIM_API_KEY, apiSecret: SIM_API_SECRET, ...sim.baseUrls, weightLimitPerMinute });
-  try {
-    return await withTempDir(async (dir) => {
+  const weightLimitPerMinute = options.weightLimit;
+  return withSimulatorClient({ seed: options.seed, weightLimitPerMinute }, (sim, client) =>
+    withTempDir(async (dir) => {
       const sink = new CountingSink();
       const pipeline = new Pipeline({
         source: client.source('cm'),
@@ -92,9 +88,6 @@ export async function runBurst(options: BenchOptions): Promise<ScenarioResult> {
       } finally {
         await pipeline.stop();
       }
-    });
-  } finally {
-    await client.close();
-    await sim.close();
-  }
+    }),
+  );
 }

@@ -1,0 +1,25 @@
+import { createBinanceClient, type BinanceClient } from '../src/binance/createBinanceClient.js';
+import { SIM_API_KEY, SIM_API_SECRET } from '../src/simulator/index.js';
+import { RemoteSimulator } from './RemoteSimulator.js';
+
+/**
+ * Runs `body` with a simulator in its own process and the real Binance client pointed at it, both
+ * held to `weightLimitPerMinute`; closes both afterwards.
+ */
+export async function withSimulatorClient<T>(
+  options: { seed: number; weightLimitPerMinute: number },
+  body: (sim: RemoteSimulator, client: BinanceClient) => Promise<T>,
+): Promise<T> {
+  const { seed, weightLimitPerMinute } = options;
+  const sim = await RemoteSimulator.start(seed, weightLimitPerMinute);
+  try {
+    const client = createBinanceClient({ apiKey: SIM_API_KEY, apiSecret: SIM_API_SECRET, ...sim.baseUrls, weightLimitPerMinute });
+    try {
+      return await body(sim, client);
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await sim.close();
+  }
+}
