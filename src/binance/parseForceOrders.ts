@@ -26,9 +26,10 @@ function parseOne(item: unknown, market: Market, where: string, path: string): R
     const value = o[field];
     return typeof value === 'string' && value.length > 0 ? value : fail(field, 'a non-empty string', value);
   };
+  // Prices, quantities and fills are never below zero: a minus sign means the body is not what Binance documents.
   const dec = (field: string): string => {
     const value = o[field];
-    return typeof value === 'string' && isDecimal(value) ? value : fail(field, 'a decimal string', value);
+    return typeof value === 'string' && isDecimal(value) && !value.startsWith('-') ? value : fail(field, 'a non-negative decimal string', value);
   };
   const int = (field: string): number => {
     const value = o[field];

@@ -157,7 +157,7 @@ describe('ForceOrderClient.allForceOrders against the PAPI simulator', () => {
     sim.injectFault({ type: 'badSchema', body: [good, { ...good, orderId: good.orderId + 1, executedQty: 1.5 }], path: '/papi' });
     const error = await rejection(client.source().allForceOrders({ startTime: T0, endTime: T0 + HOUR }));
     expect(BinanceError.isResponseError(error)).toBe(true);
-    expect(error.message).toMatch(/\[1\]\.executedQty: expected a decimal string, got 1\.5/);
+    expect(error.message).toMatch(/\[1\]\.executedQty: expected a non-negative decimal string, got 1\.5/);
     expect(sim.requests.filter((r) => r.path.endsWith('forceOrders'))).toHaveLength(1);
   });
 

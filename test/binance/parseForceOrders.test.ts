@@ -47,8 +47,8 @@ describe('parseForceOrders', () => {
   it.each([
     [{ orders: [] }, /expected an array of orders, got object/],
     [[{ ...CM_EXAMPLE, pair: undefined }], /\[0\]\.pair: expected a non-empty string, got nothing/],
-    [[{ ...CM_EXAMPLE, price: 11326.9 }], /\[0\]\.price: expected a decimal string/],
-    [[{ ...CM_EXAMPLE, executedQty: '1e3' }], /\[0\]\.executedQty: expected a decimal string/],
+    [[{ ...CM_EXAMPLE, price: 11326.9 }], /\[0\]\.price: expected a non-negative decimal string/],
+    [[{ ...CM_EXAMPLE, executedQty: '1e3' }], /\[0\]\.executedQty: expected a non-negative decimal string/],
     [[{ ...CM_EXAMPLE, orderId: '165123080' }], /\[0\]\.orderId: expected a non-negative integer/],
     [[{ ...CM_EXAMPLE, side: 'sell' }], /\[0\]\.side: expected BUY or SELL/],
     [[{ ...CM_EXAMPLE, reduceOnly: 'false' }], /\[0\]\.reduceOnly: expected a boolean/],
