@@ -7,6 +7,7 @@ import { kindLabel } from '../format/kindLabel.js';
 import { FINE_DIGITS, orderFacts } from '../format/orderFacts.js';
 import type { AlertGroupSummary, Notification } from '../sinks/Sink.js';
 import { alertRef } from './alertNonce.js';
+import { EMBED_FIELD_VALUE_MAX, EMBED_TITLE_MAX } from './discordLimits.js';
 import { field, packEmbeds } from './embedBudget.js';
 import { escapeDiscordText } from './escapeDiscordText.js';
 
@@ -16,16 +17,32 @@ export const KIND_COLOUR: Record<AutoCloseType, number> = { LIQUIDATION: 0xd93f3
 /** Symbols listed by name in a group's summary; the rest are counted. */
 const SUMMARY_SYMBOLS = 15;
 
-/** The title every platform-neutral label gives an order: `LIQUIDATION BTCUSD_PERP SELL closing a LONG`. */
+/** The title every platform-neutral label gives an order, escaped: `LIQUIDATION BTCUSD_PERP SELL closing a LONG`. */
 function orderTitle(order: ForceOrder): string {
-  return `${kindLabel(order.kind)} ${order.symbol} ${describeSide(order)}`;
+  return escapeDiscordText(`${kindLabel(order.kind)} ${order.symbol} ${describeSide(order)}`, EMBED_TITLE_MAX);
+}
+
+/** Whether a Date can hold `ms` (about ±275,000 years): the exchange boundary accepts any safe integer. */
+function isDateTime(ms: number): boolean {
+  return !Number.isNaN(new Date(ms).getTime());
+}
+
+/** An instant as an embed timestamp; none rather than a RangeError for one a Date cannot hold. */
+function embedTimestamp(ms: number): string | undefined {
+  return isDateTime(ms) ? new Date(ms).toISOString() : undefined;
+}
+
+/** An instant as text; the raw number rather than a RangeError for one a Date cannot hold. */
+function timeText(ms: number): string {
+  return isDateTime(ms) ? formatTime(ms) : `time ${ms}`;
 }
 
 /** One order as a compact embed field, for group alerts and `/forceorders` answers. */
 export function orderField(order: ForceOrder): APIEmbedField {
   const qty = displayDecimal(order.executedQty, FINE_DIGITS);
   const price = displayDecimal(order.avgPrice, FINE_DIGITS);
-  const value = `${qty} @ ${price} = **${displayDecimal(order.notionalUsd)} USD** · ${order.status} · ${formatTime(order.updateTime)} · order ${order.orderId}`;
+  const status = escapeDiscordText(order.status, 40);
+  const value = `${qty} @ ${price} = **${displayDecimal(order.notionalUsd)} USD** · ${status} · ${timeText(order.updateTime)} · order ${order.orderId}`;
   return field(orderTitle(order), value);
 }
 
@@ -34,9 +51,9 @@ function orderEmbed(order: ForceOrder, ref: string): APIEmbed {
   return {
     title: orderTitle(order),
     color: KIND_COLOUR[order.kind],
-    fields: orderFacts(order).map((fact) => field(fact.label, fact.value, true)),
-    timestamp: new Date(order.updateTime).toISOString(),
-    footer: { text: `${order.market === 'cm' ? 'COIN-M' : 'USD-M'} · ${order.pair} · ${ref}` },
+    fields: orderFacts(order).map((fact) => field(fact.label, escapeDiscordText(fact.value, EMBED_FIELD_VALUE_MAX), true)),
+    timestamp: embedTimestamp(order.updateTime),
+    footer: { text: `${order.market === 'cm' ? 'COIN-M' : 'USD-M'} · ${escapeDiscordText(order.pair, 64)} · ${ref}` },
   };
 }
 
@@ -52,8 +69,8 @@ function summaryEmbed(summary: AlertGroupSummary, ref: string): APIEmbed {
     color: summary.byKind.LIQUIDATION > 0 ? KIND_COLOUR.LIQUIDATION : KIND_COLOUR.ADL,
     description:
       `**Total notional: ${displayDecimal(summary.totalNotionalUsd)} USD**\n` +
-      `From ${formatTime(summary.firstTime)} to ${formatTime(summary.lastTime)}\n\n${lines.join('\n')}`,
-    timestamp: new Date(summary.lastTime).toISOString(),
+      `From ${timeText(summary.firstTime)} to ${timeText(summary.lastTime)}\n\n${lines.join('\n')}`,
+    timestamp: embedTimestamp(summary.lastTime),
     footer: { text: ref },
   };
 }

@@ -128,7 +128,7 @@ describe('Discord adapter against the fake Discord', () => {
     expect(embeds[0]!.description).toContain('Showing the newest 5 of 24');
     const listed = embeds.flatMap((e) => e.fields ?? []);
     expect(listed).toHaveLength(5);
-    expect(listed.every((f) => f.name.startsWith('LIQUIDATION BTCUSD_PERP'))).toBe(true);
+    expect(listed.every((f) => f.name.startsWith('LIQUIDATION BTCUSD\\_PERP'))).toBe(true);
     expect(listed[0]!.value).toContain('order 5001');
     expect(done.original!.allowed_mentions).toEqual({ parse: [] });
   });

@@ -55,7 +55,7 @@ describe('DiscordSink', () => {
     expect(fake.messages).toHaveLength(1);
     const [message] = fake.messages;
     const embed = message!.body.embeds![0]!;
-    expect(embed.title).toBe('ADL BTCUSD_PERP SELL closing a LONG');
+    expect(embed.title).toBe('ADL BTCUSD\\_PERP SELL closing a LONG'); // markdown-escaped
     expect(embed.color).toBe(KIND_COLOUR.ADL);
     expect(embed.timestamp).toBe(new Date(order.updateTime).toISOString());
     const fields = Object.fromEntries(embed.fields!.map((f) => [f.name, f.value]));
