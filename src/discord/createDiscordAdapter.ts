@@ -30,7 +30,7 @@ export interface DiscordAdapter {
   sink: Sink;
   /** Logs in and resolves once the gateway is ready (guilds received). */
   start(): Promise<void>;
-  /** Closes the gateway connection. */
+  /** Closes the gateway connection; the sink keeps working (REST) so a draining pipeline can finish. */
   stop(): Promise<void>;
 }
 
@@ -96,6 +96,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     },
     async stop() {
       await client.destroy();
+      // destroy() also unsets the REST token; the pipeline may still drain its outbox through the
+      // sink after the adapters stop, and alerts go over REST, so keep it.
+      client.rest.setToken(config.token);
       logger.info('discord stopped');
     },
   };

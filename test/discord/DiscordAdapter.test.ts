@@ -218,6 +218,13 @@ describe('Discord adapter against the fake Discord', () => {
     ]);
   });
 
+  it('still delivers alerts after stop(), for a pipeline draining its outbox', async () => {
+    await adapter.stop();
+    await adapter.sink.deliver(singleNotification());
+    expect(fake.messages).toHaveLength(1);
+    expect(fake.gateway.connected).toBe(false);
+  });
+
   it('refuses a threshold that is not a plain decimal at creation, not at the first alert', () => {
     expect(() =>
       createDiscordAdapter({ config: configFor(), logger: log.logger, runForceOrders: notUsed, knownSymbols: () => [], mentionNotionalUsd: '50k' }),
