@@ -2,6 +2,8 @@ import { resourceUsage } from 'node:process';
 
 /** Peak resident memory of this process, in MB. */
 export interface RssPeak {
+  /** RSS when sampling began, for scale. */
+  baselineMb: number;
   /** Highest `process.memoryUsage().rss` sampled. */
   sampledMb: number;
   /** The kernel's high-water mark (`resourceUsage().maxRSS`), which catches peaks between samples. */
@@ -12,7 +14,8 @@ const MB = 1024 * 1024;
 
 /** Samples `process.memoryUsage().rss` every `everyMs` until `stop()`. */
 export class RssSampler {
-  private peak = process.memoryUsage().rss;
+  private readonly baseline = process.memoryUsage().rss;
+  private peak = this.baseline;
   private readonly timer: NodeJS.Timeout;
 
   constructor(everyMs = 20) {
@@ -29,6 +32,6 @@ export class RssSampler {
     clearInterval(this.timer);
     this.sample();
     // maxRSS is in kilobytes (getrusage ru_maxrss on Linux).
-    return { sampledMb: this.peak / MB, maxRssMb: (resourceUsage().maxRSS * 1024) / MB };
+    return { baselineMb: this.baseline / MB, sampledMb: this.peak / MB, maxRssMb: (resourceUsage().maxRSS * 1024) / MB };
   }
 }

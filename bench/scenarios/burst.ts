@@ -81,6 +81,7 @@ export async function runBurst(options: BenchOptions): Promise<ScenarioResult> {
             { scenario: 'burst', figure: 'requests refused (non-200)', value: refused.reduce((n, [, c]) => n + c, 0), unit: 'requests' },
             { scenario: 'burst', figure: 'request weight spent, visible -> last delivery', value: tally.weight, unit: 'weight' },
             { scenario: 'burst', figure: 'notifications (groups of <= 500)', value: sink.notifications, unit: 'messages' },
+            { scenario: 'burst', figure: 'RSS before the cascade (idle bot)', value: round(peak.baselineMb, 1), unit: 'MB' },
             { scenario: 'burst', figure: 'peak RSS, sampled every 20 ms', value: round(peak.sampledMb, 1), unit: 'MB' },
             { scenario: 'burst', figure: 'peak RSS, resourceUsage().maxRSS', value: round(peak.maxRssMb, 1), unit: 'MB', target: `< ${RSS_TARGET_MB} MB`, met: rssMb < RSS_TARGET_MB },
           ],

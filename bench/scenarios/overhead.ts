@@ -1,6 +1,7 @@
 import type { BenchOptions } from '../benchOptions.js';
 import { driveInMemoryPipeline } from '../driveInMemoryPipeline.js';
 import { round, type ScenarioResult } from '../Figure.js';
+import { RssSampler } from '../RssSampler.js';
 import { withTempDir } from '../tempDir.js';
 
 /** Target from the product's issue: the pipeline's own time per order. */
@@ -13,7 +14,9 @@ export const OVERHEAD_TARGET_MS = 0.1;
  */
 export async function runOverhead(options: BenchOptions): Promise<ScenarioResult> {
   return withTempDir(async (dir) => {
+    const rss = new RssSampler();
     const run = await driveInMemoryPipeline({ dir, orders: options.overheadOrders, batch: options.overheadBatch, intervalMs: 5_000 });
+    const peak = rss.stop();
     const perOrder = run.pipelineMs / options.overheadOrders;
     const failures = run.sink.violations(run.expectedIds);
     const label = `${options.overheadOrders} orders, ${options.overheadBatch} per poll`;
@@ -22,6 +25,7 @@ export async function runOverhead(options: BenchOptions): Promise<ScenarioResult
       figures: [
         { scenario: 'overhead', figure: `pipeline time per order (${label})`, value: round(perOrder, 4), unit: 'ms', target: `< ${OVERHEAD_TARGET_MS} ms`, met: perOrder < OVERHEAD_TARGET_MS },
         { scenario: 'overhead', figure: 'pipeline time in all', value: round(run.pipelineMs, 0), unit: 'ms' },
+        { scenario: 'overhead', figure: 'peak RSS (pipeline alone, no HTTP client)', value: round(Math.max(peak.sampledMb, peak.maxRssMb), 1), unit: 'MB' },
         { scenario: 'overhead', figure: 'delivered exactly once', value: run.sink.firstSeenAt.size, unit: 'alerts', target: `= ${options.overheadOrders}`, met: failures.length === 0 },
       ],
     };
