@@ -46,17 +46,24 @@ export function clampEmbed(embed: APIEmbed): APIEmbed {
 const OVERFLOW_RESERVE = 120;
 
 /**
- * Packs `head` and then as many of `fields` as fit into one message: at most 10 embeds of at most 25
- * fields and 6,000 characters in all. Fields that do not fit are counted, and `overflow(n)` is added
+ * Packs `head` and then as many of `items` (as fields) as fit into one message: at most 10 embeds of at most 25
+ * fields and 6,000 characters in all. Items that do not fit are counted, and `overflow(n)` is added
  * to the last embed's footer so the reader knows something is missing.
  */
-export function packEmbeds(head: APIEmbed, fields: APIEmbedField[], overflow: (omitted: number) => string): APIEmbed[] {
+export function packEmbeds<T>(
+  head: APIEmbed,
+  items: readonly T[],
+  toField: (item: T) => APIEmbedField,
+  overflow: (omitted: number) => string,
+): APIEmbed[] {
   const first = fitHead(clampEmbed(head));
   const embeds: APIEmbed[] = [first];
   let total = embedLength(first);
   let current = first;
   let placed = 0;
-  for (const f of fields) {
+  // Fields are built only while they fit: a cascade of 10,000 orders lists a few dozen.
+  for (const item of items) {
+    const f = toField(item);
     const size = f.name.length + f.value.length;
     if (total + size > EMBEDS_TOTAL_MAX - OVERFLOW_RESERVE) break;
     if ((current.fields?.length ?? 0) >= EMBED_FIELDS_MAX) {
@@ -68,7 +75,7 @@ export function packEmbeds(head: APIEmbed, fields: APIEmbedField[], overflow: (o
     total += size;
     placed += 1;
   }
-  const omitted = fields.length - placed;
+  const omitted = items.length - placed;
   if (omitted > 0) {
     // Appended under any footer already there (the alert's ref), never replacing it.
     const last = embeds[embeds.length - 1] as APIEmbed;
