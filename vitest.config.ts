@@ -12,7 +12,7 @@ export default defineConfig({
     reporters,
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    // Every socket a test opens must be on loopback; see test/setup/blockNetwork.ts.
-    setupFiles: ['test/setup/blockNetwork.ts'],
+    // Every socket a test opens must be on loopback (blockNetwork), and no test file may print a secret (secretLeakCheck).
+    setupFiles: ['test/setup/blockNetwork.ts', 'test/setup/secretLeakCheck.ts'],
   },
 });

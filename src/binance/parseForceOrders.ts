@@ -12,7 +12,26 @@ export function parseForceOrders(body: unknown, market: Market, path: string): R
   return body.map((item, index) => parseOne(item, market, `${path}[${index}]`, path));
 }
 
-const STRINGS = ['symbol', 'status', 'clientOrderId', 'timeInForce', 'type', 'positionSide', 'origType'] as const;
+/**
+ * The shapes Binance's identifiers take. Holding exchange strings to them keeps markup (mentions,
+ * links, markdown) out of every renderer, whatever a broken or hostile upstream sends.
+ */
+const ENUM = /^[A-Z][A-Z_]{0,31}$/;
+const SYMBOL = /^[A-Z0-9][A-Z0-9_]{0,39}$/;
+// Binance's client order id alphabet (`^[\.A-Z\:/a-z0-9_-]{1,36}$` for new orders); system ids run longer.
+const CLIENT_ORDER_ID = /^[.A-Z:/a-z0-9_-]{1,64}$/;
+const STRING_SHAPES = {
+  symbol: SYMBOL,
+  status: ENUM,
+  clientOrderId: CLIENT_ORDER_ID,
+  timeInForce: ENUM,
+  type: ENUM,
+  positionSide: ENUM,
+  origType: ENUM,
+} as const;
+const STRINGS = Object.keys(STRING_SHAPES) as (keyof typeof STRING_SHAPES)[];
+/** The largest time a JavaScript Date can hold; anything later cannot be displayed. */
+const MAX_TIME_MS = 8.64e15;
 const DECIMALS = ['price', 'avgPrice', 'origQty', 'executedQty'] as const;
 const TIMES = ['time', 'updateTime'] as const;
 
@@ -22,9 +41,9 @@ function parseOne(item: unknown, market: Market, where: string, path: string): R
   };
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return fail('', 'an object', item);
   const o = item as Record<string, unknown>;
-  const str = (field: string): string => {
+  const str = (field: string, shape: RegExp): string => {
     const value = o[field];
-    return typeof value === 'string' && value.length > 0 ? value : fail(field, 'a non-empty string', value);
+    return typeof value === 'string' && shape.test(value) ? value : fail(field, `a string like ${shape.source}`, value);
   };
   // Prices, quantities and fills are never below zero: a minus sign means the body is not what Binance documents.
   const dec = (field: string): string => {
@@ -38,11 +57,11 @@ function parseOne(item: unknown, market: Market, where: string, path: string): R
   const side = o.side === 'BUY' || o.side === 'SELL' ? o.side : fail('side', 'BUY or SELL', o.side);
   const reduceOnly = typeof o.reduceOnly === 'boolean' ? o.reduceOnly : fail('reduceOnly', 'a boolean', o.reduceOnly);
   const order = { orderId: int('orderId'), side, reduceOnly } as RawForceOrder;
-  for (const field of STRINGS) order[field] = str(field);
+  for (const field of STRINGS) order[field] = str(field, STRING_SHAPES[field]);
   for (const field of DECIMALS) order[field] = dec(field);
-  for (const field of TIMES) order[field] = int(field);
+  for (const field of TIMES) order[field] = int(field) <= MAX_TIME_MS ? (o[field] as number) : fail(field, 'a time a Date can hold', o[field]);
   if (market === 'cm') {
-    order.pair = str('pair');
+    order.pair = str('pair', SYMBOL);
     order.cumBase = dec('cumBase');
   } else {
     order.cumQuote = dec('cumQuote');

@@ -46,7 +46,7 @@ describe('parseForceOrders', () => {
 
   it.each([
     [{ orders: [] }, /expected an array of orders, got object/],
-    [[{ ...CM_EXAMPLE, pair: undefined }], /\[0\]\.pair: expected a non-empty string, got nothing/],
+    [[{ ...CM_EXAMPLE, pair: undefined }], /\[0\]\.pair: expected a string like .*, got nothing/],
     [[{ ...CM_EXAMPLE, price: 11326.9 }], /\[0\]\.price: expected a non-negative decimal string/],
     [[{ ...CM_EXAMPLE, executedQty: '1e3' }], /\[0\]\.executedQty: expected a non-negative decimal string/],
     [[{ ...CM_EXAMPLE, orderId: '165123080' }], /\[0\]\.orderId: expected a non-negative integer/],
@@ -54,6 +54,10 @@ describe('parseForceOrders', () => {
     [[{ ...CM_EXAMPLE, reduceOnly: 'false' }], /\[0\]\.reduceOnly: expected a boolean/],
     [[CM_EXAMPLE, { ...CM_EXAMPLE, updateTime: null }], /\[1\]\.updateTime: expected a non-negative integer, got null/],
     [[null], /\[0\]: expected an object, got null/],
+    [[{ ...CM_EXAMPLE, symbol: '<!channel>' }], /\[0\]\.symbol: expected a string like/],
+    [[{ ...CM_EXAMPLE, clientOrderId: '[click](http://x.test)' }], /\[0\]\.clientOrderId: expected a string like/],
+    [[{ ...CM_EXAMPLE, status: '@everyone' }], /\[0\]\.status: expected a string like/],
+    [[{ ...CM_EXAMPLE, time: 8.64e15 + 1 }], /\[0\]\.time: expected a time a Date can hold/],
   ])('refuses %j as a whole', (body, message) => {
     expect(fieldError(body, 'cm')).toMatch(message);
   });
