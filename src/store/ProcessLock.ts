@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import type { Logger } from '../ops/logger.js';
+import { LockFileError } from './LockFileError.js';
 import { LockHeldError } from './LockHeldError.js';
 
 /** What the lock file holds. */
@@ -36,8 +37,20 @@ export class ProcessLock {
     this.holder = holder;
   }
 
-  /** Takes the lock or throws `LockHeldError` naming the live process that holds it. */
+  /**
+   * Takes the lock or throws `LockHeldError` naming the live process that holds it; a file-system
+   * failure becomes a `LockFileError` that says what to fix.
+   */
   static async acquire(options: ProcessLockOptions): Promise<ProcessLock> {
+    try {
+      return await ProcessLock.tryAcquire(options);
+    } catch (error) {
+      if (error instanceof LockHeldError) throw error;
+      throw new LockFileError(options.path, { cause: error });
+    }
+  }
+
+  private static async tryAcquire(options: ProcessLockOptions): Promise<ProcessLock> {
     const isAlive = options.isAlive ?? pidIsAlive;
     const holder: LockHolder = { pid: process.pid, startedAt: (options.now ?? Date.now)(), token: randomUUID() };
     // Two rounds: the second follows a stale take-over; a lock that reappears then is live.

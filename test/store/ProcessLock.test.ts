@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LockFileError } from '../../src/store/LockFileError.js';
 import { LockHeldError } from '../../src/store/LockHeldError.js';
 import { ProcessLock } from '../../src/store/ProcessLock.js';
 import { captureLogger } from '../fakes/captureLogger.js';
@@ -34,6 +35,14 @@ describe('ProcessLock', () => {
     await expect(readFile(path)).rejects.toMatchObject({ code: 'ENOENT' });
     const next = await ProcessLock.acquire({ path, logger });
     await next.release();
+  });
+
+  it('says what to fix when the lock cannot be created (a file where the directory should be)', async () => {
+    // Permission bits do not stop root (tests run as root in CI), so the failure is a path through a file.
+    await writeFile(join(dir, 'not-a-dir'), '');
+    const error = await ProcessLock.acquire({ path: join(dir, 'not-a-dir', 'state.json.lock'), logger: captureLogger().logger }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LockFileError);
+    expect((error as Error).message).toMatch(/could not take the store lock .*not-a-dir.*ENOTDIR.*check FORCEWATCH_DB/);
   });
 
   it('takes over a lock whose process is gone, with a warning', async () => {
