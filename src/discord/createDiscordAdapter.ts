@@ -9,7 +9,7 @@ import type { DiscordConfig } from './DiscordConfig.js';
 import { describeDiscordError } from './describeDiscordError.js';
 import { discordRestOptions } from './discordRestOptions.js';
 import { DiscordSink } from './DiscordSink.js';
-import { createInteractionHandler } from './handleInteraction.js';
+import { createInteractionHandler } from './createInteractionHandler.js';
 import { toSinkError } from './toSinkError.js';
 
 /** Options of `createDiscordAdapter`. */

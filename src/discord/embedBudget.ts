@@ -33,7 +33,7 @@ export function field(name: string, value: string, inline = false): APIEmbedFiel
 }
 
 /** The embed with its title, description and footer cut to their limits. */
-export function clampEmbed(embed: APIEmbed): APIEmbed {
+function clampEmbed(embed: APIEmbed): APIEmbed {
   return {
     ...embed,
     ...(embed.title !== undefined && { title: cut(embed.title, EMBED_TITLE_MAX) }),
