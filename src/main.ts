@@ -15,6 +15,11 @@ async function main(): Promise<number> {
     process.stderr.write(`forcewatch cannot start; fix these settings (see .env.example):\n${loaded.errors.map((e) => `  - ${redact(e)}`).join('\n')}\n`);
     return 2;
   }
+  // Listen from the start: a SIGTERM during start-up still ends in a clean stop (store flushed, lock freed).
+  const shutdown = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   const { core } = loaded.settings;
   const logger = createLogger({ level: core.log.level, format: core.log.format });
   let binance;
@@ -42,10 +47,6 @@ async function main(): Promise<number> {
     await binance.close();
     return 1;
   }
-  const shutdown = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
   const outcome = await Promise.race([
     shutdown.then((signal) => ({ signal })),
     app.done.then(

@@ -87,10 +87,10 @@ describe('registerCommands', () => {
 });
 
 describe('inviteUrl', () => {
-  it('asks for bot + applications.commands with View Channel, Send Messages and Embed Links only', () => {
+  it('asks for bot + applications.commands with View Channel, Send Messages, Embed Links and Read Message History only', () => {
     const url = new URL(inviteUrl(fake.applicationId));
-    expect(BOT_PERMISSIONS).toBe(19456n);
-    expect(url.searchParams.get('permissions')).toBe('19456');
+    expect(BOT_PERMISSIONS).toBe(84992n);
+    expect(url.searchParams.get('permissions')).toBe('84992');
     expect(url.searchParams.get('scope')).toBe('bot applications.commands');
     expect(url.searchParams.get('client_id')).toBe(fake.applicationId);
   });
