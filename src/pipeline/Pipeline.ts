@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { ForceOrderSource } from '../binance/types.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../ops/logger.js';
@@ -5,6 +7,7 @@ import type { Sink } from '../sinks/Sink.js';
 import { ForceOrderArchive } from '../store/ForceOrderArchive.js';
 import { ProcessLock } from '../store/ProcessLock.js';
 import { StateStore } from '../store/StateStore.js';
+import { StoreWriteError } from '../store/StoreWriteError.js';
 import { DeliveryDispatcher } from './DeliveryDispatcher.js';
 import { EventBus } from './EventBus.js';
 import { ForceOrderPoller, type PollResult } from './ForceOrderPoller.js';
@@ -90,10 +93,14 @@ export class Pipeline {
     if (this.running) return;
     const { options, clock, bus } = this;
     const logger = options.logger;
+    // A fresh install has no ./data yet; creating it is the obvious intent of FORCEWATCH_DB.
+    await mkdir(dirname(options.storePath), { recursive: true }).catch((cause: unknown) => {
+      throw new StoreWriteError(options.storePath, { cause });
+    });
     const lock = await ProcessLock.acquire({ path: `${options.storePath}.lock`, logger, now: () => clock.now() });
     try {
       const exchangeNow = options.exchangeNow?.() ?? clock.now();
-      const store = await StateStore.open({ path: options.storePath, createAt: exchangeNow - (options.backfillMs ?? 0) });
+      const store = await StateStore.open({ path: options.storePath, createAt: exchangeNow - (options.backfillMs ?? 0), logger });
       const outbox = new Outbox(store, options.sinks.map((s) => s.name));
       await outbox.prune();
       await this.archive.repairTail();

@@ -13,6 +13,7 @@ export function describeFsFailure(cause: unknown): string {
       return "the store's directory no longer exists (ENOENT): create it, or point FORCEWATCH_DB elsewhere";
     case 'ENOTDIR':
     case 'EISDIR':
+    case 'EEXIST':
       return `a file stands where a directory should be, or the other way round (${String(code)}): check FORCEWATCH_DB and its directory`;
     default:
       return cause instanceof Error ? cause.message : String(cause);

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBinanceClient, type BinanceClient } from '../../src/binance/createBinanceClient.js';
 import { parseCoreConfig, type CoreConfig } from '../../src/config.js';
@@ -75,6 +76,17 @@ describe('startForcewatch', () => {
     const answer = await app.runForceOrders('BTCUSD 1h');
     expect(answer.ok && answer.rows.map((r) => r.orderId)).toEqual([order!.orderId]);
     expect(sim.requests.some((r) => r.path === '/papi/v1/cm/forceOrders' && r.params.symbol === undefined)).toBe(true);
+  });
+
+  it('creates the store directory on a fresh install', async () => {
+    const base = core();
+    const nested = { ...base, store: { ...base.store, path: join(dir.dir, 'new', 'data', 'fw.json'), archivePath: join(dir.dir, 'new', 'data', 'fw.archive.jsonl') } };
+    const source = binance.source('cm');
+    const app = await startForcewatch({ settings: { core: nested }, source, commandSource: source, logger: log.logger, clock, fallbackSink: new ConsoleSink({ write: () => {} }) });
+    running.push(app);
+    await nextEvent(app.pipeline.bus, 'pollSucceeded');
+    await app.stop();
+    expect(JSON.parse(await readFile(join(dir.dir, 'new', 'data', 'fw.json'), 'utf8'))).toMatchObject({ version: 1 });
   });
 
   it('refuses a second bot on the same store before it connects anywhere', async () => {

@@ -75,7 +75,7 @@ describe('a store whose directory is not a directory (works as root, where permi
       () => undefined,
       (e: unknown) => e,
     );
-    expect(String((error as Error | undefined)?.message)).toMatch(/ENOTDIR/);
+    expect(String((error as Error | undefined)?.message)).toMatch(/a file stands where a directory should be/);
     expect(String((error as Error).message)).toContain(join(file, 'state.json'));
     expect(await readFile(file, 'utf8')).toBe('x');
   });
