@@ -178,7 +178,9 @@ describe('exchange faults through the wired bot', () => {
     await driveUntil(clock, resynced, { what: 'the -1021 resync' });
     // Orders made after the first poll past the jump: a watermark set by our clock would skip them.
     let polled = false;
-    app!.pipeline.bus.on('pollSucceeded', () => (polled = true));
+    app!.pipeline.bus.on('pollSucceeded', () => {
+      polled = true;
+    });
     await driveUntil(clock, () => polled, { what: 'one more poll' });
     const after = trade(2);
     await driveUntil(clock, delivered(after), { what: 'every order after the jump alerted', maxMs: 3 * 60_000 });
@@ -191,7 +193,7 @@ describe('exchange faults through the wired bot', () => {
     binance = createBinanceClient({ ...parsed.config.binance, requestTimeoutMs: 300, clock, logger: log.logger });
     sim.setClockSkew(skewMs);
     await binance.sync();
-    // Stands in for the client's measured offset, which the client does not expose yet.
+    // The simulator's own skew: the exact exchange time, independent of the client's measurement.
     const pipeline = new Pipeline({
       source: mergeForceOrderSources([binance.source('cm'), binance.source('um')]),
       storePath: join(dir.dir, 'fw.json'),

@@ -9,9 +9,11 @@ export interface DriveOptions {
   /**
    * Sleeps that mean "everyone is waiting on time, none on I/O": time only moves once this many are
    * pending, so a request in flight on loopback is never overtaken by the fake clock. Default 2 (the
-   * daily archive compaction plus the poller or a backoff).
+   * daily archive compaction plus the poller or a backoff). A function is asked again as sleeps come
+   * and go: with chat sinks, add one for every sink that has alerts waiting (it is then either sending
+   * or asleep in its backoff).
    */
-  idleSleepers?: number;
+  idleSleepers?: number | (() => number);
   /** Named in the error when the condition never holds. */
   what?: string;
 }
@@ -25,7 +27,10 @@ export async function driveUntil(clock: FakeClock, condition: () => boolean, opt
   const start = clock.now();
   while (!condition()) {
     if (clock.now() - start > maxMs) throw new Error(`${what} did not happen within ${maxMs} ms of fake time`);
-    await clock.untilSleeping(idleSleepers);
+    const needed = typeof idleSleepers === 'number' ? () => idleSleepers : idleSleepers;
+    // Re-checked on every turn of the event loop: the count needed can also fall (a delivery ends
+    // without a new sleep), which no sleep would announce.
+    while (clock.pending < needed()) await new Promise<void>((resolve) => setImmediate(resolve));
     await clock.advance(stepMs);
   }
   return clock.now() - start;
