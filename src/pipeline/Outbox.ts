@@ -63,9 +63,9 @@ export class Outbox {
   markAttempt(sink: string, ids: readonly string[], attempt: DeliveryAttempt): Promise<void> {
     const marked = new Set(ids);
     return this.store.update((doc) => {
-      for (const entry of doc.outbox) {
-        if (marked.has(entry.id)) entry.attempts = { ...entry.attempts, [sink]: { key: attempt.key, at: attempt.at } };
-      }
+      doc.outbox = doc.outbox.map((entry) =>
+        marked.has(entry.id) ? { ...entry, attempts: { ...entry.attempts, [sink]: { key: attempt.key, at: attempt.at } } } : entry,
+      );
     });
   }
 
@@ -88,22 +88,24 @@ export class Outbox {
   recordDelivery(sink: string, ids: readonly string[]): Promise<void> {
     const delivered = new Set(ids);
     return this.store.update((doc) => {
-      for (const entry of doc.outbox) {
-        if (!delivered.has(entry.id)) continue;
-        if (!entry.deliveredTo.includes(sink)) entry.deliveredTo.push(sink);
-        if (entry.attempts?.[sink]) {
-          const { [sink]: _cleared, ...rest } = entry.attempts;
-          if (Object.keys(rest).length > 0) entry.attempts = rest;
-          else delete entry.attempts;
-        }
-      }
-      doc.outbox = doc.outbox.filter((e) => !this.complete(e));
+      doc.outbox = doc.outbox.flatMap((entry) => {
+        const recorded = delivered.has(entry.id) ? withDelivery(entry, sink) : entry;
+        return this.complete(recorded) ? [] : [recorded];
+      });
     });
   }
 
   private complete(entry: OutboxEntry): boolean {
     return this.sinks.every((s) => entry.deliveredTo.includes(s));
   }
+}
+
+/** `entry` with `sink` among its deliveries and without `sink`'s attempt marker (a new entry: stored ones are frozen). */
+function withDelivery(entry: OutboxEntry, sink: string): OutboxEntry {
+  const deliveredTo = entry.deliveredTo.includes(sink) ? entry.deliveredTo : [...entry.deliveredTo, sink];
+  const { [sink]: _cleared, ...others } = entry.attempts ?? {};
+  const { attempts: _attempts, ...rest } = entry;
+  return Object.keys(others).length > 0 ? { ...rest, deliveredTo, attempts: others } : { ...rest, deliveredTo };
 }
 
 function mergeSymbols(known: readonly string[], orders: readonly ForceOrder[]): string[] {

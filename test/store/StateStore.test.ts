@@ -6,7 +6,9 @@ import { StateStore } from '../../src/store/StateStore.js';
 import type { StoreDocument } from '../../src/store/StoreDocument.js';
 import { StoreOpenError } from '../../src/store/StoreOpenError.js';
 import { StoreWriteError } from '../../src/store/StoreWriteError.js';
+import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { tempDir } from '../pipeline/pipelineHarness.js';
+import { GatedFile } from './GatedFile.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -90,5 +92,75 @@ describe('StateStore', () => {
     await second;
     expect(store.data.symbols).toEqual(['B']);
     expect(JSON.parse(await readFile(path, 'utf8')).symbols).toEqual(['B']);
+  });
+});
+
+describe('StateStore write path', () => {
+  const path = () => join(dir, 'state.json');
+
+  it('writes compact JSON and still reads a pretty-printed file from an older build', async () => {
+    const pretty = { version: 1, watermark: 5_000, alertFrom: 1_000, seen: { 'cm:1': 4_000 }, outbox: [], symbols: ['BTCUSD_PERP'] };
+    await writeFile(path(), `${JSON.stringify(pretty, null, 2)}\n`);
+    const store = await StateStore.open({ path: path(), createAt: 0 });
+    expect(store.data).toEqual(pretty);
+    await store.update((d) => void (d.watermark = 6_000));
+    const text = await readFile(path(), 'utf8');
+    expect(text).toBe(JSON.stringify({ ...pretty, watermark: 6_000 }));
+  });
+
+  it('shows an update only once the file holds it, and never one whose write failed', async () => {
+    const file = new GatedFile(path());
+    const store = await StateStore.open({ path: path(), createAt: 1_000, adapter: file });
+    const held = file.holdNextWrite();
+    const update = store.update((d) => {
+      d.watermark = 2_000;
+      d.symbols.push('BTCUSD_PERP');
+    });
+    expect((await held.started).watermark).toBe(2_000);
+    expect(store.data.watermark).toBe(1_000); // in flight: readers still see what the file holds
+    held.release(Object.assign(new Error('ENOSPC: simulated'), { code: 'ENOSPC' }));
+    await expect(update).rejects.toBeInstanceOf(StoreWriteError);
+    expect(store.data).toMatchObject({ watermark: 1_000, symbols: [] });
+
+    const next = file.holdNextWrite();
+    const retried = store.update((d) => void (d.watermark = 3_000));
+    await next.started;
+    expect(store.data.watermark).toBe(1_000);
+    next.release();
+    await retried;
+    expect(store.data.watermark).toBe(3_000);
+    expect(JSON.parse(await readFile(path(), 'utf8')).watermark).toBe(3_000);
+  });
+
+  it('leaves the document as it was when the change itself throws, and writes nothing', async () => {
+    const file = new GatedFile(path());
+    const store = await StateStore.open({ path: path(), createAt: 1_000, adapter: file });
+    const writes = file.writes.length;
+    const failure = new Error('bad change');
+    await expect(
+      store.update((d) => {
+        d.watermark = 9_000;
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(store.data.watermark).toBe(1_000);
+    expect(file.writes).toHaveLength(writes);
+  });
+
+  it('freezes what the file holds, so a change that skips the draft throws instead of leaking past a failed write', async () => {
+    const order = forceOrderFixture();
+    const store = await StateStore.open({ path: path(), createAt: 1_000 });
+    await store.update((d) => {
+      d.seen = { 'cm:1': 1_000 };
+      d.outbox.push({ id: 'cm:1', order, queuedAt: 1_000, deliveredTo: [], attempts: { slack: { key: 'k', at: 1 } } });
+    });
+    const stored = store.data.outbox[0];
+    if (!stored) throw new Error('the entry was not stored');
+    await expect(store.update((d) => void d.outbox[0]?.deliveredTo.push('slack'))).rejects.toThrow(TypeError);
+    await expect(store.update((d) => void (d.seen['cm:2'] = 2_000))).rejects.toThrow(TypeError);
+    await expect(store.update(() => void ((stored.attempts ?? {}).slack = { key: 'other', at: 2 }))).rejects.toThrow(TypeError);
+    expect(() => (store.data as StoreDocument).symbols.push('X')).toThrow(TypeError);
+    expect(store.data.outbox).toEqual([{ id: 'cm:1', order, queuedAt: 1_000, deliveredTo: [], attempts: { slack: { key: 'k', at: 1 } } }]);
+    expect(store.data.seen).toEqual({ 'cm:1': 1_000 });
   });
 });
