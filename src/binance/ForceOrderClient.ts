@@ -5,6 +5,7 @@ import { classifyForceOrder } from './classifyForceOrder.js';
 import { collectForceOrders } from './collectForceOrders.js';
 import type { ExchangeInfoCache } from './ExchangeInfoCache.js';
 import type { PapiClient } from './PapiClient.js';
+import { PageEndMemory } from './PageEndMemory.js';
 import { MAX_LIMIT } from './validateForceOrderQuery.js';
 import type {
   AutoCloseType,
@@ -37,6 +38,8 @@ export class ForceOrderClient implements ForceOrderSource {
   private readonly logger: Logger;
   /** Kinds learnt by lookup, so a poll that sees the same settlement order again does not ask again. */
   private readonly learntKinds = new Map<number, AutoCloseType>();
+  /** Which end a full page keeps, learnt by the paging and kept for this client's life. */
+  private readonly pageEnd = new PageEndMemory();
 
   constructor(options: ForceOrderClientOptions) {
     this.market = options.market ?? 'cm';
@@ -69,6 +72,7 @@ export class ForceOrderClient implements ForceOrderSource {
       fetchPage: (piece) => this.papi.forceOrders(this.market, { ...piece, limit: MAX_LIMIT }, { signal, cost }),
       listSymbols: () => this.exchangeInfo.symbols(signal),
       logger: this.logger,
+      pageEnd: this.pageEnd,
     });
   }
 

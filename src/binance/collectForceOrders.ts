@@ -1,5 +1,7 @@
 import type { Logger } from '../ops/logger.js';
 import { IncompleteResultError } from './IncompleteResultError.js';
+import { pageEdges } from './pageEdges.js';
+import { PageEndMemory, type PageEnd } from './PageEndMemory.js';
 import { MAX_LIMIT, MAX_WINDOW_MS, validateForceOrderQuery } from './validateForceOrderQuery.js';
 import type { AutoCloseType, ForceOrderWindow, RawForceOrder } from './types.js';
 
@@ -10,51 +12,154 @@ export interface CollectDeps {
   /** Every symbol of the market, for the last resort split of a full one-millisecond window. */
   listSymbols(): Promise<string[]>;
   logger: Logger;
+  /** What earlier calls learnt about the page end (keep one per client); default: learnt afresh each call. */
+  pageEnd?: PageEndMemory;
 }
 
 const KINDS: AutoCloseType[] = ['LIQUIDATION', 'ADL'];
+
+/** What one call learns as it goes: the exchange and the page end. */
+interface Run {
+  deps: CollectDeps;
+  memory: PageEndMemory;
+}
 
 /**
  * Every order in the window, each once, oldest first by (updateTime, orderId).
  *
  * The endpoint has no cursor, and Binance documents neither which end of the window a full page keeps nor
- * which time field the window filters on. So a full page is never trusted to be the whole window: the window
- * is split in two until every piece comes back short of a page (pieces are disjoint, both ends inclusive;
- * orders are still deduplicated by orderId, since new orders may arrive while we walk). A one-millisecond
- * window that is still full is split by autoCloseType, then by symbol; if even that is full, this throws
- * `IncompleteResultError` rather than return a partial answer. Windows over 7 days go in 7-day pieces.
+ * which time field the window filters on. A page short of `limit` is the whole of its window, whatever the
+ * server does; a full page is the whole of its window only up to (or down from) an edge, and which one
+ * depends on the undocumented end. So for a full page this asks the one window that end says the page
+ * already holds: a short answer with no new order confirms it, and the rest of the window is then walked
+ * page by page from that edge (about one request per 100 orders, every page kept). If neither end is
+ * confirmed, or the walk stops advancing, the window is cut at the page's median and each piece read the
+ * same way. Orders are deduplicated by orderId (both ends are inclusive, and orders may arrive while we
+ * walk). A one-millisecond window that is still full is split by autoCloseType, then by symbol; if even
+ * that is full, this throws `IncompleteResultError` rather than return a partial answer. Windows over
+ * 7 days go in 7-day pieces.
  */
 export async function collectForceOrders(window: ForceOrderWindow, deps: CollectDeps): Promise<RawForceOrder[]> {
   // Both ends are required here: without them a reversed window would read as "nothing happened".
   validateForceOrderQuery(window, { anySpan: true });
+  const run: Run = { deps, memory: deps.pageEnd ?? new PageEndMemory() };
   const found = new Map<number, RawForceOrder>();
   for (let start = window.startTime; start <= window.endTime; start += MAX_WINDOW_MS + 1) {
     const piece = { ...window, startTime: start, endTime: Math.min(window.endTime, start + MAX_WINDOW_MS) };
-    await collectRange(piece, deps, found);
+    await collectRange(piece, run, found);
   }
   return [...found.values()].sort((a, b) => a.updateTime - b.updateTime || a.orderId - b.orderId);
 }
 
-async function collectRange(window: ForceOrderWindow, deps: CollectDeps, found: Map<number, RawForceOrder>): Promise<void> {
-  const page = await deps.fetchPage(window);
-  if (page.length < MAX_LIMIT) {
-    for (const order of page) keepLatest(found, order);
-    return;
-  }
+/** One request; every order it returns is kept (an order in any answer is an order of the window). */
+async function fetchKept(window: ForceOrderWindow, run: Run, found: Map<number, RawForceOrder>): Promise<RawForceOrder[]> {
+  const page = await run.deps.fetchPage(window);
+  for (const order of page) keepLatest(found, order);
+  return page;
+}
+
+async function collectRange(window: ForceOrderWindow, run: Run, found: Map<number, RawForceOrder>): Promise<void> {
+  const page = await fetchKept(window, run, found);
+  if (page.length < MAX_LIMIT) return;
   const { startTime, endTime } = window;
-  if (endTime > startTime) {
-    for (const piece of splitAt(window, pivotOf(page, window))) await collectRange(piece, deps, found);
-    return;
-  }
-  if (window.autoCloseType === undefined && (await collectByKind(window, page, deps, found))) return;
+  if (endTime > startTime) return collectFull(window, page, run, found);
+  if (window.autoCloseType === undefined && (await collectByKind(window, page, run, found))) return;
   if (window.symbol === undefined) {
-    for (const symbol of await symbolsFor(window, page, deps)) await collectRange({ ...window, symbol }, deps, found);
+    for (const symbol of await symbolsFor(window, page, run.deps)) await collectRange({ ...window, symbol }, run, found);
     return;
   }
   throw new IncompleteResultError(
     `more than ${MAX_LIMIT} force orders for ${window.symbol}${window.autoCloseType ? ` (${window.autoCloseType})` : ''} at ${startTime}: the endpoint cannot page past them`,
     window,
   );
+}
+
+/** The rest of a window whose first page came back full: walk it from a confirmed end, else cut it at the median. */
+async function collectFull(
+  window: ForceOrderWindow,
+  page: RawForceOrder[],
+  run: Run,
+  found: Map<number, RawForceOrder>,
+): Promise<void> {
+  const first = run.memory.first;
+  for (const end of [first, otherEnd(first)]) {
+    const verdict = await checkEnd(window, page, end, run, found);
+    if (verdict === 'confirmed') {
+      run.memory.confirm(end);
+      return walk(window, page, end, run, found);
+    }
+    if (verdict === 'contradicted') {
+      run.deps.logger.debug('a full page did not keep the end tried: trying the other', { ...window, pageEnd: end });
+      run.memory.contradict(end);
+    }
+  }
+  run.deps.logger.debug('page end not confirmed for this window: cutting it at the median', { ...window });
+  return splitAtMedian(window, page, run, found);
+}
+
+/**
+ * Asks the part of the window that `page` holds whole if the server kept `end`: [start, oldest edge - 1]
+ * or [newest edge + 1, end]. Under that end the answer can only be short and hold orders of `page`; any
+ * other order, or a full answer, contradicts it. `vacuous` when that part is empty (the page sits on the
+ * window's edge millisecond), which proves nothing either way.
+ */
+async function checkEnd(
+  window: ForceOrderWindow,
+  page: RawForceOrder[],
+  end: PageEnd,
+  run: Run,
+  found: Map<number, RawForceOrder>,
+): Promise<'confirmed' | 'contradicted' | 'vacuous'> {
+  const edges = pageEdges(page);
+  const held =
+    end === 'oldest'
+      ? { ...window, endTime: Math.min(window.endTime, edges.oldest - 1) }
+      : { ...window, startTime: Math.max(window.startTime, edges.newest + 1) };
+  if (held.startTime > held.endTime) return 'vacuous';
+  const known = new Set(page.map((order) => order.orderId));
+  const answer = await fetchKept(held, run, found);
+  return answer.length < MAX_LIMIT && answer.every((order) => known.has(order.orderId)) ? 'confirmed' : 'contradicted';
+}
+
+/**
+ * Walks a window from the confirmed end: each full page holds everything up to its edge, so the next
+ * request starts on that edge (inclusive: ties on the edge millisecond may lie beyond the page). Stops at
+ * a short page; a page whose edge does not move past the last (over a page tied on one millisecond, or a
+ * page spread thin between the two time fields) hands the rest to the median cut.
+ */
+async function walk(
+  window: ForceOrderWindow,
+  page: RawForceOrder[],
+  end: PageEnd,
+  run: Run,
+  found: Map<number, RawForceOrder>,
+): Promise<void> {
+  let rest = window;
+  let current = page;
+  while (current.length >= MAX_LIMIT) {
+    const edges = pageEdges(current);
+    const next =
+      end === 'oldest'
+        ? { ...rest, startTime: Math.max(rest.startTime, edges.oldest) }
+        : { ...rest, endTime: Math.min(rest.endTime, edges.newest) };
+    if (next.startTime === rest.startTime && next.endTime === rest.endTime) return splitAtMedian(rest, current, run, found);
+    rest = next;
+    current = await fetchKept(rest, run, found);
+  }
+}
+
+function otherEnd(end: PageEnd): PageEnd {
+  return end === 'oldest' ? 'newest' : 'oldest';
+}
+
+/** Cuts a full window at its page's median and reads each piece; correct whatever end and field the server uses. */
+async function splitAtMedian(
+  window: ForceOrderWindow,
+  page: RawForceOrder[],
+  run: Run,
+  found: Map<number, RawForceOrder>,
+): Promise<void> {
+  for (const piece of splitAt(window, pivotOf(page, window))) await collectRange(piece, run, found);
 }
 
 /**
@@ -66,12 +171,13 @@ async function collectRange(window: ForceOrderWindow, deps: CollectDeps, found: 
 async function collectByKind(
   window: ForceOrderWindow,
   page: RawForceOrder[],
-  deps: CollectDeps,
+  run: Run,
   found: Map<number, RawForceOrder>,
 ): Promise<boolean> {
+  const { deps } = run;
   deps.logger.debug('a full page within one millisecond: splitting by autoCloseType', { ...window });
   const typed = new Map<number, RawForceOrder>();
-  for (const autoCloseType of KINDS) await collectRange({ ...window, autoCloseType }, deps, typed);
+  for (const autoCloseType of KINDS) await collectRange({ ...window, autoCloseType }, run, typed);
   for (const order of typed.values()) keepLatest(found, order);
   const covered = page.every((order) => typed.has(order.orderId));
   if (!covered) deps.logger.debug('orders under neither autoCloseType: splitting by symbol instead', { ...window });
