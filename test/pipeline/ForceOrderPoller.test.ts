@@ -12,7 +12,7 @@ import { StoreWriteError } from '../../src/store/StoreWriteError.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
-import { MemorySource } from '../fakes/memorySource.js';
+import { MemoryForceOrderSource } from '../fakes/memoryForceOrderSource.js';
 import { tempDir } from './pipelineHarness.js';
 
 let dir: string;
@@ -40,7 +40,7 @@ async function setup() {
   const bus = new EventBus(logger);
   const outbox = new Outbox(store, ['slack']);
   const archive = new ForceOrderArchive({ path: join(dir, 'archive.jsonl'), now: () => clock.now(), logger });
-  const source = new MemorySource(() => clock.now());
+  const source = new MemoryForceOrderSource([], () => clock.now());
   const poller = new ForceOrderPoller({ source, store, outbox, archive, bus, clock, logger, overlapMs: 60_000 });
   const queued: string[] = [];
   bus.on('alertsQueued', ({ alerts }) => void queued.push(...alerts.map((a) => a.id)));
@@ -56,7 +56,7 @@ describe('ForceOrderPoller', () => {
     await poller.pollOnce();
     await clock.advance(5_000);
     await poller.pollOnce();
-    expect(source.calls).toEqual([
+    expect(source.windows).toEqual([
       { startTime: start - 60_000, endTime: start },
       { startTime: start - 60_000, endTime: start + 5_000 },
       { startTime: start - 55_000, endTime: start + 10_000 },
@@ -65,7 +65,7 @@ describe('ForceOrderPoller', () => {
     // A wall clock set back never moves the watermark back or asks an inverted window.
     clock.jump(-120_000);
     await poller.pollOnce();
-    expect(source.calls.at(-1)).toEqual({ startTime: start - 50_000, endTime: start + 10_000 });
+    expect(source.windows.at(-1)).toEqual({ startTime: start - 50_000, endTime: start + 10_000 });
     expect(store.data.watermark).toBe(start + 10_000);
   });
 
@@ -105,6 +105,6 @@ describe('ForceOrderPoller', () => {
     await clock.advance(1_000);
     await Promise.all([poller.pollOnce(), poller.pollOnce(), poller.pollOnce()]);
     expect(queued).toEqual(['cm:1']);
-    expect(source.calls).toHaveLength(3);
+    expect(source.windows).toHaveLength(3);
   });
 });

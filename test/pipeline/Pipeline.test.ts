@@ -228,9 +228,9 @@ describe('Pipeline', () => {
     await h.clock.advance(5_000);
     expect(await fatal).toEqual({ error: auth, fatal: true });
     await expect(p.done).rejects.toBe(auth);
-    const calls = h.source.calls.length;
+    const calls = h.source.windows.length;
     await h.clock.advance(60_000);
-    expect(h.source.calls.length).toBe(calls);
+    expect(h.source.windows.length).toBe(calls);
   });
 
   it('retries the same group with the same key even when more alerts arrive meanwhile', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ForceOrderSource } from '../../src/binance/types.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { captureLogger } from '../fakes/captureLogger.js';
-import { MemorySource } from '../fakes/memorySource.js';
+import { MemoryForceOrderSource } from '../fakes/memoryForceOrderSource.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
 import { Pipeline, type PipelineOptions } from '../../src/pipeline/Pipeline.js';
 import type { PollResult } from '../../src/pipeline/ForceOrderPoller.js';
@@ -34,7 +34,7 @@ export function nextEvent<K extends keyof PipelineEvents>(
 /** A pipeline over a temp store, a memory source and recording sinks, all on one fake clock. */
 export class PipelineHarness {
   readonly clock: FakeClock;
-  readonly source: MemorySource;
+  readonly source: MemoryForceOrderSource;
   readonly sinks: RecordingSink[];
   readonly storePath: string;
   readonly log = captureLogger();
@@ -45,10 +45,10 @@ export class PipelineHarness {
 
   constructor(
     dir: string,
-    options: { clock?: FakeClock; source?: MemorySource; exchange?: ForceOrderSource; sinks?: RecordingSink[] } = {},
+    options: { clock?: FakeClock; source?: MemoryForceOrderSource; exchange?: ForceOrderSource; sinks?: RecordingSink[] } = {},
   ) {
     this.clock = options.clock ?? new FakeClock();
-    this.source = options.source ?? new MemorySource(() => this.clock.now());
+    this.source = options.source ?? new MemoryForceOrderSource([], () => this.clock.now());
     this.exchange = options.exchange ?? this.source;
     this.sinks = options.sinks ?? [new RecordingSink('slack'), new RecordingSink('discord')];
     this.storePath = join(dir, 'state.json');
