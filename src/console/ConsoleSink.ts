@@ -2,7 +2,7 @@ import { displayDecimal } from '../decimal.js';
 import { SinkError } from '../sinks/SinkError.js';
 import type { Alert, AlertGroupSummary, Notification, Sink } from '../sinks/Sink.js';
 import { describeSide } from '../format/describeSide.js';
-import { formatDuration } from '../format/formatDuration.js';
+import { formatSpan } from '../format/formatSpan.js';
 import { formatKindCounts } from '../format/formatKindCounts.js';
 import { formatTime } from '../format/formatTime.js';
 import { kindLabel } from '../format/kindLabel.js';
@@ -54,7 +54,7 @@ function formatGroup(alerts: Alert[], summary: AlertGroupSummary): string {
     `FORCE ORDERS: ${summary.count} orders, ${displayDecimal(summary.totalNotionalUsd)} USD notional ` +
       `(${formatKindCounts(summary.byKind)})`,
     `  Symbols: ${symbols}`,
-    `  Span: ${formatTime(summary.firstTime)} to ${formatTime(summary.lastTime)}${span > 0 ? ` (${formatDuration(span)})` : ''}`,
+    `  Span: ${formatTime(summary.firstTime)} to ${formatTime(summary.lastTime)}${span > 0 ? ` (${formatSpan(span)})` : ''}`,
     ...alerts.map((alert) => `  - ${orderSummary(alert.order)}`),
   ].join('\n');
 }
