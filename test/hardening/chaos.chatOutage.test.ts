@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PapiSimulator } from '../../src/simulator/index.js';
-import { FakeClock } from '../fakes/FakeClock.js';
+import type { PapiSimulator } from '../../src/simulator/index.js';
+import type { FakeClock } from '../fakes/FakeClock.js';
 import { captureLogger } from '../fakes/captureLogger.js';
-import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
-import { FakeSlack } from '../fakes/slack/FakeSlack.js';
-import { tempDir } from '../pipeline/pipelineHarness.js';
-import { SLACK_BOT_TOKEN } from './support/chatEnv.js';
+import type { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
+import type { FakeSlack } from '../fakes/slack/FakeSlack.js';
+import { openChatWorld, type ChatWorld } from './support/ChatWorld.js';
 import { discordAnnounced, mentionsPerOrder, slackAnnounced } from './support/countAlerts.js';
 import { driveUntil } from './support/driveClock.js';
 import { HttpSwitch, type SwitchMode } from './support/HttpSwitch.js';
@@ -17,30 +16,26 @@ const SINKS = ['slack', 'discord'];
 
 /** Slack and Discord unreachable for ten minutes of fake time: refused, then 500s, then 429s; then back. */
 describe('chat down for 10 minutes', () => {
+  let world: ChatWorld;
   let clock: FakeClock;
   let sim: PapiSimulator;
   let slack: FakeSlack;
   let discord: FakeDiscord;
   let switches: HttpSwitch[];
-  let dir: { dir: string; cleanup: () => Promise<void> };
   let bot: ChatBot | undefined;
   const log = captureLogger('info');
 
   beforeEach(async () => {
-    clock = new FakeClock();
-    sim = await PapiSimulator.start({ now: () => clock.now(), seed: 21 });
-    slack = new FakeSlack({ botToken: SLACK_BOT_TOKEN });
-    await slack.start();
-    discord = await FakeDiscord.start();
+    world = await openChatWorld(21);
+    ({ clock, sim, slack, discord } = world);
     switches = [await HttpSwitch.start(slack.apiUrl), await HttpSwitch.start(discord.apiUrl)];
-    dir = await tempDir();
   });
 
   afterEach(async () => {
     await bot?.stop();
     bot = undefined;
-    await Promise.all([...switches.map((s) => s.close()), sim.close(), slack.stop(), discord.close()]);
-    await dir.cleanup();
+    await Promise.all(switches.map((s) => s.close()));
+    await world.close();
   });
 
   const setBoth = (mode: SwitchMode) => Promise.all(switches.map((s) => s.set(mode)));
@@ -64,7 +59,7 @@ describe('chat down for 10 minutes', () => {
     bot = await startChatBot({
       clock,
       simUrl: sim.url,
-      storePath: join(dir.dir, 'fw.json'),
+      storePath: join(world.dir, 'fw.json'),
       slackApiUrl: slackSwitch.url(slack.apiUrl),
       discord,
       discordApiUrl: discordSwitch.url(discord.apiUrl),

@@ -1,13 +1,12 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PapiSimulator } from '../../src/simulator/index.js';
-import { FakeClock } from '../fakes/FakeClock.js';
+import type { PapiSimulator } from '../../src/simulator/index.js';
+import type { FakeClock } from '../fakes/FakeClock.js';
 import { captureLogger } from '../fakes/captureLogger.js';
-import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
-import { FakeSlack } from '../fakes/slack/FakeSlack.js';
-import { tempDir } from '../pipeline/pipelineHarness.js';
-import { SLACK_BOT_TOKEN } from './support/chatEnv.js';
+import type { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
+import type { FakeSlack } from '../fakes/slack/FakeSlack.js';
+import { openChatWorld, type ChatWorld } from './support/ChatWorld.js';
 import { discordAnnounced, slackAnnounced } from './support/countAlerts.js';
 import { driveUntil } from './support/driveClock.js';
 import { deliveredIds, idleSleepers, startChatBot, type ChatBot } from './support/startChatBot.js';
@@ -20,32 +19,27 @@ const MB = 1024 * 1024;
 
 /** 10,000 force orders within one minute, with 429s from both chat platforms on the way. */
 describe('load: a 10,000-order cascade', () => {
+  let world: ChatWorld;
   let clock: FakeClock;
   let sim: PapiSimulator;
   let slack: FakeSlack;
   let discord: FakeDiscord;
-  let dir: { dir: string; cleanup: () => Promise<void> };
   let bot: ChatBot | undefined;
   const log = captureLogger('info');
 
   beforeEach(async () => {
-    clock = new FakeClock();
-    sim = await PapiSimulator.start({ now: () => clock.now(), seed: 31 });
-    slack = new FakeSlack({ botToken: SLACK_BOT_TOKEN });
-    await slack.start();
-    discord = await FakeDiscord.start(DISCORD_BUCKET);
-    dir = await tempDir();
+    world = await openChatWorld(31, DISCORD_BUCKET);
+    ({ clock, sim, slack, discord } = world);
   });
 
   afterEach(async () => {
     await bot?.stop();
     bot = undefined;
-    await Promise.all([sim.close(), slack.stop(), discord.close()]);
-    await dir.cleanup();
+    await world.close();
   });
 
   it('alerts all of it as grouped messages within both platforms limits, with a small store at the end', async () => {
-    const storePath = join(dir.dir, 'fw.json');
+    const storePath = join(world.dir, 'fw.json');
     bot = await startChatBot({ clock, simUrl: sim.url, storePath, slackApiUrl: slack.apiUrl, discord, logger: log.logger });
     await driveUntil(clock, () => sim.requests.some((r) => r.path.endsWith('/forceOrders') && r.status === 200));
     const rssBefore = process.memoryUsage().rss;
