@@ -9,6 +9,11 @@ export interface OpenAttempt extends DeliveryAttempt {
   alerts: Alert[];
 }
 
+/** An attempt marker to write on the alerts `ids`. */
+export interface AttemptMark extends DeliveryAttempt {
+  ids: readonly string[];
+}
+
 /**
  * The alerts not yet delivered everywhere, kept in the store. A poll's new orders, seen ids and
  * watermark go in with one write; before a sink is handed a notification, an attempt marker goes on
@@ -44,12 +49,12 @@ export class Outbox {
     return alerts;
   }
 
-  /** Up to `limit` alerts `sink` has not had yet, oldest first. */
-  pending(sink: string, limit = Number.POSITIVE_INFINITY): Alert[] {
+  /** Up to `limit` alerts `sink` has not had yet, oldest first, leaving out `except` (delivered, not yet recorded). */
+  pending(sink: string, limit = Number.POSITIVE_INFINITY, except: ReadonlySet<string> = NONE): Alert[] {
     const out: Alert[] = [];
     for (const entry of this.store.data.outbox) {
       if (out.length >= limit) break;
-      if (!entry.deliveredTo.includes(sink)) out.push({ id: entry.id, order: entry.order });
+      if (!entry.deliveredTo.includes(sink) && !except.has(entry.id)) out.push({ id: entry.id, order: entry.order });
     }
     return out;
   }
@@ -61,43 +66,54 @@ export class Outbox {
 
   /** Marks `ids` as being attempted by `sink` under `attempt.key`; one write, to finish before the send. */
   markAttempt(sink: string, ids: readonly string[], attempt: DeliveryAttempt): Promise<void> {
-    const marked = new Set(ids);
     return this.store.update((doc) => {
-      doc.outbox = doc.outbox.map((entry) =>
-        marked.has(entry.id) ? { ...entry, attempts: { ...entry.attempts, [sink]: { key: attempt.key, at: attempt.at } } } : entry,
-      );
+      doc.outbox = withMark(doc.outbox, sink, { ...attempt, ids });
     });
   }
 
   /**
    * The oldest attempt `sink` started and has not recorded (its outcome is unknown), with every alert
-   * marked with the same key, in outbox order; undefined when there is none.
+   * marked with the same key, in outbox order, leaving out `except` (delivered, not yet recorded);
+   * undefined when there is none.
    */
-  openAttempt(sink: string): OpenAttempt | undefined {
+  openAttempt(sink: string, except: ReadonlySet<string> = NONE): OpenAttempt | undefined {
     let open: OpenAttempt | undefined;
     for (const entry of this.store.data.outbox) {
       const attempt = entry.attempts?.[sink];
-      if (!attempt || entry.deliveredTo.includes(sink)) continue;
+      if (!attempt || entry.deliveredTo.includes(sink) || except.has(entry.id)) continue;
       open ??= { key: attempt.key, at: attempt.at, alerts: [] };
       if (attempt.key === open.key) open.alerts.push({ id: entry.id, order: entry.order });
     }
     return open;
   }
 
-  /** Records that `sink` has `ids` and clears its markers on them, removing alerts now delivered everywhere; one write. */
-  recordDelivery(sink: string, ids: readonly string[]): Promise<void> {
+  /**
+   * Records that `sink` has `ids` and clears its markers on them, removing alerts now delivered
+   * everywhere; with `next`, also writes `sink`'s marker for its next attempt. One write for both: a
+   * cascade's alerts are rewritten with every write, so this halves what a group costs.
+   */
+  recordDelivery(sink: string, ids: readonly string[], next?: AttemptMark): Promise<void> {
     const delivered = new Set(ids);
     return this.store.update((doc) => {
-      doc.outbox = doc.outbox.flatMap((entry) => {
+      const outbox = doc.outbox.flatMap((entry) => {
         const recorded = delivered.has(entry.id) ? withDelivery(entry, sink) : entry;
         return this.complete(recorded) ? [] : [recorded];
       });
+      doc.outbox = next ? withMark(outbox, sink, next) : outbox;
     });
   }
 
   private complete(entry: OutboxEntry): boolean {
     return this.sinks.every((s) => entry.deliveredTo.includes(s));
   }
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** `outbox` with `sink`'s marker `mark` on the alerts it names (new entries: stored ones are frozen). */
+function withMark(outbox: readonly OutboxEntry[], sink: string, mark: AttemptMark): OutboxEntry[] {
+  const marked = new Set(mark.ids);
+  return outbox.map((entry) => (marked.has(entry.id) ? { ...entry, attempts: { ...entry.attempts, [sink]: { key: mark.key, at: mark.at } } } : entry));
 }
 
 /** `entry` with `sink` among its deliveries and without `sink`'s attempt marker (a new entry: stored ones are frozen). */
