@@ -4,7 +4,7 @@ import type { Notification, Sink } from '../sinks/Sink.js';
 import { isSinkError } from '../sinks/SinkError.js';
 import type { EventBus } from './EventBus.js';
 import { DEFAULT_GROUP_THRESHOLD, MAX_GROUP_SIZE, nextNotification, notificationIds, summarizeAlerts } from './groupAlerts.js';
-import type { OpenAttempt, Outbox } from './Outbox.js';
+import type { AttemptMark, OpenAttempt, Outbox } from './Outbox.js';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retryDelay.js';
 
 /** Default time `stop()` lets a delivery in flight finish before aborting it. */
@@ -29,8 +29,9 @@ export interface DeliveryDispatcherOptions {
  * Fans the outbox out to the sinks: one worker per sink, so a failing sink never holds up another.
  * Each worker takes its sink's pending alerts in order, first writes an attempt marker (sink, key,
  * time) on them, then sends, retrying the SAME notification (same alerts, same key) until it is
- * accepted, and finally records that sink's delivery, clearing the marker. If the marker cannot be
- * written nothing is sent. Nothing is dropped: a non-retryable error is logged as an error and
+ * accepted, and finally records that sink's delivery, clearing the marker; the record carries the
+ * marker of the sink's next notification when one is waiting (one store write per notification, not
+ * two). If the marker cannot be written nothing is sent. Nothing is dropped: a non-retryable error is logged as an error and
  * retried at the backoff cap.
  *
  * Delivery is at-least-once, and close to exactly-once. The window where a platform accepted a
@@ -122,6 +123,11 @@ function resumeNotification(open: OpenAttempt): Notification {
   return { type: 'group', key: open.key, alerts: open.alerts, summary: summarizeAlerts(open.alerts) };
 }
 
+/** The attempt marker for handing `notification` to a sink at `at`. */
+function markOf(notification: Notification, at: number): AttemptMark {
+  return { ids: notificationIds(notification), key: notification.key, at };
+}
+
 /** One sink's delivery loop. */
 class SinkWorker {
   private readonly o: SinkWorkerOptions;
@@ -171,8 +177,14 @@ class SinkWorker {
         }
         [unrecorded, current] = [notification, undefined];
       }
+      const recorded = notificationIds(unrecorded);
+      // The next notification's attempt marker goes in the same write as this delivery record (one
+      // rewrite of the store instead of two per group), so it is still in the file before that send.
+      current ??= stopping.aborted ? undefined : this.next(new Set(recorded));
+      const mark = current && current.markedAt === undefined ? markOf(current.notification, this.o.clock.now()) : undefined;
       try {
-        await outbox.recordDelivery(sink.name, notificationIds(unrecorded));
+        await outbox.recordDelivery(sink.name, recorded, mark);
+        if (current && mark) current.markedAt = mark.at;
       } catch (error) {
         // The sink has the message; sending it again would duplicate it, so retry only the record.
         attempts += 1;
@@ -188,17 +200,20 @@ class SinkWorker {
 
   /** Writes the attempt marker for `notification`; resolves with its time once the store holds it. */
   private async mark(notification: Notification): Promise<number> {
-    const at = this.o.clock.now();
-    await this.o.outbox.markAttempt(this.o.sink.name, notificationIds(notification), { key: notification.key, at });
-    return at;
+    const { ids, ...attempt } = markOf(notification, this.o.clock.now());
+    await this.o.outbox.markAttempt(this.o.sink.name, ids, attempt);
+    return attempt.at;
   }
 
-  /** An attempt left open before a restart first, exactly as it was; otherwise the next pending alerts. */
-  private next(): Attempt | undefined {
+  /**
+   * An attempt left open before a restart first, exactly as it was; otherwise the next pending alerts.
+   * `except`: alerts delivered whose record is not written yet.
+   */
+  private next(except?: ReadonlySet<string>): Attempt | undefined {
     this.woken = false;
-    const open = this.o.outbox.openAttempt(this.o.sink.name);
+    const open = this.o.outbox.openAttempt(this.o.sink.name, except);
     if (open) return { notification: resumeNotification(open), markedAt: open.at, maybeDelivered: true };
-    const pending = this.o.outbox.pending(this.o.sink.name, Math.max(MAX_GROUP_SIZE, this.o.threshold + 1));
+    const pending = this.o.outbox.pending(this.o.sink.name, Math.max(MAX_GROUP_SIZE, this.o.threshold + 1), except);
     const notification = nextNotification(pending, this.o.threshold);
     return notification && { notification, maybeDelivered: false };
   }
