@@ -48,13 +48,21 @@ const frozenJson = new WeakMap<object, string>();
  * write that way, 7 ms with this. The text of an entry keeps its order as it was queued.
  */
 export function stringifyStoreDocument(doc: StoreDocument): string {
-  const fields: string[] = [];
+  // One join over every piece, so the file's text is built once (no intermediate copy of the outbox).
+  const parts = ['{'];
   for (const [key, value] of Object.entries(doc)) {
     if (value === undefined) continue;
-    const text = key === 'outbox' ? `[${doc.outbox.map(frozenJsonOf).join(',')}]` : frozenJsonOf(value);
-    fields.push(`${JSON.stringify(key)}:${text}`);
+    parts.push(parts.length === 1 ? '' : ',', JSON.stringify(key), ':');
+    if (key === 'outbox') {
+      parts.push('[');
+      doc.outbox.forEach((entry, i) => parts.push(i === 0 ? '' : ',', frozenJsonOf(entry)));
+      parts.push(']');
+    } else {
+      parts.push(frozenJsonOf(value));
+    }
   }
-  return `{${fields.join(',')}}`;
+  parts.push('}');
+  return parts.join('');
 }
 
 function frozenJsonOf(value: unknown): string {
