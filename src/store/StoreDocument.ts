@@ -1,6 +1,10 @@
 import type { ForceOrder } from '../binance/types.js';
 
-/** An alert not yet delivered to every configured sink, with the sinks that already have it. */
+/**
+ * An alert not yet delivered to every configured sink, with the sinks that already have it. It keeps the
+ * whole order, so the store alone can deliver it after a restart (a store backup holds every alert
+ * waiting). Stored entries are frozen: an update replaces an entry instead of changing it.
+ */
 export interface OutboxEntry {
   /** `orderKey(order)`. */
   id: string;
