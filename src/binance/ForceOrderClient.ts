@@ -95,19 +95,19 @@ export class ForceOrderClient implements ForceOrderSource {
       else unclear.push(order);
     }
     if (unclear.length === 0) return kinds;
-    const times = unclear.flatMap((order) => [order.time, order.updateTime]);
-    const symbols = new Set(unclear.map((order) => order.symbol));
-    const lookup: ForceOrderWindow = {
-      startTime: Math.min(...times),
-      endTime: Math.max(...times),
-      // One symbol costs 20 instead of 50 per request.
-      symbol: symbols.size === 1 ? [...symbols][0] : window.symbol,
-    };
-    for (const autoCloseType of ['LIQUIDATION', 'ADL'] as const) {
-      const wanted = unclear.filter((order) => !kinds.has(order.orderId));
-      if (wanted.length === 0) break;
-      const answer = new Set((await this.collect({ ...lookup, autoCloseType }, cost, signal)).map((order) => order.orderId));
-      for (const order of wanted) if (answer.has(order.orderId)) kinds.set(order.orderId, autoCloseType);
+    // Per symbol, over just the span of its unclear orders: a few settlement closes inside a cascade
+    // must not cost a second and third walk of the whole cascade (and one symbol costs 20, not 50).
+    const bySymbol = new Map<string, RawForceOrder[]>();
+    for (const order of unclear) bySymbol.set(order.symbol, [...(bySymbol.get(order.symbol) ?? []), order]);
+    for (const [symbol, orders] of bySymbol) {
+      const times = orders.flatMap((order) => [order.time, order.updateTime]);
+      const lookup: ForceOrderWindow = { startTime: Math.min(...times), endTime: Math.max(...times), symbol };
+      for (const autoCloseType of ['LIQUIDATION', 'ADL'] as const) {
+        const wanted = orders.filter((order) => !kinds.has(order.orderId));
+        if (wanted.length === 0) break;
+        const answer = new Set((await this.collect({ ...lookup, autoCloseType }, cost, signal)).map((order) => order.orderId));
+        for (const order of wanted) if (answer.has(order.orderId)) kinds.set(order.orderId, autoCloseType);
+      }
     }
     for (const order of unclear) {
       const found = kinds.get(order.orderId);

@@ -90,11 +90,18 @@ describe('ForceOrderClient.allForceOrders against the PAPI simulator', () => {
     // The simulator returns settlement closes under neither kind: never dropped, tagged LIQUIDATION, said loudly.
     expect(kindOf(settlement?.orderId)).toBe('LIQUIDATION');
     expect(lines.some((l) => l.includes('"level":"warn"') && l.includes('neither autoCloseType'))).toBe(true);
-    const lookups = sim.requests.filter((r) => r.params.autoCloseType).map((r) => r.params.autoCloseType);
-    expect(lookups).toEqual(['LIQUIDATION', 'ADL']);
+    // Asked per symbol (weight 20), over just the span of that symbol's unclear orders.
+    const lookups = sim.requests.filter((r) => r.params.autoCloseType).map((r) => [r.params.symbol, r.params.autoCloseType, r.weight]);
+    expect(lookups).toEqual([
+      [odd!.symbol, 'LIQUIDATION', 20],
+      [odd!.symbol, 'ADL', 20],
+      ['BTCUSD_261225', 'LIQUIDATION', 20],
+      ['BTCUSD_261225', 'ADL', 20],
+    ]);
+    expect(sim.requests.filter((r) => r.params.symbol === 'BTCUSD_261225').every((r) => r.params.startTime === String(T0 + 40))).toBe(true);
     // A second poll of the same window does not ask again.
     await source.allForceOrders({ startTime: T0, endTime: T0 + HOUR });
-    expect(sim.requests.filter((r) => r.params.autoCloseType)).toHaveLength(2);
+    expect(sim.requests.filter((r) => r.params.autoCloseType)).toHaveLength(4);
   });
 
   it('prices COIN-M orders by contractSize from exchangeInfo, fetched once', async () => {
