@@ -1,6 +1,7 @@
 import { Routes, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import type { Logger } from '../ops/logger.js';
 import type { Notification, Sink } from '../sinks/Sink.js';
+import { withScopedSignal } from '../sinks/withScopedSignal.js';
 import { alertMentions, type AlertMentionPolicy } from './alertMentions.js';
 import { alertNonce, alertRef } from './alertNonce.js';
 import { findPostedAlert } from './findPostedAlert.js';
@@ -32,10 +33,14 @@ export class DiscordSink implements Sink {
    * attempt may have landed (`maybeDelivered`), first looks for it in the channel: the nonce alone
    * only covers a few minutes.
    */
-  async deliver(notification: Notification, options: { signal?: AbortSignal; maybeDelivered?: { since: number } } = {}): Promise<void> {
+  deliver(notification: Notification, options: { signal?: AbortSignal; maybeDelivered?: { since: number } } = {}): Promise<void> {
+    return withScopedSignal(options.signal, (signal) => this.send(notification, signal, options.maybeDelivered));
+  }
+
+  private async send(notification: Notification, signal: AbortSignal | undefined, maybeDelivered: { since: number } | undefined): Promise<void> {
     const { rest, channelId, mentions, logger } = this.options;
-    if (options.maybeDelivered) {
-      const found = await findPostedAlert(rest, channelId, alertRef(notification.key), options.maybeDelivered.since, options.signal).catch((error: unknown) => {
+    if (maybeDelivered) {
+      const found = await findPostedAlert(rest, channelId, alertRef(notification.key), maybeDelivered.since, signal).catch((error: unknown) => {
         throw toSinkError(error, channelId);
       });
       if (found) {
@@ -52,7 +57,7 @@ export class DiscordSink implements Sink {
       enforce_nonce: true,
     };
     try {
-      const message = (await rest.post(Routes.channelMessages(channelId), { body, signal: options.signal })) as { id: string };
+      const message = (await rest.post(Routes.channelMessages(channelId), { body, signal })) as { id: string };
       logger.info('discord alert posted', { key: notification.key, messageId: message.id, embeds: body.embeds?.length });
     } catch (error) {
       throw toSinkError(error, channelId);

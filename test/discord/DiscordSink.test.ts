@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerSecret } from '../../src/ops/redact.js';
@@ -48,6 +49,15 @@ afterEach(async () => {
 });
 
 describe('DiscordSink', () => {
+  it("leaves no abort listener on the pipeline's long-lived stop signal, however many alerts it sends", async () => {
+    // discord.js's REST adds a listener per request and never removes it: months of alerts would pile them up.
+    const stopping = new AbortController();
+    for (let orderId = 1; orderId <= 5; orderId += 1) {
+      await sink().deliver(singleNotification(forceOrderFixture({ orderId })), { signal: stopping.signal, maybeDelivered: { since: 0 } });
+    }
+    expect(getEventListeners(stopping.signal, 'abort')).toHaveLength(0);
+  });
+
   it('posts one embed per order: kind and symbol in the title, colour, facts, timestamp, order id', async () => {
     const order = forceOrderFixture({ kind: 'ADL', orderId: 4242, executedQty: '12', avgPrice: '11326.9', notionalUsd: '1200' });
     await sink().deliver(singleNotification(order));
