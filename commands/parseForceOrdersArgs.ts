@@ -1,3 +1,4 @@
+import { parseDuration } from '../src/duration.js';
 import type { AutoCloseType } from '../src/binance/types.js';
 import { forceOrdersUsage } from '../src/format/forceOrdersUsage.js';
 import { formatDuration } from '../src/format/formatDuration.js';
@@ -29,9 +30,8 @@ export type ParsedForceOrdersArgs =
  * https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-CM-Force-Orders
  */
 const COIN_M_SYMBOL = /^([A-Z0-9]{2,20}USD)(?:_PERP|_(\d{2})(\d{2})(\d{2}))?$/;
-/** A window: a whole number of minutes, hours, days or weeks. */
-const WINDOW = /^(\d+)([mhdw])$/;
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+/** A window: a whole number of minutes, hours, days or weeks (seconds are finer than the command needs). */
+const WINDOW_UNITS = ['m', 'h', 'd', 'w'] as const;
 const KINDS: Record<string, AutoCloseType> = {
   liq: 'LIQUIDATION',
   liquidation: 'LIQUIDATION',
@@ -104,8 +104,8 @@ function classify(word: string, maxSinceMs: number): Token {
     if (limit < 1 || limit > MAX_LIMIT) return { slot: 'error', error: `Row count ${safeEcho(word)} is out of range: use 1 to ${MAX_LIMIT}.` };
     return { slot: 'limit', value: limit };
   }
-  const window = WINDOW.exec(lower);
-  if (window) return windowToken(word, Number(window[1]) * (UNIT_MS[window[2] ?? ''] ?? 0), maxSinceMs);
+  const window = parseDuration(lower, WINDOW_UNITS);
+  if (window !== undefined) return windowToken(word, window, maxSinceMs);
   const upper = word.toUpperCase();
   const symbol = COIN_M_SYMBOL.exec(upper);
   if (symbol) {
