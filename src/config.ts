@@ -1,5 +1,5 @@
 import { isDecimal } from './decimal.js';
-import { parseDuration } from './duration.js';
+import { EnvReader } from './envReader.js';
 import type { Market } from './binance/types.js';
 import type { LogLevel } from './ops/logger.js';
 import { registerSecret } from './ops/redact.js';
@@ -34,73 +34,6 @@ export interface CoreConfig {
 export type ConfigResult<T> = { ok: true; config: T } | { ok: false; errors: string[] };
 
 const SEVEN_DAYS_MS = 7 * 86_400_000;
-
-/** Reads values from `env`, collecting every problem instead of stopping at the first. */
-class EnvReader {
-  readonly errors: string[] = [];
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
-
-  raw(name: string): string | undefined {
-    const value = this.env[name]?.trim();
-    return value === '' ? undefined : value;
-  }
-
-  string(name: string, fallback: string): string {
-    return this.raw(name) ?? fallback;
-  }
-
-  required(name: string, what: string): string {
-    const value = this.raw(name);
-    if (value === undefined) this.errors.push(`${name} is not set: ${what}`);
-    return value ?? '';
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    const value = this.raw(name);
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) {
-      this.errors.push(`${name}=${JSON.stringify(value)} is not valid: expected a whole number from ${min} to ${max}`);
-      return fallback;
-    }
-    return n;
-  }
-
-  url(name: string, fallback: string): string {
-    const value = this.string(name, fallback);
-    try {
-      const url = new URL(value);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
-      return value.replace(/\/+$/, '');
-    } catch {
-      this.errors.push(`${name}=${JSON.stringify(value)} is not valid: expected an http(s) URL such as ${fallback}`);
-      return fallback;
-    }
-  }
-
-  duration(name: string, fallbackMs: number, maxMs: number, example: string): number {
-    const value = this.raw(name);
-    if (value === undefined) return fallbackMs;
-    const ms = parseDuration(value);
-    if (ms === undefined || ms > maxMs) {
-      this.errors.push(`${name}=${JSON.stringify(value)} is not valid: expected a duration such as ${example}, at most ${maxMs / 86_400_000}d`);
-      return fallbackMs;
-    }
-    return ms;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T;
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: undefined): T | undefined;
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T | undefined): T | undefined {
-    const value = this.raw(name)?.toLowerCase();
-    if (value === undefined) return fallback;
-    if (!(allowed as readonly string[]).includes(value)) {
-      this.errors.push(`${name}=${JSON.stringify(value)} is not valid: expected one of ${allowed.join(', ')}`);
-      return fallback;
-    }
-    return value as T;
-  }
-}
 
 function readMarkets(reader: EnvReader): Market[] {
   const value = reader.raw('BINANCE_MARKETS') ?? 'cm';

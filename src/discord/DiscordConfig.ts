@@ -1,3 +1,4 @@
+import { EnvReader, parseHttpUrl } from '../envReader.js';
 import { registerSecret } from '../ops/redact.js';
 
 /** Everything the Discord adapter needs, validated; built only by `parseDiscordConfig`. */
@@ -47,21 +48,18 @@ const SNOWFLAKE_HINT = 'a Discord ID (17-20 digits; Developer Mode -> right clic
  * The token's value never appears in an error.
  */
 export function parseDiscordConfig(env: NodeJS.ProcessEnv): DiscordConfigResult {
-  const value = (name: string): string | undefined => {
-    const raw = env[name]?.trim();
-    return raw ? raw : undefined;
-  };
-  const present = Object.keys(env).filter((name) => name.startsWith('DISCORD_') && value(name) !== undefined);
+  const r = new EnvReader(env);
+  const present = r.namesWithPrefix('DISCORD_');
   if (present.length === 0) return { ok: true, config: undefined };
 
-  const errors: string[] = [];
+  const { errors } = r;
   for (const name of present) {
     if (!(KNOWN as readonly string[]).includes(name)) {
       errors.push(`${name} is not a forcewatch setting (known: ${KNOWN.join(', ')}); a typo?`);
     }
   }
   const required = (name: string): string | undefined => {
-    const v = value(name);
+    const v = r.raw(name);
     if (v === undefined) errors.push(`${name} is required when Discord is configured`);
     return v;
   };
@@ -72,9 +70,8 @@ export function parseDiscordConfig(env: NodeJS.ProcessEnv): DiscordConfigResult 
     return undefined;
   };
   const snowflakeList = (name: string): string[] | undefined => {
-    const v = value(name);
-    if (v === undefined) return undefined;
-    const ids = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const ids = r.list(name);
+    if (ids === undefined) return undefined;
     const bad = ids.filter((id) => !SNOWFLAKE.test(id));
     if (bad.length > 0 || ids.length === 0) {
       errors.push(`${name} must be a comma-separated list of ${SNOWFLAKE_HINT}; bad: ${JSON.stringify(bad.join(',').slice(0, 80))}`);
@@ -93,11 +90,11 @@ export function parseDiscordConfig(env: NodeJS.ProcessEnv): DiscordConfigResult 
   }
   const applicationId = snowflake('DISCORD_APPLICATION_ID', required('DISCORD_APPLICATION_ID'));
   const alertChannelId = snowflake('DISCORD_ALERT_CHANNEL_ID', required('DISCORD_ALERT_CHANNEL_ID'));
-  const guildId = snowflake('DISCORD_GUILD_ID', value('DISCORD_GUILD_ID'));
-  const mentionRoleId = snowflake('DISCORD_MENTION_ROLE_ID', value('DISCORD_MENTION_ROLE_ID'));
+  const guildId = snowflake('DISCORD_GUILD_ID', r.raw('DISCORD_GUILD_ID'));
+  const mentionRoleId = snowflake('DISCORD_MENTION_ROLE_ID', r.raw('DISCORD_MENTION_ROLE_ID'));
   const allowedRoleIds = snowflakeList('DISCORD_ALLOWED_ROLE_IDS');
   const allowedChannelIds = snowflakeList('DISCORD_ALLOWED_CHANNEL_IDS');
-  const apiUrl = parseApiUrl(value('DISCORD_API_URL'), errors);
+  const apiUrl = parseApiUrl(r.raw('DISCORD_API_URL'), errors);
 
   if (errors.length > 0 || !token || !applicationId || !alertChannelId || apiUrl === undefined) {
     return { ok: false, errors };
@@ -120,15 +117,9 @@ export function parseDiscordConfig(env: NodeJS.ProcessEnv): DiscordConfigResult 
 function parseApiUrl(raw: string | undefined, errors: string[]): string | undefined {
   if (raw === undefined) return DEFAULT_DISCORD_API_URL;
   const hint = 'an http(s) URL of the REST base without the version, e.g. https://discord.com/api';
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    errors.push(`DISCORD_API_URL must be ${hint}`);
-    return undefined;
-  }
+  const url = parseHttpUrl(raw);
   const base = raw.replace(/\/+$/, '');
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') errors.push(`DISCORD_API_URL must be ${hint}`);
+  if (!url) errors.push(`DISCORD_API_URL must be ${hint}`);
   // @discordjs/rest appends `/v10` itself; a versioned base would request /v10/v10/...
   else if (/\/v\d+$/.test(base)) errors.push(`DISCORD_API_URL must not end with a version (/v10): ${hint}`);
   else if (url.username || url.password || url.search) errors.push(`DISCORD_API_URL must carry no credentials or query: ${hint}`);

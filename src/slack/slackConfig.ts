@@ -1,3 +1,4 @@
+import { EnvReader, parseHttpUrl } from '../envReader.js';
 import { registerSecret } from '../ops/redact.js';
 
 /** How Slack reaches the bot: an outbound WebSocket (Socket Mode) or inbound HTTP requests. */
@@ -45,35 +46,30 @@ const SIGNING_SECRET = /^[A-Za-z0-9]{16,}$/;
  * the signing secret are registered with the redactor before anything can print them.
  */
 export function parseSlackConfig(env: NodeJS.ProcessEnv): SlackConfigResult {
-  const read = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value ? value : undefined;
-  };
-  if (!Object.keys(env).some((k) => k.startsWith('SLACK_') && read(k) !== undefined)) return { ok: true, config: undefined };
+  const r = new EnvReader(env);
+  if (r.namesWithPrefix('SLACK_').length === 0) return { ok: true, config: undefined };
 
-  const errors: string[] = [];
+  const { errors } = r;
   const check = (name: string, value: string | undefined, shape: RegExp, what: string): string => {
     if (value === undefined) errors.push(`${name} is not set: expected ${what}`);
     else if (!shape.test(value)) errors.push(`${name} is invalid: expected ${what}`);
     return value ?? '';
   };
   const list = (name: string, shape: RegExp, what: string): string[] | undefined => {
-    const raw = read(name);
-    if (raw === undefined) return undefined;
-    const ids = raw.split(',').map((s) => s.trim()).filter(Boolean);
-    const bad = ids.filter((id) => !shape.test(id));
+    const ids = r.list(name);
+    const bad = ids?.filter((id) => !shape.test(id)) ?? [];
     // Echo bad ids: they are ids, never secrets.
     if (bad.length > 0) errors.push(`${name} has invalid ids (${bad.join(', ')}): expected comma-separated ${what}`);
     return ids;
   };
 
-  const botTokenRaw = read('SLACK_BOT_TOKEN');
-  const appTokenRaw = read('SLACK_APP_TOKEN');
-  const signingSecretRaw = read('SLACK_SIGNING_SECRET');
+  const botTokenRaw = r.raw('SLACK_BOT_TOKEN');
+  const appTokenRaw = r.raw('SLACK_APP_TOKEN');
+  const signingSecretRaw = r.raw('SLACK_SIGNING_SECRET');
   for (const secret of [botTokenRaw, appTokenRaw, signingSecretRaw]) registerSecret(secret);
 
   const botToken = check('SLACK_BOT_TOKEN', botTokenRaw, BOT_TOKEN, 'a bot token starting with xoxb-');
-  const alertChannel = check('SLACK_ALERT_CHANNEL', read('SLACK_ALERT_CHANNEL'), CHANNEL_ID, 'a channel id like C0123456789 or G0123456789');
+  const alertChannel = check('SLACK_ALERT_CHANNEL', r.raw('SLACK_ALERT_CHANNEL'), CHANNEL_ID, 'a channel id like C0123456789 or G0123456789');
 
   let connection: SlackConnection;
   if (appTokenRaw !== undefined || signingSecretRaw === undefined) {
@@ -81,11 +77,11 @@ export function parseSlackConfig(env: NodeJS.ProcessEnv): SlackConfigResult {
     connection = { mode: 'socket', appToken };
   } else {
     const signingSecret = check('SLACK_SIGNING_SECRET', signingSecretRaw, SIGNING_SECRET, "the app's signing secret (letters and digits, from Basic Information)");
-    connection = { mode: 'http', signingSecret, port: readPort(read('SLACK_PORT'), errors) };
+    connection = { mode: 'http', signingSecret, port: readPort(r.raw('SLACK_PORT'), errors) };
   }
 
-  const apiUrl = readApiUrl(read('SLACK_API_URL'), errors);
-  const mentionRaw = read('SLACK_MENTION');
+  const apiUrl = readApiUrl(r.raw('SLACK_API_URL'), errors);
+  const mentionRaw = r.raw('SLACK_MENTION');
   const mention = mentionRaw === undefined ? undefined : check('SLACK_MENTION', mentionRaw, MENTION, 'a mention like <!subteam^S0123ABC>, <@U0123ABC> or <!here>');
   const allowedUsers = list('SLACK_ALLOWED_USERS', USER_ID, 'user ids like U0123ABC') ?? [];
   const allowedChannels = list('SLACK_ALLOWED_CHANNELS', CONVERSATION_ID, 'channel ids like C0123ABC') ?? [alertChannel];
@@ -105,13 +101,7 @@ function readPort(raw: string | undefined, errors: string[]): number {
 
 function readApiUrl(raw: string | undefined, errors: string[]): string {
   if (raw === undefined) return DEFAULT_SLACK_API_URL;
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+  if (!parseHttpUrl(raw)) {
     errors.push(`SLACK_API_URL is invalid: expected an http(s) URL like ${DEFAULT_SLACK_API_URL}`);
     return DEFAULT_SLACK_API_URL;
   }
