@@ -1,4 +1,4 @@
-import type { Clock } from '../src/clock.js';
+import type { Clock } from '../src/time.js';
 
 /**
  * A clock the benchmark moves by hand. Its sleeps never end on their own (only their signal ends

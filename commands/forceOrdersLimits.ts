@@ -1,7 +1,7 @@
 /** Bounds of `/forceorders`, in one place so the parser, the runner and the usage line agree. */
 
-const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
+import { FORCE_ORDER_WINDOW_MS } from '../src/binance/types.js';
+import { DAY_MS as DAY, MINUTE_MS as MINUTE } from '../src/time.js';
 
 /** Window when none is given: the last 24 hours. */
 export const DEFAULT_SINCE_MS = DAY;
@@ -21,7 +21,7 @@ export const MAX_SINCE_MS = 90 * DAY;
  * for these endpoints; older orders come from the bot's own archive.
  * https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-CM-Force-Orders
  */
-export const EXCHANGE_REACH_MS = 7 * DAY;
+export const EXCHANGE_REACH_MS = FORCE_ORDER_WINDOW_MS;
 /** Input longer than this is refused before it is looked at: no real query needs more. */
 export const MAX_INPUT_LENGTH = 200;
 /** Most characters of user input ever echoed back in an error. */

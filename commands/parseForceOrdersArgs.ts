@@ -1,4 +1,4 @@
-import { parseDuration } from '../src/duration.js';
+import { parseDuration } from '../src/time.js';
 import type { AutoCloseType } from '../src/binance/types.js';
 import { forceOrdersUsage } from '../src/format/forceOrdersUsage.js';
 import { formatDuration } from '../src/format/formatDuration.js';

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { createBinanceClient } from './binance/createBinanceClient.js';
 import { parseCoreConfig } from './config.js';
 import { renderForceOrdersResult } from './console/renderForceOrdersResult.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from './time.js';
 import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';
 import { startForcewatch } from './app/startForcewatch.js';
 import { createLogger } from './ops/logger.js';

@@ -1,4 +1,4 @@
-import { parseDuration } from './duration.js';
+import { parseDuration } from './time.js';
 
 /** `text` as an http(s) URL, or undefined when it is not one. */
 export function parseHttpUrl(text: string): URL | undefined {

@@ -1,7 +1,7 @@
 import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
 import type { ForceOrdersResult } from '../../commands/types.js';
 import type { ForceOrderSource } from '../binance/types.js';
-import { systemClock, type Clock } from '../clock.js';
+import { DAY_MS, systemClock, type Clock } from '../time.js';
 import { ConsoleSink } from '../console/ConsoleSink.js';
 import { createDiscordAdapter } from '../discord/createDiscordAdapter.js';
 import { HealthState } from '../ops/HealthState.js';
@@ -14,7 +14,6 @@ import { createSlackAdapter } from '../slack/createSlackAdapter.js';
 import type { Settings } from './loadSettings.js';
 import { wireMetrics } from './wireMetrics.js';
 
-const DAY_MS = 86_400_000;
 /** The bot counts as stuck when no poll succeeded for this many intervals (or a minute, if longer). */
 const STALE_POLLS = 3;
 

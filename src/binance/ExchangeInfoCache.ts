@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../time.js';
 import type { Logger } from '../ops/logger.js';
 import type { BinanceHttpClient } from './BinanceHttpClient.js';
 import { BinanceResponseError } from './BinanceResponseError.js';

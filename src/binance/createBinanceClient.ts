@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from '../time.js';
 import { silentLogger, type Logger } from '../ops/logger.js';
 import { registerSecret } from '../ops/redact.js';
-import type { BackoffOptions } from './backoffDelay.js';
+import type { BackoffOptions } from '../backoff.js';
 import { BinanceHttpClient, type FetchLike } from './BinanceHttpClient.js';
 import { createSigner, SignerConfigError, type SignerCredentials } from './createSigner.js';
 import { ExchangeInfoCache } from './ExchangeInfoCache.js';

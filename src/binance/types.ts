@@ -4,6 +4,11 @@
  * Docs: https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-CM-Force-Orders
  */
 
+import { WEEK_MS } from '../time.js';
+
+/** How far back the force-order endpoints serve, and the longest window one request may span: 7 days. */
+export const FORCE_ORDER_WINDOW_MS = WEEK_MS;
+
 /** How Binance closed the position: a liquidation or an auto-deleveraging. */
 export type AutoCloseType = 'LIQUIDATION' | 'ADL';
 

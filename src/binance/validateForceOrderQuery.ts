@@ -1,8 +1,8 @@
 import { ForceOrderQueryError } from './ForceOrderQueryError.js';
-import type { ForceOrderQuery } from './types.js';
+import { FORCE_ORDER_WINDOW_MS, type ForceOrderQuery } from './types.js';
 
 /** The endpoint serves at most 7 days between startTime and endTime (error -4165 otherwise). */
-export const MAX_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+export const MAX_WINDOW_MS = FORCE_ORDER_WINDOW_MS;
 /** Largest page the endpoint returns ("Default 50; max 100"). */
 export const MAX_LIMIT = 100;
 

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Routes } from 'discord.js';
 import type { ForceOrdersResult } from '../../commands/types.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from '../time.js';
 import { isDecimal } from '../decimal.js';
 import type { Logger } from '../ops/logger.js';
 import type { Sink } from '../sinks/Sink.js';

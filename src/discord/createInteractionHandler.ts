@@ -7,7 +7,7 @@ import {
 } from 'discord.js';
 import { MAX_LIMIT, MAX_SINCE_MS } from '../../commands/forceOrdersLimits.js';
 import type { ForceOrdersResult } from '../../commands/types.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../time.js';
 import { forceOrdersUsage } from '../format/forceOrdersUsage.js';
 import type { Logger } from '../ops/logger.js';
 import { mayRunForceOrders, type Asker } from './commandAccess.js';

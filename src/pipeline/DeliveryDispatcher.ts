@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../time.js';
 import type { Logger } from '../ops/logger.js';
 import type { Notification, Sink } from '../sinks/Sink.js';
 import { isSinkError } from '../sinks/SinkError.js';

@@ -1,5 +1,5 @@
 import type { ForceOrderSource } from '../binance/types.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../time.js';
 import type { Logger } from '../ops/logger.js';
 import type { ForceOrderArchive } from '../store/ForceOrderArchive.js';
 import type { StateStore } from '../store/StateStore.js';

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { ForceOrderSource } from '../binance/types.js';
-import { systemClock, type Clock } from '../clock.js';
+import { FORCE_ORDER_WINDOW_MS, type ForceOrderSource } from '../binance/types.js';
+import { DAY_MS, systemClock, type Clock } from '../time.js';
 import type { Logger } from '../ops/logger.js';
 import type { Sink } from '../sinks/Sink.js';
 import { ForceOrderArchive } from '../store/ForceOrderArchive.js';
@@ -15,8 +15,7 @@ import { Outbox } from './Outbox.js';
 import type { RetryPolicy } from './retryDelay.js';
 
 /** The longest backfill on first start: the exchange's force-order window is 7 days. */
-export const MAX_BACKFILL_MS = 7 * 86_400_000;
-const DAY_MS = 86_400_000;
+export const MAX_BACKFILL_MS = FORCE_ORDER_WINDOW_MS;
 
 /** Everything the pipeline needs, in one object. */
 export interface PipelineOptions {

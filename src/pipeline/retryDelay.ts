@@ -1,3 +1,4 @@
+import { backoffDelay } from '../backoff.js';
 import { isSinkError } from '../sinks/SinkError.js';
 
 /** Backoff settings of a sink's delivery retries. */
@@ -21,8 +22,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseMs: 1_000, capMs: 60_000,
  */
 export function retryDelay(error: unknown, attempts: number, policy: RetryPolicy): number {
   if (isSinkError(error) && !error.retryable) return Math.max(policy.capMs, error.retryAfterMs ?? 0);
-  const exponential = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempts - 1, 30));
-  const jittered = Math.round(exponential / 2 + policy.random() * (exponential / 2));
+  const jittered = backoffDelay(attempts, { ...policy, jitter: 'equal' });
   const retryAfter = isSinkError(error) ? (error.retryAfterMs ?? 0) : 0;
   return Math.max(jittered, retryAfter);
 }

@@ -1,5 +1,6 @@
 import { binanceErrors } from './binanceErrors.js';
 import type { SimOrderKind } from './types.js';
+import { WEEK_MS } from '../time.js';
 
 /**
  * Parameter checks of the signed force-order endpoints, with the errors Binance documents
@@ -9,7 +10,7 @@ import type { SimOrderKind } from './types.js';
  */
 
 /** The 7 days Binance serves per query ("If startTime is not sent, data within 7 days before endTime"). */
-export const MAX_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+export const MAX_WINDOW_MS = WEEK_MS;
 /** `recvWindow` default and maximum (General Info, "Timing security"). */
 export const DEFAULT_RECV_WINDOW = 5000;
 export const MAX_RECV_WINDOW = 60000;

@@ -1,7 +1,7 @@
 import { App } from '@slack/bolt';
 import type { Server } from 'node:http';
 import type { ForceOrdersResult } from '../../commands/types.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from '../time.js';
 import type { Logger } from '../ops/logger.js';
 import { toBoltLogger } from './boltLogger.js';
 import { createSlackWebClient, SLACK_REQUEST_TIMEOUT_MS } from './createSlackWebClient.js';

@@ -5,8 +5,8 @@ import { createInterface } from 'node:readline';
 import { orderKey, type ForceOrder } from '../binance/types.js';
 import type { ArchiveReader } from '../../commands/types.js';
 import type { Logger } from '../ops/logger.js';
+import { DAY_MS } from '../time.js';
 
-const DAY_MS = 86_400_000;
 
 /** Options of `ForceOrderArchive`. */
 export interface ForceOrderArchiveOptions {

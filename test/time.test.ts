@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../src/duration.js';
+import { parseDuration } from '../src/time.js';
 
 describe('parseDuration', () => {
   it('reads a whole number of one unit, any case and around spaces', () => {
