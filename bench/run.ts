@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { parseBenchArgs, SCENARIOS, type BenchOptions } from './benchOptions.js';
+import { type BenchOptions, parseBenchArgs, SCENARIOS } from './benchOptions.js';
 import type { Figure, ScenarioResult } from './Figure.js';
 import { formatTable } from './formatTable.js';
 import { ChildChannel } from './ipcChannel.js';
@@ -40,9 +40,18 @@ async function main(): Promise<number> {
   console.log(formatTable(figures));
   const out = resolve(options.out);
   await mkdir(dirname(out), { recursive: true });
-  const machine = { node: process.version, platform: process.platform, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30) };
+  const machine = {
+    node: process.version,
+    platform: process.platform,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+  };
   const { cpuProfDir: _profile, out: _out, ...sizes } = options;
-  await writeFile(out, `${JSON.stringify({ ranAt: new Date(started).toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine, options: sizes, figures, failures }, null, 2)}\n`);
+  await writeFile(
+    out,
+    `${JSON.stringify({ ranAt: new Date(started).toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine, options: sizes, figures, failures }, null, 2)}\n`,
+  );
   console.log(`\nwritten to ${options.out}`);
   if (failures.length === 0) return 0;
   console.error(`\n!!! EXACTLY-ONCE FAILURES (${failures.length}) !!!`);

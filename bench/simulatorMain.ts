@@ -3,8 +3,8 @@
  * CPU stay out of the bot's figures, as they would in production.
  */
 import { orderKey } from '../src/binance/types.js';
-import { SeededRandom } from '../src/simulator/seededRandom.js';
 import { PapiSimulator } from '../src/simulator/index.js';
+import { SeededRandom } from '../src/simulator/seededRandom.js';
 import { serveIpc } from './ipcChannel.js';
 import type { RequestTally, VisibleOrder } from './RemoteSimulator.js';
 
@@ -22,7 +22,12 @@ serveIpc(
       return sim.url;
     },
     async burst(payload: { count: number; spreadMs: number; symbols: string[] }): Promise<VisibleOrder[]> {
-      const orders = running().addBurst(payload.count, { at: Date.now() - payload.spreadMs, spreadMs: payload.spreadMs, market: 'cm', symbols: payload.symbols });
+      const orders = running().addBurst(payload.count, {
+        at: Date.now() - payload.spreadMs,
+        spreadMs: payload.spreadMs,
+        market: 'cm',
+        symbols: payload.symbols,
+      });
       // addBurst is synchronous: every order is visible from the first request served after it.
       const visibleAt = Date.now();
       return orders.map((o) => ({ id: orderKey({ market: 'cm', orderId: o.orderId }), visibleAt }));
@@ -32,13 +37,16 @@ serveIpc(
       const visible: VisibleOrder[] = [];
       return new Promise((resolve) => {
         for (let i = 0; i < payload.count; i += 1) {
-          setTimeout(() => {
-            // updateTime = now: the order is in the very next poll's window (the default adds up to 60 ms).
-            const now = Date.now();
-            const order = running().addOrder({ market: 'cm', time: now, updateTime: now });
-            visible.push({ id: orderKey({ market: 'cm', orderId: order.orderId }), visibleAt: now });
-            if (visible.length === payload.count) resolve(visible);
-          }, random.int(0, payload.durationMs));
+          setTimeout(
+            () => {
+              // updateTime = now: the order is in the very next poll's window (the default adds up to 60 ms).
+              const now = Date.now();
+              const order = running().addOrder({ market: 'cm', time: now, updateTime: now });
+              visible.push({ id: orderKey({ market: 'cm', orderId: order.orderId }), visibleAt: now });
+              if (visible.length === payload.count) resolve(visible);
+            },
+            random.int(0, payload.durationMs),
+          );
         }
       });
     },

@@ -1,4 +1,4 @@
-import { createBinanceClient, type BinanceClient } from '../src/binance/createBinanceClient.js';
+import { type BinanceClient, createBinanceClient } from '../src/binance/createBinanceClient.js';
 import { SIM_API_KEY, SIM_API_SECRET } from '../src/simulator/index.js';
 import { RemoteSimulator } from './RemoteSimulator.js';
 

@@ -15,11 +15,9 @@ export function describeExchangeError(error: unknown): string {
   if (code === -1021) return "Binance rejected the request time: check the bot's clock.";
   if (code === -1121) return 'Binance does not know that symbol: check its spelling (BTCUSD_PERP, BTCUSD_261225).';
   if (status === 403) return 'Binance refused the request (firewall): try again later.';
-  if (kind === 'incomplete')
-    return 'Too many force orders at once to list them all: narrow the query to a symbol or a kind.';
+  if (kind === 'incomplete') return 'Too many force orders at once to list them all: narrow the query to a symbol or a kind.';
   if (kind === 'response') return 'Binance answered in an unexpected format: the operator should check the logs.';
-  if (timedOut === true || name === 'AbortError' || name === 'TimeoutError')
-    return 'Binance did not answer in time: try again shortly.';
+  if (timedOut === true || name === 'AbortError' || name === 'TimeoutError') return 'Binance did not answer in time: try again shortly.';
   if (retryable === true || kind === 'network' || (status !== undefined && status >= 500))
     return 'Binance is not answering right now: try again shortly.';
   if (code !== undefined) return `Binance refused the query (code ${code}): the operator can check the logs.`;

@@ -1,5 +1,5 @@
 import { parseForceOrdersArgs } from './parseForceOrdersArgs.js';
-import { runForceOrders, type ForceOrdersOptions } from './runForceOrders.js';
+import { type ForceOrdersOptions, runForceOrders } from './runForceOrders.js';
 import type { ForceOrdersDeps, ForceOrdersResult } from './types.js';
 
 /** `/forceorders <text>` end to end: parse, then run; bad input comes back as `reason: 'input'`. */

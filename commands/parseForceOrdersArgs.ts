@@ -1,15 +1,8 @@
-import { parseDuration } from '../src/time.js';
 import type { AutoCloseType } from '../src/binance/types.js';
 import { forceOrdersUsage } from '../src/format/forceOrdersUsage.js';
 import { formatDuration } from '../src/format/formatDuration.js';
-import {
-  DEFAULT_LIMIT,
-  DEFAULT_SINCE_MS,
-  MAX_INPUT_LENGTH,
-  MAX_LIMIT,
-  MAX_SINCE_MS,
-  MIN_SINCE_MS,
-} from './forceOrdersLimits.js';
+import { parseDuration } from '../src/time.js';
+import { DEFAULT_LIMIT, DEFAULT_SINCE_MS, MAX_INPUT_LENGTH, MAX_LIMIT, MAX_SINCE_MS, MIN_SINCE_MS } from './forceOrdersLimits.js';
 import { safeEcho } from './safeEcho.js';
 import type { ForceOrdersQuery } from './types.js';
 
@@ -20,9 +13,7 @@ export interface ParseForceOrdersOptions {
 }
 
 /** A parsed `/forceorders` request, or why it was refused together with the usage line. */
-export type ParsedForceOrdersArgs =
-  | { ok: true; query: ForceOrdersQuery }
-  | { ok: false; error: string; usage: string };
+export type ParsedForceOrdersArgs = { ok: true; query: ForceOrdersQuery } | { ok: false; error: string; usage: string };
 
 /**
  * COIN-M symbol shapes as Binance lists them: a pair (`BTCUSD`), its perpetual (`BTCUSD_PERP`) or a
@@ -101,7 +92,8 @@ function classify(word: string, maxSinceMs: number): Token {
   if (kind !== undefined) return { slot: 'kind', value: kind };
   if (/^\d+$/.test(word)) {
     const limit = word.length > 6 ? Infinity : Number(word);
-    if (limit < 1 || limit > MAX_LIMIT) return { slot: 'error', error: `Row count ${safeEcho(word)} is out of range: use 1 to ${MAX_LIMIT}.` };
+    if (limit < 1 || limit > MAX_LIMIT)
+      return { slot: 'error', error: `Row count ${safeEcho(word)} is out of range: use 1 to ${MAX_LIMIT}.` };
     return { slot: 'limit', value: limit };
   }
   const window = parseDuration(lower, WINDOW_UNITS);

@@ -1,4 +1,4 @@
-import { orderKey, type ForceOrder, type ForceOrderWindow } from '../src/binance/types.js';
+import { type ForceOrder, type ForceOrderWindow, orderKey } from '../src/binance/types.js';
 import { sumDecimals } from '../src/decimal.js';
 import { forceOrdersUsage } from '../src/format/forceOrdersUsage.js';
 import { describeExchangeError } from './describeExchangeError.js';

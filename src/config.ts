@@ -1,6 +1,6 @@
+import type { Market } from './binance/types.js';
 import { isDecimal } from './decimal.js';
 import { EnvReader } from './envReader.js';
-import type { Market } from './binance/types.js';
 import type { LogLevel } from './ops/logger.js';
 import { registerSecret } from './ops/redact.js';
 
@@ -37,7 +37,14 @@ const SEVEN_DAYS_MS = 7 * 86_400_000;
 
 function readMarkets(reader: EnvReader): Market[] {
   const value = reader.raw('BINANCE_MARKETS') ?? 'cm';
-  const markets = [...new Set(value.toLowerCase().split(',').map((m) => m.trim()))];
+  const markets = [
+    ...new Set(
+      value
+        .toLowerCase()
+        .split(',')
+        .map((m) => m.trim()),
+    ),
+  ];
   if (markets.length === 0 || markets.some((m) => m !== 'cm' && m !== 'um')) {
     reader.errors.push(`BINANCE_MARKETS=${JSON.stringify(value)} is not valid: expected cm, um or cm,um`);
     return ['cm'];
@@ -50,7 +57,9 @@ function readCredentials(reader: EnvReader): Pick<CoreConfig['binance'], 'apiKey
   const apiSecret = reader.raw('BINANCE_API_SECRET');
   const privateKeyPath = reader.raw('BINANCE_PRIVATE_KEY_PATH');
   if (apiSecret && privateKeyPath) {
-    reader.errors.push('BINANCE_API_SECRET and BINANCE_PRIVATE_KEY_PATH are both set: set the secret for an HMAC key, or the PEM path for an Ed25519/RSA key, not both');
+    reader.errors.push(
+      'BINANCE_API_SECRET and BINANCE_PRIVATE_KEY_PATH are both set: set the secret for an HMAC key, or the PEM path for an Ed25519/RSA key, not both',
+    );
   } else if (!apiSecret && !privateKeyPath) {
     reader.errors.push('BINANCE_API_SECRET is not set: set it for an HMAC key, or BINANCE_PRIVATE_KEY_PATH for an Ed25519/RSA key');
   }

@@ -85,7 +85,7 @@ export function displayDecimal(text: string, digits = 2): string {
     const divisor = 10n ** BigInt(scale - digits);
     const half = divisor / 2n;
     const sign = units < 0n ? -1n : 1n;
-    units = (((units * sign) + half) / divisor) * sign;
+    units = ((units * sign + half) / divisor) * sign;
     scale = digits;
   }
   const plain = format(units, scale);

@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { startForcewatch } from './app/startForcewatch.js';
 import { createBinanceClient } from './binance/createBinanceClient.js';
 import { parseCoreConfig } from './config.js';
 import { renderForceOrdersResult } from './console/renderForceOrdersResult.js';
-import { parseDuration } from './time.js';
-import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';
-import { startForcewatch } from './app/startForcewatch.js';
 import { createLogger } from './ops/logger.js';
+import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from './simulator/index.js';
+import { parseDuration } from './time.js';
 
 /**
  * `npm run demo`: no account needed. Starts the PAPI simulator on loopback with a stream of force
@@ -39,7 +39,13 @@ async function demo(): Promise<void> {
   const binance = createBinanceClient({ ...core.binance, logger });
   await binance.sync();
   const source = mergeForceOrderSources(core.binance.markets.map((m) => binance.source(m)));
-  const app = await startForcewatch({ settings: { core }, source, commandSource: binance.source('cm'), logger, exchangeNow: () => binance.serverNow() });
+  const app = await startForcewatch({
+    settings: { core },
+    source,
+    commandSource: binance.source('cm'),
+    logger,
+    exchangeNow: () => binance.serverNow(),
+  });
 
   const stopStream = sim.startStream({ ordersPerMinute: 20, cascadeEveryMs: 40_000, cascadeSize: 40 });
   process.stdout.write(
@@ -56,7 +62,10 @@ async function demo(): Promise<void> {
   });
   const input = createInterface({ input: process.stdin, terminal: false });
   input.on('line', (line) => {
-    const text = line.trim().replace(/^\/?forceorders\b/i, '').trim();
+    const text = line
+      .trim()
+      .replace(/^\/?forceorders\b/i, '')
+      .trim();
     if (line.trim() === '') return;
     app.runForceOrders(text).then(
       (result) => process.stdout.write(`${renderForceOrdersResult(result)}\n\n`),

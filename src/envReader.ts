@@ -32,7 +32,10 @@ export class EnvReader {
 
   /** A comma-separated list, trimmed, empty items dropped; undefined when unset. */
   list(name: string): string[] | undefined {
-    return this.raw(name)?.split(',').map((item) => item.trim()).filter(Boolean);
+    return this.raw(name)
+      ?.split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   }
 
   /** The value, or `fallback` when unset. */
@@ -73,7 +76,9 @@ export class EnvReader {
     if (value === undefined) return fallbackMs;
     const ms = parseDuration(value);
     if (ms === undefined || ms > maxMs) {
-      this.errors.push(`${name}=${JSON.stringify(value)} is not valid: expected a duration such as ${example}, at most ${maxMs / 86_400_000}d`);
+      this.errors.push(
+        `${name}=${JSON.stringify(value)} is not valid: expected a duration such as ${example}, at most ${maxMs / 86_400_000}d`,
+      );
       return fallbackMs;
     }
     return ms;

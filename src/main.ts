@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { createBinanceClient } from './binance/createBinanceClient.js';
 import { loadSettings } from './app/loadSettings.js';
-import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';
 import { startForcewatch } from './app/startForcewatch.js';
+import { createBinanceClient } from './binance/createBinanceClient.js';
 import { createLogger } from './ops/logger.js';
 import { redact } from './ops/redact.js';
+import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';
 
 /** `npm start`: environment (and `.env`) -> settings -> Binance client -> pipeline and chat adapters. */
 async function main(): Promise<number> {
@@ -12,7 +12,9 @@ async function main(): Promise<number> {
   const loaded = loadSettings(process.env);
   if (!loaded.ok) {
     // One line per problem and no stack trace: this is the operator's to fix, not a crash.
-    process.stderr.write(`forcewatch cannot start; fix these settings (see .env.example):\n${loaded.errors.map((e) => `  - ${redact(e)}`).join('\n')}\n`);
+    process.stderr.write(
+      `forcewatch cannot start; fix these settings (see .env.example):\n${loaded.errors.map((e) => `  - ${redact(e)}`).join('\n')}\n`,
+    );
     return 2;
   }
   // Listen from the start: a SIGTERM during start-up still ends in a clean stop (store flushed, lock freed).
@@ -54,7 +56,8 @@ async function main(): Promise<number> {
       (error: unknown) => ({ error }),
     ),
   ]);
-  if ('error' in outcome) logger.error('forcewatch stopped: the exchange refused us; fix the setting named above and restart', { error: outcome.error });
+  if ('error' in outcome)
+    logger.error('forcewatch stopped: the exchange refused us; fix the setting named above and restart', { error: outcome.error });
   else logger.info('shutting down', { reason: outcome.signal });
   await app.stop();
   await binance.close();

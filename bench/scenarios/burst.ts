@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { BINANCE_IP_WEIGHT_PER_MINUTE } from '../../src/binance/WeightLimiter.js';
 import { DEFAULT_OVERLAP_MS, DEFAULT_POLL_INTERVAL_MS } from '../../src/pipeline/ForceOrderPoller.js';
 import { Pipeline } from '../../src/pipeline/Pipeline.js';
-import type { BenchOptions } from '../benchOptions.js';
 import { benchLogger } from '../benchLogger.js';
+import type { BenchOptions } from '../benchOptions.js';
 import { CountingSink } from '../CountingSink.js';
 import { round, type ScenarioResult } from '../Figure.js';
 import { RssSampler } from '../RssSampler.js';
@@ -48,8 +48,8 @@ export async function runBurst(options: BenchOptions): Promise<ScenarioResult> {
         const visibleAt = Math.min(...placed.map((o) => o.visibleAt));
         // Poll at once: the wait for the next poll is scenario 3's figure, not this one's.
         const firstCatch = pipeline.pollOnce().catch((error: unknown) => error);
-        await waitFor(sink.untilDistinct(placed.length), DELIVERY_TIMEOUT_MS, `${placed.length} deliveries`).catch(
-          (error: unknown) => console.error(String(error)),
+        await waitFor(sink.untilDistinct(placed.length), DELIVERY_TIMEOUT_MS, `${placed.length} deliveries`).catch((error: unknown) =>
+          console.error(String(error)),
         );
         const lastDeliveryAt = sink.lastAt || Number.NaN; // NaN when nothing arrived before the timeout
         const polls = pollWeights.length;
@@ -67,14 +67,32 @@ export async function runBurst(options: BenchOptions): Promise<ScenarioResult> {
         // The budget is per clock minute: a poll needing W weight crosses ceil(W / limit) - 1 minute
         // boundaries, so it ends between (that - 1) and that many minutes after it starts.
         const boundaries = Math.max(0, Math.ceil(catchWeight / BINANCE_IP_WEIGHT_PER_MINUTE) - 1);
-        const limitNote = weightLimitPerMinute === BINANCE_IP_WEIGHT_PER_MINUTE ? 'at Binance\'s 6000/min' : `weight limit ${weightLimitPerMinute}/min`;
+        const limitNote =
+          weightLimitPerMinute === BINANCE_IP_WEIGHT_PER_MINUTE ? "at Binance's 6000/min" : `weight limit ${weightLimitPerMinute}/min`;
         return {
           failures,
           figures: [
-            { scenario: 'burst', figure: `${placed.length} orders delivered exactly once`, value: sink.firstSeenAt.size, unit: 'alerts', target: `= ${placed.length}, no duplicate`, met: failures.length === 0 },
-            { scenario: 'burst', figure: `wall time, visible -> last delivery (${limitNote})`, value: round((lastDeliveryAt - visibleAt) / 1000, 2), unit: 's' },
+            {
+              scenario: 'burst',
+              figure: `${placed.length} orders delivered exactly once`,
+              value: sink.firstSeenAt.size,
+              unit: 'alerts',
+              target: `= ${placed.length}, no duplicate`,
+              met: failures.length === 0,
+            },
+            {
+              scenario: 'burst',
+              figure: `wall time, visible -> last delivery (${limitNote})`,
+              value: round((lastDeliveryAt - visibleAt) / 1000, 2),
+              unit: 's',
+            },
             { scenario: 'burst', figure: 'weight of the poll that caught the cascade', value: catchWeight, unit: 'weight' },
-            { scenario: 'burst', figure: 'its wait for the weight budget at 6000/min, at least', value: Math.max(0, boundaries - 1) * 60, unit: 's' },
+            {
+              scenario: 'burst',
+              figure: 'its wait for the weight budget at 6000/min, at least',
+              value: Math.max(0, boundaries - 1) * 60,
+              unit: 's',
+            },
             { scenario: 'burst', figure: 'its wait for the weight budget at 6000/min, at most', value: boundaries * 60, unit: 's' },
             { scenario: 'burst', figure: 'polls in that time', value: polls, unit: 'polls' },
             { scenario: 'burst', figure: 'requests made, visible -> last delivery', value: tally.requests, unit: 'requests' },
@@ -83,7 +101,14 @@ export async function runBurst(options: BenchOptions): Promise<ScenarioResult> {
             { scenario: 'burst', figure: 'notifications (groups of <= 500)', value: sink.notifications, unit: 'messages' },
             { scenario: 'burst', figure: 'RSS before the cascade (idle bot)', value: round(peak.baselineMb, 1), unit: 'MB' },
             { scenario: 'burst', figure: 'peak RSS, sampled every 20 ms', value: round(peak.sampledMb, 1), unit: 'MB' },
-            { scenario: 'burst', figure: 'peak RSS, resourceUsage().maxRSS', value: round(peak.maxRssMb, 1), unit: 'MB', target: `< ${RSS_TARGET_MB} MB`, met: rssMb < RSS_TARGET_MB },
+            {
+              scenario: 'burst',
+              figure: 'peak RSS, resourceUsage().maxRSS',
+              value: round(peak.maxRssMb, 1),
+              unit: 'MB',
+              target: `< ${RSS_TARGET_MB} MB`,
+              met: rssMb < RSS_TARGET_MB,
+            },
           ],
         };
       } finally {

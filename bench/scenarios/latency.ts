@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Pipeline } from '../../src/pipeline/Pipeline.js';
-import type { BenchOptions } from '../benchOptions.js';
 import { benchLogger } from '../benchLogger.js';
+import type { BenchOptions } from '../benchOptions.js';
 import { CountingSink } from '../CountingSink.js';
 import { round, type ScenarioResult } from '../Figure.js';
 import { percentile } from '../percentile.js';
@@ -24,7 +24,13 @@ export async function runLatency(options: BenchOptions): Promise<ScenarioResult>
   return withSimulatorClient({ seed: options.seed, weightLimitPerMinute: options.weightLimit }, (sim, client) =>
     withTempDir(async (dir) => {
       const sink = new CountingSink();
-      const pipeline = new Pipeline({ source: client.source('cm'), storePath: join(dir, 'state.json'), sinks: [sink], logger: benchLogger(), pollIntervalMs: interval });
+      const pipeline = new Pipeline({
+        source: client.source('cm'),
+        storePath: join(dir, 'state.json'),
+        sinks: [sink],
+        logger: benchLogger(),
+        pollIntervalMs: interval,
+      });
       const firstPoll = new Promise((resolve) => pipeline.bus.on('pollSucceeded', resolve));
       await pipeline.start();
       try {
@@ -49,11 +55,30 @@ export async function runLatency(options: BenchOptions): Promise<ScenarioResult>
           figures: [
             { scenario: 'latency', figure: `p50 visible -> delivered (${per})`, value: p50, unit: 'ms' },
             { scenario: 'latency', figure: 'p50 as a fraction of the interval', value: round(p50 / interval, 2), unit: 'x' },
-            { scenario: 'latency', figure: 'p99 visible -> delivered', value: p99, unit: 'ms', target: `< ${interval + LATENCY_SLACK_MS} ms`, met: p99 < interval + LATENCY_SLACK_MS },
+            {
+              scenario: 'latency',
+              figure: 'p99 visible -> delivered',
+              value: p99,
+              unit: 'ms',
+              target: `< ${interval + LATENCY_SLACK_MS} ms`,
+              met: p99 < interval + LATENCY_SLACK_MS,
+            },
             { scenario: 'latency', figure: 'p99 as a fraction of the interval', value: round(p99 / interval, 2), unit: 'x' },
             { scenario: 'latency', figure: 'max visible -> delivered', value: Math.max(...latencies), unit: 'ms' },
-            { scenario: 'latency', figure: 'request weight per minute at this interval (Binance allows 6000)', value: Math.round(weightPerMinute), unit: 'weight/min' },
-            { scenario: 'latency', figure: 'delivered exactly once', value: sink.firstSeenAt.size, unit: 'alerts', target: `= ${placed.length}`, met: failures.length === 0 },
+            {
+              scenario: 'latency',
+              figure: 'request weight per minute at this interval (Binance allows 6000)',
+              value: Math.round(weightPerMinute),
+              unit: 'weight/min',
+            },
+            {
+              scenario: 'latency',
+              figure: 'delivered exactly once',
+              value: sink.firstSeenAt.size,
+              unit: 'alerts',
+              target: `= ${placed.length}`,
+              met: failures.length === 0,
+            },
           ],
         };
       } finally {

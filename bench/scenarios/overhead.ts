@@ -23,10 +23,29 @@ export async function runOverhead(options: BenchOptions): Promise<ScenarioResult
     return {
       failures,
       figures: [
-        { scenario: 'overhead', figure: `pipeline time per order (${label})`, value: round(perOrder, 4), unit: 'ms', target: `< ${OVERHEAD_TARGET_MS} ms`, met: perOrder < OVERHEAD_TARGET_MS },
+        {
+          scenario: 'overhead',
+          figure: `pipeline time per order (${label})`,
+          value: round(perOrder, 4),
+          unit: 'ms',
+          target: `< ${OVERHEAD_TARGET_MS} ms`,
+          met: perOrder < OVERHEAD_TARGET_MS,
+        },
         { scenario: 'overhead', figure: 'pipeline time in all', value: round(run.pipelineMs, 0), unit: 'ms' },
-        { scenario: 'overhead', figure: 'peak RSS (pipeline alone, no HTTP client)', value: round(Math.max(peak.sampledMb, peak.maxRssMb), 1), unit: 'MB' },
-        { scenario: 'overhead', figure: 'delivered exactly once', value: run.sink.firstSeenAt.size, unit: 'alerts', target: `= ${options.overheadOrders}`, met: failures.length === 0 },
+        {
+          scenario: 'overhead',
+          figure: 'peak RSS (pipeline alone, no HTTP client)',
+          value: round(Math.max(peak.sampledMb, peak.maxRssMb), 1),
+          unit: 'MB',
+        },
+        {
+          scenario: 'overhead',
+          figure: 'delivered exactly once',
+          value: run.sink.firstSeenAt.size,
+          unit: 'alerts',
+          target: `= ${options.overheadOrders}`,
+          met: failures.length === 0,
+        },
       ],
     };
   });

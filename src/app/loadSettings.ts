@@ -1,6 +1,6 @@
-import { parseCoreConfig, type CoreConfig } from '../config.js';
-import { parseDiscordConfig } from '../discord/DiscordConfig.js';
+import { type CoreConfig, parseCoreConfig } from '../config.js';
 import type { DiscordConfig } from '../discord/DiscordConfig.js';
+import { parseDiscordConfig } from '../discord/DiscordConfig.js';
 import { parseSlackConfig, type SlackConfig } from '../slack/slackConfig.js';
 
 /** Every setting of the bot: the core's and each configured chat platform's. */

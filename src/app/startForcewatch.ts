@@ -1,16 +1,16 @@
 import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
 import type { ForceOrdersResult } from '../../commands/types.js';
 import type { ForceOrderSource } from '../binance/types.js';
-import { DAY_MS, systemClock, type Clock } from '../time.js';
 import { ConsoleSink } from '../console/ConsoleSink.js';
 import { createDiscordAdapter } from '../discord/createDiscordAdapter.js';
 import { HealthState } from '../ops/HealthState.js';
 import type { Logger } from '../ops/logger.js';
 import { Metrics } from '../ops/Metrics.js';
-import { startOpsServer, type OpsServer } from '../ops/startOpsServer.js';
+import { type OpsServer, startOpsServer } from '../ops/startOpsServer.js';
 import { Pipeline } from '../pipeline/Pipeline.js';
 import type { Sink } from '../sinks/Sink.js';
 import { createSlackAdapter } from '../slack/createSlackAdapter.js';
+import { type Clock, DAY_MS, systemClock } from '../time.js';
 import type { Settings } from './loadSettings.js';
 import { wireMetrics } from './wireMetrics.js';
 
@@ -65,7 +65,12 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
   let pipeline: Pipeline | undefined;
   const runForceOrders = (text: string) => {
     if (!pipeline) throw new Error('forcewatch is not started');
-    const deps = { exchange: options.commandSource, archive: pipeline.archive, now: () => clock.now(), logger: logger.child({ component: 'forceorders' }) };
+    const deps = {
+      exchange: options.commandSource,
+      archive: pipeline.archive,
+      now: () => clock.now(),
+      logger: logger.child({ component: 'forceorders' }),
+    };
     return forceOrdersCommand(text, deps, { maxSinceMs: core.store.archiveDays * DAY_MS });
   };
 
@@ -73,7 +78,14 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
   if (settings.slack) adapters.push(createSlackAdapter({ config: settings.slack, logger, runForceOrders, mentionNotionalUsd, clock }));
   if (settings.discord) {
     adapters.push(
-      createDiscordAdapter({ config: settings.discord, logger, runForceOrders, mentionNotionalUsd, clock, knownSymbols: () => pipeline?.knownSymbols() ?? [] }),
+      createDiscordAdapter({
+        config: settings.discord,
+        logger,
+        runForceOrders,
+        mentionNotionalUsd,
+        clock,
+        knownSymbols: () => pipeline?.knownSymbols() ?? [],
+      }),
     );
   }
   const sinks = adapters.length > 0 ? adapters.map((a) => a.sink) : [options.fallbackSink ?? new ConsoleSink()];
@@ -118,6 +130,10 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
     await stop();
     throw error;
   }
-  logger.info('forcewatch started', { sinks: sinks.map((s) => s.name), markets: core.binance.markets, pollIntervalMs: core.poll.intervalMs });
+  logger.info('forcewatch started', {
+    sinks: sinks.map((s) => s.name),
+    markets: core.binance.markets,
+    pollIntervalMs: core.poll.intervalMs,
+  });
   return { pipeline: started, runForceOrders, opsUrl: ops?.url, done: started.done, stop };
 }

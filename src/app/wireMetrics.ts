@@ -1,7 +1,7 @@
-import type { EventBus } from '../pipeline/EventBus.js';
 import type { HealthState } from '../ops/HealthState.js';
 import type { Metrics } from '../ops/Metrics.js';
 import { redact } from '../ops/redact.js';
+import type { EventBus } from '../pipeline/EventBus.js';
 
 /** Short, secret-free words for a poll failure, as `/healthz` shows them. */
 function reasonOf(error: unknown): string {

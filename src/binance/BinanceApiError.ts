@@ -1,5 +1,5 @@
 import { BinanceError } from './BinanceError.js';
-import { describeErrorCode, type BinanceErrorCategory } from './errorCodes.js';
+import { type BinanceErrorCategory, describeErrorCode } from './errorCodes.js';
 
 /** Binance answered `{code, msg}`: keeps both, the HTTP status, and what the code means for us. */
 export class BinanceApiError extends BinanceError {

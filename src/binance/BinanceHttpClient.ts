@@ -1,14 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
 import nodeFetch from 'node-fetch';
-import { systemClock, type Clock } from '../time.js';
-import { silentLogger, type Logger } from '../ops/logger.js';
+import { type BackoffOptions, backoffCeiling, backoffDelay } from '../backoff.js';
+import { type Logger, silentLogger } from '../ops/logger.js';
+import { type Clock, systemClock } from '../time.js';
 import { BinanceApiError } from './BinanceApiError.js';
 import { BinanceError } from './BinanceError.js';
 import { BinanceHttpError } from './BinanceHttpError.js';
 import { BinanceNetworkError } from './BinanceNetworkError.js';
 import { BinanceResponseError } from './BinanceResponseError.js';
-import { backoffCeiling, backoffDelay, type BackoffOptions } from '../backoff.js';
 import type { Signer } from './createSigner.js';
 import type { ReportUsedWeight, WeightLimiter } from './WeightLimiter.js';
 

@@ -1,5 +1,5 @@
-import type { Clock } from '../time.js';
 import type { Logger } from '../ops/logger.js';
+import type { Clock } from '../time.js';
 import type { BinanceHttpClient } from './BinanceHttpClient.js';
 import { BinanceResponseError } from './BinanceResponseError.js';
 import type { Market } from './types.js';

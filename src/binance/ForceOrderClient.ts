@@ -1,21 +1,13 @@
 import { mulDecimal } from '../decimal.js';
-import { silentLogger, type Logger } from '../ops/logger.js';
+import { type Logger, silentLogger } from '../ops/logger.js';
 import type { RequestCost } from './BinanceHttpClient.js';
 import { classifyForceOrder } from './classifyForceOrder.js';
 import { collectForceOrders } from './collectForceOrders.js';
 import type { ExchangeInfoCache } from './ExchangeInfoCache.js';
-import type { PapiClient } from './PapiClient.js';
 import { PageEndMemory } from './PageEndMemory.js';
+import type { PapiClient } from './PapiClient.js';
+import type { AutoCloseType, ForceOrder, ForceOrderPage, ForceOrderSource, ForceOrderWindow, Market, RawForceOrder } from './types.js';
 import { MAX_LIMIT } from './validateForceOrderQuery.js';
-import type {
-  AutoCloseType,
-  ForceOrder,
-  ForceOrderPage,
-  ForceOrderSource,
-  ForceOrderWindow,
-  Market,
-  RawForceOrder,
-} from './types.js';
 
 /** Orders whose kind was learnt by lookup, remembered (oldest forgotten first). */
 const LEARNT_KINDS_MAX = 10_000;

@@ -1,7 +1,7 @@
 import type { BinanceHttpClient, RequestCost } from './BinanceHttpClient.js';
 import { parseForceOrders } from './parseForceOrders.js';
-import { validateForceOrderQuery } from './validateForceOrderQuery.js';
 import type { ForceOrderQuery, Market, RawForceOrder } from './types.js';
+import { validateForceOrderQuery } from './validateForceOrderQuery.js';
 
 /**
  * "Request Weight: 20 with symbol, 50 without symbol" on both force-order endpoints.

@@ -1,5 +1,5 @@
 import Bottleneck from 'bottleneck';
-import { systemClock, type Clock } from '../time.js';
+import { type Clock, systemClock } from '../time.js';
 
 /**
  * Binance counts request weight per IP per minute (6000 on PAPI), across every key and program on that IP.

@@ -1,9 +1,9 @@
 import type { Logger } from '../ops/logger.js';
 import { IncompleteResultError } from './IncompleteResultError.js';
+import { type PageEnd, PageEndMemory } from './PageEndMemory.js';
 import { pageEdges } from './pageEdges.js';
-import { PageEndMemory, type PageEnd } from './PageEndMemory.js';
-import { MAX_LIMIT, MAX_WINDOW_MS, validateForceOrderQuery } from './validateForceOrderQuery.js';
 import type { AutoCloseType, ForceOrderWindow, RawForceOrder } from './types.js';
+import { MAX_LIMIT, MAX_WINDOW_MS, validateForceOrderQuery } from './validateForceOrderQuery.js';
 
 /** What the window walk needs from the exchange. */
 export interface CollectDeps {
@@ -75,12 +75,7 @@ async function collectRange(window: ForceOrderWindow, run: Run, found: Map<numbe
 }
 
 /** The rest of a window whose first page came back full: walk it from a confirmed end, else cut it at the median. */
-async function collectFull(
-  window: ForceOrderWindow,
-  page: RawForceOrder[],
-  run: Run,
-  found: Map<number, RawForceOrder>,
-): Promise<void> {
+async function collectFull(window: ForceOrderWindow, page: RawForceOrder[], run: Run, found: Map<number, RawForceOrder>): Promise<void> {
   const first = run.memory.first;
   for (const end of [first, otherEnd(first)]) {
     const verdict = await checkEnd(window, page, end, run, found);
@@ -153,12 +148,7 @@ function otherEnd(end: PageEnd): PageEnd {
 }
 
 /** Cuts a full window at its page's median and reads each piece; correct whatever end and field the server uses. */
-async function splitAtMedian(
-  window: ForceOrderWindow,
-  page: RawForceOrder[],
-  run: Run,
-  found: Map<number, RawForceOrder>,
-): Promise<void> {
+async function splitAtMedian(window: ForceOrderWindow, page: RawForceOrder[], run: Run, found: Map<number, RawForceOrder>): Promise<void> {
   for (const piece of splitAt(window, pivotOf(page, window))) await collectRange(piece, run, found);
 }
 

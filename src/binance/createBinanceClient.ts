@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { systemClock, type Clock } from '../time.js';
-import { silentLogger, type Logger } from '../ops/logger.js';
-import { registerSecret } from '../ops/redact.js';
 import type { BackoffOptions } from '../backoff.js';
+import { type Logger, silentLogger } from '../ops/logger.js';
+import { registerSecret } from '../ops/redact.js';
+import { type Clock, systemClock } from '../time.js';
 import { BinanceHttpClient, type FetchLike } from './BinanceHttpClient.js';
 import { createSigner, SignerConfigError, type SignerCredentials } from './createSigner.js';
 import { ExchangeInfoCache } from './ExchangeInfoCache.js';
 import { ForceOrderClient } from './ForceOrderClient.js';
-import { PapiClient, type PapiCallOptions } from './PapiClient.js';
+import { type PapiCallOptions, PapiClient } from './PapiClient.js';
 import type { ForceOrderQuery, Market, RawForceOrder } from './types.js';
-import { WeightLimiter, type LimiterStats } from './WeightLimiter.js';
+import { type LimiterStats, WeightLimiter } from './WeightLimiter.js';
 
 /** Everything `createBinanceClient` takes; every option but the credentials has a default. */
 export interface BinanceClientOptions {
@@ -127,6 +127,8 @@ function credentialsOf(options: BinanceClientOptions): SignerCredentials {
   try {
     return { privateKeyPem: readFileSync(options.privateKeyPath as string, 'utf8') };
   } catch (error) {
-    throw new SignerConfigError(`BINANCE_PRIVATE_KEY_PATH cannot be read (${(error as { code?: string }).code ?? 'error'})`, { cause: error });
+    throw new SignerConfigError(`BINANCE_PRIVATE_KEY_PATH cannot be read (${(error as { code?: string }).code ?? 'error'})`, {
+      cause: error,
+    });
   }
 }

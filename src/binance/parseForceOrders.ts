@@ -48,7 +48,9 @@ function parseOne(item: unknown, market: Market, where: string, path: string): R
   // Prices, quantities and fills are never below zero: a minus sign means the body is not what Binance documents.
   const dec = (field: string): string => {
     const value = o[field];
-    return typeof value === 'string' && isDecimal(value) && !value.startsWith('-') ? value : fail(field, 'a non-negative decimal string', value);
+    return typeof value === 'string' && isDecimal(value) && !value.startsWith('-')
+      ? value
+      : fail(field, 'a non-negative decimal string', value);
   };
   const int = (field: string): number => {
     const value = o[field];
@@ -59,7 +61,8 @@ function parseOne(item: unknown, market: Market, where: string, path: string): R
   const order = { orderId: int('orderId'), side, reduceOnly } as RawForceOrder;
   for (const field of STRINGS) order[field] = str(field, STRING_SHAPES[field]);
   for (const field of DECIMALS) order[field] = dec(field);
-  for (const field of TIMES) order[field] = int(field) <= MAX_TIME_MS ? (o[field] as number) : fail(field, 'a time a Date can hold', o[field]);
+  for (const field of TIMES)
+    order[field] = int(field) <= MAX_TIME_MS ? (o[field] as number) : fail(field, 'a time a Date can hold', o[field]);
   if (market === 'cm') {
     order.pair = str('pair', SYMBOL);
     order.cumBase = dec('cumBase');

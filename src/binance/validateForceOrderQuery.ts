@@ -21,7 +21,10 @@ export function validateForceOrderQuery(query: ForceOrderQuery, options: { anySp
   if (autoCloseType !== undefined && autoCloseType !== 'LIQUIDATION' && autoCloseType !== 'ADL') {
     throw new ForceOrderQueryError('autoCloseType', `${JSON.stringify(autoCloseType)} is neither LIQUIDATION nor ADL`);
   }
-  for (const [name, value] of [['startTime', startTime], ['endTime', endTime]] as const) {
+  for (const [name, value] of [
+    ['startTime', startTime],
+    ['endTime', endTime],
+  ] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
       throw new ForceOrderQueryError(name, `${value} is not a time in ms since the epoch`);
     }

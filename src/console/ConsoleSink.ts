@@ -1,13 +1,13 @@
 import { displayDecimal } from '../decimal.js';
-import { SinkError } from '../sinks/SinkError.js';
-import type { Alert, AlertGroupSummary, Notification, Sink } from '../sinks/Sink.js';
 import { describeSide } from '../format/describeSide.js';
-import { formatSpan } from '../format/formatSpan.js';
 import { formatKindCounts } from '../format/formatKindCounts.js';
+import { formatSpan } from '../format/formatSpan.js';
 import { formatTime } from '../format/formatTime.js';
 import { kindLabel } from '../format/kindLabel.js';
 import { orderFacts } from '../format/orderFacts.js';
 import { orderSummary } from '../format/orderSummary.js';
+import type { Alert, AlertGroupSummary, Notification, Sink } from '../sinks/Sink.js';
+import { SinkError } from '../sinks/SinkError.js';
 
 /** Options of `ConsoleSink`. */
 export interface ConsoleSinkOptions {
@@ -46,9 +46,7 @@ function formatAlert(alert: Alert): string {
 }
 
 function formatGroup(alerts: Alert[], summary: AlertGroupSummary): string {
-  const symbols = summary.symbols
-    .map((s) => `${s.symbol} x${s.count} (${displayDecimal(s.notionalUsd)} USD)`)
-    .join(', ');
+  const symbols = summary.symbols.map((s) => `${s.symbol} x${s.count} (${displayDecimal(s.notionalUsd)} USD)`).join(', ');
   const span = summary.lastTime - summary.firstTime;
   return [
     `FORCE ORDERS: ${summary.count} orders, ${displayDecimal(summary.totalNotionalUsd)} USD notional ` +

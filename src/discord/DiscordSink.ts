@@ -1,8 +1,8 @@
-import { Routes, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import { type REST, type RESTPostAPIChannelMessageJSONBody, Routes } from 'discord.js';
 import type { Logger } from '../ops/logger.js';
 import type { Notification, Sink } from '../sinks/Sink.js';
 import { withScopedSignal } from '../sinks/withScopedSignal.js';
-import { alertMentions, type AlertMentionPolicy } from './alertMentions.js';
+import { type AlertMentionPolicy, alertMentions } from './alertMentions.js';
 import { alertNonce, alertRef } from './alertNonce.js';
 import { findPostedAlert } from './findPostedAlert.js';
 import { renderAlertEmbeds } from './renderAlertEmbeds.js';
@@ -37,12 +37,18 @@ export class DiscordSink implements Sink {
     return withScopedSignal(options.signal, (signal) => this.send(notification, signal, options.maybeDelivered));
   }
 
-  private async send(notification: Notification, signal: AbortSignal | undefined, maybeDelivered: { since: number } | undefined): Promise<void> {
+  private async send(
+    notification: Notification,
+    signal: AbortSignal | undefined,
+    maybeDelivered: { since: number } | undefined,
+  ): Promise<void> {
     const { rest, channelId, mentions, logger } = this.options;
     if (maybeDelivered) {
-      const found = await findPostedAlert(rest, channelId, alertRef(notification.key), maybeDelivered.since, signal).catch((error: unknown) => {
-        throw toSinkError(error, channelId);
-      });
+      const found = await findPostedAlert(rest, channelId, alertRef(notification.key), maybeDelivered.since, signal).catch(
+        (error: unknown) => {
+          throw toSinkError(error, channelId);
+        },
+      );
       if (found) {
         logger.info('discord alert was already posted', { key: notification.key, messageId: found });
         return;

@@ -1,15 +1,15 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Routes } from 'discord.js';
 import type { ForceOrdersResult } from '../../commands/types.js';
-import { systemClock, type Clock } from '../time.js';
 import { isDecimal } from '../decimal.js';
 import type { Logger } from '../ops/logger.js';
 import type { Sink } from '../sinks/Sink.js';
+import { type Clock, systemClock } from '../time.js';
+import { createInteractionHandler } from './createInteractionHandler.js';
 import type { DiscordConfig } from './DiscordConfig.js';
+import { DiscordSink } from './DiscordSink.js';
 import { describeDiscordError } from './describeDiscordError.js';
 import { discordRestOptions } from './discordRestOptions.js';
-import { DiscordSink } from './DiscordSink.js';
-import { createInteractionHandler } from './createInteractionHandler.js';
 import { toSinkError } from './toSinkError.js';
 
 /** Options of `createDiscordAdapter`. */
@@ -62,13 +62,16 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     logger,
   });
 
-  client.on(Events.InteractionCreate, createInteractionHandler({
-    access: config,
-    runForceOrders,
-    knownSymbols,
-    logger,
-    clock: options.clock ?? systemClock,
-  }));
+  client.on(
+    Events.InteractionCreate,
+    createInteractionHandler({
+      access: config,
+      runForceOrders,
+      knownSymbols,
+      logger,
+      clock: options.clock ?? systemClock,
+    }),
+  );
   client.on(Events.ShardDisconnect, (event, shardId) => logger.warn('discord gateway closed for good', { shardId, code: event.code }));
   client.on(Events.ShardReconnecting, (shardId) => logger.warn('discord gateway disconnected, reconnecting', { shardId }));
   client.on(Events.ShardResume, (shardId, replayedEvents) => logger.info('discord gateway resumed', { shardId, replayedEvents }));

@@ -1,21 +1,21 @@
 import {
-  MessageFlags,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
   type InteractionReplyOptions,
+  MessageFlags,
 } from 'discord.js';
 import { MAX_LIMIT, MAX_SINCE_MS } from '../../commands/forceOrdersLimits.js';
 import type { ForceOrdersResult } from '../../commands/types.js';
-import type { Clock } from '../time.js';
 import { forceOrdersUsage } from '../format/forceOrdersUsage.js';
 import type { Logger } from '../ops/logger.js';
-import { mayRunForceOrders, type Asker } from './commandAccess.js';
+import type { Clock } from '../time.js';
+import { type Asker, mayRunForceOrders } from './commandAccess.js';
 import type { DiscordConfig } from './DiscordConfig.js';
 import { describeDiscordError } from './describeDiscordError.js';
 import { FORCE_ORDERS_COMMAND, OPTION } from './forceOrdersCommandData.js';
 import { forceOrdersText } from './forceOrdersText.js';
-import { errorReply, renderForceOrdersReply, type ForceOrdersReply } from './renderForceOrdersReply.js';
+import { errorReply, type ForceOrdersReply, renderForceOrdersReply } from './renderForceOrdersReply.js';
 import { suggestSymbols } from './suggestSymbols.js';
 
 /** What the interaction handler needs. */
@@ -89,7 +89,10 @@ async function command(interaction: ChatInputCommandInteraction, deps: Interacti
     reply = renderForceOrdersReply(await deps.runForceOrders(text));
   } catch (error) {
     logger.error('discord /forceorders query threw', { ...who, error });
-    reply = errorReply('Could not get force orders right now; please try again in a minute.', forceOrdersUsage({ maxLimit: MAX_LIMIT, maxSinceMs: MAX_SINCE_MS }));
+    reply = errorReply(
+      'Could not get force orders right now; please try again in a minute.',
+      forceOrdersUsage({ maxLimit: MAX_LIMIT, maxSinceMs: MAX_SINCE_MS }),
+    );
   }
   logger.info('discord /forceorders answered', { ...who, text, ok: reply.ok, durationMs: clock.now() - started });
   if (reply.ok) {

@@ -1,4 +1,4 @@
-import { makeURLSearchParams, Routes, type APIMessage, type REST } from 'discord.js';
+import { type APIMessage, makeURLSearchParams, type REST, Routes } from 'discord.js';
 
 /** Discord's epoch (2015-01-01): snowflakes count milliseconds from it. https://discord.com/developers/docs/reference#snowflakes */
 const DISCORD_EPOCH_MS = 1_420_070_400_000n;
@@ -19,7 +19,13 @@ function snowflakeAt(ms: number): string {
  * earlier attempt that reached Discord though its answer never reached us. Needs Read Message
  * History in the channel; without it Discord lists no messages and this finds nothing.
  */
-export async function findPostedAlert(rest: REST, channelId: string, ref: string, since: number, signal?: AbortSignal): Promise<string | undefined> {
+export async function findPostedAlert(
+  rest: REST,
+  channelId: string,
+  ref: string,
+  since: number,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   let after = snowflakeAt(since - SKEW_MS);
   for (let page = 0; page < MAX_PAGES; page += 1) {
     const batch = (await rest.get(Routes.channelMessages(channelId), {

@@ -33,7 +33,13 @@ export function forceOrdersCommandData(): RESTPostAPIChatInputApplicationCommand
     contexts: [InteractionContextType.Guild],
     integration_types: [ApplicationIntegrationType.GuildInstall],
     options: [
-      { type: ApplicationCommandOptionType.String, name: OPTION.symbol, description: 'Symbol or pair: BTCUSD_PERP, BTCUSD_261225, BTCUSD', autocomplete: true, max_length: 32 },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: OPTION.symbol,
+        description: 'Symbol or pair: BTCUSD_PERP, BTCUSD_261225, BTCUSD',
+        autocomplete: true,
+        max_length: 32,
+      },
       {
         type: ApplicationCommandOptionType.String,
         name: OPTION.type,
@@ -44,9 +50,24 @@ export function forceOrdersCommandData(): RESTPostAPIChatInputApplicationCommand
           { name: 'adl', value: 'adl' },
         ],
       },
-      { type: ApplicationCommandOptionType.String, name: OPTION.since, description: 'How far back: 30m, 24h, 7d (default 24h)', max_length: 16 },
-      { type: ApplicationCommandOptionType.Integer, name: OPTION.limit, description: `Rows to show, 1-${MAX_LIMIT} (default 20)`, min_value: 1, max_value: MAX_LIMIT },
-      { type: ApplicationCommandOptionType.Boolean, name: OPTION.public, description: 'Answer in the channel for everyone (default: only you see it)' },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: OPTION.since,
+        description: 'How far back: 30m, 24h, 7d (default 24h)',
+        max_length: 16,
+      },
+      {
+        type: ApplicationCommandOptionType.Integer,
+        name: OPTION.limit,
+        description: `Rows to show, 1-${MAX_LIMIT} (default 20)`,
+        min_value: 1,
+        max_value: MAX_LIMIT,
+      },
+      {
+        type: ApplicationCommandOptionType.Boolean,
+        name: OPTION.public,
+        description: 'Answer in the channel for everyone (default: only you see it)',
+      },
     ],
   };
 }

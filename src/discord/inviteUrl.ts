@@ -1,7 +1,11 @@
 import { OAuth2Scopes, PermissionFlagsBits } from 'discord.js';
 
 /** What the bot needs in the alert channel: see it, post in it, show embeds, and read its history (to find an alert a crash may already have posted, before posting it again). */
-export const BOT_PERMISSIONS = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.ReadMessageHistory;
+export const BOT_PERMISSIONS =
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.ReadMessageHistory;
 
 /**
  * The OAuth2 URL that adds the bot to a server with its slash command and just those permissions.

@@ -1,4 +1,4 @@
-import { REST, Routes, type RESTPutAPIApplicationCommandsResult } from 'discord.js';
+import { REST, type RESTPutAPIApplicationCommandsResult, Routes } from 'discord.js';
 import type { DiscordConfig } from './DiscordConfig.js';
 import { discordRestOptions } from './discordRestOptions.js';
 import { forceOrdersCommandData } from './forceOrdersCommandData.js';

@@ -84,7 +84,10 @@ export function renderAlertEmbeds(notification: Notification): APIEmbed[] {
   const ref = alertRef(notification.key);
   if (notification.type === 'single') return [orderEmbed(notification.alert.order, ref)];
   const orders = notification.alerts.map((a) => a.order);
-  return packEmbeds(summaryEmbed(notification.summary, ref), orders, orderField, (omitted) =>
-    `…and ${omitted} more order${omitted === 1 ? '' : 's'} not listed (all counted in the summary above)`,
+  return packEmbeds(
+    summaryEmbed(notification.summary, ref),
+    orders,
+    orderField,
+    (omitted) => `…and ${omitted} more order${omitted === 1 ? '' : 's'} not listed (all counted in the summary above)`,
   );
 }

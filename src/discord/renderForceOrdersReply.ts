@@ -44,6 +44,11 @@ export function renderForceOrdersReply(result: ForceOrdersResult): ForceOrdersRe
     color: totals.liquidations > 0 ? KIND_COLOUR.LIQUIDATION : KIND_COLOUR.ADL,
     description: lines.join('\n'),
   };
-  const embeds = packEmbeds(head, rows, orderField, (omitted) => `…and ${omitted} more row${omitted === 1 ? '' : 's'} that do not fit in one message: ask for fewer or narrow the window`);
+  const embeds = packEmbeds(
+    head,
+    rows,
+    orderField,
+    (omitted) => `…and ${omitted} more row${omitted === 1 ? '' : 's'} that do not fit in one message: ask for fewer or narrow the window`,
+  );
   return { ok: true, embeds };
 }

@@ -8,7 +8,8 @@ import { CHOICE_NAME_MAX, CHOICES_MAX } from './discordLimits.js';
  */
 export function suggestSymbols(known: readonly string[], typed: string): { name: string; value: string }[] {
   const needle = typed.trim().toUpperCase();
-  const symbols = [...new Set(known.map((s) => s.toUpperCase()))].filter((s) => s.length > 0 && s.length <= CHOICE_NAME_MAX)
+  const symbols = [...new Set(known.map((s) => s.toUpperCase()))]
+    .filter((s) => s.length > 0 && s.length <= CHOICE_NAME_MAX)
     .sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
   const starts = symbols.filter((s) => s.startsWith(needle));
   const contains = symbols.filter((s) => !s.startsWith(needle) && s.includes(needle));

@@ -15,9 +15,12 @@ const BY_CODE: Record<number, string> = {
   [-1022]:
     'the signature was refused: BINANCE_API_SECRET must be the secret shown when this key was created (for an Ed25519/RSA key, ' +
     'BINANCE_PRIVATE_KEY_PATH must be the private key whose public key was registered); if the secret is lost, delete the key and create a new one',
-  [-4056]: 'the key type does not match how requests are signed: an HMAC key needs BINANCE_API_SECRET, an Ed25519/RSA key BINANCE_PRIVATE_KEY_PATH',
-  [-4057]: "BINANCE_PRIVATE_KEY_PATH does not match the public key registered for BINANCE_API_KEY: register this key's public key, or point to the right file",
-  [-1021]: "this host's clock is too far from Binance's: turn on time sync (timedatectl set-ntp true, or chrony), or raise BINANCE_RECV_WINDOW (at most 60000)",
+  [-4056]:
+    'the key type does not match how requests are signed: an HMAC key needs BINANCE_API_SECRET, an Ed25519/RSA key BINANCE_PRIVATE_KEY_PATH',
+  [-4057]:
+    "BINANCE_PRIVATE_KEY_PATH does not match the public key registered for BINANCE_API_KEY: register this key's public key, or point to the right file",
+  [-1021]:
+    "this host's clock is too far from Binance's: turn on time sync (timedatectl set-ntp true, or chrony), or raise BINANCE_RECV_WINDOW (at most 60000)",
 };
 
 /** What an operator should change after the Binance client threw `error`. */
@@ -31,7 +34,8 @@ export function binanceAdvice(error: unknown, url: string): string {
   }
   if (BinanceError.isHttpError(error)) {
     if (error.status === 429 || error.status === 418) return rateLimitAdvice(error.status);
-    if (error.status === 403) return "Binance's firewall refused this host (HTTP 403): check the host's IP is not blocked and that no proxy rewrites the request";
+    if (error.status === 403)
+      return "Binance's firewall refused this host (HTTP 403): check the host's IP is not blocked and that no proxy rewrites the request";
     if (error.status === 404) return `${url} does not serve this endpoint: check BINANCE_PAPI_URL and BINANCE_FAPI_URL`;
     return `Binance answered HTTP ${error.status}: run again in a few minutes; check https://www.binance.com/en/support/announcement for maintenance`;
   }

@@ -1,4 +1,4 @@
-import { PermissionFlagsBits, type APIOverwrite, type APIRole } from 'discord.js';
+import { type APIOverwrite, type APIRole, PermissionFlagsBits } from 'discord.js';
 
 /**
  * A member's permissions in a guild channel, as Discord computes them: @everyone and the member's roles,
@@ -6,7 +6,13 @@ import { PermissionFlagsBits, type APIOverwrite, type APIRole } from 'discord.js
  * then allows) and the member.
  * https://discord.com/developers/docs/topics/permissions#permission-overwrites
  */
-export function channelPermissions(input: { guildId: string; roles: readonly APIRole[]; memberRoleIds: readonly string[]; memberId: string; overwrites: readonly APIOverwrite[] }): bigint {
+export function channelPermissions(input: {
+  guildId: string;
+  roles: readonly APIRole[];
+  memberRoleIds: readonly string[];
+  memberId: string;
+  overwrites: readonly APIOverwrite[];
+}): bigint {
   const rolePermissions = (id: string) => BigInt(input.roles.find((r) => r.id === id)?.permissions ?? '0');
   let permissions = rolePermissions(input.guildId);
   for (const id of input.memberRoleIds) permissions |= rolePermissions(id);

@@ -1,6 +1,6 @@
 import type { BinanceClient } from '../binance/createBinanceClient.js';
 import { binanceAdvice } from './binanceAdvice.js';
-import { fail, pass, type CheckResult } from './CheckResult.js';
+import { type CheckResult, fail, pass } from './CheckResult.js';
 
 /** Above this the client still copes (it corrects by the measured offset) but the host's clock needs attention. */
 export const CLOCK_OFFSET_WARN_MS = 1_000;
@@ -23,8 +23,22 @@ export async function checkBinanceClock(client: Pick<BinanceClient, 'sync'>, fap
     const offsetMs = await client.sync();
     const detail = `this host's clock is ${Math.abs(offsetMs)} ms ${offsetMs >= 0 ? 'behind' : 'ahead of'} Binance's`;
     if (Math.abs(offsetMs) <= CLOCK_OFFSET_WARN_MS) return { result: pass(name, detail), offsetMs };
-    return { result: pass(name, detail, 'forcewatch corrects for it, but turn on time sync (timedatectl set-ntp true, or chrony) so it does not drift further'), offsetMs };
+    return {
+      result: pass(
+        name,
+        detail,
+        'forcewatch corrects for it, but turn on time sync (timedatectl set-ntp true, or chrony) so it does not drift further',
+      ),
+      offsetMs,
+    };
   } catch (error) {
-    return { result: fail(name, `cannot read Binance's time from ${fapiUrl}/fapi/v1/time (${(error as Error).message})`, binanceAdvice(error, fapiUrl)), offsetMs: 0 };
+    return {
+      result: fail(
+        name,
+        `cannot read Binance's time from ${fapiUrl}/fapi/v1/time (${(error as Error).message})`,
+        binanceAdvice(error, fapiUrl),
+      ),
+      offsetMs: 0,
+    };
   }
 }

@@ -1,5 +1,5 @@
 import { loadSettings, type Settings } from '../app/loadSettings.js';
-import { fail, pass, type CheckResult } from './CheckResult.js';
+import { type CheckResult, fail, pass } from './CheckResult.js';
 
 /** The configuration checks and, when every variable is valid, the settings the other checks use. */
 export interface ConfigurationCheck {
@@ -11,15 +11,30 @@ export interface ConfigurationCheck {
 export function checkConfiguration(env: NodeJS.ProcessEnv): ConfigurationCheck {
   const loaded = loadSettings(env);
   if (!loaded.ok) {
-    return { results: loaded.errors.map((error) => fail('configuration', error, 'fix it in .env or the environment (see .env.example)')), settings: undefined };
+    return {
+      results: loaded.errors.map((error) => fail('configuration', error, 'fix it in .env or the environment (see .env.example)')),
+      settings: undefined,
+    };
   }
   const { settings } = loaded;
-  const sinks = [settings.slack && `Slack channel ${settings.slack.alertChannel}`, settings.discord && `Discord channel ${settings.discord.alertChannelId}`].filter(Boolean);
-  const results = [pass('configuration', `every variable is valid; markets ${settings.core.binance.markets.join(', ')}, store ${settings.core.store.path}`)];
+  const sinks = [
+    settings.slack && `Slack channel ${settings.slack.alertChannel}`,
+    settings.discord && `Discord channel ${settings.discord.alertChannelId}`,
+  ].filter(Boolean);
+  const results = [
+    pass(
+      'configuration',
+      `every variable is valid; markets ${settings.core.binance.markets.join(', ')}, store ${settings.core.store.path}`,
+    ),
+  ];
   results.push(
     sinks.length > 0
       ? pass('alert destinations', sinks.join(' and '))
-      : fail('alert destinations', 'neither Slack nor Discord is configured: alerts would only be printed on this console', 'set the SLACK_* or DISCORD_* variables (see docs/operations.md, "Set-up in ten minutes")'),
+      : fail(
+          'alert destinations',
+          'neither Slack nor Discord is configured: alerts would only be printed on this console',
+          'set the SLACK_* or DISCORD_* variables (see docs/operations.md, "Set-up in ten minutes")',
+        ),
   );
   return { results, settings };
 }

@@ -1,6 +1,6 @@
-import { PermissionFlagsBits, Routes, type APIGuildMember, type APIRole, type REST, type APIChannel, type APIOverwrite } from 'discord.js';
+import { type APIChannel, type APIGuildMember, type APIOverwrite, type APIRole, PermissionFlagsBits, type REST, Routes } from 'discord.js';
+import { type CheckResult, fail, pass } from './CheckResult.js';
 import { channelPermissions } from './channelPermissions.js';
-import { fail, pass, type CheckResult } from './CheckResult.js';
 import { discordAdvice, discordErrorSummary } from './discordAdvice.js';
 
 /** What posting an alert needs in the channel: alerts are embeds. */
@@ -15,7 +15,12 @@ const NEEDED = [
  * member roles and the channel's overwrites, that it may post embeds there.
  * https://discord.com/developers/docs/resources/channel#get-channel
  */
-export async function checkDiscordChannel(rest: REST, channelId: string, botUserId: string | undefined, apiUrl: string): Promise<CheckResult> {
+export async function checkDiscordChannel(
+  rest: REST,
+  channelId: string,
+  botUserId: string | undefined,
+  apiUrl: string,
+): Promise<CheckResult> {
   const name = 'discord: alert channel';
   let channel: APIChannel & { guild_id?: string; name?: string; permission_overwrites?: APIOverwrite[] };
   try {
@@ -30,13 +35,27 @@ export async function checkDiscordChannel(rest: REST, channelId: string, botUser
       rest.get(Routes.guildRoles(channel.guild_id)) as Promise<APIRole[]>,
       rest.get(Routes.guildMember(channel.guild_id, botUserId)) as Promise<APIGuildMember>,
     ]);
-    const granted = channelPermissions({ guildId: channel.guild_id, roles, memberRoleIds: member.roles, memberId: botUserId, overwrites: channel.permission_overwrites ?? [] });
+    const granted = channelPermissions({
+      guildId: channel.guild_id,
+      roles,
+      memberRoleIds: member.roles,
+      memberId: botUserId,
+      overwrites: channel.permission_overwrites ?? [],
+    });
     const missing = NEEDED.filter(([, bit]) => (granted & bit) === 0n).map(([label]) => label);
     if (missing.length > 0) {
-      return fail(name, `the bot cannot post alerts in ${label}: it lacks ${missing.join(', ')}`, `in ${label} → Edit Channel → Permissions, allow the bot's role ${missing.join(', ')}`);
+      return fail(
+        name,
+        `the bot cannot post alerts in ${label}: it lacks ${missing.join(', ')}`,
+        `in ${label} → Edit Channel → Permissions, allow the bot's role ${missing.join(', ')}`,
+      );
     }
     return pass(name, `the bot can see ${label} and post embeds there`);
   } catch (error) {
-    return pass(name, `the bot can see ${label}; its permissions could not be read (${discordErrorSummary(error)})`, 'send a test alert (npm run test-alert) to be sure it may post');
+    return pass(
+      name,
+      `the bot can see ${label}; its permissions could not be read (${discordErrorSummary(error)})`,
+      'send a test alert (npm run test-alert) to be sure it may post',
+    );
   }
 }

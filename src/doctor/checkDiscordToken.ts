@@ -1,5 +1,5 @@
-import { Routes, type APIUser, type REST } from 'discord.js';
-import { fail, pass, type CheckResult } from './CheckResult.js';
+import { type APIUser, type REST, Routes } from 'discord.js';
+import { type CheckResult, fail, pass } from './CheckResult.js';
 import { discordAdvice, discordErrorSummary } from './discordAdvice.js';
 
 /** What the token check learnt: the result, and the bot's user id for the permission check. */
@@ -13,9 +13,20 @@ export async function checkDiscordToken(rest: REST, apiUrl: string): Promise<Dis
   const name = 'discord: bot token';
   try {
     const user = (await rest.get(Routes.user())) as APIUser;
-    if (!user.bot) return { result: fail(name, `the token belongs to ${user.username}, not a bot`, 'DISCORD_TOKEN must be the token from Developer Portal → Bot'), botUserId: undefined };
+    if (!user.bot)
+      return {
+        result: fail(
+          name,
+          `the token belongs to ${user.username}, not a bot`,
+          'DISCORD_TOKEN must be the token from Developer Portal → Bot',
+        ),
+        botUserId: undefined,
+      };
     return { result: pass(name, `valid: bot ${user.username} (${user.id})`), botUserId: user.id };
   } catch (error) {
-    return { result: fail(name, `GET /users/@me failed (${discordErrorSummary(error)})`, discordAdvice(error, apiUrl)), botUserId: undefined };
+    return {
+      result: fail(name, `GET /users/@me failed (${discordErrorSummary(error)})`, discordAdvice(error, apiUrl)),
+      botUserId: undefined,
+    };
   }
 }

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import { fail, pass, type CheckResult } from './CheckResult.js';
+import { type CheckResult, fail, pass } from './CheckResult.js';
 import { slackAdvice } from './slackAdvice.js';
 
 /** `auth.test` with the bot token: the token is valid, and for which workspace and bot user. https://api.slack.com/methods/auth.test */

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import { fail, pass, type CheckResult } from './CheckResult.js';
+import { type CheckResult, fail, pass } from './CheckResult.js';
 import { slackAdvice, slackErrorCode } from './slackAdvice.js';
 
 /**
@@ -15,7 +15,12 @@ export async function checkSlackChannel(client: webApi.WebClient, channel: strin
     const info = answer.channel ?? {};
     const label = `#${info.name ?? channel} (${channel})`;
     if (info.is_archived) return fail(name, `${label} is archived`, 'unarchive it, or set SLACK_ALERT_CHANNEL to another channel');
-    if (!info.is_member) return fail(name, `the bot is not a member of ${label}`, `in ${label}, type /invite @forcewatch (or add the app from the channel's settings → Integrations)`);
+    if (!info.is_member)
+      return fail(
+        name,
+        `the bot is not a member of ${label}`,
+        `in ${label}, type /invite @forcewatch (or add the app from the channel's settings → Integrations)`,
+      );
     return pass(name, `the bot is a member of ${label}`);
   } catch (error) {
     if (slackErrorCode(error) === 'missing_scope') {

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { webApi } from '@slack/bolt';
 import type { SlackConnection } from '../slack/slackConfig.js';
-import { fail, pass, type CheckResult } from './CheckResult.js';
+import { type CheckResult, fail, pass } from './CheckResult.js';
 import { slackAdvice } from './slackAdvice.js';
 
 /**
@@ -12,14 +12,20 @@ import { slackAdvice } from './slackAdvice.js';
  * Commands only: alerts go out over the Web API either way.
  * https://api.slack.com/methods/apps.connections.open
  */
-export async function checkSlackConnection(connection: SlackConnection, appClient: webApi.WebClient | undefined, apiUrl: string): Promise<CheckResult> {
+export async function checkSlackConnection(
+  connection: SlackConnection,
+  appClient: webApi.WebClient | undefined,
+  apiUrl: string,
+): Promise<CheckResult> {
   const name = 'slack: commands connection';
   if (connection.mode === 'http') return checkPortFree(name, connection.port);
   try {
     await appClient?.apps.connections.open();
     return pass(name, 'SLACK_APP_TOKEN opens a Socket Mode connection');
   } catch (error) {
-    return fail(name, `apps.connections.open failed: ${(error as Error).message}`, `SLACK_APP_TOKEN: ${slackAdvice(error, apiUrl)}`, { critical: false });
+    return fail(name, `apps.connections.open failed: ${(error as Error).message}`, `SLACK_APP_TOKEN: ${slackAdvice(error, apiUrl)}`, {
+      critical: false,
+    });
   }
 }
 
@@ -31,7 +37,12 @@ async function checkPortFree(name: string, port: number): Promise<CheckResult> {
     return pass(name, `HTTP mode: port ${port} is free for Slack's requests (/slack/events)`);
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'error';
-    return fail(name, `HTTP mode: port ${port} cannot be used (${code})`, `stop what listens on port ${port} (a running forcewatch?) or set SLACK_PORT to a free port`, { critical: false });
+    return fail(
+      name,
+      `HTTP mode: port ${port} cannot be used (${code})`,
+      `stop what listens on port ${port} (a running forcewatch?) or set SLACK_PORT to a free port`,
+      { critical: false },
+    );
   } finally {
     if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
   }

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { migrateStoreDocument, storeSchemaVersion } from '../store/migrateStoreDocument.js';
-import { STORE_SCHEMA_VERSION, storeDocumentProblem, type StoreDocument } from '../store/StoreDocument.js';
-import { fail, pass, type CheckResult } from './CheckResult.js';
+import { STORE_SCHEMA_VERSION, type StoreDocument, storeDocumentProblem } from '../store/StoreDocument.js';
+import { type CheckResult, fail, pass } from './CheckResult.js';
 
 const NAME = 'store';
-const RESTORE = 'restore the file from a backup (or its .v<N>.bak copy); moving it aside starts fresh but forgets the watermark and undelivered alerts';
+const RESTORE =
+  'restore the file from a backup (or its .v<N>.bak copy); moving it aside starts fresh but forgets the watermark and undelivered alerts';
 
 /**
  * Reads the store without changing it: readable, valid, which schema version (an older one is migrated
@@ -22,10 +23,16 @@ export async function checkStore(path: string): Promise<CheckResult> {
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'error';
     if (code !== 'ENOENT') return fail(NAME, `${path} cannot be read (${code})`, `give this user read and write access to ${path}`);
-    if (writable !== true) return fail(NAME, `${path} does not exist and ${directory} is not writable (${writable})`, directoryAdvice(directory, writable));
+    if (writable !== true)
+      return fail(NAME, `${path} does not exist and ${directory} is not writable (${writable})`, directoryAdvice(directory, writable));
     return pass(NAME, `${path} does not exist yet: it is created at first start`);
   }
-  if (writable !== true) return fail(NAME, `${directory} is not writable (${writable}); every update writes a temp file there`, directoryAdvice(directory, writable));
+  if (writable !== true)
+    return fail(
+      NAME,
+      `${directory} is not writable (${writable}); every update writes a temp file there`,
+      directoryAdvice(directory, writable),
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -34,14 +41,26 @@ export async function checkStore(path: string): Promise<CheckResult> {
   }
   const version = storeSchemaVersion(parsed);
   if (version !== undefined && version > STORE_SCHEMA_VERSION) {
-    return fail(NAME, `${path} has schema version ${version}, newer than this forcewatch reads (${STORE_SCHEMA_VERSION})`, `upgrade forcewatch, or restore ${path}.v${STORE_SCHEMA_VERSION}.bak`);
+    return fail(
+      NAME,
+      `${path} has schema version ${version}, newer than this forcewatch reads (${STORE_SCHEMA_VERSION})`,
+      `upgrade forcewatch, or restore ${path}.v${STORE_SCHEMA_VERSION}.bak`,
+    );
   }
-  const document = version !== undefined && version < STORE_SCHEMA_VERSION ? migrateStoreDocument(parsed as Record<string, unknown>, version).document : parsed;
+  const document =
+    version !== undefined && version < STORE_SCHEMA_VERSION
+      ? migrateStoreDocument(parsed as Record<string, unknown>, version).document
+      : parsed;
   const problem = storeDocumentProblem(document);
   if (problem) return fail(NAME, `${path} is not a forcewatch store: ${problem}`, RESTORE);
   const doc = document as StoreDocument;
   const facts = `${Buffer.byteLength(text)} bytes, schema version ${version}, watermark ${new Date(doc.watermark).toISOString()}, ${doc.outbox.length} alert(s) waiting for delivery`;
-  if (version !== STORE_SCHEMA_VERSION) return pass(NAME, `${path}: ${facts}`, `it is migrated to version ${STORE_SCHEMA_VERSION} at the next start, after a copy is saved as ${path}.v${version}.bak`);
+  if (version !== STORE_SCHEMA_VERSION)
+    return pass(
+      NAME,
+      `${path}: ${facts}`,
+      `it is migrated to version ${STORE_SCHEMA_VERSION} at the next start, after a copy is saved as ${path}.v${version}.bak`,
+    );
   return pass(NAME, `${path}: ${facts}`);
 }
 
@@ -59,5 +78,7 @@ async function directoryWritable(directory: string): Promise<true | string> {
 }
 
 function directoryAdvice(directory: string, code: string): string {
-  return code === 'ENOENT' ? `create it: mkdir -p ${directory} (or set FORCEWATCH_DB to a path in an existing directory)` : `make ${directory} writable by this user`;
+  return code === 'ENOENT'
+    ? `create it: mkdir -p ${directory} (or set FORCEWATCH_DB to a path in an existing directory)`
+    : `make ${directory} writable by this user`;
 }

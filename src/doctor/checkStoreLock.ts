@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { fail, pass, type CheckResult } from './CheckResult.js';
+import { type CheckResult, fail, pass } from './CheckResult.js';
 
 /**
  * Reads `<store>.lock` as `ProcessLock` writes it (`{pid, startedAt, token}`) without taking it, so a
@@ -16,7 +16,8 @@ export async function checkStoreLock(storePath: string, isAlive: (pid: number) =
     return pass(name, `${path} is unreadable or torn; the next start treats it as stale and takes it over`);
   }
   const pid = Number(holder.pid);
-  if (!Number.isInteger(pid) || !isAlive(pid)) return pass(name, `${path} is left over from a process that is gone (pid ${String(holder.pid)}); the next start takes it over`);
+  if (!Number.isInteger(pid) || !isAlive(pid))
+    return pass(name, `${path} is left over from a process that is gone (pid ${String(holder.pid)}); the next start takes it over`);
   const since = typeof holder.startedAt === 'number' ? ` since ${new Date(holder.startedAt).toISOString()}` : '';
   return fail(
     name,

@@ -6,19 +6,22 @@ import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
  */
 const BY_CODE: Record<number, string> = {
   10003: 'DISCORD_ALERT_CHANNEL_ID is not a channel: in Discord, Developer Mode on, right-click the channel → Copy Channel ID',
-  50001: "the bot cannot see this channel: invite it to the server (npm run register prints the invite URL) and allow it to View Channel in the channel's permissions",
-  50013: "the bot lacks a permission here: give its role View Channel, Send Messages and Embed Links in the alert channel",
+  50001:
+    "the bot cannot see this channel: invite it to the server (npm run register prints the invite URL) and allow it to View Channel in the channel's permissions",
+  50013: 'the bot lacks a permission here: give its role View Channel, Send Messages and Embed Links in the alert channel',
 };
 
 /** What to change after a discord.js REST call threw `error`. */
 export function discordAdvice(error: unknown, apiUrl: string): string {
   if (error instanceof DiscordAPIError) {
-    if (error.status === 401) return 'DISCORD_TOKEN is not valid: Developer Portal → your application → Bot → Reset Token, and set the new token';
+    if (error.status === 401)
+      return 'DISCORD_TOKEN is not valid: Developer Portal → your application → Bot → Reset Token, and set the new token';
     const advice = BY_CODE[typeof error.code === 'number' ? error.code : 0];
     if (advice) return advice;
     return `Discord refused the request (HTTP ${error.status}, code ${error.code})`;
   }
-  if (error instanceof RateLimitError) return `Discord is rate limiting this bot: wait ${Math.ceil(error.retryAfter / 1000)} s and run again`;
+  if (error instanceof RateLimitError)
+    return `Discord is rate limiting this bot: wait ${Math.ceil(error.retryAfter / 1000)} s and run again`;
   if (error instanceof HTTPError) return `Discord answered HTTP ${error.status}: run again in a few minutes; see https://discordstatus.com`;
   return `cannot reach Discord at ${apiUrl}: check this host's network, DNS, firewall or proxy (and DISCORD_API_URL if set)`;
 }

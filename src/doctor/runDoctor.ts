@@ -7,6 +7,7 @@ import { discordRestOptions } from '../discord/discordRestOptions.js';
 import { silentLogger } from '../ops/logger.js';
 import { createSlackWebClient } from '../slack/createSlackWebClient.js';
 import type { SlackConfig } from '../slack/slackConfig.js';
+import { type CheckResult, doctorExitCode, fail, formatCheckResult } from './CheckResult.js';
 import { checkBinanceClock } from './checkBinanceClock.js';
 import { checkBinanceForceOrders } from './checkBinanceForceOrders.js';
 import { checkConfiguration } from './checkConfiguration.js';
@@ -18,7 +19,6 @@ import { checkSlackChannel } from './checkSlackChannel.js';
 import { checkSlackConnection } from './checkSlackConnection.js';
 import { checkStore } from './checkStore.js';
 import { checkStoreLock } from './checkStoreLock.js';
-import { doctorExitCode, fail, formatCheckResult, type CheckResult } from './CheckResult.js';
 
 /** Options of `runDoctor`. */
 export interface DoctorOptions {
@@ -67,7 +67,13 @@ async function checkBinance(config: CoreConfig['binance'], fetch: FetchLike | un
     // One attempt: the doctor reports what happened instead of retrying for a minute.
     client = createBinanceClient({ ...config, maxAttempts: 1, ...(fetch && { fetch }) });
   } catch (error) {
-    return [fail('binance: credentials', (error as Error).message, 'set BINANCE_API_SECRET (HMAC key) or BINANCE_PRIVATE_KEY_PATH (a readable Ed25519/RSA PEM file), not both')];
+    return [
+      fail(
+        'binance: credentials',
+        (error as Error).message,
+        'set BINANCE_API_SECRET (HMAC key) or BINANCE_PRIVATE_KEY_PATH (a readable Ed25519/RSA PEM file), not both',
+      ),
+    ];
   }
   try {
     const clock = await checkBinanceClock(client, config.fapiUrl);
@@ -83,10 +89,15 @@ async function checkBinance(config: CoreConfig['binance'], fetch: FetchLike | un
 
 async function checkSlack(config: SlackConfig): Promise<CheckResult[]> {
   const client = createSlackWebClient(config.botToken, config.apiUrl, silentLogger);
-  const appClient = config.connection.mode === 'socket' ? createSlackWebClient(config.connection.appToken, config.apiUrl, silentLogger) : undefined;
+  const appClient =
+    config.connection.mode === 'socket' ? createSlackWebClient(config.connection.appToken, config.apiUrl, silentLogger) : undefined;
   const auth = await checkSlackAuth(client, config.apiUrl);
   if (!auth.ok) return [auth, await checkSlackConnection(config.connection, appClient, config.apiUrl)];
-  return [auth, await checkSlackChannel(client, config.alertChannel, config.apiUrl), await checkSlackConnection(config.connection, appClient, config.apiUrl)];
+  return [
+    auth,
+    await checkSlackChannel(client, config.alertChannel, config.apiUrl),
+    await checkSlackConnection(config.connection, appClient, config.apiUrl),
+  ];
 }
 
 async function checkDiscord(config: DiscordConfig): Promise<CheckResult[]> {
@@ -94,7 +105,11 @@ async function checkDiscord(config: DiscordConfig): Promise<CheckResult[]> {
   try {
     const token = await checkDiscordToken(rest, config.apiUrl);
     if (!token.result.ok) return [token.result];
-    return [token.result, await checkDiscordChannel(rest, config.alertChannelId, token.botUserId, config.apiUrl), await checkDiscordCommand(rest, config)];
+    return [
+      token.result,
+      await checkDiscordChannel(rest, config.alertChannelId, token.botUserId, config.apiUrl),
+      await checkDiscordCommand(rest, config),
+    ];
   } finally {
     rest.clearHashSweeper();
     rest.clearHandlerSweeper();

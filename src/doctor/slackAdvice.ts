@@ -6,12 +6,14 @@ import { webApi } from '@slack/bolt';
  * https://api.slack.com/methods/apps.connections.open#errors
  */
 const BY_ERROR: Record<string, string> = {
-  invalid_auth: 'the token is not valid: copy it again from the app page (OAuth & Permissions for xoxb-, Basic Information → App-Level Tokens for xapp-)',
+  invalid_auth:
+    'the token is not valid: copy it again from the app page (OAuth & Permissions for xoxb-, Basic Information → App-Level Tokens for xapp-)',
   not_authed: 'no token was sent: set SLACK_BOT_TOKEN',
   account_inactive: 'the token belongs to a deleted user or workspace: reinstall the app and update the token',
   token_revoked: 'the token was revoked: reinstall the app (Install App) and update the token',
   token_expired: 'the token expired: turn token rotation off in the manifest, reinstall, and update the token',
-  channel_not_found: 'SLACK_ALERT_CHANNEL is not a channel the bot can see: use the channel id (channel details → bottom, C… or G…); for a private channel, /invite @forcewatch first',
+  channel_not_found:
+    'SLACK_ALERT_CHANNEL is not a channel the bot can see: use the channel id (channel details → bottom, C… or G…); for a private channel, /invite @forcewatch first',
   not_allowed_token_type: 'SLACK_APP_TOKEN must be an app-level token (xapp-…) with the connections:write scope, not the bot token',
 };
 

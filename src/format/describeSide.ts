@@ -7,10 +7,6 @@ import type { ForceOrder } from '../binance/types.js';
  */
 export function describeSide(order: Pick<ForceOrder, 'side' | 'positionSide'>): string {
   const closed =
-    order.positionSide === 'LONG' || order.positionSide === 'SHORT'
-      ? order.positionSide
-      : order.side === 'SELL'
-        ? 'LONG'
-        : 'SHORT';
+    order.positionSide === 'LONG' || order.positionSide === 'SHORT' ? order.positionSide : order.side === 'SELL' ? 'LONG' : 'SHORT';
   return `${order.side} closing a ${closed}`;
 }

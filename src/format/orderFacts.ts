@@ -1,5 +1,5 @@
-import { displayDecimal } from '../decimal.js';
 import type { ForceOrder } from '../binance/types.js';
+import { displayDecimal } from '../decimal.js';
 import { formatTime } from './formatTime.js';
 
 /** One labelled fact about an order, already formatted for display; renderers lay these out. */

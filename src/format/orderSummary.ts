@@ -1,5 +1,5 @@
-import { displayDecimal } from '../decimal.js';
 import type { ForceOrder } from '../binance/types.js';
+import { displayDecimal } from '../decimal.js';
 import { describeSide } from './describeSide.js';
 import { formatTime } from './formatTime.js';
 import { kindLabel } from './kindLabel.js';

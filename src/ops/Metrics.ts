@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 /**
  * The bot's Prometheus metrics, in its own registry (so tests can create several without clashes).
@@ -6,14 +6,49 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
  */
 export class Metrics {
   readonly registry = new Registry();
-  readonly polls = new Counter({ name: 'forcewatch_polls_total', help: 'Polls of the force-order endpoint that succeeded.', registers: [this.registry] });
-  readonly pollFailures = new Counter({ name: 'forcewatch_poll_failures_total', help: 'Polls that failed after the client gave up retrying.', registers: [this.registry] });
-  readonly ordersSeen = new Counter({ name: 'forcewatch_orders_seen_total', help: 'New force orders found and queued for alerting.', registers: [this.registry] });
-  readonly alertsDelivered = new Counter({ name: 'forcewatch_alerts_delivered_total', help: 'Alerts a sink accepted (one per order, grouped or not).', labelNames: ['sink'], registers: [this.registry] });
-  readonly deliveryFailures = new Counter({ name: 'forcewatch_delivery_failures_total', help: 'Delivery attempts a sink refused or that failed on the way.', labelNames: ['sink'], registers: [this.registry] });
-  readonly outboxDepth = new Gauge({ name: 'forcewatch_outbox_depth', help: 'Alerts waiting for delivery to a sink.', labelNames: ['sink'], registers: [this.registry] });
-  readonly weightUsed = new Counter({ name: 'forcewatch_request_weight_total', help: 'Binance request weight spent by polls.', registers: [this.registry] });
-  readonly lastSuccessfulPoll = new Gauge({ name: 'forcewatch_last_successful_poll_timestamp_seconds', help: 'Unix time of the last successful poll.', registers: [this.registry] });
+  readonly polls = new Counter({
+    name: 'forcewatch_polls_total',
+    help: 'Polls of the force-order endpoint that succeeded.',
+    registers: [this.registry],
+  });
+  readonly pollFailures = new Counter({
+    name: 'forcewatch_poll_failures_total',
+    help: 'Polls that failed after the client gave up retrying.',
+    registers: [this.registry],
+  });
+  readonly ordersSeen = new Counter({
+    name: 'forcewatch_orders_seen_total',
+    help: 'New force orders found and queued for alerting.',
+    registers: [this.registry],
+  });
+  readonly alertsDelivered = new Counter({
+    name: 'forcewatch_alerts_delivered_total',
+    help: 'Alerts a sink accepted (one per order, grouped or not).',
+    labelNames: ['sink'],
+    registers: [this.registry],
+  });
+  readonly deliveryFailures = new Counter({
+    name: 'forcewatch_delivery_failures_total',
+    help: 'Delivery attempts a sink refused or that failed on the way.',
+    labelNames: ['sink'],
+    registers: [this.registry],
+  });
+  readonly outboxDepth = new Gauge({
+    name: 'forcewatch_outbox_depth',
+    help: 'Alerts waiting for delivery to a sink.',
+    labelNames: ['sink'],
+    registers: [this.registry],
+  });
+  readonly weightUsed = new Counter({
+    name: 'forcewatch_request_weight_total',
+    help: 'Binance request weight spent by polls.',
+    registers: [this.registry],
+  });
+  readonly lastSuccessfulPoll = new Gauge({
+    name: 'forcewatch_last_successful_poll_timestamp_seconds',
+    help: 'Unix time of the last successful poll.',
+    registers: [this.registry],
+  });
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'forcewatch_' });

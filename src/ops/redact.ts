@@ -30,8 +30,5 @@ export function redact(text: string): string {
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
   }
-  return out
-    .replace(SECRET_PARAMS, '$1[REDACTED]')
-    .replace(SECRET_HEADERS, '$1[REDACTED]')
-    .replace(TOKEN_SHAPES, '[REDACTED]');
+  return out.replace(SECRET_PARAMS, '$1[REDACTED]').replace(SECRET_HEADERS, '$1[REDACTED]').replace(TOKEN_SHAPES, '[REDACTED]');
 }

@@ -1,11 +1,11 @@
-import type { Clock } from '../time.js';
 import type { Logger } from '../ops/logger.js';
 import type { Notification, Sink } from '../sinks/Sink.js';
 import { isSinkError } from '../sinks/SinkError.js';
+import type { Clock } from '../time.js';
 import type { EventBus } from './EventBus.js';
 import { DEFAULT_GROUP_THRESHOLD, MAX_GROUP_SIZE, nextNotification, notificationIds, summarizeAlerts } from './groupAlerts.js';
 import type { AttemptMark, OpenAttempt, Outbox } from './Outbox.js';
-import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retryDelay.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './retryDelay.js';
 
 /** Default time `stop()` lets a delivery in flight finish before aborting it. */
 export const DEFAULT_STOP_GRACE_MS = 10_000;

@@ -1,5 +1,5 @@
-import type { Alert } from '../sinks/Sink.js';
 import type { Logger } from '../ops/logger.js';
+import type { Alert } from '../sinks/Sink.js';
 
 /** Every event the pipeline emits, with its payload. Metrics and the health check listen to these. */
 export interface PipelineEvents {

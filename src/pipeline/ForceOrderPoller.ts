@@ -1,8 +1,8 @@
 import type { ForceOrderSource } from '../binance/types.js';
-import type { Clock } from '../time.js';
 import type { Logger } from '../ops/logger.js';
 import type { ForceOrderArchive } from '../store/ForceOrderArchive.js';
 import type { StateStore } from '../store/StateStore.js';
+import type { Clock } from '../time.js';
 import { diffForceOrders } from './diffForceOrders.js';
 import type { EventBus } from './EventBus.js';
 import type { Outbox } from './Outbox.js';

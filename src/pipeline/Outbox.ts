@@ -1,4 +1,4 @@
-import { orderKey, type ForceOrder } from '../binance/types.js';
+import { type ForceOrder, orderKey } from '../binance/types.js';
 import type { Alert } from '../sinks/Sink.js';
 import type { StateStore } from '../store/StateStore.js';
 import type { DeliveryAttempt, OutboxEntry } from '../store/StoreDocument.js';
@@ -113,7 +113,9 @@ const NONE: ReadonlySet<string> = new Set();
 /** `outbox` with `sink`'s marker `mark` on the alerts it names (new entries: stored ones are frozen). */
 function withMark(outbox: readonly OutboxEntry[], sink: string, mark: AttemptMark): OutboxEntry[] {
   const marked = new Set(mark.ids);
-  return outbox.map((entry) => (marked.has(entry.id) ? { ...entry, attempts: { ...entry.attempts, [sink]: { key: mark.key, at: mark.at } } } : entry));
+  return outbox.map((entry) =>
+    marked.has(entry.id) ? { ...entry, attempts: { ...entry.attempts, [sink]: { key: mark.key, at: mark.at } } } : entry,
+  );
 }
 
 /** `entry` with `sink` among its deliveries and without `sink`'s attempt marker (a new entry: stored ones are frozen). */

@@ -1,13 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FORCE_ORDER_WINDOW_MS, type ForceOrderSource } from '../binance/types.js';
-import { DAY_MS, systemClock, type Clock } from '../time.js';
 import type { Logger } from '../ops/logger.js';
 import type { Sink } from '../sinks/Sink.js';
 import { ForceOrderArchive } from '../store/ForceOrderArchive.js';
 import { ProcessLock } from '../store/ProcessLock.js';
 import { StateStore } from '../store/StateStore.js';
 import { StoreWriteError } from '../store/StoreWriteError.js';
+import { type Clock, DAY_MS, systemClock } from '../time.js';
 import { DeliveryDispatcher } from './DeliveryDispatcher.js';
 import { EventBus } from './EventBus.js';
 import { ForceOrderPoller, type PollResult } from './ForceOrderPoller.js';
@@ -100,7 +100,10 @@ export class Pipeline {
     try {
       const exchangeNow = options.exchangeNow?.() ?? clock.now();
       const store = await StateStore.open({ path: options.storePath, createAt: exchangeNow - (options.backfillMs ?? 0), logger });
-      const outbox = new Outbox(store, options.sinks.map((s) => s.name));
+      const outbox = new Outbox(
+        store,
+        options.sinks.map((s) => s.name),
+      );
       await outbox.prune();
       await this.archive.repairTail();
       await this.archive.compact();

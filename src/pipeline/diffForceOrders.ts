@@ -1,4 +1,4 @@
-import { orderKey, type ForceOrder } from '../binance/types.js';
+import { type ForceOrder, orderKey } from '../binance/types.js';
 
 /** What one poll knew before it fetched. */
 export interface DiffInput {

@@ -11,10 +11,11 @@ export function mergeForceOrderSources(sources: readonly ForceOrderSource[]): Fo
     async allForceOrders(window, options) {
       const pages = await Promise.all(sources.map((s) => s.allForceOrders(window, options)));
       const orders = pages.flatMap((p) => p.orders).sort(oldestFirst);
-      return pages.reduce<ForceOrderPage>(
-        (all, p) => ({ orders, weight: all.weight + p.weight, requests: all.requests + p.requests }),
-        { orders, weight: 0, requests: 0 },
-      );
+      return pages.reduce<ForceOrderPage>((all, p) => ({ orders, weight: all.weight + p.weight, requests: all.requests + p.requests }), {
+        orders,
+        weight: 0,
+        requests: 0,
+      });
     },
   };
 }

@@ -48,12 +48,7 @@ export class FaultQueue {
  * {@link sendTruncated}). Returns the HTTP status sent, 0 for none. `binanceHeaders` are the
  * `X-MBX-*` headers Binance itself would add; a proxy page or a dead socket carries none.
  */
-export function sendFault(
-  res: ServerResponse,
-  fault: SimFault,
-  binanceHeaders: Record<string, string>,
-  serverNow: number,
-): number {
+export function sendFault(res: ServerResponse, fault: SimFault, binanceHeaders: Record<string, string>, serverNow: number): number {
   switch (fault.type) {
     case 'timeout':
       // Never answer: the client's own timeout must fire; close() destroys the socket.

@@ -38,8 +38,7 @@ export class OrderGenerator {
     const kind = input.kind ?? kindOf(input.clientOrderId) ?? this.randomKind(contract);
     const { side, positionSide } = this.sides(input);
     const time = input.time ?? (input.updateTime !== undefined ? input.updateTime : serverNow);
-    const updateTime =
-      input.updateTime ?? (input.time !== undefined ? input.time : time + this.random.int(0, 60));
+    const updateTime = input.updateTime ?? (input.time !== undefined ? input.time : time + this.random.int(0, 60));
     const executedQty = input.executedQty ?? this.quantity(contract);
     const avgPrice = input.avgPrice ?? this.averagePrice(contract);
     const wire: RawForceOrderWire = {
@@ -81,9 +80,7 @@ export class OrderGenerator {
 
   private contractFor(input: SimOrderInput): SimContract {
     if (input.symbol !== undefined) {
-      const found = SIM_CONTRACTS.find(
-        (c) => c.symbol === input.symbol && (input.market === undefined || c.market === input.market),
-      );
+      const found = SIM_CONTRACTS.find((c) => c.symbol === input.symbol && (input.market === undefined || c.market === input.market));
       if (!found) throw new RangeError(`the simulator does not trade ${input.symbol}`);
       return found;
     }
@@ -103,8 +100,7 @@ export class OrderGenerator {
   /** Closing a LONG sells, closing a SHORT buys; one-way mode (`BOTH`) can go either way. */
   private sides(input: SimOrderInput): { side: 'BUY' | 'SELL'; positionSide: 'BOTH' | 'LONG' | 'SHORT' } {
     const positionSide =
-      input.positionSide ??
-      (input.side !== undefined || this.random.chance(0.8) ? 'BOTH' : this.random.pick(['LONG', 'SHORT'] as const));
+      input.positionSide ?? (input.side !== undefined || this.random.chance(0.8) ? 'BOTH' : this.random.pick(['LONG', 'SHORT'] as const));
     if (positionSide === 'LONG') return { side: 'SELL', positionSide };
     if (positionSide === 'SHORT') return { side: 'BUY', positionSide };
     return { side: input.side ?? this.random.pick(['BUY', 'SELL'] as const), positionSide };

@@ -4,10 +4,11 @@ import { defaultAccounts } from './accounts.js';
 import { authenticateSigned } from './authenticateSigned.js';
 import { FaultQueue, sendFault, sendTruncated } from './FaultQueue.js';
 import { OrderGenerator, type StoredForceOrder } from './OrderGenerator.js';
+import { recordSignature } from './receivedSignatures.js';
 import { ROUTES, type Route } from './routes.js';
+import { SimBinanceError } from './SimBinanceError.js';
 import type { SelectionBehaviour } from './selectForceOrders.js';
 import { sendJson } from './sendJson.js';
-import { SimBinanceError } from './SimBinanceError.js';
 import type {
   PapiSimulatorOptions,
   RawForceOrderWire,
@@ -17,7 +18,6 @@ import type {
   SimRequestLog,
   SimulatorAccount,
 } from './types.js';
-import { recordSignature } from './receivedSignatures.js';
 import { readParams } from './validateParams.js';
 import { WeightLimiter } from './WeightLimiter.js';
 

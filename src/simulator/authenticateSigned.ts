@@ -35,11 +35,7 @@ export function signedPayload(rawQuery: string, body: string): string {
  * error for the first failure; returns the account.
  * Docs: https://developers.binance.com/docs/derivatives/portfolio-margin/general-info
  */
-export function authenticateSigned(
-  accounts: readonly SimulatorAccount[],
-  request: SignedRequest,
-  serverNow: number,
-): SimulatorAccount {
+export function authenticateSigned(accounts: readonly SimulatorAccount[], request: SignedRequest, serverNow: number): SimulatorAccount {
   const { apiKey, params } = request;
   const account = apiKey === undefined ? undefined : accounts.find((a) => a.apiKey === apiKey);
   if (!account) {

@@ -43,8 +43,7 @@ export const binanceErrors = {
   /** -1121: a symbol the market does not trade. */
   invalidSymbol: () => new SimBinanceError(400, -1121, 'Invalid symbol.'),
   /** -1127: window too long (hours form). */
-  moreThanHours: (hours: number) =>
-    new SimBinanceError(400, -1127, `More than ${hours} hours between startTime and endTime.`),
+  moreThanHours: (hours: number) => new SimBinanceError(400, -1127, `More than ${hours} hours between startTime and endTime.`),
   /** -1130: a parameter value out of its range or enum. */
   invalidParam: () => new SimBinanceError(400, -1130, 'Invalid data sent for a parameter.'),
   /** -1131: `recvWindow` over 60000 (spot wording; futures docs say "cannot be greater than 60000"). */

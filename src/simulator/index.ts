@@ -1,10 +1,9 @@
 /** The Binance Portfolio Margin simulator: one local server for papi, fapi and dapi paths. */
 export { SIM_API_KEY, SIM_API_SECRET } from './accounts.js';
-export { PapiSimulator, type SimBurstOptions, type SimStreamOptions } from './PapiSimulator.js';
-export { hmacSha256Hex, verifySignature } from './verifySignature.js';
 export { signedPayload } from './authenticateSigned.js';
-export { SIM_CONTRACTS, findContract, type SimContract } from './symbols.js';
 export { divideDecimal } from './divideDecimal.js';
+export { PapiSimulator, type SimBurstOptions, type SimStreamOptions } from './PapiSimulator.js';
+export { findContract, SIM_CONTRACTS, type SimContract } from './symbols.js';
 export type {
   PapiSimulatorOptions,
   RawForceOrderWire,
@@ -15,3 +14,4 @@ export type {
   SimRequestLog,
   SimulatorAccount,
 } from './types.js';
+export { hmacSha256Hex, verifySignature } from './verifySignature.js';

@@ -1,5 +1,5 @@
 import type { StoredForceOrder } from './OrderGenerator.js';
-import { selectForceOrders, type SelectionBehaviour } from './selectForceOrders.js';
+import { type SelectionBehaviour, selectForceOrders } from './selectForceOrders.js';
 import { coinMExchangeInfo, symbolsOf } from './symbols.js';
 import type { SimMarket } from './types.js';
 import { readForceOrderQuery } from './validateParams.js';

@@ -1,6 +1,6 @@
+import { WEEK_MS } from '../time.js';
 import { binanceErrors } from './binanceErrors.js';
 import type { SimOrderKind } from './types.js';
-import { WEEK_MS } from '../time.js';
 
 /**
  * Parameter checks of the signed force-order endpoints, with the errors Binance documents

@@ -4,7 +4,10 @@
  * listener per request and never remove it: handed the pipeline's long-lived stop signal directly,
  * they would pile up two listeners per alert for the bot's whole life.
  */
-export async function withScopedSignal<T>(parent: AbortSignal | undefined, task: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+export async function withScopedSignal<T>(
+  parent: AbortSignal | undefined,
+  task: (signal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
   if (!parent) return task(undefined);
   const scope = new AbortController();
   const forward = () => scope.abort(parent.reason);

@@ -1,5 +1,5 @@
-import Bottleneck from 'bottleneck';
 import { webApi } from '@slack/bolt';
+import Bottleneck from 'bottleneck';
 import { compareDecimal } from '../decimal.js';
 import type { Logger } from '../ops/logger.js';
 import type { DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
@@ -100,22 +100,35 @@ export class SlackSink implements Sink {
     const { client, channel, logger, historyMarginMs = SLACK_HISTORY_MARGIN_MS, historyMaxPages } = this.options;
     try {
       const { botId } = await this.ownIdentity();
-      const search = await findPostedAlert(client, { channel, key, botId, oldestMs: since - historyMarginMs, maxPages: historyMaxPages, signal });
+      const search = await findPostedAlert(client, {
+        channel,
+        key,
+        botId,
+        oldestMs: since - historyMarginMs,
+        maxPages: historyMaxPages,
+        signal,
+      });
       if (search.ts !== undefined) {
         logger.info('slack alert was already posted by an earlier attempt; not posting it again', { key, channel, ts: search.ts });
         return true;
       }
       if (!search.complete) {
-        logger.warn('slack history is too long to search to the start of the earlier attempt; posting, so a duplicate is possible', { key, channel });
+        logger.warn('slack history is too long to search to the start of the earlier attempt; posting, so a duplicate is possible', {
+          key,
+          channel,
+        });
       }
       return false;
     } catch (error) {
       if (signal?.aborted && error === signal.reason) throw error;
-      logger.warn(`could not read the channel's history to check for an earlier post (${historyHint(error)}); posting, so a duplicate is possible`, {
-        key,
-        channel,
-        error,
-      });
+      logger.warn(
+        `could not read the channel's history to check for an earlier post (${historyHint(error)}); posting, so a duplicate is possible`,
+        {
+          key,
+          channel,
+          error,
+        },
+      );
       return false;
     }
   }
@@ -129,9 +142,12 @@ export class SlackSink implements Sink {
     const needed = historyScope(channel);
     const { scopes } = await this.ownIdentity().catch(() => ({ scopes: undefined }));
     if (scopes && !scopes.includes(needed)) {
-      logger.warn(`the Slack bot token lacks ${needed}: after a crash an alert may be posted twice; add the scope (see slack-app-manifest.yml) and reinstall the app`, {
-        channel,
-      });
+      logger.warn(
+        `the Slack bot token lacks ${needed}: after a crash an alert may be posted twice; add the scope (see slack-app-manifest.yml) and reinstall the app`,
+        {
+          channel,
+        },
+      );
     }
   }
 
@@ -190,7 +206,8 @@ function slackSaidNo(error: unknown): boolean {
 /** What to do about a failed history read, for the warning. */
 function historyHint(error: unknown): string {
   const code = (error as { data?: { error?: unknown } } | undefined)?.data?.error;
-  if (code === 'missing_scope') return 'missing_scope: add channels:history (public channel) or groups:history (private) to the app, see slack-app-manifest.yml, and reinstall';
+  if (code === 'missing_scope')
+    return 'missing_scope: add channels:history (public channel) or groups:history (private) to the app, see slack-app-manifest.yml, and reinstall';
   if (code === 'not_in_channel') return 'not_in_channel: /invite the app into SLACK_ALERT_CHANNEL';
   if ((error as { code?: unknown } | undefined)?.code === webApi.ErrorCode.RateLimitedError) return 'Slack rate-limited the history read';
   return error instanceof Error ? error.message : String(error);

@@ -27,7 +27,10 @@ export interface SlackMessage {
  */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1).replace(/&[a-z]*$/, '').replace(/<[^>]*$/, '');
+  const cut = text
+    .slice(0, max - 1)
+    .replace(/&[a-z]*$/, '')
+    .replace(/<[^>]*$/, '');
   return `${cut}…`;
 }
 

@@ -1,4 +1,4 @@
-import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Logger } from '../ops/logger.js';
 
 const SEVERITY: Record<LogLevel, number> = {
@@ -16,11 +16,13 @@ const SEVERITY: Record<LogLevel, number> = {
 export function toBoltLogger(logger: Logger, initialLevel: LogLevel = LogLevel.INFO): BoltLogger {
   let level = initialLevel;
   let name = 'bolt';
-  const write = (severity: LogLevel, method: keyof Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>) => (...msg: unknown[]) => {
-    if (SEVERITY[severity] < SEVERITY[level]) return;
-    const text = msg.map((m) => (m instanceof Error ? `${m.name}: ${m.message}` : typeof m === 'string' ? m : safeJson(m))).join(' ');
-    logger[method](text, { component: name });
-  };
+  const write =
+    (severity: LogLevel, method: keyof Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>) =>
+    (...msg: unknown[]) => {
+      if (SEVERITY[severity] < SEVERITY[level]) return;
+      const text = msg.map((m) => (m instanceof Error ? `${m.name}: ${m.message}` : typeof m === 'string' ? m : safeJson(m))).join(' ');
+      logger[method](text, { component: name });
+    };
   return {
     debug: write(LogLevel.DEBUG, 'debug'),
     info: write(LogLevel.INFO, 'info'),

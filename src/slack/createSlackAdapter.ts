@@ -1,13 +1,13 @@
-import { App } from '@slack/bolt';
 import type { Server } from 'node:http';
+import { App } from '@slack/bolt';
 import type { ForceOrdersResult } from '../../commands/types.js';
-import { systemClock, type Clock } from '../time.js';
 import type { Logger } from '../ops/logger.js';
+import { type Clock, systemClock } from '../time.js';
 import { toBoltLogger } from './boltLogger.js';
 import { createSlackWebClient, SLACK_REQUEST_TIMEOUT_MS } from './createSlackWebClient.js';
 import { registerForceOrdersCommand } from './forceOrdersCommand.js';
-import type { SlackConfig } from './slackConfig.js';
 import { SlackSink } from './SlackSink.js';
+import type { SlackConfig } from './slackConfig.js';
 
 /** Options of `createSlackAdapter`. */
 export interface SlackAdapterOptions {

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { ForceOrdersResult } from '../../commands/types.js';
-import type { Clock } from '../time.js';
 import type { Logger } from '../ops/logger.js';
+import type { Clock } from '../time.js';
 import { renderForceOrders } from './renderForceOrders.js';
 
 /** Who may run `/forceorders`: listed users anywhere, anyone in a listed channel. */

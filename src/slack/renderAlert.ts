@@ -1,18 +1,18 @@
-import type { Alert, Notification } from '../sinks/Sink.js';
 import { displayDecimal } from '../decimal.js';
 import { formatTime } from '../format/formatTime.js';
 import { kindLabel } from '../format/kindLabel.js';
 import { orderFacts } from '../format/orderFacts.js';
 import { orderSummary } from '../format/orderSummary.js';
+import type { Alert, Notification } from '../sinks/Sink.js';
 import {
   blocksTextLength,
   contextBlock,
   fieldsBlock,
   headerBlock,
   packLines,
+  type SlackMessage,
   slackDate,
   textBlock,
-  type SlackMessage,
 } from './blockKit.js';
 import { escapeSlackText } from './escapeSlackText.js';
 import { BLOCKS_TEXT_BUDGET, SLACK_LIMITS } from './slackLimits.js';
@@ -73,9 +73,7 @@ function renderGroup(notification: Extract<Notification, { type: 'group' }>): Sl
       { label: 'Last', value: slackDate(summary.lastTime) },
     ]),
     textBlock(
-      summary.symbols
-        .map((s) => escapeSlackText(`${s.symbol}: ${s.count} orders, ${displayDecimal(s.notionalUsd)} USD`))
-        .join('\n'),
+      summary.symbols.map((s) => escapeSlackText(`${s.symbol}: ${s.count} orders, ${displayDecimal(s.notionalUsd)} USD`)).join('\n'),
     ),
   ];
   // Newest first: in a cascade the latest orders are the ones still unfolding.
@@ -84,7 +82,8 @@ function renderGroup(notification: Extract<Notification, { type: 'group' }>): Sl
   const room = BLOCKS_TEXT_BUDGET - blocksTextLength(head) - 200;
   const listed = packLines(lines, SLACK_LIMITS.blocksPerMessage - GROUP_FRAME_BLOCKS, room);
   const rest = alerts.length - listed.shown;
-  const tail = rest > 0 ? [contextBlock([`… and ${rest} more orders (${formatTime(summary.firstTime)} to ${formatTime(summary.lastTime)})`])] : [];
+  const tail =
+    rest > 0 ? [contextBlock([`… and ${rest} more orders (${formatTime(summary.firstTime)} to ${formatTime(summary.lastTime)})`])] : [];
   return {
     text: escapeSlackText(`${summary.count} force orders (${kinds}), ${total} USD notional`),
     blocks: [...head, ...listed.blocks, ...tail],

@@ -2,7 +2,16 @@ import type { ForceOrdersResult } from '../../commands/types.js';
 import { displayDecimal } from '../decimal.js';
 import { describeQuery } from '../format/describeQuery.js';
 import { orderSummary } from '../format/orderSummary.js';
-import { blocksTextLength, contextBlock, fieldsBlock, headerBlock, packLines, slackDate, textBlock, type SlackMessage } from './blockKit.js';
+import {
+  blocksTextLength,
+  contextBlock,
+  fieldsBlock,
+  headerBlock,
+  packLines,
+  type SlackMessage,
+  slackDate,
+  textBlock,
+} from './blockKit.js';
 import { escapeSlackText } from './escapeSlackText.js';
 import { BLOCKS_TEXT_BUDGET, SLACK_LIMITS } from './slackLimits.js';
 
@@ -42,10 +51,7 @@ export function renderForceOrders(result: ForceOrdersResult, typed: string): Sla
       { label: 'Binance weight', value: String(result.weightSpent) },
     ]),
   ];
-  const footer = contextBlock([
-    ...(result.note ? [escapeSlackText(result.note)] : []),
-    echoCommand(typed),
-  ]);
+  const footer = contextBlock([...(result.note ? [escapeSlackText(result.note)] : []), echoCommand(typed)]);
   const room = BLOCKS_TEXT_BUDGET - blocksTextLength([...head, footer]) - 200;
   const listed = packLines(
     result.rows.map((order) => `• ${escapeSlackText(orderSummary(order))}`),

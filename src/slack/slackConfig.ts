@@ -2,9 +2,7 @@ import { EnvReader, parseHttpUrl } from '../envReader.js';
 import { registerSecret } from '../ops/redact.js';
 
 /** How Slack reaches the bot: an outbound WebSocket (Socket Mode) or inbound HTTP requests. */
-export type SlackConnection =
-  | { mode: 'socket'; appToken: string }
-  | { mode: 'http'; signingSecret: string; port: number };
+export type SlackConnection = { mode: 'socket'; appToken: string } | { mode: 'http'; signingSecret: string; port: number };
 
 /** Every Slack setting, validated. Core config knows none of these. */
 export interface SlackConfig {
@@ -69,20 +67,38 @@ export function parseSlackConfig(env: NodeJS.ProcessEnv): SlackConfigResult {
   for (const secret of [botTokenRaw, appTokenRaw, signingSecretRaw]) registerSecret(secret);
 
   const botToken = check('SLACK_BOT_TOKEN', botTokenRaw, BOT_TOKEN, 'a bot token starting with xoxb-');
-  const alertChannel = check('SLACK_ALERT_CHANNEL', r.raw('SLACK_ALERT_CHANNEL'), CHANNEL_ID, 'a channel id like C0123456789 or G0123456789');
+  const alertChannel = check(
+    'SLACK_ALERT_CHANNEL',
+    r.raw('SLACK_ALERT_CHANNEL'),
+    CHANNEL_ID,
+    'a channel id like C0123456789 or G0123456789',
+  );
 
   let connection: SlackConnection;
   if (appTokenRaw !== undefined || signingSecretRaw === undefined) {
-    const appToken = check('SLACK_APP_TOKEN', appTokenRaw, APP_TOKEN, 'an app-level token starting with xapp- (Socket Mode), or set SLACK_SIGNING_SECRET for HTTP mode');
+    const appToken = check(
+      'SLACK_APP_TOKEN',
+      appTokenRaw,
+      APP_TOKEN,
+      'an app-level token starting with xapp- (Socket Mode), or set SLACK_SIGNING_SECRET for HTTP mode',
+    );
     connection = { mode: 'socket', appToken };
   } else {
-    const signingSecret = check('SLACK_SIGNING_SECRET', signingSecretRaw, SIGNING_SECRET, "the app's signing secret (letters and digits, from Basic Information)");
+    const signingSecret = check(
+      'SLACK_SIGNING_SECRET',
+      signingSecretRaw,
+      SIGNING_SECRET,
+      "the app's signing secret (letters and digits, from Basic Information)",
+    );
     connection = { mode: 'http', signingSecret, port: readPort(r.raw('SLACK_PORT'), errors) };
   }
 
   const apiUrl = readApiUrl(r.raw('SLACK_API_URL'), errors);
   const mentionRaw = r.raw('SLACK_MENTION');
-  const mention = mentionRaw === undefined ? undefined : check('SLACK_MENTION', mentionRaw, MENTION, 'a mention like <!subteam^S0123ABC>, <@U0123ABC> or <!here>');
+  const mention =
+    mentionRaw === undefined
+      ? undefined
+      : check('SLACK_MENTION', mentionRaw, MENTION, 'a mention like <!subteam^S0123ABC>, <@U0123ABC> or <!here>');
   const allowedUsers = list('SLACK_ALLOWED_USERS', USER_ID, 'user ids like U0123ABC') ?? [];
   const allowedChannels = list('SLACK_ALLOWED_CHANNELS', CONVERSATION_ID, 'channel ids like C0123ABC') ?? [alertChannel];
 

@@ -53,6 +53,9 @@ export function toSinkError(error: unknown): SinkError {
         cause: error,
       });
     default:
-      return new SinkError(`Slack delivery failed: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error });
+      return new SinkError(`Slack delivery failed: ${error instanceof Error ? error.message : String(error)}`, {
+        retryable: true,
+        cause: error,
+      });
   }
 }

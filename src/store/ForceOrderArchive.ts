@@ -1,12 +1,11 @@
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { appendFile, open, rename, unlink } from 'node:fs/promises';
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { orderKey, type ForceOrder } from '../binance/types.js';
 import type { ArchiveReader } from '../../commands/types.js';
+import { type ForceOrder, orderKey } from '../binance/types.js';
 import type { Logger } from '../ops/logger.js';
 import { DAY_MS } from '../time.js';
-
 
 /** Options of `ForceOrderArchive`. */
 export interface ForceOrderArchiveOptions {

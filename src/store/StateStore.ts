@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
-import { Low, type Adapter } from 'lowdb';
+import { type Adapter, Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import { silentLogger, type Logger } from '../ops/logger.js';
+import { type Logger, silentLogger } from '../ops/logger.js';
 import { backupStoreFile } from './backupStoreFile.js';
 import { migrateStoreDocument, storeSchemaVersion } from './migrateStoreDocument.js';
-import { newStoreDocument, STORE_SCHEMA_VERSION, storeDocumentProblem, type StoreDocument } from './StoreDocument.js';
+import { newStoreDocument, STORE_SCHEMA_VERSION, type StoreDocument, storeDocumentProblem } from './StoreDocument.js';
 import { StoreOpenError } from './StoreOpenError.js';
 import { StoreVersionError } from './StoreVersionError.js';
 import { StoreWriteError } from './StoreWriteError.js';
@@ -125,11 +125,18 @@ export class StateStore {
     // Validated before anything is written, so a store that cannot be migrated stays as it was.
     const problem = storeDocumentProblem(db.data);
     if (problem) throw new StoreOpenError(options.path, problem);
-    const migration = migrated && { from: migrated.from, to: STORE_SCHEMA_VERSION, backup: await backupBeforeMigrating(options.path, migrated.from) };
+    const migration = migrated && {
+      from: migrated.from,
+      to: STORE_SCHEMA_VERSION,
+      backup: await backupBeforeMigrating(options.path, migrated.from),
+    };
     const store = new StateStore(db, options.path, migration);
     if (!existed || db.data === defaults || migration) await store.update(() => {});
     if (migrated) {
-      (options.logger ?? silentLogger).warn('migrated the store to the current schema; the old file is kept as a backup', { ...migration, changes: migrated.changes });
+      (options.logger ?? silentLogger).warn('migrated the store to the current schema; the old file is kept as a backup', {
+        ...migration,
+        changes: migrated.changes,
+      });
     }
     return store;
   }

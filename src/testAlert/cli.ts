@@ -9,7 +9,9 @@ async function main(): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const loaded = loadSettings(process.env);
   if (!loaded.ok) {
-    process.stderr.write(`forcewatch test-alert: fix these settings first (npm run doctor explains each):\n${loaded.errors.map((e) => `  - ${redact(e)}`).join('\n')}\n`);
+    process.stderr.write(
+      `forcewatch test-alert: fix these settings first (npm run doctor explains each):\n${loaded.errors.map((e) => `  - ${redact(e)}`).join('\n')}\n`,
+    );
     return 2;
   }
   const logger = createLogger({ level: 'warn', format: loaded.settings.core.log.format });
@@ -25,7 +27,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`forcewatch test-alert crashed: ${redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+    process.stderr.write(
+      `forcewatch test-alert crashed: ${redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
+    );
     process.exit(1);
   },
 );

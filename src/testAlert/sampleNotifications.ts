@@ -16,7 +16,15 @@ const CONTRACT_USD = { BTCUSD_PERP: '100', ETHUSD_PERP: '10' } as const;
  * One COIN-M sample fill. Prices are chosen so the coin amount (contracts x size / price) is an exact
  * decimal, because every figure an alert shows is exact.
  */
-function sampleOrder(index: number, at: number, symbol: keyof typeof CONTRACT_USD, kind: AutoCloseType, contracts: string, price: string, cumBase: string): ForceOrder {
+function sampleOrder(
+  index: number,
+  at: number,
+  symbol: keyof typeof CONTRACT_USD,
+  kind: AutoCloseType,
+  contracts: string,
+  price: string,
+  cumBase: string,
+): ForceOrder {
   const updateTime = at - index * 1_000;
   return {
     orderId: index + 1,

@@ -4,7 +4,7 @@ import type { Settings } from '../app/loadSettings.js';
 import { ConsoleSink } from '../console/ConsoleSink.js';
 import { DiscordSink } from '../discord/DiscordSink.js';
 import { discordRestOptions } from '../discord/discordRestOptions.js';
-import { silentLogger, type Logger } from '../ops/logger.js';
+import { type Logger, silentLogger } from '../ops/logger.js';
 import type { Sink } from '../sinks/Sink.js';
 import { createSlackWebClient } from '../slack/createSlackWebClient.js';
 import { SlackSink } from '../slack/SlackSink.js';
@@ -78,8 +78,16 @@ function targets(options: TestAlertOptions): TestTarget[] {
   if (discord) {
     const rest = new REST(discordRestOptions(discord.apiUrl)).setToken(discord.token);
     found.push({
-      sink: new DiscordSink({ rest, channelId: discord.alertChannelId, mentions: { roleId: undefined, minNotionalUsd: undefined }, logger }),
-      note: async (text) => void (await rest.post(Routes.channelMessages(discord.alertChannelId), { body: { content: text, allowed_mentions: { parse: [] } } })),
+      sink: new DiscordSink({
+        rest,
+        channelId: discord.alertChannelId,
+        mentions: { roleId: undefined, minNotionalUsd: undefined },
+        logger,
+      }),
+      note: async (text) =>
+        void (await rest.post(Routes.channelMessages(discord.alertChannelId), {
+          body: { content: text, allowed_mentions: { parse: [] } },
+        })),
       close: () => {
         rest.clearHashSweeper();
         rest.clearHandlerSweeper();

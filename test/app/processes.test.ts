@@ -1,10 +1,13 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const TSX = ['--import', 'tsx'];
 const children: ChildProcessWithoutNullStreams[] = [];
 
-function run(script: string, env: NodeJS.ProcessEnv): { child: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
+function run(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [...TSX, script], { env: { PATH: process.env.PATH, ...env }, cwd: process.cwd() });
   children.push(child);
   let text = '';
@@ -37,7 +40,7 @@ afterEach(() => {
 
 describe('npm start', () => {
   it('exits 2 before any network call, one line per bad setting and no stack trace', async () => {
-    const bot = run('src/main.ts', { BINANCE_API_SECRET: 'a-secret-that-must-not-print', POLL_INTERVAL_MS: 'soon'});
+    const bot = run('src/main.ts', { BINANCE_API_SECRET: 'a-secret-that-must-not-print', POLL_INTERVAL_MS: 'soon' });
     expect(await bot.exited).toBe(2);
     const lines = bot.output().trim().split('\n');
     expect(lines[0]).toMatch(/cannot start; fix these settings/);

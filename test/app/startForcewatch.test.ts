@@ -1,13 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createBinanceClient, type BinanceClient } from '../../src/binance/createBinanceClient.js';
-import { parseCoreConfig, type CoreConfig } from '../../src/config.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Forcewatch, startForcewatch } from '../../src/app/startForcewatch.js';
+import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
+import { type CoreConfig, parseCoreConfig } from '../../src/config.js';
 import { ConsoleSink } from '../../src/console/ConsoleSink.js';
-import { startForcewatch, type Forcewatch } from '../../src/app/startForcewatch.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
-import { FakeClock } from '../fakes/FakeClock.js';
 import { captureLogger } from '../fakes/captureLogger.js';
+import { FakeClock } from '../fakes/FakeClock.js';
 import { nextEvent, tempDir } from '../pipeline/pipelineHarness.js';
 
 /** The whole bot (real client, pipeline, console sink, ops server) against the simulator on loopback. */
@@ -24,7 +24,14 @@ describe('startForcewatch', () => {
     clock = new FakeClock();
     sim = await PapiSimulator.start({ now: () => clock.now(), seed: 3 });
     dir = await tempDir();
-    binance = createBinanceClient({ apiKey: SIM_API_KEY, apiSecret: SIM_API_SECRET, papiUrl: sim.url, fapiUrl: sim.url, dapiUrl: sim.url, clock });
+    binance = createBinanceClient({
+      apiKey: SIM_API_KEY,
+      apiSecret: SIM_API_SECRET,
+      papiUrl: sim.url,
+      fapiUrl: sim.url,
+      dapiUrl: sim.url,
+      clock,
+    });
     printed.length = 0;
   });
 
@@ -36,7 +43,11 @@ describe('startForcewatch', () => {
   });
 
   function core(): CoreConfig {
-    const parsed = parseCoreConfig({ BINANCE_API_KEY: SIM_API_KEY, BINANCE_API_SECRET: SIM_API_SECRET, FORCEWATCH_DB: join(dir.dir, 'fw.json') });
+    const parsed = parseCoreConfig({
+      BINANCE_API_KEY: SIM_API_KEY,
+      BINANCE_API_SECRET: SIM_API_SECRET,
+      FORCEWATCH_DB: join(dir.dir, 'fw.json'),
+    });
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     return { ...parsed.config, metrics: { port: 0, host: '127.0.0.1' } };
   }
@@ -80,9 +91,23 @@ describe('startForcewatch', () => {
 
   it('creates the store directory on a fresh install', async () => {
     const base = core();
-    const nested = { ...base, store: { ...base.store, path: join(dir.dir, 'new', 'data', 'fw.json'), archivePath: join(dir.dir, 'new', 'data', 'fw.archive.jsonl') } };
+    const nested = {
+      ...base,
+      store: {
+        ...base.store,
+        path: join(dir.dir, 'new', 'data', 'fw.json'),
+        archivePath: join(dir.dir, 'new', 'data', 'fw.archive.jsonl'),
+      },
+    };
     const source = binance.source('cm');
-    const app = await startForcewatch({ settings: { core: nested }, source, commandSource: source, logger: log.logger, clock, fallbackSink: new ConsoleSink({ write: () => {} }) });
+    const app = await startForcewatch({
+      settings: { core: nested },
+      source,
+      commandSource: source,
+      logger: log.logger,
+      clock,
+      fallbackSink: new ConsoleSink({ write: () => {} }),
+    });
     running.push(app);
     await nextEvent(app.pipeline.bus, 'pollSucceeded');
     await app.stop();
@@ -96,7 +121,14 @@ describe('startForcewatch', () => {
 
   it('reports unhealthy while the exchange refuses the key, and stops on it', async () => {
     await binance.close();
-    binance = createBinanceClient({ apiKey: SIM_API_KEY, apiSecret: 'x'.repeat(64), papiUrl: sim.url, fapiUrl: sim.url, dapiUrl: sim.url, clock });
+    binance = createBinanceClient({
+      apiKey: SIM_API_KEY,
+      apiSecret: 'x'.repeat(64),
+      papiUrl: sim.url,
+      fapiUrl: sim.url,
+      dapiUrl: sim.url,
+      clock,
+    });
     const app = await start();
     await expect(app.done).rejects.toThrow(/BINANCE_API_SECRET|signature/i);
     const health = await fetch(`${app.opsUrl}/healthz`);

@@ -17,7 +17,11 @@ describe('BinanceHttpClient against the PAPI simulator', () => {
     expect(offset).toBeGreaterThan(1000);
     expect(offset).toBeLessThan(2000);
     const order = sim.addOrder({ symbol: 'BTCUSD_PERP', kind: 'LIQUIDATION' });
-    const orders = await client.forceOrders('cm', { symbol: 'BTCUSD_PERP', startTime: order.updateTime - 10, endTime: order.updateTime + 10 });
+    const orders = await client.forceOrders('cm', {
+      symbol: 'BTCUSD_PERP',
+      startTime: order.updateTime - 10,
+      endTime: order.updateTime + 10,
+    });
     expect(orders.map((o) => o.orderId)).toEqual([order.orderId]);
     const request = sim.requests.at(-1);
     expect(request?.status).toBe(200);
@@ -68,7 +72,14 @@ describe('BinanceHttpClient against the PAPI simulator', () => {
 
   it('surfaces a second -1021 instead of resyncing forever', async () => {
     const { sim, client } = await startHarness();
-    sim.injectFault({ type: 'binanceError', code: -1021, msg: 'Timestamp for this request is outside of the recvWindow.', status: 400, times: 2, path: '/papi' });
+    sim.injectFault({
+      type: 'binanceError',
+      code: -1021,
+      msg: 'Timestamp for this request is outside of the recvWindow.',
+      status: 400,
+      times: 2,
+      path: '/papi',
+    });
     const error = await rejection(client.forceOrders('cm', WINDOW));
     expect(BinanceError.isApiError(error) && error.code).toBe(-1021);
     expect(sim.requests.filter((r) => r.path === '/fapi/v1/time')).toHaveLength(1);
@@ -79,7 +90,10 @@ describe('BinanceHttpClient against the PAPI simulator', () => {
     ['a dropped connection', { type: 'drop' }],
     ['a truncated body', { type: 'truncate' }],
     ['an HTML error page', { type: 'html' }],
-    ['a transient Binance error', { type: 'binanceError', code: -1001, msg: 'Internal error; unable to process your request. Please try again.', status: 500 }],
+    [
+      'a transient Binance error',
+      { type: 'binanceError', code: -1001, msg: 'Internal error; unable to process your request. Please try again.', status: 500 },
+    ],
   ] as const)('retries %s, then succeeds', async (_name, fault) => {
     const { sim, client } = await startHarness();
     sim.injectFault({ ...fault, times: 2, path: '/papi' });
@@ -175,7 +189,10 @@ describe('BinanceHttpClient against the PAPI simulator', () => {
   });
 
   it('times the clock offset on the answered request, not on the retries before it', async () => {
-    const { sim, client, clock } = await startHarness({ fakeClock: true, client: { backoff: { baseMs: 10_000, capMs: 10_000, random: () => 0.9 } } });
+    const { sim, client, clock } = await startHarness({
+      fakeClock: true,
+      client: { backoff: { baseMs: 10_000, capMs: 10_000, random: () => 0.9 } },
+    });
     sim.setClockSkew(2500);
     sim.injectFault({ type: 'status', status: 503, path: '/fapi' });
     const offset = client.sync();

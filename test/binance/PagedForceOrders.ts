@@ -69,7 +69,9 @@ export class PagedForceOrders {
     this.requests.push({ ...window });
     this.beforeAnswer?.(this.requests.length);
     const field = this.behaviour.windowField;
-    const tieBreak = new Map(this.stored.map((s) => [s.order.orderId, this.behaviour.ties === 'shuffled' ? this.random() : s.order.orderId]));
+    const tieBreak = new Map(
+      this.stored.map((s) => [s.order.orderId, this.behaviour.ties === 'shuffled' ? this.random() : s.order.orderId]),
+    );
     const key = (o: RawForceOrder) => tieBreak.get(o.orderId) as number;
     const sorted = this.inWindow(window).sort((a, b) => a[field] - b[field] || key(a) - key(b));
     const page = this.behaviour.pageEnd === 'oldest' ? sorted.slice(0, 100) : sorted.slice(-100);

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collectForceOrders, type CollectDeps } from '../../src/binance/collectForceOrders.js';
+import { type CollectDeps, collectForceOrders } from '../../src/binance/collectForceOrders.js';
 import { PageEndMemory } from '../../src/binance/PageEndMemory.js';
 import type { ForceOrderWindow, RawForceOrder } from '../../src/binance/types.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { startHarness } from './harness.js';
-import { PagedForceOrders, type PagedBehaviour } from './PagedForceOrders.js';
+import { type PagedBehaviour, PagedForceOrders } from './PagedForceOrders.js';
 
 const T0 = Date.UTC(2026, 10, 20);
 const HOUR = 3_600_000;
@@ -46,7 +46,12 @@ describe('collectForceOrders over a dense cascade, through the real client and t
       const added = sim.addOrders(
         Array.from({ length: 10_000 }, () => {
           const time = T0 + 1000 + Math.floor(random() * 50_000);
-          return { time, updateTime: time + Math.floor(random() * 61), kind: 'LIQUIDATION' as const, symbol: SYMBOLS[Math.floor(random() * 5)] };
+          return {
+            time,
+            updateTime: time + Math.floor(random() * 61),
+            kind: 'LIQUIDATION' as const,
+            symbol: SYMBOLS[Math.floor(random() * 5)],
+          };
         }),
       );
       const page = await client.source().allForceOrders({ startTime: T0, endTime: T0 + HOUR });
@@ -114,15 +119,18 @@ describe('collectForceOrders against every undocumented paging behaviour', () =>
     expect(server.requests.length - first).toBe(first - 1);
   });
 
-  it.each(['oldest', 'newest'] as const)('recovers from a wrong memory (server keeps the %s end) without losing an order', async (pageEnd) => {
-    const server = new PagedForceOrders({ pageEnd, windowField: 'time', ties: 'byOrderId' });
-    for (let i = 0; i < 1000; i += 1) server.add(T0 + i * 10, T0 + i * 10 + 5);
-    const memory = new PageEndMemory();
-    memory.confirm(pageEnd === 'oldest' ? 'newest' : 'oldest');
-    const window = { startTime: T0, endTime: T0 + HOUR };
-    expect(ids(await collectForceOrders(window, deps(server, memory)))).toEqual(ids(server.inWindow(window)));
-    expect(memory.known).toBe(pageEnd);
-  });
+  it.each(['oldest', 'newest'] as const)(
+    'recovers from a wrong memory (server keeps the %s end) without losing an order',
+    async (pageEnd) => {
+      const server = new PagedForceOrders({ pageEnd, windowField: 'time', ties: 'byOrderId' });
+      for (let i = 0; i < 1000; i += 1) server.add(T0 + i * 10, T0 + i * 10 + 5);
+      const memory = new PageEndMemory();
+      memory.confirm(pageEnd === 'oldest' ? 'newest' : 'oldest');
+      const window = { startTime: T0, endTime: T0 + HOUR };
+      expect(ids(await collectForceOrders(window, deps(server, memory)))).toEqual(ids(server.inWindow(window)));
+      expect(memory.known).toBe(pageEnd);
+    },
+  );
 
   it.each(['oldest', 'newest'] as const)(
     'misses none of the orders there from the start while a cascade keeps arriving (server keeps the %s end)',

@@ -1,7 +1,7 @@
 import { afterEach } from 'vitest';
-import { createBinanceClient, type BinanceClient, type BinanceClientOptions } from '../../src/binance/createBinanceClient.js';
-import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { type BinanceClient, type BinanceClientOptions, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import type { PapiSimulatorOptions } from '../../src/simulator/index.js';
+import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 

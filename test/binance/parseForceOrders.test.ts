@@ -4,7 +4,12 @@ import { parseForceOrders } from '../../src/binance/parseForceOrders.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 
 // The response example of "Query User's CM Force Orders" (PAPI docs), built on the shared fixture.
-const { market: _market, kind: _kind, notionalUsd: _notional, ...CM_EXAMPLE } = forceOrderFixture({
+const {
+  market: _market,
+  kind: _kind,
+  notionalUsd: _notional,
+  ...CM_EXAMPLE
+} = forceOrderFixture({
   symbol: 'BTCUSD_200925',
   clientOrderId: 'autoclose-1596542005017000006',
   time: 1596542005019,

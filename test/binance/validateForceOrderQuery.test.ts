@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BinanceError } from '../../src/binance/BinanceError.js';
-import { MAX_WINDOW_MS, validateForceOrderQuery } from '../../src/binance/validateForceOrderQuery.js';
 import type { ForceOrderQuery } from '../../src/binance/types.js';
+import { MAX_WINDOW_MS, validateForceOrderQuery } from '../../src/binance/validateForceOrderQuery.js';
 
 function parameterOf(query: ForceOrderQuery): string | undefined {
   try {
@@ -18,9 +18,7 @@ function parameterOf(query: ForceOrderQuery): string | undefined {
 describe('validateForceOrderQuery', () => {
   it('accepts the documented parameters', () => {
     expect(parameterOf({})).toBeUndefined();
-    expect(
-      parameterOf({ symbol: 'BTCUSD_PERP', autoCloseType: 'ADL', startTime: 0, endTime: MAX_WINDOW_MS, limit: 100 }),
-    ).toBeUndefined();
+    expect(parameterOf({ symbol: 'BTCUSD_PERP', autoCloseType: 'ADL', startTime: 0, endTime: MAX_WINDOW_MS, limit: 100 })).toBeUndefined();
     expect(parameterOf({ symbol: 'BTCUSD_261225', limit: 1 })).toBeUndefined();
     expect(parameterOf({ symbol: '1000PEPEUSDT' })).toBeUndefined();
   });

@@ -38,6 +38,11 @@ describe('forceOrdersCommand', () => {
 
   it('applies the archive reach it is given to both the check and the usage', async () => {
     const result = await forceOrdersCommand('30d', deps(), { maxSinceMs: 14 * DAY });
-    expect(result).toMatchObject({ ok: false, reason: 'input', error: expect.stringMatching(/at most 14d\.$/), usage: expect.stringContaining('up to 14d') });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'input',
+      error: expect.stringMatching(/at most 14d\.$/),
+      usage: expect.stringContaining('up to 14d'),
+    });
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseForceOrdersArgs, type ParsedForceOrdersArgs } from '../../commands/parseForceOrdersArgs.js';
+import { type ParsedForceOrdersArgs, parseForceOrdersArgs } from '../../commands/parseForceOrdersArgs.js';
 import type { ForceOrdersQuery } from '../../commands/types.js';
 
 const MINUTE = 60_000;
@@ -152,7 +152,28 @@ describe('parseForceOrdersArgs: refusals', () => {
 
 describe('parseForceOrdersArgs: properties', () => {
   const WORDS = ['BTCUSD', 'btcusd_perp', 'ETHUSD_261225', 'adl', 'liq', '24h', '7d', '30m', '90d', '2w', '20', '100', 'public'];
-  const HOSTILE = ['<!channel>', '<!here>', '@everyone', '@here', '<@U123>', '*x*', '_x_', '`x`', '~x~', '||x||', '＠everyone', 'ｐｕｂｌｉｃ', '\u202E', '\u200B', '\u0000', '\n', '🚀', 'é', '>', '&amp;'];
+  const HOSTILE = [
+    '<!channel>',
+    '<!here>',
+    '@everyone',
+    '@here',
+    '<@U123>',
+    '*x*',
+    '_x_',
+    '`x`',
+    '~x~',
+    '||x||',
+    '＠everyone',
+    'ｐｕｂｌｉｃ',
+    '\u202E',
+    '\u200B',
+    '\u0000',
+    '\n',
+    '🚀',
+    'é',
+    '>',
+    '&amp;',
+  ];
   const anyText = fc.oneof(
     fc.string({ maxLength: 300 }),
     fc.string({ unit: 'grapheme', maxLength: 80 }),

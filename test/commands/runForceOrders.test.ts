@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runForceOrders } from '../../commands/runForceOrders.js';
 import type { ArchiveReader, ForceOrdersQuery, ForceOrdersResult } from '../../commands/types.js';
-import { orderKey, type ForceOrder, type ForceOrderSource } from '../../src/binance/types.js';
+import { type ForceOrder, type ForceOrderSource, orderKey } from '../../src/binance/types.js';
 import { compareDecimal, sumDecimals } from '../../src/decimal.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
@@ -46,8 +46,7 @@ describe('runForceOrders', () => {
   const now = new FakeClock().now();
   const perp = (id: number, ago: number, extra: Partial<ForceOrder> = {}) =>
     forceOrderFixture({ orderId: id, updateTime: now - ago, ...extra });
-  const delivery = (id: number, ago: number, extra: Partial<ForceOrder> = {}) =>
-    perp(id, ago, { symbol: 'BTCUSD_261225', ...extra });
+  const delivery = (id: number, ago: number, extra: Partial<ForceOrder> = {}) => perp(id, ago, { symbol: 'BTCUSD_261225', ...extra });
   const eth = (id: number, ago: number, extra: Partial<ForceOrder> = {}) =>
     perp(id, ago, { symbol: 'ETHUSD_PERP', pair: 'ETHUSD', notionalUsd: '10', ...extra });
 
@@ -66,9 +65,7 @@ describe('runForceOrders', () => {
   it('sends the symbol (weight 20) and maps the kind to autoCloseType', async () => {
     const t = setup([perp(1, HOUR), perp(2, HOUR, { kind: 'ADL' }), delivery(3, HOUR, { kind: 'ADL' })]);
     const result = ok(await runForceOrders(q({ target: { type: 'symbol', value: 'BTCUSD_PERP' }, kind: 'ADL' }), t.deps));
-    expect(t.exchange.windows).toEqual([
-      { startTime: t.now - DAY, endTime: t.now, symbol: 'BTCUSD_PERP', autoCloseType: 'ADL' },
-    ]);
+    expect(t.exchange.windows).toEqual([{ startTime: t.now - DAY, endTime: t.now, symbol: 'BTCUSD_PERP', autoCloseType: 'ADL' }]);
     expect(result.rows.map((o) => o.orderId)).toEqual([2]);
     expect(result.weightSpent).toBe(20);
   });
@@ -195,7 +192,11 @@ describe('runForceOrders: properties', () => {
     .map(({ ago, ...o }) => forceOrderFixture({ ...o, pair: o.symbol.split('_')[0] ?? o.symbol, updateTime: now - ago }));
   const query = fc.record({
     target: fc.option(
-      fc.constantFrom({ type: 'pair' as const, value: 'BTCUSD' }, { type: 'symbol' as const, value: 'BTCUSD_PERP' }, { type: 'symbol' as const, value: 'ETHUSD_PERP' }),
+      fc.constantFrom(
+        { type: 'pair' as const, value: 'BTCUSD' },
+        { type: 'symbol' as const, value: 'BTCUSD_PERP' },
+        { type: 'symbol' as const, value: 'ETHUSD_PERP' },
+      ),
       { nil: undefined },
     ),
     kind: fc.option(fc.constantFrom('LIQUIDATION' as const, 'ADL' as const), { nil: undefined }),
@@ -222,9 +223,11 @@ describe('runForceOrders: properties', () => {
         const start = now - q.sinceMs;
         const exchangeStart = Math.max(start, now - 7 * DAY);
         const expected = new Map<string, ForceOrder>();
-        for (const o of exchangeOrders) if (inWindow(o, exchangeStart, now) && wanted(o) && !expected.has(orderKey(o))) expected.set(orderKey(o), o);
+        for (const o of exchangeOrders)
+          if (inWindow(o, exchangeStart, now) && wanted(o) && !expected.has(orderKey(o))) expected.set(orderKey(o), o);
         if (start < exchangeStart)
-          for (const o of old) if (inWindow(o, start, exchangeStart - 1) && wanted(o) && !expected.has(orderKey(o))) expected.set(orderKey(o), o);
+          for (const o of old)
+            if (inWindow(o, start, exchangeStart - 1) && wanted(o) && !expected.has(orderKey(o))) expected.set(orderKey(o), o);
 
         expect(result.total).toBe(expected.size);
         expect(result.rows.length).toBe(Math.min(q.limit, expected.size));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConsoleSink } from '../../src/console/ConsoleSink.js';
-import { isSinkError } from '../../src/sinks/SinkError.js';
-import type { Alert, Notification } from '../../src/sinks/Sink.js';
 import { orderKey } from '../../src/binance/types.js';
+import { ConsoleSink } from '../../src/console/ConsoleSink.js';
+import type { Alert, Notification } from '../../src/sinks/Sink.js';
+import { isSinkError } from '../../src/sinks/SinkError.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 
 const T = Date.UTC(2026, 10, 25, 11, 58, 0);
@@ -52,7 +52,15 @@ describe('ConsoleSink', () => {
     const alerts = [
       alert({ orderId: 1, updateTime: T, notionalUsd: '1000', executedQty: '10', avgPrice: '90000.5' }),
       alert({ orderId: 2, updateTime: T + 90_000, kind: 'ADL', side: 'BUY', notionalUsd: '100' }),
-      alert({ orderId: 3, updateTime: T + 4 * 60_000, symbol: 'ETHUSD_PERP', pair: 'ETHUSD', notionalUsd: '20.05', executedQty: '2', avgPrice: '3001.25' }),
+      alert({
+        orderId: 3,
+        updateTime: T + 4 * 60_000,
+        symbol: 'ETHUSD_PERP',
+        pair: 'ETHUSD',
+        notionalUsd: '20.05',
+        executedQty: '2',
+        avgPrice: '3001.25',
+      }),
     ];
     const notification: Notification = {
       type: 'group',

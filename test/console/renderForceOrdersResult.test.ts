@@ -58,7 +58,12 @@ describe('renderForceOrdersResult', () => {
 
   it('prints an error followed by the usage', () => {
     expect(
-      renderForceOrdersResult({ ok: false, reason: 'input', error: 'Two windows, "24h" and "7d": give one.', usage: 'Usage: /forceorders ...' }),
+      renderForceOrdersResult({
+        ok: false,
+        reason: 'input',
+        error: 'Two windows, "24h" and "7d": give one.',
+        usage: 'Usage: /forceorders ...',
+      }),
     ).toBe('Error: Two windows, "24h" and "7d": give one.\nUsage: /forceorders ...');
   });
 });

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthState } from '../../src/ops/HealthState.js';
 import { Metrics } from '../../src/ops/Metrics.js';
-import { startOpsServer, type OpsServer } from '../../src/ops/startOpsServer.js';
+import { type OpsServer, startOpsServer } from '../../src/ops/startOpsServer.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** The build goes under node_modules so the compiled code resolves the installed packages, as in the image. */
@@ -55,13 +55,15 @@ afterAll(async () => {
 });
 
 describe('the Dockerfile against the build output', () => {
-  it("CMD names a file npm run build emits, and it starts: an empty environment exits 2 with the config message", async () => {
+  it('CMD names a file npm run build emits, and it starts: an empty environment exits 2 with the config message', async () => {
     const cmd = execForm('CMD');
     expect(cmd).toEqual(['node', 'dist/src/main.js']);
     expect(existsSync(inBuild(cmd[1] as string))).toBe(true);
     const started = await node([inBuild(cmd[1] as string)], {});
     expect(started.code).toBe(2);
-    expect(started.output).toMatch(/^forcewatch cannot start; fix these settings \(see \.env\.example\):\n {2}- BINANCE_API_KEY is not set/);
+    expect(started.output).toMatch(
+      /^forcewatch cannot start; fix these settings \(see \.env\.example\):\n {2}- BINANCE_API_KEY is not set/,
+    );
   });
 
   it('the doctor and test-alert entry points the docs name are in the build and run', async () => {

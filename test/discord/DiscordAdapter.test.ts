@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
 import type { ForceOrdersResult } from '../../commands/types.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/discord/createDiscordAdapter.js';
-import { parseDiscordConfig, type DiscordConfig } from '../../src/discord/DiscordConfig.js';
+import { type DiscordConfig, parseDiscordConfig } from '../../src/discord/DiscordConfig.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeDiscord, type RecordedInteraction } from '../fakes/discord/FakeDiscord.js';
 import { resolveMentions } from '../fakes/discord/validateMessage.js';
@@ -50,7 +50,10 @@ function configFor(env: Record<string, string> = {}): DiscordConfig {
 }
 
 /** Dispatches an interaction and resolves once the fake saw `event` for it. */
-async function interaction(event: 'edit' | 'callback' | 'followUp', input: Parameters<FakeDiscord['interact']>[0]): Promise<RecordedInteraction> {
+async function interaction(
+  event: 'edit' | 'callback' | 'followUp',
+  input: Parameters<FakeDiscord['interact']>[0],
+): Promise<RecordedInteraction> {
   const seen = fake.next<RecordedInteraction>(event);
   const sent = fake.interact(input);
   const got = await seen;
@@ -74,7 +77,9 @@ beforeEach(async () => {
     logger: log.logger,
     runForceOrders: (text) => {
       asked.push(text);
-      return commandOverride ? commandOverride(text) : forceOrdersCommand(text, { exchange, archive: { read: async () => [] }, now: () => NOW });
+      return commandOverride
+        ? commandOverride(text)
+        : forceOrdersCommand(text, { exchange, archive: { read: async () => [] }, now: () => NOW });
     },
     knownSymbols: () => ['BTCUSD_PERP', 'BTCUSD_261225', 'ETHUSD_PERP', ...Array.from({ length: 40 }, (_, i) => `BTC${i}USD_PERP`)],
     mentionNotionalUsd: '1000',
@@ -142,23 +147,41 @@ describe('Discord adapter against the fake Discord', () => {
   });
 
   it('autocompletes symbols the account has seen, filtered by what was typed, at most 25', async () => {
-    const done = await interaction('callback', { type: 'autocomplete', roles: [fake.traderRoleId], options: [option('symbol', 'btc', true)] });
+    const done = await interaction('callback', {
+      type: 'autocomplete',
+      roles: [fake.traderRoleId],
+      options: [option('symbol', 'btc', true)],
+    });
     const choices = done.callbacks[0]!.data!.choices as { name: string; value: string }[];
     expect(done.callbacks[0]!.type).toBe(8);
     expect(choices).toHaveLength(25);
     expect(choices.every((c) => c.value.startsWith('BTC'))).toBe(true);
 
-    const eth = await interaction('callback', { type: 'autocomplete', roles: [fake.traderRoleId], options: [option('symbol', 'eth', true)] });
+    const eth = await interaction('callback', {
+      type: 'autocomplete',
+      roles: [fake.traderRoleId],
+      options: [option('symbol', 'eth', true)],
+    });
     expect(eth.callbacks[0]!.data!.choices).toEqual([{ name: 'ETHUSD_PERP', value: 'ETHUSD_PERP' }]);
   });
 
   it('refuses a member without an allowed role outside the allowed channels, politely and privately', async () => {
-    const done = await interaction('callback', { type: 'command', roles: [], channelId: fake.otherChannelId, options: [option('symbol', 'BTCUSD')] });
+    const done = await interaction('callback', {
+      type: 'command',
+      roles: [],
+      channelId: fake.otherChannelId,
+      options: [option('symbol', 'BTCUSD')],
+    });
     expect(done.callbacks[0]).toMatchObject({ type: CALLBACK_MESSAGE, data: { flags: EPHEMERAL } });
     expect(done.callbacks[0]!.data!.content).toMatch(/^Sorry/);
     expect(asked).toEqual([]);
 
-    const suggest = await interaction('callback', { type: 'autocomplete', roles: [], channelId: fake.otherChannelId, options: [option('symbol', 'BTC', true)] });
+    const suggest = await interaction('callback', {
+      type: 'autocomplete',
+      roles: [],
+      channelId: fake.otherChannelId,
+      options: [option('symbol', 'BTC', true)],
+    });
     expect(suggest.callbacks[0]!.data!.choices).toEqual([]);
   });
 
@@ -184,7 +207,11 @@ describe('Discord adapter against the fake Discord', () => {
   });
 
   it('answers bad input privately even when public was asked for', async () => {
-    const done = await interaction('followUp', { type: 'command', roles: [fake.traderRoleId], options: [option('symbol', 'NOPE'), option('public', true)] });
+    const done = await interaction('followUp', {
+      type: 'command',
+      roles: [fake.traderRoleId],
+      options: [option('symbol', 'NOPE'), option('public', true)],
+    });
     expect(done.originalDeleted).toBe(true);
     expect(done.followUps).toHaveLength(1);
     expect((done.followUps[0]!.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
@@ -227,7 +254,13 @@ describe('Discord adapter against the fake Discord', () => {
 
   it('refuses a threshold that is not a plain decimal at creation, not at the first alert', () => {
     expect(() =>
-      createDiscordAdapter({ config: configFor(), logger: log.logger, runForceOrders: notUsed, knownSymbols: () => [], mentionNotionalUsd: '50k' }),
+      createDiscordAdapter({
+        config: configFor(),
+        logger: log.logger,
+        runForceOrders: notUsed,
+        knownSymbols: () => [],
+        mentionNotionalUsd: '50k',
+      }),
     ).toThrow(/mentionNotionalUsd/);
   });
 

@@ -56,7 +56,15 @@ describe('parseDiscordConfig', () => {
     });
     expect(result.ok).toBe(false);
     const errors = result.ok ? [] : result.errors;
-    for (const name of ['DISCORD_ALERT_CHANEL_ID', 'DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'DISCORD_ALERT_CHANNEL_ID', 'DISCORD_GUILD_ID', 'DISCORD_API_URL', 'DISCORD_ALLOWED_ROLE_IDS']) {
+    for (const name of [
+      'DISCORD_ALERT_CHANEL_ID',
+      'DISCORD_TOKEN',
+      'DISCORD_APPLICATION_ID',
+      'DISCORD_ALERT_CHANNEL_ID',
+      'DISCORD_GUILD_ID',
+      'DISCORD_API_URL',
+      'DISCORD_ALLOWED_ROLE_IDS',
+    ]) {
       expect(errors.some((e) => e.startsWith(name))).toBe(true);
     }
     expect(errors.join('\n')).not.toContain('not-a-real-token-value');

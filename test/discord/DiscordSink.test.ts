@@ -1,10 +1,10 @@
 import { getEventListeners } from 'node:events';
 import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerSecret } from '../../src/ops/redact.js';
 import { DiscordSink } from '../../src/discord/DiscordSink.js';
-import { KIND_COLOUR } from '../../src/discord/renderAlertEmbeds.js';
 import { discordRestOptions } from '../../src/discord/discordRestOptions.js';
+import { KIND_COLOUR } from '../../src/discord/renderAlertEmbeds.js';
+import { registerSecret } from '../../src/ops/redact.js';
 import { isSinkError, type SinkError } from '../../src/sinks/SinkError.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
@@ -69,7 +69,14 @@ describe('DiscordSink', () => {
     expect(embed.color).toBe(KIND_COLOUR.ADL);
     expect(embed.timestamp).toBe(new Date(order.updateTime).toISOString());
     const fields = Object.fromEntries(embed.fields!.map((f) => [f.name, f.value]));
-    expect(fields).toMatchObject({ Contracts: '12', 'Avg price': '11,326.9', 'Notional (USD)': '1,200', cumBase: '0.00882854', Status: 'FILLED', 'Order id': '4242' });
+    expect(fields).toMatchObject({
+      Contracts: '12',
+      'Avg price': '11,326.9',
+      'Notional (USD)': '1,200',
+      cumBase: '0.00882854',
+      Status: 'FILLED',
+      'Order id': '4242',
+    });
     expect(embed.footer!.text).toBe(`COIN-M · BTCUSD · ref ${message!.body.nonce}`);
     expect(message!.body.enforce_nonce).toBe(true);
     expect(String(message!.body.nonce).length).toBeLessThanOrEqual(25);
@@ -170,7 +177,12 @@ describe('DiscordSink', () => {
   it('gives up on a request that hangs after the REST timeout, retryably', async () => {
     const impatient = new REST({ ...discordRestOptions(fake.apiUrl), timeout: 100 }).setToken(fake.token);
     fake.failNext('POST', /^\/channels\/\d+\/messages$/, { kind: 'hang' }, 4);
-    const s = new DiscordSink({ rest: impatient, channelId: fake.alertChannelId, mentions: { roleId: undefined, minNotionalUsd: undefined }, logger: log.logger });
+    const s = new DiscordSink({
+      rest: impatient,
+      channelId: fake.alertChannelId,
+      mentions: { roleId: undefined, minNotionalUsd: undefined },
+      logger: log.logger,
+    });
     const error = await failure(s.deliver(singleNotification()));
     expect(error.retryable).toBe(true);
     // @discordjs/rest retries a timed-out request 3 times before giving up.
@@ -197,7 +209,8 @@ describe('DiscordSink', () => {
   });
 
   it('pings the role only at or above the threshold, and only that role', async () => {
-    const at = (notionalUsd: string) => singleNotification(forceOrderFixture({ orderId: Number(notionalUsd.replace('.', '')), notionalUsd }));
+    const at = (notionalUsd: string) =>
+      singleNotification(forceOrderFixture({ orderId: Number(notionalUsd.replace('.', '')), notionalUsd }));
     const s = sink({ roleId: fake.pingRoleId, minNotionalUsd: '50000' });
     await s.deliver(at('49999.99'));
     await s.deliver(at('50000'));

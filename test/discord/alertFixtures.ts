@@ -1,4 +1,4 @@
-import { orderKey, type ForceOrder } from '../../src/binance/types.js';
+import { type ForceOrder, orderKey } from '../../src/binance/types.js';
 import { sumDecimals } from '../../src/decimal.js';
 import type { Notification } from '../../src/sinks/Sink.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
@@ -32,7 +32,11 @@ export function cascade(count: number, symbolCount = 40): Extract<Notification, 
       count,
       totalNotionalUsd: sumDecimals(orders.map((o) => o.notionalUsd)),
       byKind: { LIQUIDATION: orders.filter((o) => o.kind === 'LIQUIDATION').length, ADL: orders.filter((o) => o.kind === 'ADL').length },
-      symbols: [...bySymbol].map(([symbol, list]) => ({ symbol, count: list.length, notionalUsd: sumDecimals(list.map((o) => o.notionalUsd)) })),
+      symbols: [...bySymbol].map(([symbol, list]) => ({
+        symbol,
+        count: list.length,
+        notionalUsd: sumDecimals(list.map((o) => o.notionalUsd)),
+      })),
       firstTime: t0,
       lastTime: t0 + (count - 1) * 250,
     },

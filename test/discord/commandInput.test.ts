@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { addDecimal } from '../../src/decimal.js';
 import { alertMentions } from '../../src/discord/alertMentions.js';
 import { alertNonce, alertRef } from '../../src/discord/alertNonce.js';
 import { mayRunForceOrders } from '../../src/discord/commandAccess.js';
 import { forceOrdersText } from '../../src/discord/forceOrdersText.js';
 import { suggestSymbols } from '../../src/discord/suggestSymbols.js';
-import { addDecimal } from '../../src/decimal.js';
 import { cascade } from './alertFixtures.js';
 
 const none = { symbol: null, type: null, since: null, limit: null, public: null };
@@ -12,7 +12,9 @@ const none = { symbol: null, type: null, since: null, limit: null, public: null 
 describe('forceOrdersText', () => {
   it('turns each option into exactly one word, in the parser order', () => {
     expect(forceOrdersText(none)).toBe('');
-    expect(forceOrdersText({ symbol: 'btcusd_perp', type: 'adl', since: '7d', limit: 10, public: true })).toBe('btcusd_perp adl 7d 10 public');
+    expect(forceOrdersText({ symbol: 'btcusd_perp', type: 'adl', since: '7d', limit: 10, public: true })).toBe(
+      'btcusd_perp adl 7d 10 public',
+    );
     expect(forceOrdersText({ ...none, type: 'all', public: false })).toBe('');
     // Spaces inside a value cannot smuggle in a second word (a kind, a window) for the parser.
     expect(forceOrdersText({ ...none, symbol: 'BTCUSD adl', since: ' 24 h ' })).toBe('BTCUSDadl 24h');
@@ -54,7 +56,10 @@ describe('alert nonce and mentions', () => {
     const total = group.summary.totalNotionalUsd;
     expect(alertMentions(group, { roleId: '5', minNotionalUsd: total }).content).toBe('<@&5>');
     expect(alertMentions(group, { roleId: '5', minNotionalUsd: addDecimal(total, '0.01') }).content).toBeUndefined();
-    expect(alertMentions(group, { roleId: undefined, minNotionalUsd: '0' })).toEqual({ content: undefined, allowedMentions: { parse: [] } });
+    expect(alertMentions(group, { roleId: undefined, minNotionalUsd: '0' })).toEqual({
+      content: undefined,
+      allowedMentions: { parse: [] },
+    });
     expect(alertMentions(group, { roleId: '5', minNotionalUsd: undefined }).allowedMentions).toEqual({ parse: [], roles: ['5'] });
   });
 });

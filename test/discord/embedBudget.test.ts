@@ -13,14 +13,24 @@ describe('embed budget', () => {
   });
 
   it('keeps a head whose parts each fit but together pass 6,000 within the total', () => {
-    const embeds = packEmbeds({ title: 't'.repeat(300), description: 'd'.repeat(5000), footer: { text: 'f'.repeat(2100) } }, [] as string[], (s) => field(s, s), () => 'more');
+    const embeds = packEmbeds(
+      { title: 't'.repeat(300), description: 'd'.repeat(5000), footer: { text: 'f'.repeat(2100) } },
+      [] as string[],
+      (s) => field(s, s),
+      () => 'more',
+    );
     expect(embeds.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(6000);
     expect(validateMessage({ embeds }, { requireContentOrEmbeds: true })).toEqual([]);
   });
 
   it('spreads fields over at most 10 embeds of 25 and counts what it drops', () => {
     const built: number[] = [];
-    const embeds = packEmbeds({ title: 'head' }, Array.from({ length: 400 }, (_, i) => i), (i) => (built.push(i), field(`#${i}`, 'v')), (n) => `${n} more`);
+    const embeds = packEmbeds(
+      { title: 'head' },
+      Array.from({ length: 400 }, (_, i) => i),
+      (i) => (built.push(i), field(`#${i}`, 'v')),
+      (n) => `${n} more`,
+    );
     expect(built.length).toBeLessThanOrEqual(251);
     expect(embeds).toHaveLength(10);
     expect(embeds.every((e) => (e.fields?.length ?? 0) <= 25)).toBe(true);
@@ -30,7 +40,12 @@ describe('embed budget', () => {
 
   it('adds the overflow note under an existing footer instead of replacing it', () => {
     const values = Array.from({ length: 30 }, (_, i) => i);
-    const [only, ...rest] = packEmbeds({ title: 'head', footer: { text: 'ref abc' } }, values, (i) => field(`#${i}`, 'x'.repeat(1000)), (n) => `${n} more`);
+    const [only, ...rest] = packEmbeds(
+      { title: 'head', footer: { text: 'ref abc' } },
+      values,
+      (i) => field(`#${i}`, 'x'.repeat(1000)),
+      (n) => `${n} more`,
+    );
     expect(rest).toEqual([]);
     expect(only!.footer!.text).toBe(`ref abc\n${30 - only!.fields!.length} more`);
   });

@@ -38,7 +38,13 @@ describe('registerCommands', () => {
     ]);
     expect(fake.commandPuts[1]!.body).toEqual(fake.commandPuts[0]!.body);
     const [command] = fake.commandPuts[0]!.body;
-    expect(command).toMatchObject({ name: 'forceorders', default_member_permissions: '1024', dm_permission: false, contexts: [0], integration_types: [0] });
+    expect(command).toMatchObject({
+      name: 'forceorders',
+      default_member_permissions: '1024',
+      dm_permission: false,
+      contexts: [0],
+      integration_types: [0],
+    });
     const options = Object.fromEntries(command!.options!.map((o) => [o.name, o]));
     expect(Object.keys(options)).toEqual(['symbol', 'type', 'since', 'limit', 'public']);
     expect(options.symbol).toMatchObject({ type: 3, autocomplete: true });

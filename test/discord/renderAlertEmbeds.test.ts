@@ -6,7 +6,12 @@ import { cascade, singleNotification } from './alertFixtures.js';
 
 /** Every string of the embeds Discord would render. */
 function texts(embeds: ReturnType<typeof renderAlertEmbeds>): string[] {
-  return embeds.flatMap((e) => [e.title ?? '', e.description ?? '', e.footer?.text ?? '', ...(e.fields ?? []).flatMap((f) => [f.name, f.value])]);
+  return embeds.flatMap((e) => [
+    e.title ?? '',
+    e.description ?? '',
+    e.footer?.text ?? '',
+    ...(e.fields ?? []).flatMap((f) => [f.name, f.value]),
+  ]);
 }
 
 describe('renderAlertEmbeds', () => {

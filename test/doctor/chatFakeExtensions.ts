@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 
@@ -88,7 +88,17 @@ export class SlackFront extends FrontServer {
       if (!scopes.includes('channels:read') || !scopes.includes('groups:read')) {
         json(res, 200, { ok: false, error: 'missing_scope', needed: 'channels:read,groups:read', provided: scopes.join(',') });
       } else if (!channel) json(res, 200, { ok: false, error: 'channel_not_found' });
-      else json(res, 200, { ok: true, channel: { id: args.channel, name: channel.name, is_channel: true, is_archived: channel.archived ?? false, is_member: channel.member } });
+      else
+        json(res, 200, {
+          ok: true,
+          channel: {
+            id: args.channel,
+            name: channel.name,
+            is_channel: true,
+            is_archived: channel.archived ?? false,
+            is_member: channel.member,
+          },
+        });
     }
     return true;
   }
@@ -127,7 +137,10 @@ export class DiscordFront extends FrontServer {
     if (req.method !== 'GET') return false;
     const routes: [RegExp, (m: RegExpMatchArray) => [number, unknown]][] = [
       [/^\/channels\/(\d+)$/, (m) => this.channel(m[1] as string)],
-      [/^\/guilds\/(\d+)\/roles$/, () => [200, [{ id: this.fake.guildId, name: '@everyone', permissions: this.everyonePermissions, position: 0 }]]],
+      [
+        /^\/guilds\/(\d+)\/roles$/,
+        () => [200, [{ id: this.fake.guildId, name: '@everyone', permissions: this.everyonePermissions, position: 0 }]],
+      ],
       [/^\/guilds\/(\d+)\/members\/(\d+)$/, (m) => [200, { user: { id: m[2] }, roles: [] }]],
       [/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/, (m) => [200, this.commands(m[2] ? 'guild' : 'global')]],
     ];

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../src/discord/registerCommands.js';
-import { formatCheckResult, type CheckResult } from '../../src/doctor/CheckResult.js';
+import { type CheckResult, formatCheckResult } from '../../src/doctor/CheckResult.js';
 import { runDoctor } from '../../src/doctor/runDoctor.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
 import { ProcessLock } from '../../src/store/ProcessLock.js';
@@ -28,7 +28,10 @@ beforeEach(async () => {
   sim = await PapiSimulator.start();
   slack = new FakeSlack({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
   await slack.start();
-  slackFront = await new SlackFront(slack.apiUrl, { botToken: BOT_TOKEN, channels: { C0ALERTS: { name: 'alerts', member: true } } }).start();
+  slackFront = await new SlackFront(slack.apiUrl, {
+    botToken: BOT_TOKEN,
+    channels: { C0ALERTS: { name: 'alerts', member: true } },
+  }).start();
   discord = await FakeDiscord.start();
   discordFront = await new DiscordFront(discord).start();
 });
@@ -96,7 +99,9 @@ describe('runDoctor, everything set up', () => {
     expect(report.lines.every((line) => line.startsWith('✔ '))).toBe(true);
     expect(report.byName('alert destinations').detail).toBe(`Slack channel C0ALERTS and Discord channel ${discord.alertChannelId}`);
     expect(report.byName('slack: alert channel').detail).toBe('the bot is a member of #alerts (C0ALERTS)');
-    expect(report.byName('discord: alert channel').detail).toBe(`the bot can see #alerts (${discord.alertChannelId}) and post embeds there`);
+    expect(report.byName('discord: alert channel').detail).toBe(
+      `the bot can see #alerts (${discord.alertChannelId}) and post embeds there`,
+    );
     expect(report.byName('store').detail).toBe(`${join(dir, 'forcewatch.json')} does not exist yet: it is created at first start`);
     for (const secret of [SIM_API_SECRET, BOT_TOKEN, APP_TOKEN, discord.token]) expect(report.output).not.toContain(secret);
   });
@@ -131,7 +136,13 @@ describe('runDoctor, Binance refusals translated into what to change', () => {
   });
 
   it('-2015, IP not on the allow-list: points at the key, the IP allow-list and the permission', async () => {
-    sim.injectFault({ type: 'binanceError', code: -2015, msg: 'Invalid API-key, IP, or permissions for action.', status: 401, path: '/papi/v1/cm/forceOrders' });
+    sim.injectFault({
+      type: 'binanceError',
+      code: -2015,
+      msg: 'Invalid API-key, IP, or permissions for action.',
+      status: 401,
+      path: '/papi/v1/cm/forceOrders',
+    });
     const report = await doctor();
     expect(report.byName('binance: clock').ok).toBe(true);
     expect(report.lines).toContain(
@@ -140,7 +151,7 @@ describe('runDoctor, Binance refusals translated into what to change', () => {
         ok: false,
         detail: report.byName('binance: cm force orders').detail,
         advice:
-          'Binance → Account → API Management: check that BINANCE_API_KEY is this account\'s key, that this host\'s public IP is on the key\'s ' +
+          "Binance → Account → API Management: check that BINANCE_API_KEY is this account's key, that this host's public IP is on the key's " +
           '"Restrict access to trusted IPs only" list, and that the key has "Enable Reading"; the key must be created after Portfolio Margin was enabled on the account',
       }),
     );
@@ -157,7 +168,9 @@ describe('runDoctor, Binance refusals translated into what to change', () => {
   it('HTTP 418, a banned IP: says to wait, without retrying', async () => {
     sim.injectFault({ type: 'rateLimit', status: 418, retryAfterSec: 120, path: '/papi/v1/cm/forceOrders' });
     const report = await doctor();
-    expect(report.byName('binance: cm force orders').advice).toMatch(/^Binance has banned this IP for a while \(HTTP 418\).*wait for the ban to end/);
+    expect(report.byName('binance: cm force orders').advice).toMatch(
+      /^Binance has banned this IP for a while \(HTTP 418\).*wait for the ban to end/,
+    );
     expect(sim.requests.filter((r) => r.path === '/papi/v1/cm/forceOrders')).toHaveLength(1);
   });
 
@@ -168,21 +181,29 @@ describe('runDoctor, Binance refusals translated into what to change', () => {
     expect(clock.ok).toBe(true);
     expect(clock.detail).toMatch(/^this host's clock is \d+ ms behind Binance's$/);
     expect(Math.abs(Number(/(\d+) ms/.exec(clock.detail)?.[1]) - 5_000)).toBeLessThan(1_000);
-    expect(clock.advice).toBe('forcewatch corrects for it, but turn on time sync (timedatectl set-ntp true, or chrony) so it does not drift further');
+    expect(clock.advice).toBe(
+      'forcewatch corrects for it, but turn on time sync (timedatectl set-ntp true, or chrony) so it does not drift further',
+    );
     expect(report.byName('binance: cm force orders').ok).toBe(true);
   });
 
   it('an unreachable Binance: names the URL', async () => {
     await sim.close();
     const report = await doctor();
-    expect(report.byName('binance: clock')).toMatchObject({ ok: false, advice: expect.stringMatching(new RegExp(`^cannot reach ${sim.url}: check this host's network`)) });
+    expect(report.byName('binance: clock')).toMatchObject({
+      ok: false,
+      advice: expect.stringMatching(new RegExp(`^cannot reach ${sim.url}: check this host's network`)),
+    });
   });
 });
 
 describe('runDoctor, Slack', () => {
   it('the bot is not in the alert channel: says to /invite it, exits 1', async () => {
     await slackFront.close();
-    slackFront = await new SlackFront(slack.apiUrl, { botToken: BOT_TOKEN, channels: { C0ALERTS: { name: 'alerts', member: false } } }).start();
+    slackFront = await new SlackFront(slack.apiUrl, {
+      botToken: BOT_TOKEN,
+      channels: { C0ALERTS: { name: 'alerts', member: false } },
+    }).start();
     const report = await doctor();
     const line = report.lines.find((l) => l.includes('slack: alert channel'));
     expect(line).toBe(
@@ -195,7 +216,11 @@ describe('runDoctor, Slack', () => {
   it('a missing channels:read scope is reported with the manifest to change, and does not fail the run', async () => {
     await registerForceorders();
     await slackFront.close();
-    slackFront = await new SlackFront(slack.apiUrl, { botToken: BOT_TOKEN, channels: { C0ALERTS: { name: 'alerts', member: true } }, scopes: ['chat:write', 'commands'] }).start();
+    slackFront = await new SlackFront(slack.apiUrl, {
+      botToken: BOT_TOKEN,
+      channels: { C0ALERTS: { name: 'alerts', member: true } },
+      scopes: ['chat:write', 'commands'],
+    }).start();
     const report = await doctor();
     expect(report.byName('slack: alert channel')).toEqual({
       name: 'slack: alert channel',
@@ -225,7 +250,10 @@ describe('runDoctor, Slack', () => {
     const port = (busy.address() as { port: number }).port;
     try {
       const report = await doctor({ SLACK_APP_TOKEN: undefined, SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef', SLACK_PORT: String(port) });
-      expect(report.byName('slack: commands connection')).toMatchObject({ ok: false, detail: `HTTP mode: port ${port} cannot be used (EADDRINUSE)` });
+      expect(report.byName('slack: commands connection')).toMatchObject({
+        ok: false,
+        detail: `HTTP mode: port ${port} cannot be used (EADDRINUSE)`,
+      });
     } finally {
       busy.close();
     }
@@ -266,7 +294,9 @@ describe('runDoctor, Discord', () => {
 
   it('a revoked token stops the Discord checks there', async () => {
     const report = await doctor({ DISCORD_TOKEN: 'MTAwMDAwMDAwMDAwMDAwMDAx.GfAkEd.revoked-token-never-print' });
-    expect(report.byName('discord: bot token').advice).toBe('DISCORD_TOKEN is not valid: Developer Portal → your application → Bot → Reset Token, and set the new token');
+    expect(report.byName('discord: bot token').advice).toBe(
+      'DISCORD_TOKEN is not valid: Developer Portal → your application → Bot → Reset Token, and set the new token',
+    );
     expect(report.results.filter((r) => r.name.startsWith('discord:'))).toHaveLength(1);
     expect(report.output).not.toContain('revoked-token-never-print');
   });
@@ -308,7 +338,9 @@ describe('runDoctor, the store', () => {
   it('a missing store directory says to create it', async () => {
     const path = join(dir, 'missing', 'forcewatch.json');
     const report = await doctor({ FORCEWATCH_DB: path });
-    expect(report.byName('store').advice).toBe(`create it: mkdir -p ${join(dir, 'missing')} (or set FORCEWATCH_DB to a path in an existing directory)`);
+    expect(report.byName('store').advice).toBe(
+      `create it: mkdir -p ${join(dir, 'missing')} (or set FORCEWATCH_DB to a path in an existing directory)`,
+    );
     await mkdir(join(dir, 'missing'));
     expect((await doctor({ FORCEWATCH_DB: path })).byName('store').ok).toBe(true);
   });
@@ -328,9 +360,16 @@ describe('runDoctor, configuration', () => {
   });
 
   it('no chat platform configured fails: alerts would only reach the console', async () => {
-    const chatless = Object.fromEntries(Object.keys(environment()).filter((k) => /^(SLACK|DISCORD)_/.test(k)).map((k) => [k, undefined]));
+    const chatless = Object.fromEntries(
+      Object.keys(environment())
+        .filter((k) => /^(SLACK|DISCORD)_/.test(k))
+        .map((k) => [k, undefined]),
+    );
     const report = await doctor(chatless);
-    expect(report.byName('alert destinations')).toMatchObject({ ok: false, detail: 'neither Slack nor Discord is configured: alerts would only be printed on this console' });
+    expect(report.byName('alert destinations')).toMatchObject({
+      ok: false,
+      detail: 'neither Slack nor Discord is configured: alerts would only be printed on this console',
+    });
     expect(report.exitCode).toBe(1);
   });
 });

@@ -54,9 +54,20 @@ describe('sampleNotifications', () => {
   it('is one realistic liquidation and a group of six, marked only by their clientOrderId, with exact notionals', () => {
     const [single, group] = sampleNotifications(AT);
     if (single.type !== 'single' || group.type !== 'group') throw new Error('wrong shapes');
-    expect(single.alert.order).toMatchObject({ symbol: 'BTCUSD_PERP', status: 'FILLED', kind: 'LIQUIDATION', notionalUsd: '1200', cumBase: '0.0125', updateTime: AT });
+    expect(single.alert.order).toMatchObject({
+      symbol: 'BTCUSD_PERP',
+      status: 'FILLED',
+      kind: 'LIQUIDATION',
+      notionalUsd: '1200',
+      cumBase: '0.0125',
+      updateTime: AT,
+    });
     expect(group.alerts).toHaveLength(6);
-    expect(group.summary).toMatchObject({ count: 6, byKind: { LIQUIDATION: 4, ADL: 2 }, totalNotionalUsd: sumDecimals(group.alerts.map((a) => a.order.notionalUsd)) });
+    expect(group.summary).toMatchObject({
+      count: 6,
+      byKind: { LIQUIDATION: 4, ADL: 2 },
+      totalNotionalUsd: sumDecimals(group.alerts.map((a) => a.order.notionalUsd)),
+    });
     for (const { order } of [single.alert, ...group.alerts]) {
       expect(order.clientOrderId.startsWith(TEST_CLIENT_ORDER_ID_PREFIX)).toBe(true);
       // cumBase = contracts x contract size / price, exactly as Binance reports it for COIN-M.
@@ -97,7 +108,11 @@ describe('sendTestAlerts', () => {
 
   it('a second run posts again (the nonce is new), and a failing sink is reported without stopping the others', async () => {
     await sendTestAlerts({ settings: settings(), now: AT, slackMinIntervalMs: 0 });
-    const second = await sendTestAlerts({ settings: settings({ SLACK_ALERT_CHANNEL: 'C0NOWHERE' }), now: AT + 300_000, slackMinIntervalMs: 0 });
+    const second = await sendTestAlerts({
+      settings: settings({ SLACK_ALERT_CHANNEL: 'C0NOWHERE' }),
+      now: AT + 300_000,
+      slackMinIntervalMs: 0,
+    });
     expect(second[0]).toMatchObject({ sink: 'slack', ok: false, detail: expect.stringMatching(/channel_not_found/) });
     expect(second[1]).toMatchObject({ sink: 'discord', ok: true });
     expect(discord.messages).toHaveLength(6);
@@ -106,7 +121,11 @@ describe('sendTestAlerts', () => {
   it('prints to the console when no chat platform is configured', async () => {
     const chatless = settings();
     let printed = '';
-    const outcomes = await sendTestAlerts({ settings: { slack: undefined, discord: undefined, core: chatless.core } as Settings, now: AT, write: (text) => (printed += text) });
+    const outcomes = await sendTestAlerts({
+      settings: { slack: undefined, discord: undefined, core: chatless.core } as Settings,
+      now: AT,
+      write: (text) => (printed += text),
+    });
     expect(outcomes).toEqual([{ sink: 'console', ok: true, detail: 'a note, one sample alert and one grouped sample (6 orders) sent' }]);
     expect(printed).toMatch(/^forcewatch TEST from [\s\S]*LIQUIDATION BTCUSD_PERP[\s\S]*FORCE ORDERS: 6 orders/);
   });

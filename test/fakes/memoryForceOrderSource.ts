@@ -20,7 +20,10 @@ export class MemoryForceOrderSource implements ForceOrderSource {
   private failure: unknown;
 
   /** `now` decides visibility; without it every order is visible at once. */
-  constructor(orders: ForceOrder[] = [], private readonly now: () => number = () => Number.POSITIVE_INFINITY) {
+  constructor(
+    orders: ForceOrder[] = [],
+    private readonly now: () => number = () => Number.POSITIVE_INFINITY,
+  ) {
     this.add(orders);
   }
 
@@ -46,12 +49,13 @@ export class MemoryForceOrderSource implements ForceOrderSource {
     if (window.startTime > window.endTime) throw new Error(`startTime ${window.startTime} after endTime ${window.endTime}`);
     const now = this.now();
     const orders = this.orders
-      .filter(({ order: o, visibleAt }) =>
-        visibleAt <= now &&
-        o.updateTime >= window.startTime &&
-        o.updateTime <= window.endTime &&
-        (window.symbol === undefined || o.symbol === window.symbol) &&
-        (window.autoCloseType === undefined || o.kind === window.autoCloseType),
+      .filter(
+        ({ order: o, visibleAt }) =>
+          visibleAt <= now &&
+          o.updateTime >= window.startTime &&
+          o.updateTime <= window.endTime &&
+          (window.symbol === undefined || o.symbol === window.symbol) &&
+          (window.autoCloseType === undefined || o.kind === window.autoCloseType),
       )
       .map(({ order }) => order)
       .sort((a, b) => a.updateTime - b.updateTime || a.orderId - b.orderId);

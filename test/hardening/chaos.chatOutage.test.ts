@@ -1,15 +1,15 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PapiSimulator } from '../../src/simulator/index.js';
-import type { FakeClock } from '../fakes/FakeClock.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import type { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
+import type { FakeClock } from '../fakes/FakeClock.js';
 import type { FakeSlack } from '../fakes/slack/FakeSlack.js';
-import { openChatWorld, type ChatWorld } from './support/ChatWorld.js';
+import { type ChatWorld, openChatWorld } from './support/ChatWorld.js';
 import { discordAnnounced, mentionsPerOrder, slackAnnounced } from './support/countAlerts.js';
 import { driveUntil } from './support/driveClock.js';
 import { HttpSwitch, type SwitchMode } from './support/HttpSwitch.js';
-import { deliveredIds, idleSleepers, startChatBot, type ChatBot } from './support/startChatBot.js';
+import { type ChatBot, deliveredIds, idleSleepers, startChatBot } from './support/startChatBot.js';
 
 const MINUTE = 60_000;
 const SINKS = ['slack', 'discord'];

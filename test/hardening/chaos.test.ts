@@ -3,14 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoreDocument } from '../../src/store/StoreDocument.js';
 import { PapiSimulator } from '../../src/simulator/index.js';
 import { SeededRandom } from '../../src/simulator/seededRandom.js';
+import type { StoreDocument } from '../../src/store/StoreDocument.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import { FakeSlack } from '../fakes/slack/FakeSlack.js';
 import { tempDir } from '../pipeline/pipelineHarness.js';
-import { binanceEnv } from './support/binanceEnv.js';
 import { BotProcess } from './support/BotProcess.js';
+import { binanceEnv } from './support/binanceEnv.js';
 import { chatEnv, SLACK_BOT_TOKEN } from './support/chatEnv.js';
 import { discordAnnounced, mentionsPerOrder, slackAnnounced } from './support/countAlerts.js';
 

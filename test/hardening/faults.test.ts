@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startForcewatch, type Forcewatch } from '../../src/app/startForcewatch.js';
-import { createBinanceClient, type BinanceClient } from '../../src/binance/createBinanceClient.js';
+import { type Forcewatch, startForcewatch } from '../../src/app/startForcewatch.js';
+import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import { parseCoreConfig } from '../../src/config.js';
 import { mergeForceOrderSources } from '../../src/pipeline/mergeForceOrderSources.js';
 import { Pipeline } from '../../src/pipeline/Pipeline.js';
 import { PapiSimulator, type SimFault } from '../../src/simulator/index.js';
-import { FakeClock } from '../fakes/FakeClock.js';
 import { captureLogger } from '../fakes/captureLogger.js';
+import { FakeClock } from '../fakes/FakeClock.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
 import { nextEvent, tempDir } from '../pipeline/pipelineHarness.js';
 import { binanceEnv } from './support/binanceEnv.js';

@@ -1,19 +1,19 @@
-import { parseForceOrders } from '../../src/binance/parseForceOrders.js';
 import type { APIEmbed } from 'discord.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ForceOrdersDeps, ForceOrdersResult } from '../../commands/types.js';
 import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
 import { MAX_LIMIT, MAX_SINCE_MS, MIN_SINCE_MS } from '../../commands/forceOrdersLimits.js';
-import { orderKey, type ForceOrder } from '../../src/binance/types.js';
+import type { ForceOrdersDeps, ForceOrdersResult } from '../../commands/types.js';
+import { parseForceOrders } from '../../src/binance/parseForceOrders.js';
+import { type ForceOrder, orderKey } from '../../src/binance/types.js';
+import { sumDecimals } from '../../src/decimal.js';
 import { renderAlertEmbeds } from '../../src/discord/renderAlertEmbeds.js';
 import { renderForceOrdersReply } from '../../src/discord/renderForceOrdersReply.js';
-import { sumDecimals } from '../../src/decimal.js';
 import { renderAlert } from '../../src/slack/renderAlert.js';
 import { renderForceOrders } from '../../src/slack/renderForceOrders.js';
 import { validateMessage } from '../fakes/discord/validateMessage.js';
-import { validateBlocks } from '../fakes/slack/validateBlocks.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
+import { validateBlocks } from '../fakes/slack/validateBlocks.js';
 import { hostileNotification, hostileOrders, hostileText } from './hostileArbitraries.js';
 import { discordMarkup, discordTexts, slackMarkup, slackTexts } from './hostileInertness.js';
 
@@ -23,7 +23,13 @@ const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 function deps(orders: ForceOrder[] = [forceOrderFixture({ updateTime: NOW - 60_000 })]): ForceOrdersDeps {
   return {
     now: () => NOW,
-    exchange: { allForceOrders: async (w) => ({ orders: orders.filter((o) => o.updateTime >= w.startTime && o.updateTime <= w.endTime), weight: 50, requests: 1 }) },
+    exchange: {
+      allForceOrders: async (w) => ({
+        orders: orders.filter((o) => o.updateTime >= w.startTime && o.updateTime <= w.endTime),
+        weight: 50,
+        requests: 1,
+      }),
+    },
     archive: { read: async () => [] },
   };
 }
@@ -90,7 +96,23 @@ describe('/forceorders under hostile input, parsed and rendered on every platfor
   });
 
   it('refuses huge, negative, exponent and reversed windows and counts instead of reading them', async () => {
-    for (const text of ['-7d', '7d-1d', '1d..7d', '99999999999999999999d', '1e3', 'NaN', 'Infinity', '-1', '0', '1000000', '9007199254740993', '0x10', '0d', '91d', '13w']) {
+    for (const text of [
+      '-7d',
+      '7d-1d',
+      '1d..7d',
+      '99999999999999999999d',
+      '1e3',
+      'NaN',
+      'Infinity',
+      '-1',
+      '0',
+      '1000000',
+      '9007199254740993',
+      '0x10',
+      '0d',
+      '91d',
+      '13w',
+    ]) {
       const result = await forceOrdersCommand(`BTCUSD ${text}`, deps());
       expect(result.ok, text).toBe(false);
     }
@@ -139,10 +161,13 @@ describe('Discord renderers over hostile exchange data', () => {
 
   it('a group summary lists hostile symbols without a live mention', () => {
     fc.assert(
-      fc.property(hostileNotification.filter((n) => n.type === 'group'), (notification) => {
-        const summary = renderAlertEmbeds(notification)[0]!;
-        expect(discordMarkup(summary.description ?? '')).toEqual([]);
-      }),
+      fc.property(
+        hostileNotification.filter((n) => n.type === 'group'),
+        (notification) => {
+          const summary = renderAlertEmbeds(notification)[0]!;
+          expect(discordMarkup(summary.description ?? '')).toEqual([]);
+        },
+      ),
       { numRuns: 100 },
     );
   });

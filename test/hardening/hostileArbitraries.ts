@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { orderKey, type ForceOrder } from '../../src/binance/types.js';
+import { type ForceOrder, orderKey } from '../../src/binance/types.js';
 import { summarizeAlerts } from '../../src/pipeline/groupAlerts.js';
 import type { Alert, Notification } from '../../src/sinks/Sink.js';
 
@@ -9,22 +9,82 @@ import type { Alert, Notification } from '../../src/sinks/Sink.js';
  * letters, and numbers a parser could misread (huge, negative, exponent, reversed windows).
  */
 export const HOSTILE_FRAGMENTS = [
-  '<!channel>', '<!here>', '<!everyone>', '<!subteam^S123>', '<@U123>', '<@!123>', '<#C1>', '<#C1|general>',
-  '@everyone', '@here', '@channel', '@EVERYONE', '<@&123>', '<@123456789012345678>', '<#123456789012345678>',
-  '*bold*', '_it_', '~strike~', '~~strike~~', '`code`', '```block```', '> quote', '>>> quote', '# heading', '- item',
-  '||spoiler||', '[x](http://evil.example)', '[x](<https://evil.example>)', '<http://evil.example|click>',
-  '<https://evil.example>', 'http://evil.example', '&lt;', '&amp;', '&', '<', '>', '\\', '\u200b', '\u2060', '\u202e',
-  'ＢＴＣＵＳＤ', 'ΒΤCUSD', 'ſ', '-7d', '7d-1d', '1d..7d', '99999999999999999999d', '1e3', '1e999', 'NaN', 'Infinity', '-1', '0',
-  '1000000', '0d', '0m', '9007199254740993', '0x10', 'BTCUSD', 'btcusd_perp', 'adl', 'liq', '24h', 'public', ',', '\n', '\t',
+  '<!channel>',
+  '<!here>',
+  '<!everyone>',
+  '<!subteam^S123>',
+  '<@U123>',
+  '<@!123>',
+  '<#C1>',
+  '<#C1|general>',
+  '@everyone',
+  '@here',
+  '@channel',
+  '@EVERYONE',
+  '<@&123>',
+  '<@123456789012345678>',
+  '<#123456789012345678>',
+  '*bold*',
+  '_it_',
+  '~strike~',
+  '~~strike~~',
+  '`code`',
+  '```block```',
+  '> quote',
+  '>>> quote',
+  '# heading',
+  '- item',
+  '||spoiler||',
+  '[x](http://evil.example)',
+  '[x](<https://evil.example>)',
+  '<http://evil.example|click>',
+  '<https://evil.example>',
+  'http://evil.example',
+  '&lt;',
+  '&amp;',
+  '&',
+  '<',
+  '>',
+  '\\',
+  '\u200b',
+  '\u2060',
+  '\u202e',
+  'ＢＴＣＵＳＤ',
+  'ΒΤCUSD',
+  'ſ',
+  '-7d',
+  '7d-1d',
+  '1d..7d',
+  '99999999999999999999d',
+  '1e3',
+  '1e999',
+  'NaN',
+  'Infinity',
+  '-1',
+  '0',
+  '1000000',
+  '0d',
+  '0m',
+  '9007199254740993',
+  '0x10',
+  'BTCUSD',
+  'btcusd_perp',
+  'adl',
+  'liq',
+  '24h',
+  'public',
+  ',',
+  '\n',
+  '\t',
 ] as const;
 
 /** Any string at all, or hostile fragments glued together with spaces, commas or nothing. */
 export const hostileText: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 120 }),
   fc.string({ unit: 'grapheme', maxLength: 60 }),
-  fc.array(fc.constantFrom(...HOSTILE_FRAGMENTS), { minLength: 1, maxLength: 8 }).chain((parts) =>
-    fc.constantFrom(' ', ',', '', ' , ').map((sep) => parts.join(sep)),
-  ),
+  fc
+    .array(fc.constantFrom(...HOSTILE_FRAGMENTS), { minLength: 1, maxLength: 8 })
+    .chain((parts) => fc.constantFrom(' ', ',', '', ' , ').map((sep) => parts.join(sep))),
   fc.array(fc.oneof(fc.constantFrom(...HOSTILE_FRAGMENTS), fc.string({ maxLength: 10 })), { maxLength: 6 }).map((w) => w.join(' ')),
 );
 

@@ -39,7 +39,12 @@ describe('a week of simulated polling', () => {
         // About one order every 10 minutes, and a cascade of 40 once a day.
         const count = minute === 600 ? 40 : random.chance(0.1) ? 1 : 0;
         for (let i = 0; i < count; i += 1) {
-          source.add(forceOrderFixture({ orderId: (orderId += random.int(1, 40)), updateTime: Math.max(startedAt, clock.now() - random.int(0, 20_000)) }));
+          source.add(
+            forceOrderFixture({
+              orderId: (orderId += random.int(1, 40)),
+              updateTime: Math.max(startedAt, clock.now() - random.int(0, 20_000)),
+            }),
+          );
           added += 1;
         }
         if (minute % 60 === 0) peak = Math.max(peak, (await stat(harness.storePath)).size);
@@ -53,7 +58,9 @@ describe('a week of simulated polling', () => {
     await harness.sinks[0]!.untilAlerts(added);
     await harness.sinks[1]!.untilAlerts(added);
 
-    console.info(`week: ${added} orders; store bytes per day ${storeSizes.join(', ')} (hourly peak ${peak}); archive bytes per day ${archiveSizes.join(', ')}`);
+    console.info(
+      `week: ${added} orders; store bytes per day ${storeSizes.join(', ')} (hourly peak ${peak}); archive bytes per day ${archiveSizes.join(', ')}`,
+    );
     for (const sink of harness.sinks) expect(new Set(sink.alertIds).size).toBe(added);
     expect(Math.max(peak, ...storeSizes)).toBeLessThan(16 * 1024);
     // Stable: the last day's store is no bigger than the first day's plus the noise of one poll's seen ids.

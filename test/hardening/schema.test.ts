@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BinanceError } from '../../src/binance/BinanceError.js';
+import { type PapiSimulator, SIM_API_SECRET } from '../../src/simulator/index.js';
 import type { StoreDocument } from '../../src/store/StoreDocument.js';
-import { SIM_API_SECRET, type PapiSimulator } from '../../src/simulator/index.js';
-import { startHarness, printed, rejection } from '../binance/harness.js';
-import { FakeClock } from '../fakes/FakeClock.js';
+import { printed, rejection, startHarness } from '../binance/harness.js';
+import type { FakeClock } from '../fakes/FakeClock.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { nextEvent, PipelineHarness, tempDir } from '../pipeline/pipelineHarness.js';
 

@@ -3,12 +3,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { captureLogger } from '../fakes/captureLogger.js';
 import { SIM_API_SECRET } from '../../src/simulator/index.js';
 import { receivedSignatures } from '../../src/simulator/receivedSignatures.js';
 import { startHarness } from '../binance/harness.js';
-import { SecretLeakError } from '../setup/SecretLeakDetector.js';
+import { captureLogger } from '../fakes/captureLogger.js';
 import { withScopedOutput } from '../setup/outputTap.js';
+import { SecretLeakError } from '../setup/SecretLeakDetector.js';
 
 const temps: string[] = [];
 afterEach(async () => {
@@ -76,7 +76,14 @@ describe('the suite-wide secret-leak detector (test/setup/secretLeakCheck.ts)', 
     const report = join(dir, 'report.json');
     const child = spawn(
       process.execPath,
-      ['node_modules/vitest/vitest.mjs', 'run', '-c', 'test/setup/fixtures/vitest.leakFixture.config.ts', '--reporter=json', `--outputFile=${report}`],
+      [
+        'node_modules/vitest/vitest.mjs',
+        'run',
+        '-c',
+        'test/setup/fixtures/vitest.leakFixture.config.ts',
+        '--reporter=json',
+        `--outputFile=${report}`,
+      ],
       // A clean environment: the parent's VITEST_* and FORCEWATCH_TEST_REPORT must not leak into the child run.
       { cwd: process.cwd(), env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -85,7 +92,8 @@ describe('the suite-wide secret-leak detector (test/setup/secretLeakCheck.ts)', 
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, output).toBe(1);
-    const results = (JSON.parse(await readFile(report, 'utf8')) as { testResults: { name: string; status: string; message: string }[] }).testResults;
+    const results = (JSON.parse(await readFile(report, 'utf8')) as { testResults: { name: string; status: string; message: string }[] })
+      .testResults;
     const byFile = Object.fromEntries(results.map((r) => [r.name.split('/').pop(), r]));
     expect(byFile['clean.fixture.ts']?.status).toBe('passed');
     expect(byFile['leaksInLog.fixture.ts']?.status).toBe('failed');

@@ -1,9 +1,9 @@
-import fc from 'fast-check';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newStoreDocument } from '../../src/store/StoreDocument.js';
 import { StateStore } from '../../src/store/StateStore.js';
+import { newStoreDocument } from '../../src/store/StoreDocument.js';
 import { StoreOpenError } from '../../src/store/StoreOpenError.js';
 import { StoreWriteError } from '../../src/store/StoreWriteError.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
@@ -56,11 +56,17 @@ describe('a store file that was cut short or corrupted', () => {
 
   it('refuses random bytes and random JSON that is not a store, without changing them', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.json().map((j) => Buffer.from(j))), async (bytes) => {
-        const { error, after } = await refusal(bytes);
-        expect(error).toBeInstanceOf(StoreOpenError);
-        expect(after.equals(Buffer.from(bytes))).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          fc.json().map((j) => Buffer.from(j)),
+        ),
+        async (bytes) => {
+          const { error, after } = await refusal(bytes);
+          expect(error).toBeInstanceOf(StoreOpenError);
+          expect(after.equals(Buffer.from(bytes))).toBe(true);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -87,7 +93,8 @@ describe('a store whose directory is not a directory (works as root, where permi
     harnesses.push(h);
     // The archive lives elsewhere, so only the store write can fail.
     await h.start({ archivePath: join(dir, 'archive.jsonl') });
-    const watermark = async (at = storeDir) => (JSON.parse(await readFile(join(at, 'state.json'), 'utf8')) as { watermark: number }).watermark;
+    const watermark = async (at = storeDir) =>
+      (JSON.parse(await readFile(join(at, 'state.json'), 'utf8')) as { watermark: number }).watermark;
     const before = await watermark();
 
     // Someone moves the store's directory away and leaves a file in its place: lowdb's write fails with ENOTDIR.

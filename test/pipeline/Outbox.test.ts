@@ -18,7 +18,8 @@ beforeEach(async () => {
 afterEach(() => cleanup());
 
 const NOW = Date.UTC(2026, 10, 25, 12);
-const orders = (count: number) => Array.from({ length: count }, (_, i) => forceOrderFixture({ orderId: 1 + i, updateTime: NOW - 1_000 + i }));
+const orders = (count: number) =>
+  Array.from({ length: count }, (_, i) => forceOrderFixture({ orderId: 1 + i, updateTime: NOW - 1_000 + i }));
 
 async function setup(sinks: string[]) {
   const path = join(dir, 'state.json');

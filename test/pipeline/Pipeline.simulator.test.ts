@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBinanceClient, type BinanceClient } from '../../src/binance/createBinanceClient.js';
+import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import { mergeForceOrderSources } from '../../src/pipeline/mergeForceOrderSources.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
 import { FakeClock } from '../fakes/FakeClock.js';

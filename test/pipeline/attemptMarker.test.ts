@@ -96,7 +96,12 @@ function queue(outbox: Outbox, orders: ForceOrder[]) {
 
 /** A SlackSink on the fake Slack (a new one per process, like a restart). */
 function slackSink(): SlackSink {
-  return new SlackSink({ client: createSlackWebClient(BOT_TOKEN, slack.apiUrl, log.logger), channel: 'C0ALERTS', logger: log.logger, minIntervalMs: 0 });
+  return new SlackSink({
+    client: createSlackWebClient(BOT_TOKEN, slack.apiUrl, log.logger),
+    channel: 'C0ALERTS',
+    logger: log.logger,
+    minIntervalMs: 0,
+  });
 }
 
 function orders(count: number, from = 1): ForceOrder[] {

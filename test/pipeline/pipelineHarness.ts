@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ForceOrderSource } from '../../src/binance/types.js';
-import { FakeClock } from '../fakes/FakeClock.js';
+import type { EventBus, PipelineEvents } from '../../src/pipeline/EventBus.js';
+import type { PollResult } from '../../src/pipeline/ForceOrderPoller.js';
+import { Pipeline, type PipelineOptions } from '../../src/pipeline/Pipeline.js';
 import { captureLogger } from '../fakes/captureLogger.js';
+import { FakeClock } from '../fakes/FakeClock.js';
 import { MemoryForceOrderSource } from '../fakes/memoryForceOrderSource.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
-import { Pipeline, type PipelineOptions } from '../../src/pipeline/Pipeline.js';
-import type { PollResult } from '../../src/pipeline/ForceOrderPoller.js';
-import type { EventBus, PipelineEvents } from '../../src/pipeline/EventBus.js';
 
 /** A temp directory removed by `cleanup()`. */
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {

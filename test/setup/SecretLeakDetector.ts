@@ -1,4 +1,4 @@
-import { knownSecrets, SECRET_SHAPES, type KnownSecret, type SecretShape } from './knownSecrets.js';
+import { type KnownSecret, knownSecrets, SECRET_SHAPES, type SecretShape } from './knownSecrets.js';
 
 /** Where a piece of output was written. */
 export type OutputChannel = 'stdout' | 'stderr' | 'console' | 'log';

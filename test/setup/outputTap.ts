@@ -1,5 +1,5 @@
 import { format } from 'node:util';
-import { SecretLeakDetector, type OutputChannel } from './SecretLeakDetector.js';
+import { type OutputChannel, SecretLeakDetector } from './SecretLeakDetector.js';
 
 /** Where tapped output goes now, and whether it still reaches the real stream. */
 interface TapState {

@@ -6,7 +6,4 @@ import base from '../../vitest.config.js';
  * vitest.config.ts lists it (`npx vitest run -c test/setup/vitest.secrets.config.ts`), and for the
  * test that proves the check fails a file that prints a secret.
  */
-export default mergeConfig(
-  base,
-  defineConfig({ test: { setupFiles: ['test/setup/secretLeakCheck.ts'] } }),
-);
+export default mergeConfig(base, defineConfig({ test: { setupFiles: ['test/setup/secretLeakCheck.ts'] } }));

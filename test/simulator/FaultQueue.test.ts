@@ -6,7 +6,11 @@ describe('injected faults', () => {
   const h = useSimulator();
 
   it('status: answers the given status and body, once by default', async () => {
-    h.sim.injectFault({ type: 'status', status: 503, body: '{"code":-1001,"msg":"Internal error; unable to process your request. Please try again."}' });
+    h.sim.injectFault({
+      type: 'status',
+      status: 503,
+      body: '{"code":-1001,"msg":"Internal error; unable to process your request. Please try again."}',
+    });
     const faulty = await h.forceOrders('cm');
     expect(faulty.status).toBe(503);
     expect(faulty.json).toMatchObject({ code: -1001 });

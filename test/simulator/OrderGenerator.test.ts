@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OrderGenerator } from '../../src/simulator/OrderGenerator.js';
 import { findContract, type RawForceOrderWire } from '../../src/simulator/index.js';
+import { OrderGenerator } from '../../src/simulator/OrderGenerator.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 
@@ -73,7 +73,7 @@ describe('OrderGenerator', () => {
     expect(orders.every((o) => /^(autoclose-|adl_autoclose|settlement_autoclose-)/.test(o.clientOrderId))).toBe(true);
   });
 
-  it('keeps avgPrice near each pair\'s reference price and at its tick', () => {
+  it("keeps avgPrice near each pair's reference price and at its tick", () => {
     for (const o of many('cm', 300)) {
       const contract = findContract('cm', o.symbol)!;
       const ratio = Number(o.avgPrice) / contract.referencePrice;

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET, signedPayload } from '../../src/simulator/index.js';
-import { get, signatureFor, signedGet, type Signer } from './binanceRequest.js';
+import { get, type Signer, signatureFor, signedGet } from './binanceRequest.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const PATH = '/papi/v1/cm/forceOrders';
@@ -109,7 +109,12 @@ describe('SIGNED requests (General Info: signing and timing security)', () => {
     ]) {
       const reply = await signedGet(sim.url, PATH, { symbol: 'BTCUSD_PERP', timestamp: NOW }, signer);
       expect(reply.status).toBe(200);
-      const wrongKey = await signedGet(sim.url, PATH, { timestamp: NOW }, { ...signer, privateKey: generateKeyPairSync('ed25519').privateKey });
+      const wrongKey = await signedGet(
+        sim.url,
+        PATH,
+        { timestamp: NOW },
+        { ...signer, privateKey: generateKeyPairSync('ed25519').privateKey },
+      );
       expect(wrongKey.json).toMatchObject({ code: -1022 });
     }
   });

@@ -1,4 +1,4 @@
-import { createHmac, sign, type KeyObject } from 'node:crypto';
+import { createHmac, type KeyObject, sign } from 'node:crypto';
 
 /**
  * A tiny Binance caller written from the docs alone (not from forcewatch's client), so the

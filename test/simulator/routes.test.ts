@@ -21,7 +21,15 @@ describe('unsigned endpoints', () => {
     expect(info.timezone).toBe('UTC');
     expect(info.serverTime).toBe(START);
     const bySymbol = new Map(info.symbols.map((s) => [s.symbol, s]));
-    expect(bySymbol.get('BTCUSD_PERP')).toMatchObject({ pair: 'BTCUSD', contractType: 'PERPETUAL', contractSize: 100, marginAsset: 'BTC', baseAsset: 'BTC', quoteAsset: 'USD', contractStatus: 'TRADING' });
+    expect(bySymbol.get('BTCUSD_PERP')).toMatchObject({
+      pair: 'BTCUSD',
+      contractType: 'PERPETUAL',
+      contractSize: 100,
+      marginAsset: 'BTC',
+      baseAsset: 'BTC',
+      quoteAsset: 'USD',
+      contractStatus: 'TRADING',
+    });
     expect(bySymbol.get('BTCUSD_261225')).toMatchObject({ contractType: 'CURRENT_QUARTER', contractSize: 100 });
     expect(bySymbol.get('ETHUSD_PERP')).toMatchObject({ contractSize: 10 });
     // Every symbol an order can carry is listed.

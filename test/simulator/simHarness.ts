@@ -1,6 +1,6 @@
 import { afterEach, beforeEach } from 'vitest';
-import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET, type PapiSimulatorOptions } from '../../src/simulator/index.js';
-import { signedGet, type BinanceReply } from './binanceRequest.js';
+import { PapiSimulator, type PapiSimulatorOptions, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { type BinanceReply, signedGet } from './binanceRequest.js';
 
 /** The server clock's start in simulator tests (the FakeClock default). */
 export const START = Date.UTC(2026, 10, 25, 12, 0, 0);

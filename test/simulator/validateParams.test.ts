@@ -5,7 +5,7 @@ import { START, useSimulator } from './simHarness.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-describe('force-order parameters (Query User\'s CM/UM Force Orders)', () => {
+describe("force-order parameters (Query User's CM/UM Force Orders)", () => {
   const h = useSimulator();
 
   it.each([['0'], ['101']])('rejects limit=%s with -1130 and HTTP 400', async (limit) => {

@@ -3,8 +3,8 @@ import { isSinkError, type SinkError } from '../../src/sinks/SinkError.js';
 import { createSlackWebClient } from '../../src/slack/createSlackWebClient.js';
 import { SlackSink, type SlackSinkOptions } from '../../src/slack/SlackSink.js';
 import { captureLogger } from '../fakes/captureLogger.js';
-import { FakeSlack } from '../fakes/slack/FakeSlack.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
+import { FakeSlack } from '../fakes/slack/FakeSlack.js';
 import { group, single } from './notifications.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-sinktestsecret';
@@ -168,7 +168,11 @@ describe('SlackSink against the fake Slack', () => {
     await sink().checkHistoryAccess();
     expect(logs.lines.filter((l) => l.includes('"level":"warn"'))).toEqual([]);
     await slack.stop();
-    slack = new FakeSlack({ botToken: BOT_TOKEN, scopes: ['chat:write', 'commands', 'channels:history'], channels: { G0PRIVATE: { member: true } } });
+    slack = new FakeSlack({
+      botToken: BOT_TOKEN,
+      scopes: ['chat:write', 'commands', 'channels:history'],
+      channels: { G0PRIVATE: { member: true } },
+    });
     await slack.start();
     await sink({ channel: 'G0PRIVATE' }).checkHistoryAccess();
     expect(logs.lines.filter((l) => l.includes('"level":"warn"') && l.includes('lacks groups:history'))).toHaveLength(1);

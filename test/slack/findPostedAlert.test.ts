@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { webApi } from '@slack/bolt';
-import { alertMetadata, findPostedAlert, SLACK_ALERT_EVENT_TYPE } from '../../src/slack/findPostedAlert.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackWebClient } from '../../src/slack/createSlackWebClient.js';
+import { alertMetadata, findPostedAlert, SLACK_ALERT_EVENT_TYPE } from '../../src/slack/findPostedAlert.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FAKE_BOT, FakeSlack } from '../fakes/slack/FakeSlack.js';
 
@@ -23,7 +23,8 @@ describe('findPostedAlert against the fake Slack', () => {
     await slack.stop();
   });
 
-  const post = (key: string, channel = 'C0ALERTS') => client.chat.postMessage({ channel, text: `alert ${key}`, metadata: alertMetadata(key) });
+  const post = (key: string, channel = 'C0ALERTS') =>
+    client.chat.postMessage({ channel, text: `alert ${key}`, metadata: alertMetadata(key) });
   const find = (key: string, extra: Partial<Parameters<typeof findPostedAlert>[1]> = {}) =>
     findPostedAlert(client, { channel: 'C0ALERTS', key, botId: FAKE_BOT.botId, oldestMs: T0 - 1, ...extra });
 
@@ -37,7 +38,11 @@ describe('findPostedAlert against the fake Slack', () => {
   });
 
   it('ignores the same key on another bot’s message, and messages before `oldest`', async () => {
-    slack.addMessage('C0ALERTS', { bot_id: 'B0OTHER', text: 'copy', metadata: { event_type: SLACK_ALERT_EVENT_TYPE, event_payload: { key: 'cm:1' } } });
+    slack.addMessage('C0ALERTS', {
+      bot_id: 'B0OTHER',
+      text: 'copy',
+      metadata: { event_type: SLACK_ALERT_EVENT_TYPE, event_payload: { key: 'cm:1' } },
+    });
     expect(await find('cm:1')).toEqual({ ts: undefined, complete: true });
     await post('cm:1');
     now += 60_000;
@@ -73,7 +78,12 @@ describe('findPostedAlert against the fake Slack', () => {
 
   it('needs groups:history for a private channel and channels:history for a public one', async () => {
     await slack.stop();
-    slack = new FakeSlack({ botToken: BOT_TOKEN, now: () => now, scopes: ['chat:write', 'channels:history'], channels: { C0ALERTS: { member: true }, G0PRIVATE: { member: true } } });
+    slack = new FakeSlack({
+      botToken: BOT_TOKEN,
+      now: () => now,
+      scopes: ['chat:write', 'channels:history'],
+      channels: { C0ALERTS: { member: true }, G0PRIVATE: { member: true } },
+    });
     await slack.start();
     client = createSlackWebClient(BOT_TOKEN, slack.apiUrl, captureLogger().logger);
     expect(await find('cm:1')).toEqual({ ts: undefined, complete: true });
@@ -82,7 +92,9 @@ describe('findPostedAlert against the fake Slack', () => {
   });
 
   it('refuses malformed metadata on a post as Slack does', async () => {
-    const error = await client.chat.postMessage({ channel: 'C0ALERTS', text: 'x', metadata: { event_type: 'has spaces', event_payload: {} } }).catch((e: unknown) => e);
+    const error = await client.chat
+      .postMessage({ channel: 'C0ALERTS', text: 'x', metadata: { event_type: 'has spaces', event_payload: {} } })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ data: { error: 'invalid_metadata_schema' } });
     expect(slack.messages).toHaveLength(0);
   });

@@ -1,8 +1,8 @@
 import type { ForceOrder } from '../../src/binance/types.js';
-import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
-import type { Alert, Notification } from '../../src/sinks/Sink.js';
 import { orderKey } from '../../src/binance/types.js';
 import { sumDecimals } from '../../src/decimal.js';
+import type { Alert, Notification } from '../../src/sinks/Sink.js';
+import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 
 /** A single-alert notification for `order`. */
 export function single(order: ForceOrder = forceOrderFixture()): Notification {
@@ -31,7 +31,10 @@ export function group(count: number): Extract<Notification, { type: 'group' }> {
     summary: {
       count,
       totalNotionalUsd: total,
-      byKind: { LIQUIDATION: alerts.filter((a) => a.order.kind === 'LIQUIDATION').length, ADL: alerts.filter((a) => a.order.kind === 'ADL').length },
+      byKind: {
+        LIQUIDATION: alerts.filter((a) => a.order.kind === 'LIQUIDATION').length,
+        ADL: alerts.filter((a) => a.order.kind === 'ADL').length,
+      },
       symbols: [{ symbol: 'BTCUSD_PERP', count, notionalUsd: total }],
       firstTime: start,
       lastTime: start + (count - 1) * 1000,

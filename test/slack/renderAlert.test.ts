@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderAlert } from '../../src/slack/renderAlert.js';
-import { validateBlocks } from '../fakes/slack/validateBlocks.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
+import { validateBlocks } from '../fakes/slack/validateBlocks.js';
 import { group, single } from './notifications.js';
 
 describe('renderAlert', () => {

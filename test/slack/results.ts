@@ -19,5 +19,10 @@ export function okResult(count: number, query: Partial<ForceOrdersQuery> = {}): 
 
 /** A failed `/forceorders` result whose error quotes the user's input, as a parser might. */
 export function inputError(typed: string): ForceOrdersResult {
-  return { ok: false, error: `unknown argument "${typed}"`, usage: 'Usage: /forceorders [BTCUSD] [liq | adl] [24h] [public]', reason: 'input' };
+  return {
+    ok: false,
+    error: `unknown argument "${typed}"`,
+    usage: 'Usage: /forceorders [BTCUSD] [liq | adl] [24h] [public]',
+    reason: 'input',
+  };
 }

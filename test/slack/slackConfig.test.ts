@@ -47,7 +47,11 @@ describe('parseSlackConfig', () => {
   });
 
   it('defaults the HTTP port to 3000', () => {
-    const result = parseSlackConfig({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5', SLACK_ALERT_CHANNEL: 'C0A' });
+    const result = parseSlackConfig({
+      SLACK_BOT_TOKEN: BOT,
+      SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
+      SLACK_ALERT_CHANNEL: 'C0A',
+    });
     expect(result.ok && result.config?.connection).toEqual({ mode: 'http', signingSecret: '8f742231b10e8888abcd99yyyzzz85a5', port: 3000 });
   });
 
@@ -74,7 +78,12 @@ describe('parseSlackConfig', () => {
   });
 
   it('rejects a bad port', () => {
-    const result = parseSlackConfig({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5', SLACK_ALERT_CHANNEL: 'C0A', SLACK_PORT: '70000' });
+    const result = parseSlackConfig({
+      SLACK_BOT_TOKEN: BOT,
+      SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
+      SLACK_ALERT_CHANNEL: 'C0A',
+      SLACK_PORT: '70000',
+    });
     expect(result).toEqual({ ok: false, errors: [expect.stringMatching(/^SLACK_PORT is invalid/)] });
   });
 

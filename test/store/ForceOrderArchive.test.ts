@@ -42,7 +42,10 @@ describe('ForceOrderArchive', () => {
 
   it('keeps the same orderId apart across markets', async () => {
     const { archive } = archiveIn(join(dir, 'archive.jsonl'));
-    await archive.append([forceOrderFixture({ orderId: 5, updateTime: NOW }), forceOrderFixture({ orderId: 5, updateTime: NOW, market: 'um' })]);
+    await archive.append([
+      forceOrderFixture({ orderId: 5, updateTime: NOW }),
+      forceOrderFixture({ orderId: 5, updateTime: NOW, market: 'um' }),
+    ]);
     expect(await archive.read({ startTime: NOW, endTime: NOW })).toHaveLength(2);
   });
 
@@ -72,7 +75,12 @@ describe('ForceOrderArchive', () => {
     const result = await archive.compact();
     expect(result).toEqual({ orders: 3, duplicates: 1, badLines: 1, dropped: 1 });
     const text = await readFile(path, 'utf8');
-    expect(text.trim().split('\n').map((l) => (JSON.parse(l) as { orderId: number }).orderId)).toEqual([2, 3]);
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { orderId: number }).orderId),
+    ).toEqual([2, 3]);
     now += 2 * DAY;
     expect((await archive.compact()).dropped).toBe(1);
     expect((await archive.read({ startTime: 0, endTime: now })).map((o) => o.orderId)).toEqual([3]);
@@ -81,7 +89,10 @@ describe('ForceOrderArchive', () => {
   it('does not lose an append made while a compaction runs', async () => {
     const path = join(dir, 'archive.jsonl');
     const { archive } = archiveIn(path);
-    await writeFile(path, Array.from({ length: 2_000 }, (_, i) => `${JSON.stringify(forceOrderFixture({ orderId: i, updateTime: NOW }))}\n`).join(''));
+    await writeFile(
+      path,
+      Array.from({ length: 2_000 }, (_, i) => `${JSON.stringify(forceOrderFixture({ orderId: i, updateTime: NOW }))}\n`).join(''),
+    );
     const compacting = archive.compact();
     const appending = archive.append([forceOrderFixture({ orderId: 99_999, updateTime: NOW })]);
     await Promise.all([compacting, appending]);

@@ -40,7 +40,9 @@ describe('ProcessLock', () => {
   it('says what to fix when the lock cannot be created (a file where the directory should be)', async () => {
     // Permission bits do not stop root (tests run as root in CI), so the failure is a path through a file.
     await writeFile(join(dir, 'not-a-dir'), '');
-    const error = await ProcessLock.acquire({ path: join(dir, 'not-a-dir', 'state.json.lock'), logger: captureLogger().logger }).catch((e: unknown) => e);
+    const error = await ProcessLock.acquire({ path: join(dir, 'not-a-dir', 'state.json.lock'), logger: captureLogger().logger }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LockFileError);
     expect((error as Error).message).toMatch(/could not take the store lock .*not-a-dir.*ENOTDIR.*check FORCEWATCH_DB/);
   });

@@ -69,10 +69,12 @@ describe('StateStore', () => {
     const store = await StateStore.open({ path, createAt: 1_000, adapter });
     await store.update((d) => void (d.watermark = 2_000));
     adapter.failures = 1;
-    const error = await store.update((d) => {
-      d.watermark = 3_000;
-      d.symbols.push('BTCUSD_PERP');
-    }).catch((e: unknown) => e);
+    const error = await store
+      .update((d) => {
+        d.watermark = 3_000;
+        d.symbols.push('BTCUSD_PERP');
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreWriteError);
     expect((error as Error).message).toMatch(new RegExp(`${path}: disk full`));
     expect(store.data.watermark).toBe(2_000);

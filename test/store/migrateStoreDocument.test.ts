@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateStoreDocument, storeSchemaVersion } from '../../src/store/migrateStoreDocument.js';
@@ -71,7 +71,13 @@ describe('StateStore.open on an older store', () => {
     expect(store.data.outbox[0]?.deliveredTo).toEqual(['slack']);
     expect(store.migration).toEqual({ from: 0, to: 1, backup: `${path}.v0.bak` });
     expect(lines.map((l) => JSON.parse(l))).toContainEqual(
-      expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/migrated the store/), backup: `${path}.v0.bak`, from: 0, to: 1 }),
+      expect.objectContaining({
+        level: 'warn',
+        msg: expect.stringMatching(/migrated the store/),
+        backup: `${path}.v0.bak`,
+        from: 0,
+        to: 1,
+      }),
     );
 
     const again = await StateStore.open({ path, createAt: 0 });

@@ -50,7 +50,14 @@ describe('stringifyStoreDocument', () => {
   it('serialises a replaced entry afresh while reusing the text of the frozen ones', () => {
     const first = deepFreeze<OutboxEntry>({ id: 'cm:1', order: forceOrderFixture({ orderId: 1 }), queuedAt: 1, deliveredTo: [] });
     const second = deepFreeze<OutboxEntry>({ id: 'cm:2', order: forceOrderFixture({ orderId: 2 }), queuedAt: 1, deliveredTo: [] });
-    const doc: StoreDocument = { version: 1, watermark: 5, alertFrom: 0, seen: deepFreeze({ 'cm:1': 1 }), outbox: [first, second], symbols: [] };
+    const doc: StoreDocument = {
+      version: 1,
+      watermark: 5,
+      alertFrom: 0,
+      seen: deepFreeze({ 'cm:1': 1 }),
+      outbox: [first, second],
+      symbols: [],
+    };
     expect(stringifyStoreDocument(doc)).toBe(JSON.stringify(doc));
     const marked = { ...doc, outbox: [first, deepFreeze({ ...second, attempts: { slack: { key: 'k', at: 2 } } })] };
     expect(stringifyStoreDocument(marked)).toBe(JSON.stringify(marked));

@@ -2,8 +2,8 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeDiscordGateway } from './FakeDiscordGateway.js';
-import { validateCommands, type CommandBody } from './validateCommands.js';
-import { resolveMentions, validateMessage, type FormError, type MessageBody } from './validateMessage.js';
+import { type CommandBody, validateCommands } from './validateCommands.js';
+import { type FormError, type MessageBody, resolveMentions, validateMessage } from './validateMessage.js';
 
 /**
  * Discord on loopback, built from its documentation: REST under `/api/v10` with real rate-limit
@@ -91,7 +91,15 @@ export class FakeDiscord extends EventEmitter {
   readonly otherChannelId = '1000000000000000201';
   readonly traderRoleId = '1000000000000000300';
   readonly pingRoleId = '1000000000000000301';
-  readonly botUser = { id: this.applicationId, username: 'forcewatch', discriminator: '0', global_name: null, avatar: null, bot: true, flags: 0 };
+  readonly botUser = {
+    id: this.applicationId,
+    username: 'forcewatch',
+    discriminator: '0',
+    global_name: null,
+    avatar: null,
+    bot: true,
+    flags: 0,
+  };
 
   /** Channel messages created, in order (a nonce repeat adds nothing). */
   readonly messages: RecordedMessage[] = [];
@@ -111,7 +119,10 @@ export class FakeDiscord extends EventEmitter {
   private readonly options: Required<FakeDiscordOptions>;
   private port = 0;
 
-  private constructor(private readonly server: Server, options: FakeDiscordOptions) {
+  private constructor(
+    private readonly server: Server,
+    options: FakeDiscordOptions,
+  ) {
     super();
     this.options = { bucketLimit: 50, bucketWindowSec: 5, heartbeatIntervalMs: 41_250, nonceWindowMs: 300_000, ...options };
     this.channels = [this.alertChannelId, this.otherChannelId];
@@ -173,13 +184,29 @@ export class FakeDiscord extends EventEmitter {
     const channelId = input.channelId ?? this.alertChannelId;
     const type = input.type === 'command' ? INTERACTION.COMMAND : INTERACTION.AUTOCOMPLETE;
     const userId = '1000000000000000900';
-    const record: RecordedInteraction = { id, token, type, channelId, dispatchedAt: Date.now(), callbacks: [], original: undefined, originalDeleted: false, followUps: [] };
+    const record: RecordedInteraction = {
+      id,
+      token,
+      type,
+      channelId,
+      dispatchedAt: Date.now(),
+      callbacks: [],
+      original: undefined,
+      originalDeleted: false,
+      followUps: [],
+    };
     this.interactions.set(id, record);
     this.gateway.dispatch('INTERACTION_CREATE', {
       id,
       application_id: this.applicationId,
       type,
-      data: { id: '1000000000000000500', name: input.commandName ?? 'forceorders', type: 1, guild_id: this.guildId, options: input.options },
+      data: {
+        id: '1000000000000000500',
+        name: input.commandName ?? 'forceorders',
+        type: 1,
+        guild_id: this.guildId,
+        options: input.options,
+      },
       guild_id: this.guildId,
       channel_id: channelId,
       channel: { id: channelId, type: 0, guild_id: this.guildId, name: 'alerts', position: 0, permission_overwrites: [], flags: 0 },
@@ -211,8 +238,18 @@ export class FakeDiscord extends EventEmitter {
 
   private guildPayload(): Record<string, unknown> {
     const role = (id: string, name: string, position: number) => ({
-      id, name, color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null,
-      position, permissions: '1024', managed: false, mentionable: true, flags: 0,
+      id,
+      name,
+      color: 0,
+      colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+      hoist: false,
+      icon: null,
+      unicode_emoji: null,
+      position,
+      permissions: '1024',
+      managed: false,
+      mentionable: true,
+      flags: 0,
     });
     return {
       id: this.guildId,
@@ -246,7 +283,19 @@ export class FakeDiscord extends EventEmitter {
       roles: [role(this.guildId, '@everyone', 0), role(this.traderRoleId, 'traders', 1), role(this.pingRoleId, 'risk-desk', 2)],
       emojis: [],
       stickers: [],
-      channels: this.channels.map((id, i) => ({ id, type: 0, name: i === 0 ? 'alerts' : 'general', position: i, permission_overwrites: [], parent_id: null, nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0, flags: 0 })),
+      channels: this.channels.map((id, i) => ({
+        id,
+        type: 0,
+        name: i === 0 ? 'alerts' : 'general',
+        position: i,
+        permission_overwrites: [],
+        parent_id: null,
+        nsfw: false,
+        topic: null,
+        last_message_id: null,
+        rate_limit_per_user: 0,
+        flags: 0,
+      })),
       threads: [],
       members: [],
       voice_states: [],
@@ -303,9 +352,16 @@ export class FakeDiscord extends EventEmitter {
     this.reply(res, result.status, result.body, bucketHeaders);
   }
 
-  private route(method: string, path: string, authorization: string | undefined, body: unknown, query: URLSearchParams): { status: number; body?: unknown } {
+  private route(
+    method: string,
+    path: string,
+    authorization: string | undefined,
+    body: unknown,
+    query: URLSearchParams,
+  ): { status: number; body?: unknown } {
     const interactionCallback = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/);
-    if (method === 'POST' && interactionCallback) return this.callback(interactionCallback[1] as string, interactionCallback[2] as string, body, query);
+    if (method === 'POST' && interactionCallback)
+      return this.callback(interactionCallback[1] as string, interactionCallback[2] as string, body, query);
     const webhook = path.match(/^\/webhooks\/(\d+)\/([^/]+)(\/messages\/@original)?$/);
     if (webhook) return this.webhook(method, webhook[1] as string, webhook[2] as string, Boolean(webhook[3]), body);
 
@@ -314,7 +370,11 @@ export class FakeDiscord extends EventEmitter {
     if (method === 'GET' && path === '/gateway/bot') {
       return {
         status: 200,
-        body: { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } },
+        body: {
+          url: this.gatewayUrl,
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        },
       };
     }
     if (method === 'GET' && path === '/users/@me') return { status: 200, body: this.botUser };
@@ -338,7 +398,14 @@ export class FakeDiscord extends EventEmitter {
     this.emit('commands', commands);
     return {
       status: 200,
-      body: commands.map((c) => ({ ...c, id: snowflake(), application_id: this.applicationId, version: snowflake(), type: c.type ?? 1, ...(guildId && { guild_id: guildId }) })),
+      body: commands.map((c) => ({
+        ...c,
+        id: snowflake(),
+        application_id: this.applicationId,
+        version: snowflake(),
+        type: c.type ?? 1,
+        ...(guildId && { guild_id: guildId }),
+      })),
     };
   }
 
@@ -351,7 +418,8 @@ export class FakeDiscord extends EventEmitter {
     if (this.hiddenChannels.has(channelId)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
     if (!this.channels.includes(channelId)) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
     const limit = Number(query.get('limit') ?? 50);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return invalidForm([{ path: 'limit', message: 'Must be between 1 and 100.' }]);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+      return invalidForm([{ path: 'limit', message: 'Must be between 1 and 100.' }]);
     if (this.noHistory.has(channelId)) return { status: 200, body: [] };
     const after = BigInt(query.get('after') ?? '0');
     const page = this.messages
@@ -371,7 +439,18 @@ export class FakeDiscord extends EventEmitter {
   private getChannel(channelId: string): { status: number; body?: unknown } {
     if (this.hiddenChannels.has(channelId)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
     if (!this.channels.includes(channelId)) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
-    return { status: 200, body: { id: channelId, type: 0, guild_id: this.guildId, name: channelId === this.alertChannelId ? 'alerts' : 'general', position: 0, permission_overwrites: [], flags: 0 } };
+    return {
+      status: 200,
+      body: {
+        id: channelId,
+        type: 0,
+        guild_id: this.guildId,
+        name: channelId === this.alertChannelId ? 'alerts' : 'general',
+        position: 0,
+        permission_overwrites: [],
+        flags: 0,
+      },
+    };
   }
 
   /** Takes View Channel away from the bot in `channelId`: reads and posts there get 403 Missing Access. */
@@ -389,7 +468,8 @@ export class FakeDiscord extends EventEmitter {
     // returned and no new message will be created."
     const nonceKey = body.enforce_nonce && body.nonce !== undefined ? `${this.botUser.id}:${body.nonce}` : undefined;
     const seen = nonceKey ? this.nonces.get(nonceKey) : undefined;
-    if (seen && Date.now() - seen.at < this.options.nonceWindowMs) return { status: 200, body: this.messageObject(seen.message.id, channelId, seen.message.body) };
+    if (seen && Date.now() - seen.at < this.options.nonceWindowMs)
+      return { status: 200, body: this.messageObject(seen.message.id, channelId, seen.message.body) };
     const message: RecordedMessage = { id: snowflake(), channelId, body, pinged: resolveMentions(body) };
     this.messages.push(message);
     if (nonceKey) this.nonces.set(nonceKey, { message, at: Date.now() });
@@ -402,16 +482,20 @@ export class FakeDiscord extends EventEmitter {
     if (!interaction || interaction.token !== token) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
     const afterMs = Date.now() - interaction.dispatchedAt;
     if (afterMs > ACK_DEADLINE_MS) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
-    if (interaction.callbacks.length > 0) return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+    if (interaction.callbacks.length > 0)
+      return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
     const { type, data } = body as { type: number; data?: Record<string, unknown> };
-    const allowed: number[] = interaction.type === INTERACTION.AUTOCOMPLETE ? [CALLBACK.AUTOCOMPLETE_RESULT] : [CALLBACK.MESSAGE, CALLBACK.DEFERRED_MESSAGE];
-    if (!allowed.includes(type)) return invalidForm([{ path: 'type', message: `Callback type ${type} is not valid for interaction type ${interaction.type}` }]);
+    const allowed: number[] =
+      interaction.type === INTERACTION.AUTOCOMPLETE ? [CALLBACK.AUTOCOMPLETE_RESULT] : [CALLBACK.MESSAGE, CALLBACK.DEFERRED_MESSAGE];
+    if (!allowed.includes(type))
+      return invalidForm([{ path: 'type', message: `Callback type ${type} is not valid for interaction type ${interaction.type}` }]);
     if (type === CALLBACK.AUTOCOMPLETE_RESULT) {
       const choices = (data?.choices ?? []) as { name: string; value: unknown }[];
       const errors: FormError[] = [];
       if (choices.length > 25) errors.push({ path: 'data.choices', message: 'Must be 25 or fewer in length.' });
       choices.forEach((c, i) => {
-        if (typeof c.name !== 'string' || c.name.length < 1 || c.name.length > 100) errors.push({ path: `data.choices[${i}].name`, message: 'Must be between 1 and 100 in length.' });
+        if (typeof c.name !== 'string' || c.name.length < 1 || c.name.length > 100)
+          errors.push({ path: `data.choices[${i}].name`, message: 'Must be between 1 and 100 in length.' });
       });
       if (errors.length > 0) return invalidForm(errors);
     }
@@ -423,11 +507,18 @@ export class FakeDiscord extends EventEmitter {
     interaction.callbacks.push({ type, ...(data && { data }), afterMs });
     this.emit('callback', interaction);
     // 204 No Content unless the caller asked `with_response=true`.
-    if (query.get('with_response') === 'true') return { status: 200, body: { interaction: { id, type: interaction.type }, resource: { type } } };
+    if (query.get('with_response') === 'true')
+      return { status: 200, body: { interaction: { id, type: interaction.type }, resource: { type } } };
     return { status: 204 };
   }
 
-  private webhook(method: string, applicationId: string, token: string, original: boolean, body: unknown): { status: number; body?: unknown } {
+  private webhook(
+    method: string,
+    applicationId: string,
+    token: string,
+    original: boolean,
+    body: unknown,
+  ): { status: number; body?: unknown } {
     const interaction = [...this.interactions.values()].find((i) => i.token === token);
     if (applicationId !== this.applicationId || !interaction) return { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
     const answered = interaction.callbacks.some((c) => c.type === CALLBACK.MESSAGE || c.type === CALLBACK.DEFERRED_MESSAGE);
@@ -492,7 +583,10 @@ export class FakeDiscord extends EventEmitter {
    */
   private takeBucket(method: string, path: string): Record<string, string> | undefined {
     const major = path.match(/^\/(channels|guilds|webhooks)\/(\d+)/)?.[2] ?? '';
-    const shape = path.replace(/\d{5,}/g, ':id').replace(/\/webhooks\/:id\/[^/]+/, '/webhooks/:id/:token').replace(/\/interactions\/:id\/[^/]+/, '/interactions/:id/:token');
+    const shape = path
+      .replace(/\d{5,}/g, ':id')
+      .replace(/\/webhooks\/:id\/[^/]+/, '/webhooks/:id/:token')
+      .replace(/\/interactions\/:id\/[^/]+/, '/interactions/:id/:token');
     const key = `${method} ${shape} ${major}`;
     const now = Date.now();
     let bucket = this.buckets.get(key);
@@ -526,7 +620,12 @@ export class FakeDiscord extends EventEmitter {
       'X-RateLimit-Scope': scope,
       ...(scope === 'global' && { 'X-RateLimit-Global': 'true' }),
     };
-    this.reply(res, 429, { message: 'You are being rate limited.', retry_after: failure.retryAfterSec, global: scope === 'global' }, headers);
+    this.reply(
+      res,
+      429,
+      { message: 'You are being rate limited.', retry_after: failure.retryAfterSec, global: scope === 'global' },
+      headers,
+    );
   }
 
   private reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 
 /**
  * The Discord gateway over WebSocket, JSON encoding, no compression, as documented:
@@ -47,7 +47,11 @@ export class FakeDiscordGateway extends EventEmitter {
   /** When false, heartbeats go unanswered: the connection turns "zombie" for the client. */
   ackHeartbeats = true;
 
-  constructor(server: Server, private readonly world: GatewayWorld, private readonly url: () => string) {
+  constructor(
+    server: Server,
+    private readonly world: GatewayWorld,
+    private readonly url: () => string,
+  ) {
     super();
     this.wss = new WebSocketServer({ server });
     this.wss.on('connection', (socket, request) => this.onConnection(socket, new URL(request.url ?? '/', 'ws://x').searchParams));

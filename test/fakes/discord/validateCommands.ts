@@ -59,11 +59,14 @@ function checkOption(errors: FormError[], path: string, option: CommandOption): 
   checkName(errors, path, option.name);
   checkDescription(errors, path, option.description);
   if (option.choices !== undefined) {
-    if (![STRING, INTEGER, NUMBER].includes(option.type)) errors.push({ path: `${path}.choices`, message: 'Only string, integer and number options take choices' });
+    if (![STRING, INTEGER, NUMBER].includes(option.type))
+      errors.push({ path: `${path}.choices`, message: 'Only string, integer and number options take choices' });
     if (option.choices.length > 25) errors.push({ path: `${path}.choices`, message: 'Must be 25 or fewer in length.' });
     option.choices.forEach((c, i) => {
-      if (typeof c.name !== 'string' || c.name.length < 1 || c.name.length > 100) errors.push({ path: `${path}.choices[${i}].name`, message: 'Must be between 1 and 100 in length.' });
-      if (option.type === STRING && (typeof c.value !== 'string' || c.value.length > 100)) errors.push({ path: `${path}.choices[${i}].value`, message: 'Must be a string of 100 or fewer' });
+      if (typeof c.name !== 'string' || c.name.length < 1 || c.name.length > 100)
+        errors.push({ path: `${path}.choices[${i}].name`, message: 'Must be between 1 and 100 in length.' });
+      if (option.type === STRING && (typeof c.value !== 'string' || c.value.length > 100))
+        errors.push({ path: `${path}.choices[${i}].value`, message: 'Must be a string of 100 or fewer' });
     });
   }
   // "autocomplete may not be set to true if choices are present."
@@ -76,8 +79,10 @@ function checkOption(errors: FormError[], path: string, option: CommandOption): 
   if (option.min_value !== undefined && option.max_value !== undefined && option.min_value > option.max_value) {
     errors.push({ path: `${path}.min_value`, message: 'min_value must not exceed max_value' });
   }
-  if (option.min_length !== undefined && (option.min_length < 0 || option.min_length > 6000)) errors.push({ path: `${path}.min_length`, message: 'Must be 0..6000' });
-  if (option.max_length !== undefined && (option.max_length < 1 || option.max_length > 6000)) errors.push({ path: `${path}.max_length`, message: 'Must be 1..6000' });
+  if (option.min_length !== undefined && (option.min_length < 0 || option.min_length > 6000))
+    errors.push({ path: `${path}.min_length`, message: 'Must be 0..6000' });
+  if (option.max_length !== undefined && (option.max_length < 1 || option.max_length > 6000))
+    errors.push({ path: `${path}.max_length`, message: 'Must be 1..6000' });
 }
 
 /** Every documented rule a bulk-overwrite body breaks; empty when Discord would accept it. */
@@ -97,7 +102,8 @@ export function validateCommands(body: unknown): FormError[] {
     options.forEach((option, j) => {
       checkOption(errors, `${path}.options[${j}]`, option);
       // "Required options must be listed before optional options."
-      if (option.required && optionalSeen) errors.push({ path: `${path}.options[${j}].required`, message: 'Required options must be placed before non-required options' });
+      if (option.required && optionalSeen)
+        errors.push({ path: `${path}.options[${j}].required`, message: 'Required options must be placed before non-required options' });
       if (!option.required) optionalSeen = true;
     });
     if (command.default_member_permissions != null && !/^\d+$/.test(command.default_member_permissions)) {

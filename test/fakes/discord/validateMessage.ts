@@ -87,9 +87,12 @@ export function validateMessage(body: MessageBody, options: { requireContentOrEm
   const am = body.allowed_mentions;
   if (am) {
     // "parse" and an explicit list of the same kind are mutually exclusive.
-    if (am.parse?.includes('roles') && am.roles) errors.push({ path: 'allowed_mentions', message: 'parse:["roles"] and roles are mutually exclusive' });
-    if (am.parse?.includes('users') && am.users) errors.push({ path: 'allowed_mentions', message: 'parse:["users"] and users are mutually exclusive' });
-    if ((am.roles?.length ?? 0) > 100 || (am.users?.length ?? 0) > 100) errors.push({ path: 'allowed_mentions', message: 'At most 100 ids' });
+    if (am.parse?.includes('roles') && am.roles)
+      errors.push({ path: 'allowed_mentions', message: 'parse:["roles"] and roles are mutually exclusive' });
+    if (am.parse?.includes('users') && am.users)
+      errors.push({ path: 'allowed_mentions', message: 'parse:["users"] and users are mutually exclusive' });
+    if ((am.roles?.length ?? 0) > 100 || (am.users?.length ?? 0) > 100)
+      errors.push({ path: 'allowed_mentions', message: 'At most 100 ids' });
   }
   if (options.requireContentOrEmbeds && !body.content && embeds.length === 0) {
     errors.push({ path: '', message: 'Cannot send an empty message' });

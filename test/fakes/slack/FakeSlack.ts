@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { validateBlocks } from './validateBlocks.js';
 
 /** Message metadata as Slack stores it. Docs: https://docs.slack.dev/messaging/message-metadata */
@@ -236,7 +236,14 @@ export class FakeSlack {
       waiter.resolve(ack);
       this.notify();
     });
-    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake', approximate_connection_time: 18060 }, connection_info: { app_id: 'A0FORCEWATCH' } }));
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: 1,
+        debug_info: { host: 'fake', approximate_connection_time: 18060 },
+        connection_info: { app_id: 'A0FORCEWATCH' },
+      }),
+    );
     this.notify();
   }
 
@@ -259,7 +266,8 @@ export class FakeSlack {
     // Slack names the token's scopes on every Web API response (the WebClient reads them into
     // `response_metadata.scopes`).
     // Docs: https://docs.slack.dev/tools/node-slack-sdk/reference/web-api/interfaces/WebAPICallResult
-    const scopes = token === this.options.botToken ? { 'X-OAuth-Scopes': (this.options.scopes ?? DEFAULT_BOT_SCOPES).join(',') } : undefined;
+    const scopes =
+      token === this.options.botToken ? { 'X-OAuth-Scopes': (this.options.scopes ?? DEFAULT_BOT_SCOPES).join(',') } : undefined;
     send(res, 200, this.answer(method, token, args), scopes);
   }
 
@@ -269,7 +277,16 @@ export class FakeSlack {
     switch (method) {
       case 'auth.test':
         if (token !== botToken) return { ok: false, error: 'invalid_auth' };
-        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'forcewatch', team_id: 'T0FAKE', user_id: FAKE_BOT.userId, bot_id: FAKE_BOT.botId, is_enterprise_install: false };
+        return {
+          ok: true,
+          url: 'https://fake.slack.com/',
+          team: 'Fake',
+          user: 'forcewatch',
+          team_id: 'T0FAKE',
+          user_id: FAKE_BOT.userId,
+          bot_id: FAKE_BOT.botId,
+          is_enterprise_install: false,
+        };
       case 'apps.connections.open': {
         // Docs: https://api.slack.com/methods/apps.connections.open — needs the app-level token.
         if (token.startsWith('xoxb-')) return { ok: false, error: 'not_allowed_token_type' };
@@ -312,7 +329,16 @@ export class FakeSlack {
     if (text && text.length > 40_000) return { ok: false, error: 'msg_too_long' };
     const ts = this.stamp();
     this.messages.push({ channel, text, blocks: blocks as unknown[] | undefined, ts, metadata, args, at: performance.now() });
-    this.history.push({ channel, ts, text, blocks: blocks as unknown[] | undefined, user: FAKE_BOT.userId, bot_id: FAKE_BOT.botId, app_id: FAKE_BOT.appId, metadata });
+    this.history.push({
+      channel,
+      ts,
+      text,
+      blocks: blocks as unknown[] | undefined,
+      user: FAKE_BOT.userId,
+      bot_id: FAKE_BOT.botId,
+      app_id: FAKE_BOT.appId,
+      metadata,
+    });
     return { ok: true, channel, ts, message: { type: 'message', text, bot_id: FAKE_BOT.botId, ts } };
   }
 
@@ -353,7 +379,11 @@ export class FakeSlack {
     const page = inRange.slice(0, limit);
     const hasMore = inRange.length > page.length;
     const withMetadata = isTrue(args.include_all_metadata);
-    const messages = page.map(({ channel: _channel, metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata ? { metadata } : {}) }));
+    const messages = page.map(({ channel: _channel, metadata, ...m }) => ({
+      type: 'message',
+      ...m,
+      ...(withMetadata && metadata ? { metadata } : {}),
+    }));
     const last = page.at(-1);
     const nextCursor = hasMore && last ? Buffer.from(`next_ts:${last.ts}`).toString('base64') : '';
     return { ok: true, messages, has_more: hasMore, pin_count: 0, response_metadata: { next_cursor: nextCursor } };

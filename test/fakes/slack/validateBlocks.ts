@@ -42,7 +42,8 @@ function textsOf(block: Json): string[] {
 function blockProblem(block: unknown): string | undefined {
   if (!block || typeof block !== 'object') return 'block is not an object';
   const b = block as Json;
-  if (b.block_id !== undefined && (typeof b.block_id !== 'string' || b.block_id.length > FAKE_SLACK_LIMITS.blockId)) return 'block_id too long';
+  if (b.block_id !== undefined && (typeof b.block_id !== 'string' || b.block_id.length > FAKE_SLACK_LIMITS.blockId))
+    return 'block_id too long';
   switch (b.type) {
     case 'header':
       return isText(b.text, FAKE_SLACK_LIMITS.header, true) ? undefined : 'header text must be plain_text of 1-150 characters';
@@ -50,14 +51,16 @@ function blockProblem(block: unknown): string | undefined {
       if (b.text === undefined && b.fields === undefined) return 'section needs text or fields';
       if (b.text !== undefined && !isText(b.text, FAKE_SLACK_LIMITS.sectionText)) return 'section text must be 1-3000 characters';
       if (b.fields !== undefined) {
-        if (!Array.isArray(b.fields) || b.fields.length === 0 || b.fields.length > FAKE_SLACK_LIMITS.fields) return 'section fields: 1-10 items';
+        if (!Array.isArray(b.fields) || b.fields.length === 0 || b.fields.length > FAKE_SLACK_LIMITS.fields)
+          return 'section fields: 1-10 items';
         if (!b.fields.every((f) => isText(f, FAKE_SLACK_LIMITS.fieldText))) return 'section field text must be 1-2000 characters';
       }
       return undefined;
     }
     case 'context': {
       const elements = b.elements;
-      if (!Array.isArray(elements) || elements.length === 0 || elements.length > FAKE_SLACK_LIMITS.contextElements) return 'context: 1-10 elements';
+      if (!Array.isArray(elements) || elements.length === 0 || elements.length > FAKE_SLACK_LIMITS.contextElements)
+        return 'context: 1-10 elements';
       return elements.every((e) => isText(e, FAKE_SLACK_LIMITS.sectionText)) ? undefined : 'context element must be a text object';
     }
     case 'divider':

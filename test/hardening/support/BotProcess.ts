@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 
 /** One structured log line the bot printed (LOG_FORMAT=json). */
@@ -35,7 +35,10 @@ export class BotProcess {
       cwd: process.cwd(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.exited = once(this.child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+    this.exited = once(this.child, 'exit').then(([code, signal]) => ({
+      code: code as number | null,
+      signal: signal as NodeJS.Signals | null,
+    }));
     // The logger writes info to stdout and warn/error to stderr: both are parsed into `lines`.
     this.child.stdout?.on('data', (chunk: Buffer) => this.onData('stdout', chunk.toString('utf8')));
     this.child.stderr?.on('data', (chunk: Buffer) => {

@@ -1,6 +1,6 @@
 import { PapiSimulator } from '../../../src/simulator/index.js';
-import { FakeClock } from '../../fakes/FakeClock.js';
 import { FakeDiscord, type FakeDiscordOptions } from '../../fakes/discord/FakeDiscord.js';
+import { FakeClock } from '../../fakes/FakeClock.js';
 import { FakeSlack } from '../../fakes/slack/FakeSlack.js';
 import { tempDir } from '../../pipeline/pipelineHarness.js';
 import { SLACK_BOT_TOKEN } from './chatEnv.js';

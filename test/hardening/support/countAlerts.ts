@@ -1,5 +1,5 @@
-import type { PostedMessage } from '../../fakes/slack/FakeSlack.js';
 import type { RecordedMessage } from '../../fakes/discord/FakeDiscord.js';
+import type { PostedMessage } from '../../fakes/slack/FakeSlack.js';
 
 /** What one chat message announced, read back from what the fake chat server received. */
 export interface AnnouncedAlert {

@@ -1,11 +1,11 @@
 import { loadSettings } from '../../../src/app/loadSettings.js';
-import { startForcewatch, type Forcewatch } from '../../../src/app/startForcewatch.js';
-import { createBinanceClient, type BinanceClient } from '../../../src/binance/createBinanceClient.js';
+import { type Forcewatch, startForcewatch } from '../../../src/app/startForcewatch.js';
+import { type BinanceClient, createBinanceClient } from '../../../src/binance/createBinanceClient.js';
 import type { Logger } from '../../../src/ops/logger.js';
 import type { PipelineEvents } from '../../../src/pipeline/EventBus.js';
 import { mergeForceOrderSources } from '../../../src/pipeline/mergeForceOrderSources.js';
-import type { FakeClock } from '../../fakes/FakeClock.js';
 import type { FakeDiscord } from '../../fakes/discord/FakeDiscord.js';
+import type { FakeClock } from '../../fakes/FakeClock.js';
 import { binanceEnv } from './binanceEnv.js';
 import { chatEnv } from './chatEnv.js';
 
