@@ -36,7 +36,11 @@ export class CountingSink implements Sink {
       else this.firstSeenAt.set(id, now);
     }
     const distinct = this.firstSeenAt.size;
-    this.waiters = this.waiters.filter((w) => (w.count <= distinct ? (w.resolve(), false) : true));
+    this.waiters = this.waiters.filter((w) => {
+      if (w.count > distinct) return true;
+      w.resolve();
+      return false;
+    });
   }
 
   /** Exactly-once violations against the ids that should have arrived: missing, duplicated, unexpected. */

@@ -58,7 +58,9 @@ export async function driveInMemoryPipeline(options: DriveOptions): Promise<Driv
   let maxStoreBytes = 0;
   if (options.watchStore) {
     // Emitted synchronously once the commit's write succeeded, before any delivery record rewrites the file.
-    pipeline.bus.on('alertsQueued', () => void (maxStoreBytes = Math.max(maxStoreBytes, statSync(storePath).size)));
+    pipeline.bus.on('alertsQueued', () => {
+      maxStoreBytes = Math.max(maxStoreBytes, statSync(storePath).size);
+    });
   }
   await pipeline.start(); // its first poll runs at once, on an empty source; later ones wait for pollOnce
   const expectedIds: string[] = [];

@@ -80,6 +80,6 @@ export function serveIpc(handlers: IpcHandlers, cleanup: () => Promise<void> = a
     );
   });
   process.once('disconnect', () => {
-    cleanup().finally(() => process.exit(0));
+    void cleanup().finally(() => process.exit(0));
   });
 }

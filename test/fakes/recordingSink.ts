@@ -55,13 +55,17 @@ export class RecordingSink implements Sink {
 
   async deliver(notification: Notification): Promise<void> {
     this.attempts += 1;
-    if (this.gate) await this.gate;
+    if (this.gate !== undefined) await this.gate;
     if (this.failures.length > 0) throw this.failures.shift();
     if (this.failAlways !== undefined) throw this.failAlways;
     this.received.push(notification);
     if (notification.type === 'single') this.alertIds.push(notification.alert.id);
     else for (const alert of notification.alerts) this.alertIds.push(alert.id);
     const total = this.alertIds.length;
-    this.waiters = this.waiters.filter((w) => (w.count <= total ? (w.resolve(), false) : true));
+    this.waiters = this.waiters.filter((w) => {
+      if (w.count > total) return true;
+      w.resolve();
+      return false;
+    });
   }
 }

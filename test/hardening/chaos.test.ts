@@ -79,7 +79,13 @@ describe('SIGKILL chaos: the bot as a process, killed at random points, against 
       if (point === 'mid-poll') {
         let left = random.int(1, 4);
         // Killed while the simulator holds the request: the poll never commits.
-        cleanups.push(sim.onRequest((r) => r.path.endsWith('/forceOrders') && (left -= 1) === 0 && resolve()));
+        cleanups.push(
+          sim.onRequest((r) => {
+            if (!r.path.endsWith('/forceOrders')) return;
+            left -= 1;
+            if (left === 0) resolve();
+          }),
+        );
       } else if (point === 'discord-accepted') {
         // Emitted after the fake created the message and before it answers: the bot never learns it landed.
         const onMessage = () => resolve();
@@ -89,10 +95,17 @@ describe('SIGKILL chaos: the bot as a process, killed at random points, against 
         const before = slack.messages.length;
         let cancelled = false;
         void slack.until(() => cancelled || slack.messages.length > before).then(() => resolve());
-        cleanups.push(() => (cancelled = true));
+        cleanups.push(() => {
+          cancelled = true;
+        });
       }
     });
-    return { reached, cancel: () => cleanups.forEach((c) => c()) };
+    return {
+      reached,
+      cancel: () => {
+        for (const cleanup of cleanups) cleanup();
+      },
+    };
   }
 
   /** Adds what the exchange does between two kills: a trickle, sometimes a cascade. */

@@ -39,9 +39,10 @@ describe('a week of simulated polling', () => {
         // About one order every 10 minutes, and a cascade of 40 once a day.
         const count = minute === 600 ? 40 : random.chance(0.1) ? 1 : 0;
         for (let i = 0; i < count; i += 1) {
+          orderId += random.int(1, 40);
           source.add(
             forceOrderFixture({
-              orderId: (orderId += random.int(1, 40)),
+              orderId,
               updateTime: Math.max(startedAt, clock.now() - random.int(0, 20_000)),
             }),
           );

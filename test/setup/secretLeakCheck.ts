@@ -19,7 +19,11 @@ vi.mock('../../src/ops/logger.js', async (importOriginal) => {
     createLogger: (options: LoggerOptions = {}, bound?: LogFields) => {
       const write = options.write;
       if (!write) return real.createLogger(options, bound); // default writer: stdout/stderr, already tapped
-      return real.createLogger({ ...options, write: (line, level) => (recordLogLine(line), write(line, level)) }, bound);
+      return real.createLogger({ ...options, write: (line, level) => {
+          recordLogLine(line);
+          write(line, level);
+        },
+      }, bound);
     },
   };
 });

@@ -610,7 +610,10 @@ export class FakeDiscord extends EventEmitter {
   }
 
   private fail(res: ServerResponse, failure: Extract<Failure, { kind: 'status' | 'rateLimit' }>, method: string, path: string): void {
-    if (failure.kind === 'status') return this.reply(res, failure.status, failure.body ?? { message: `${failure.status}`, code: 0 });
+    if (failure.kind === 'status') {
+      this.reply(res, failure.status, failure.body ?? { message: `${failure.status}`, code: 0 });
+      return;
+    }
     // A 429 carries Retry-After (seconds) and the scope in headers; the body repeats it with decimals.
     // https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit
     const scope = failure.scope ?? 'user';

@@ -84,9 +84,11 @@ export class FakeDiscordGateway extends EventEmitter {
         if (this.ackHeartbeats) this.send(socket, { op: OP.HEARTBEAT_ACK, d: null, s: null, t: null });
         return;
       case OP.IDENTIFY:
-        return this.identify(socket, d);
+        this.identify(socket, d);
+        return;
       case OP.RESUME:
-        return this.resume(socket, d);
+        this.resume(socket, d);
+        return;
       default:
         socket.close(4001, 'Unknown opcode');
     }

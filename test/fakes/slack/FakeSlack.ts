@@ -408,7 +408,10 @@ export class FakeSlack {
     // Docs: a response_url works up to 5 times within 30 minutes.
     const uses = (this.responseUrlUses.get(path) ?? 0) + 1;
     this.responseUrlUses.set(path, uses);
-    if (uses > 5) return send(res, 404, 'expired_url');
+    if (uses > 5) {
+      send(res, 404, 'expired_url');
+      return;
+    }
     this.responses.push({ path, body: JSON.parse(raw) as Record<string, unknown> });
     send(res, 200, 'ok');
   }
