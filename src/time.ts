@@ -1,7 +1,7 @@
 /** Time: an injectable clock (tests drive a fake one instead of sleeping), unit constants, and the duration syntax people type. */
 
-/** Milliseconds in a second, minute, hour, day and week: one definition for the whole code base. */
-export const SECOND_MS = 1_000;
+/** Milliseconds in a minute, hour, day and week: one definition for the whole code base. */
+const SECOND_MS = 1_000;
 export const MINUTE_MS = 60 * SECOND_MS;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
