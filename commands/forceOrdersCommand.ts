@@ -1,6 +1,7 @@
+import type { ForceOrdersResult } from '../src/queries.js';
 import { parseForceOrdersArgs } from './parseForceOrdersArgs.js';
 import { type ForceOrdersOptions, runForceOrders } from './runForceOrders.js';
-import type { ForceOrdersDeps, ForceOrdersResult } from './types.js';
+import type { ForceOrdersDeps } from './types.js';
 
 /** `/forceorders <text>` end to end: parse, then run; bad input comes back as `reason: 'input'`. */
 export async function forceOrdersCommand(

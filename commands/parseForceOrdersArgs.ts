@@ -1,10 +1,10 @@
 import type { AutoCloseType } from '../src/binance/types.js';
 import { forceOrdersUsage } from '../src/format/forceOrdersUsage.js';
 import { formatDuration } from '../src/format/formatDuration.js';
+import type { ForceOrdersQuery } from '../src/queries.js';
 import { parseDuration } from '../src/time.js';
 import { DEFAULT_LIMIT, DEFAULT_SINCE_MS, MAX_INPUT_LENGTH, MAX_LIMIT, MAX_SINCE_MS, MIN_SINCE_MS } from './forceOrdersLimits.js';
 import { safeEcho } from './safeEcho.js';
-import type { ForceOrdersQuery } from './types.js';
 
 /** Options of `parseForceOrdersArgs`. */
 export interface ParseForceOrdersOptions {

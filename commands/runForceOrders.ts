@@ -1,9 +1,10 @@
-import { type ForceOrder, type ForceOrderWindow, orderKey } from '../src/binance/types.js';
+import { type ForceOrder, type ForceOrderPage, type ForceOrderWindow, orderKey } from '../src/binance/types.js';
 import { sumDecimals } from '../src/decimal.js';
 import { forceOrdersUsage } from '../src/format/forceOrdersUsage.js';
+import type { ForceOrdersQuery, ForceOrdersResult, ResultSource } from '../src/queries.js';
 import { describeExchangeError } from './describeExchangeError.js';
 import { EXCHANGE_REACH_MS, MAX_LIMIT, MAX_SINCE_MS } from './forceOrdersLimits.js';
-import type { ForceOrdersDeps, ForceOrdersQuery, ForceOrdersResult } from './types.js';
+import type { ForceOrdersDeps } from './types.js';
 
 /** Options of `runForceOrders` and `forceOrdersCommand`. */
 export interface ForceOrdersOptions {
@@ -33,7 +34,7 @@ export async function runForceOrders(
   if (query.target?.type === 'symbol') window.symbol = query.target.value;
   if (query.kind !== undefined) window.autoCloseType = query.kind;
 
-  let page;
+  let page: ForceOrderPage;
   try {
     page = await deps.exchange.allForceOrders(window, options.signal ? { signal: options.signal } : undefined);
   } catch (error) {
@@ -47,7 +48,7 @@ export async function runForceOrders(
   }
 
   let orders = page.orders;
-  let source: Success['source'] = 'exchange';
+  let source: ResultSource = 'exchange';
   let note: string | undefined;
   if (startTime < exchangeStart) {
     try {

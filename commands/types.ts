@@ -1,25 +1,6 @@
-import type { AutoCloseType, ForceOrder, ForceOrderSource } from '../src/binance/types.js';
+import type { ForceOrderSource } from '../src/binance/types.js';
 import type { Logger } from '../src/ops/logger.js';
-
-/** A validated `/forceorders` request, whatever platform it was typed on. */
-export interface ForceOrdersQuery {
-  /** A symbol (`BTCUSD_PERP`, `BTCUSD_261225`) or a pair (`BTCUSD`); absent = every symbol. */
-  target?: { type: 'symbol' | 'pair'; value: string };
-  /** Absent = both kinds. */
-  kind?: AutoCloseType;
-  /** How far back, in ms (default 24 h). */
-  sinceMs: number;
-  /** Rows to show (default 20, 1..100). */
-  limit: number;
-  /** Answer in the channel instead of privately. */
-  public: boolean;
-}
-
-/** The archive port the command reads for windows older than the exchange serves (7 days). */
-export interface ArchiveReader {
-  /** Orders with `startTime <= updateTime <= endTime`, any order; each order once. */
-  read(window: { startTime: number; endTime: number }): Promise<ForceOrder[]>;
-}
+import type { ArchiveReader } from '../src/queries.js';
 
 /** What `/forceorders` needs from the running bot. */
 export interface ForceOrdersDeps {
@@ -29,31 +10,3 @@ export interface ForceOrdersDeps {
   /** Where exchange and archive failures are logged with their detail (users see a short sentence). */
   logger?: Logger;
 }
-
-/** The result model each adapter renders (Slack blocks, Discord embeds, console text). */
-export type ForceOrdersResult =
-  | {
-      ok: true;
-      query: ForceOrdersQuery;
-      /** Newest first, at most `query.limit`. */
-      rows: ForceOrder[];
-      /** How many orders matched in all (rows may show fewer). */
-      total: number;
-      totals: { notionalUsd: string; liquidations: number; adl: number };
-      window: { startTime: number; endTime: number };
-      /** Where the answer came from; `archive` parts are what the bot saw, not Binance's word. */
-      source: 'exchange' | 'archive' | 'exchange+archive';
-      /** Request weight the query spent at Binance. */
-      weightSpent: number;
-      /** A plain-language note for the reader (e.g. "older than 7 days: from the bot's archive"). */
-      note?: string;
-    }
-  | {
-      ok: false;
-      /** Short and specific: what was wrong with the input, or what Binance said. */
-      error: string;
-      /** The usage line, shown under the error. */
-      usage: string;
-      /** Whether the user can fix it (bad input) or it is on our side (exchange down). */
-      reason: 'input' | 'exchange';
-    };

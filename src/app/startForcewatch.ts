@@ -1,5 +1,4 @@
 import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
-import type { ForceOrdersResult } from '../../commands/types.js';
 import type { ForceOrderSource } from '../binance/types.js';
 import { ConsoleSink } from '../console/ConsoleSink.js';
 import { createDiscordAdapter } from '../discord/createDiscordAdapter.js';
@@ -8,6 +7,7 @@ import type { Logger } from '../ops/logger.js';
 import { Metrics } from '../ops/Metrics.js';
 import { type OpsServer, startOpsServer } from '../ops/startOpsServer.js';
 import { Pipeline } from '../pipeline/Pipeline.js';
+import type { ForceOrdersResult } from '../queries.js';
 import type { Sink } from '../sinks/Sink.js';
 import { createSlackAdapter } from '../slack/createSlackAdapter.js';
 import { type Clock, DAY_MS, systemClock } from '../time.js';

@@ -1,4 +1,3 @@
-import type { ForceOrdersResult } from '../../commands/types.js';
 import { displayDecimal } from '../decimal.js';
 import { describeQuery } from '../format/describeQuery.js';
 import { describeSide } from '../format/describeSide.js';
@@ -7,6 +6,7 @@ import { formatKindCounts } from '../format/formatKindCounts.js';
 import { formatTime } from '../format/formatTime.js';
 import { kindLabel } from '../format/kindLabel.js';
 import { FINE_DIGITS } from '../format/orderFacts.js';
+import type { ForceOrdersResult } from '../queries.js';
 import { textTable } from './textTable.js';
 
 /** A `/forceorders` answer as terminal text: a table of rows, totals, window, source and weight; errors with usage. */

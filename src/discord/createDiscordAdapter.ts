@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Routes } from 'discord.js';
-import type { ForceOrdersResult } from '../../commands/types.js';
 import { isDecimal } from '../decimal.js';
 import type { Logger } from '../ops/logger.js';
+import type { ForceOrdersResult } from '../queries.js';
 import type { Sink } from '../sinks/Sink.js';
 import { type Clock, systemClock } from '../time.js';
 import { createInteractionHandler } from './createInteractionHandler.js';

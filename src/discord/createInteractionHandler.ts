@@ -6,9 +6,9 @@ import {
   MessageFlags,
 } from 'discord.js';
 import { MAX_LIMIT, MAX_SINCE_MS } from '../../commands/forceOrdersLimits.js';
-import type { ForceOrdersResult } from '../../commands/types.js';
 import { forceOrdersUsage } from '../format/forceOrdersUsage.js';
 import type { Logger } from '../ops/logger.js';
+import type { ForceOrdersResult } from '../queries.js';
 import type { Clock } from '../time.js';
 import { type Asker, mayRunForceOrders } from './commandAccess.js';
 import type { DiscordConfig } from './DiscordConfig.js';

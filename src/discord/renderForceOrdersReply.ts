@@ -1,8 +1,8 @@
 import type { APIEmbed } from 'discord.js';
-import type { ForceOrdersResult } from '../../commands/types.js';
 import { displayDecimal } from '../decimal.js';
 import { describeQuery } from '../format/describeQuery.js';
 import { formatTime } from '../format/formatTime.js';
+import type { ForceOrdersResult } from '../queries.js';
 import { MESSAGE_CONTENT_MAX } from './discordLimits.js';
 import { packEmbeds } from './embedBudget.js';
 import { escapeDiscordText } from './escapeDiscordText.js';

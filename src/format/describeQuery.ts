@@ -1,4 +1,4 @@
-import type { ForceOrdersQuery } from '../../commands/types.js';
+import type { ForceOrdersQuery } from '../queries.js';
 import { formatDuration } from './formatDuration.js';
 
 /** What a query asked for, in words: `BTCUSD (every symbol of the pair), liquidations only, last 24h`. */

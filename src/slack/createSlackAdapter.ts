@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { App } from '@slack/bolt';
-import type { ForceOrdersResult } from '../../commands/types.js';
 import type { Logger } from '../ops/logger.js';
+import type { ForceOrdersResult } from '../queries.js';
 import { type Clock, systemClock } from '../time.js';
 import { toBoltLogger } from './boltLogger.js';
 import { createSlackWebClient, SLACK_REQUEST_TIMEOUT_MS } from './createSlackWebClient.js';

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
-import type { ForceOrdersResult } from '../../commands/types.js';
 import type { Logger } from '../ops/logger.js';
+import type { ForceOrdersResult } from '../queries.js';
 import type { Clock } from '../time.js';
 import { renderForceOrders } from './renderForceOrders.js';
 

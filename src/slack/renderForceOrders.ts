@@ -1,7 +1,7 @@
-import type { ForceOrdersResult } from '../../commands/types.js';
 import { displayDecimal } from '../decimal.js';
 import { describeQuery } from '../format/describeQuery.js';
 import { orderSummary } from '../format/orderSummary.js';
+import type { ForceOrdersResult } from '../queries.js';
 import {
   blocksTextLength,
   contextBlock,

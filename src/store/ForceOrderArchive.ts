@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { appendFile, open, rename, unlink } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { ArchiveReader } from '../../commands/types.js';
 import { type ForceOrder, orderKey } from '../binance/types.js';
 import type { Logger } from '../ops/logger.js';
+import type { ArchiveReader } from '../queries.js';
 import { DAY_MS } from '../time.js';
 
 /** Options of `ForceOrderArchive`. */

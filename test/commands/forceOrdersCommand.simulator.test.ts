@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
-import type { ArchiveReader, ForceOrdersDeps, ForceOrdersResult } from '../../commands/types.js';
+import type { ForceOrdersDeps } from '../../commands/types.js';
 import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import type { ForceOrder } from '../../src/binance/types.js';
+import type { ArchiveReader, ForceOrdersResult } from '../../src/queries.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ParsedForceOrdersArgs, parseForceOrdersArgs } from '../../commands/parseForceOrdersArgs.js';
-import type { ForceOrdersQuery } from '../../commands/types.js';
+import type { ForceOrdersQuery } from '../../src/queries.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -198,7 +198,9 @@ describe('parseForceOrdersArgs: properties', () => {
     for (const [, quoted] of parsed.error.matchAll(/"([^"]*)"/g)) {
       expect(quoted).toMatch(/^[A-Za-z0-9_?-]{0,24}(\.\.\.)?$/);
     }
-    expect(parsed.error).not.toMatch(/[<>@*`~|&\u0000-\u001f\u007f-\uffff]/);
+    // Printable ASCII only (no control, invisible or non-ASCII character), and no markup or mention sigil.
+    expect(parsed.error).toMatch(/^[\x20-\x7e]*$/);
+    expect(parsed.error).not.toMatch(/[<>@*`~|&]/);
     expect(text.length === 0 || parsed.error.length > 0).toBe(true);
   }
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runForceOrders } from '../../commands/runForceOrders.js';
-import type { ArchiveReader, ForceOrdersQuery, ForceOrdersResult } from '../../commands/types.js';
 import { type ForceOrder, type ForceOrderSource, orderKey } from '../../src/binance/types.js';
 import { compareDecimal, sumDecimals } from '../../src/decimal.js';
+import type { ArchiveReader, ForceOrdersQuery, ForceOrdersResult } from '../../src/queries.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ForceOrdersResult } from '../../commands/types.js';
 import { renderForceOrdersResult } from '../../src/console/renderForceOrdersResult.js';
+import type { ForceOrdersResult } from '../../src/queries.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 
 const END = Date.UTC(2026, 10, 25, 12, 0, 0);

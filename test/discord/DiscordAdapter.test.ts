@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
-import type { ForceOrdersResult } from '../../commands/types.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/discord/createDiscordAdapter.js';
 import { type DiscordConfig, parseDiscordConfig } from '../../src/discord/DiscordConfig.js';
+import type { ForceOrdersResult } from '../../src/queries.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeDiscord, type RecordedInteraction } from '../fakes/discord/FakeDiscord.js';
 import { resolveMentions } from '../fakes/discord/validateMessage.js';

@@ -1,4 +1,4 @@
-import type { ForceOrdersQuery, ForceOrdersResult } from '../../commands/types.js';
+import type { ForceOrdersQuery, ForceOrdersResult } from '../../src/queries.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 
 /** A successful `/forceorders` result with `count` rows, newest first. */

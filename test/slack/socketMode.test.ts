@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ForceOrdersResult } from '../../commands/types.js';
+import type { ForceOrdersResult } from '../../src/queries.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/slack/createSlackAdapter.js';
 import { FORCE_ORDERS_FAILURE, FORCE_ORDERS_REFUSAL } from '../../src/slack/forceOrdersCommand.js';
 import type { SlackConfig } from '../../src/slack/slackConfig.js';

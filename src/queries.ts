@@ -1,0 +1,59 @@
+/**
+ * What can be asked of the account's force-order history, and what the answer looks like: the
+ * validated query, the archive port that serves windows older than the exchange keeps, and the result
+ * model every adapter renders. It sits below `commands/`, the store and the renderers so that none of
+ * them has to import another's layer to share these types.
+ */
+
+import type { AutoCloseType, ForceOrder } from './binance/types.js';
+
+/** A validated `/forceorders` request, whatever platform it was typed on. */
+export interface ForceOrdersQuery {
+  /** A symbol (`BTCUSD_PERP`, `BTCUSD_261225`) or a pair (`BTCUSD`); absent = every symbol. */
+  target?: { type: 'symbol' | 'pair'; value: string };
+  /** Absent = both kinds. */
+  kind?: AutoCloseType;
+  /** How far back, in ms (default 24 h). */
+  sinceMs: number;
+  /** Rows to show (default 20, 1..100). */
+  limit: number;
+  /** Answer in the channel instead of privately. */
+  public: boolean;
+}
+
+/** The archive port the command reads for windows older than the exchange serves (7 days). */
+export interface ArchiveReader {
+  /** Orders with `startTime <= updateTime <= endTime`, any order; each order once. */
+  read(window: { startTime: number; endTime: number }): Promise<ForceOrder[]>;
+}
+
+/** Where an answer came from; `archive` parts are what the bot saw, not Binance's word. */
+export type ResultSource = 'exchange' | 'archive' | 'exchange+archive';
+
+/** The result model each adapter renders (Slack blocks, Discord embeds, console text). */
+export type ForceOrdersResult =
+  | {
+      ok: true;
+      query: ForceOrdersQuery;
+      /** Newest first, at most `query.limit`. */
+      rows: ForceOrder[];
+      /** How many orders matched in all (rows may show fewer). */
+      total: number;
+      totals: { notionalUsd: string; liquidations: number; adl: number };
+      window: { startTime: number; endTime: number };
+      /** Where the answer came from. */
+      source: ResultSource;
+      /** Request weight the query spent at Binance. */
+      weightSpent: number;
+      /** A plain-language note for the reader (e.g. "older than 7 days: from the bot's archive"). */
+      note?: string;
+    }
+  | {
+      ok: false;
+      /** Short and specific: what was wrong with the input, or what Binance said. */
+      error: string;
+      /** The usage line, shown under the error. */
+      usage: string;
+      /** Whether the user can fix it (bad input) or it is on our side (exchange down). */
+      reason: 'input' | 'exchange';
+    };
