@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import type { Logger } from '../ops/logger.js';
-import { LockFileError } from './LockFileError.js';
-import { LockHeldError } from './LockHeldError.js';
+import { LockFileError, LockHeldError } from './errors.js';
 
 /** What the lock file holds. */
 export interface LockHolder {

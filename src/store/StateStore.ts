@@ -3,11 +3,9 @@ import { type Adapter, Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { type Logger, silentLogger } from '../ops/logger.js';
 import { backupStoreFile } from './backupStoreFile.js';
+import { StoreOpenError, StoreVersionError, StoreWriteError } from './errors.js';
 import { migrateStoreDocument, storeSchemaVersion } from './migrateStoreDocument.js';
 import { newStoreDocument, STORE_SCHEMA_VERSION, type StoreDocument, storeDocumentProblem } from './StoreDocument.js';
-import { StoreOpenError } from './StoreOpenError.js';
-import { StoreVersionError } from './StoreVersionError.js';
-import { StoreWriteError } from './StoreWriteError.js';
 
 /** Options of `StateStore.open`. */
 export interface StateStoreOptions {

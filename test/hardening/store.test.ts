@@ -2,10 +2,9 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreOpenError, StoreWriteError } from '../../src/store/errors.js';
 import { StateStore } from '../../src/store/StateStore.js';
 import { newStoreDocument } from '../../src/store/StoreDocument.js';
-import { StoreOpenError } from '../../src/store/StoreOpenError.js';
-import { StoreWriteError } from '../../src/store/StoreWriteError.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { nextEvent, PipelineHarness, tempDir } from '../pipeline/pipelineHarness.js';
 

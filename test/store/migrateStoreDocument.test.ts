@@ -1,11 +1,10 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreOpenError, StoreVersionError } from '../../src/store/errors.js';
 import { migrateStoreDocument, storeSchemaVersion } from '../../src/store/migrateStoreDocument.js';
 import { StateStore } from '../../src/store/StateStore.js';
 import { STORE_SCHEMA_VERSION } from '../../src/store/StoreDocument.js';
-import { StoreOpenError } from '../../src/store/StoreOpenError.js';
-import { StoreVersionError } from '../../src/store/StoreVersionError.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { tempDir } from '../pipeline/pipelineHarness.js';
 
