@@ -7,9 +7,9 @@ import type { Sink } from '../sinks/Sink.js';
 import { type Clock, systemClock } from '../time.js';
 import { createInteractionHandler } from './createInteractionHandler.js';
 import type { DiscordConfig } from './DiscordConfig.js';
+import { discordRestOptions } from './DiscordConfig.js';
 import { DiscordSink } from './DiscordSink.js';
 import { describeDiscordError } from './describeDiscordError.js';
-import { discordRestOptions } from './discordRestOptions.js';
 import { toSinkError } from './toSinkError.js';
 
 /** Options of `createDiscordAdapter`. */

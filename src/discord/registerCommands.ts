@@ -1,6 +1,6 @@
 import { REST, type RESTPutAPIApplicationCommandsResult, Routes } from 'discord.js';
 import type { DiscordConfig } from './DiscordConfig.js';
-import { discordRestOptions } from './discordRestOptions.js';
+import { discordRestOptions } from './DiscordConfig.js';
 import { forceOrdersCommandData } from './forceOrdersCommandData.js';
 
 /** Where the commands were registered and what Discord stored. */

@@ -3,7 +3,7 @@ import type { FetchLike } from '../binance/BinanceHttpClient.js';
 import { createBinanceClient } from '../binance/createBinanceClient.js';
 import type { CoreConfig } from '../config.js';
 import type { DiscordConfig } from '../discord/DiscordConfig.js';
-import { discordRestOptions } from '../discord/discordRestOptions.js';
+import { discordRestOptions } from '../discord/DiscordConfig.js';
 import { silentLogger } from '../ops/logger.js';
 import { createSlackWebClient } from '../slack/createSlackWebClient.js';
 import type { SlackConfig } from '../slack/slackConfig.js';

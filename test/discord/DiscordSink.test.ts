@@ -1,8 +1,8 @@
 import { getEventListeners } from 'node:events';
 import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { discordRestOptions } from '../../src/discord/DiscordConfig.js';
 import { DiscordSink } from '../../src/discord/DiscordSink.js';
-import { discordRestOptions } from '../../src/discord/discordRestOptions.js';
 import { KIND_COLOUR } from '../../src/discord/renderAlertEmbeds.js';
 import { registerSecret } from '../../src/ops/redact.js';
 import { isSinkError, type SinkError } from '../../src/sinks/SinkError.js';

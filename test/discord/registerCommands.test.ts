@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { discordRestOptions } from '../../src/discord/discordRestOptions.js';
+import { discordRestOptions } from '../../src/discord/DiscordConfig.js';
 import { BOT_PERMISSIONS, inviteUrl } from '../../src/discord/inviteUrl.js';
 import { registerCommands } from '../../src/discord/registerCommands.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
