@@ -35,7 +35,10 @@ export class EventBus {
   /** Subscribes `listener` to `event`; returns the function that unsubscribes it. */
   on<K extends keyof PipelineEvents>(event: K, listener: Listener<K>): () => void {
     let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
     set.add(listener as Listener<never>);
     return () => set.delete(listener as Listener<never>);
   }

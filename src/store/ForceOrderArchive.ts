@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { appendFile, open, rename, unlink } from 'node:fs/promises';
+import { appendFile, type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { type ForceOrder, orderKey } from '../binance/types.js';
 import type { Logger } from '../ops/logger.js';
@@ -100,7 +100,7 @@ export class ForceOrderArchive implements ArchiveReader {
   /** Ends the file with a newline if a crash tore its last line, so the next append starts clean. */
   repairTail(): Promise<void> {
     return this.inTurn(async () => {
-      let handle;
+      let handle: FileHandle;
       try {
         handle = await open(this.path, 'r');
       } catch (error) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, link, open, readFile, rename, unlink } from 'node:fs/promises';
 import type { Logger } from '../ops/logger.js';
 import { LockFileError, LockHeldError } from './errors.js';
 
@@ -74,7 +74,7 @@ export class ProcessLock {
 }
 
 async function createExclusive(path: string, holder: LockHolder): Promise<boolean> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, 'wx');
   } catch (error) {

@@ -53,7 +53,7 @@ export function stringifyStoreDocument(doc: StoreDocument): string {
     parts.push(parts.length === 1 ? '' : ',', JSON.stringify(key), ':');
     if (key === 'outbox') {
       parts.push('[');
-      doc.outbox.forEach((entry, i) => parts.push(i === 0 ? '' : ',', frozenJsonOf(entry)));
+      for (const [i, entry] of doc.outbox.entries()) parts.push(i === 0 ? '' : ',', frozenJsonOf(entry));
       parts.push(']');
     } else {
       parts.push(frozenJsonOf(value));
@@ -189,7 +189,7 @@ function freezeDocument(doc: StoreDocument): StoreDocument {
   for (const entry of doc.outbox) {
     if (Object.isFrozen(entry)) continue;
     Object.freeze(entry.deliveredTo);
-    if (entry.attempts) Object.values(Object.freeze(entry.attempts)).forEach((a) => Object.freeze(a));
+    if (entry.attempts) for (const attempt of Object.values(Object.freeze(entry.attempts))) Object.freeze(attempt);
     Object.freeze(entry);
   }
   Object.freeze(doc.outbox);

@@ -239,7 +239,10 @@ describe('Pipeline', () => {
     const [slack] = h.sinks;
     const keys: string[] = [];
     const deliver = slack!.deliver.bind(slack);
-    slack!.deliver = (n) => (keys.push(n.key), deliver(n));
+    slack!.deliver = (n) => {
+      keys.push(n.key);
+      return deliver(n);
+    };
     slack!.failNext(new SinkError('timeout', { retryable: true }));
     const failed = nextEvent(h.bus, 'deliveryFailed');
     h.source.add(Array.from({ length: 6 }, (_, i) => forceOrderFixture({ orderId: 40 + i, updateTime: h.clock.now() + 1 })));

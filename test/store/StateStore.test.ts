@@ -66,7 +66,9 @@ describe('StateStore', () => {
     const path = join(dir, 'state.json');
     const adapter = flakyAdapter(path, 'ENOSPC');
     const store = await StateStore.open({ path, createAt: 1_000, adapter });
-    await store.update((d) => void (d.watermark = 2_000));
+    await store.update((d) => {
+      d.watermark = 2_000;
+    });
     adapter.failures = 1;
     const error = await store
       .update((d) => {
@@ -78,7 +80,9 @@ describe('StateStore', () => {
     expect((error as Error).message).toMatch(new RegExp(`${path}: disk full`));
     expect(store.data.watermark).toBe(2_000);
     expect(store.data.symbols).toEqual([]);
-    await store.update((d) => void (d.watermark = 4_000));
+    await store.update((d) => {
+      d.watermark = 4_000;
+    });
     expect(JSON.parse(await readFile(path, 'utf8')).watermark).toBe(4_000);
   });
 
@@ -104,7 +108,9 @@ describe('StateStore write path', () => {
     await writeFile(path(), `${JSON.stringify(pretty, null, 2)}\n`);
     const store = await StateStore.open({ path: path(), createAt: 0 });
     expect(store.data).toEqual(pretty);
-    await store.update((d) => void (d.watermark = 6_000));
+    await store.update((d) => {
+      d.watermark = 6_000;
+    });
     const text = await readFile(path(), 'utf8');
     expect(text).toBe(JSON.stringify({ ...pretty, watermark: 6_000 }));
   });
@@ -124,7 +130,9 @@ describe('StateStore write path', () => {
     expect(store.data).toMatchObject({ watermark: 1_000, symbols: [] });
 
     const next = file.holdNextWrite();
-    const retried = store.update((d) => void (d.watermark = 3_000));
+    const retried = store.update((d) => {
+      d.watermark = 3_000;
+    });
     await next.started;
     expect(store.data.watermark).toBe(1_000);
     next.release();
@@ -158,8 +166,16 @@ describe('StateStore write path', () => {
     const stored = store.data.outbox[0];
     if (!stored) throw new Error('the entry was not stored');
     await expect(store.update((d) => void d.outbox[0]?.deliveredTo.push('slack'))).rejects.toThrow(TypeError);
-    await expect(store.update((d) => void (d.seen['cm:2'] = 2_000))).rejects.toThrow(TypeError);
-    await expect(store.update(() => void ((stored.attempts ?? {}).slack = { key: 'other', at: 2 }))).rejects.toThrow(TypeError);
+    await expect(
+      store.update((d) => {
+        d.seen['cm:2'] = 2_000;
+      }),
+    ).rejects.toThrow(TypeError);
+    await expect(
+      store.update(() => {
+        (stored.attempts ?? {}).slack = { key: 'other', at: 2 };
+      }),
+    ).rejects.toThrow(TypeError);
     expect(() => (store.data as StoreDocument).symbols.push('X')).toThrow(TypeError);
     expect(store.data.outbox).toEqual([{ id: 'cm:1', order, queuedAt: 1_000, deliveredTo: [], attempts: { slack: { key: 'k', at: 1 } } }]);
     expect(store.data.seen).toEqual({ 'cm:1': 1_000 });
