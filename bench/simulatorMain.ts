@@ -3,8 +3,8 @@
  * CPU stay out of the bot's figures, as they would in production.
  */
 import { orderKey } from '../src/binance/types.js';
-import { PapiSimulator } from '../src/simulator/index.js';
-import { SeededRandom } from '../src/simulator/seededRandom.js';
+import { PapiSimulator } from '../src/simulator/PapiSimulator.js';
+import { SeededRandom } from '../src/simulator/SeededRandom.js';
 import { serveIpc } from './ipcChannel.js';
 import type { RequestTally, VisibleOrder } from './RemoteSimulator.js';
 

@@ -1,5 +1,5 @@
 import { type BinanceClient, createBinanceClient } from '../src/binance/createBinanceClient.js';
-import { SIM_API_KEY, SIM_API_SECRET } from '../src/simulator/index.js';
+import { SIM_API_KEY, SIM_API_SECRET } from '../src/simulator/PapiSimulator.js';
 import { RemoteSimulator } from './RemoteSimulator.js';
 
 /**

@@ -8,7 +8,7 @@ import { parseCoreConfig } from './config.js';
 import { renderForceOrdersResult } from './console/renderForceOrdersResult.js';
 import { createLogger } from './ops/logger.js';
 import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';
-import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from './simulator/index.js';
+import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from './simulator/PapiSimulator.js';
 import { parseDuration } from './time.js';
 
 /**

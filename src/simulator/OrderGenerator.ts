@@ -1,6 +1,5 @@
-import { mulDecimal, normaliseDecimal } from '../decimal.js';
-import { divideDecimal } from './divideDecimal.js';
-import { SeededRandom } from './seededRandom.js';
+import { isDecimal, mulDecimal, normaliseDecimal } from '../decimal.js';
+import { SeededRandom } from './SeededRandom.js';
 import { SIM_CONTRACTS, type SimContract } from './symbols.js';
 import type { RawForceOrderWire, SimMarket, SimOrderInput, SimOrderKind } from './types.js';
 
@@ -150,7 +149,7 @@ export class OrderGenerator {
 }
 
 /** The kind a `clientOrderId` names, if it follows Binance's prefixes. */
-export function kindOf(clientOrderId: string | undefined): SimOrderKind | undefined {
+function kindOf(clientOrderId: string | undefined): SimOrderKind | undefined {
   if (clientOrderId === undefined) return undefined;
   if (clientOrderId.startsWith('adl_autoclose')) return 'ADL';
   if (clientOrderId.startsWith('settlement_autoclose')) return 'SETTLEMENT';
@@ -167,4 +166,27 @@ function fromUnits(units: bigint, precision: number): string {
 function padDecimals(text: string, decimals: number): string {
   const [whole = '0', fraction = ''] = text.split('.');
   return `${whole}.${fraction.padEnd(decimals, '0')}`;
+}
+
+/**
+ * a ÷ b truncated to exactly `digits` fractional digits (trailing zeros kept), with BigInt: how
+ * COIN-M's `cumBase` (8 decimals) is derived from contracts and price without float error.
+ * Here, beside its one caller: src/decimal.ts has no division, and production code needs none.
+ */
+export function divideDecimal(a: string, b: string, digits: number): string {
+  if (!isDecimal(a) || !isDecimal(b) || a.startsWith('-') || b.startsWith('-')) {
+    throw new TypeError(`divideDecimal takes non-negative decimals: ${a} / ${b}`);
+  }
+  const [aUnits, aScale] = scaled(a);
+  const [bUnits, bScale] = scaled(b);
+  if (bUnits === 0n) throw new RangeError('division by zero');
+  // a/b = (aUnits / 10^aScale) / (bUnits / 10^bScale); scale the quotient by 10^digits.
+  const quotient = (aUnits * 10n ** BigInt(digits + bScale)) / (bUnits * 10n ** BigInt(aScale));
+  const text = quotient.toString().padStart(digits + 1, '0');
+  return digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}
+
+function scaled(text: string): [bigint, number] {
+  const [whole = '0', fraction = ''] = text.split('.');
+  return [BigInt(whole + fraction), fraction.length];
 }

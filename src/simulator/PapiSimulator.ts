@@ -1,14 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultAccounts } from './accounts.js';
-import { authenticateSigned } from './authenticateSigned.js';
-import { FaultQueue, sendFault, sendTruncated } from './FaultQueue.js';
+import { binanceErrors, SimBinanceError } from './errors.js';
+import { FaultQueue } from './FaultQueue.js';
 import { OrderGenerator, type StoredForceOrder } from './OrderGenerator.js';
-import { recordSignature } from './receivedSignatures.js';
-import { ROUTES, type Route } from './routes.js';
-import { SimBinanceError } from './SimBinanceError.js';
-import type { SelectionBehaviour } from './selectForceOrders.js';
-import { sendJson } from './sendJson.js';
+import { ROUTES, type Route, type SelectionBehaviour } from './routes.js';
+import { authenticateSigned, recordSignature } from './signedRequests.js';
 import type {
   PapiSimulatorOptions,
   RawForceOrderWire,
@@ -20,6 +16,12 @@ import type {
 } from './types.js';
 import { readParams } from './validateParams.js';
 import { WeightLimiter } from './WeightLimiter.js';
+
+/** API key of the default simulator account: 64 characters like a real key, obviously fake. */
+export const SIM_API_KEY = 'SIMULATORxAPIxKEYxNOTxREALx0000000000000000000000000000000000000';
+
+/** HMAC secret of the default simulator account: 64 characters, obviously fake. */
+export const SIM_API_SECRET = 'SIMULATORxSECRETxNOTxREALx00000000000000000000000000000000000000';
 
 /** Options of {@link PapiSimulator.startStream}. */
 export interface SimStreamOptions {
@@ -42,6 +44,9 @@ export interface SimBurstOptions {
 
 /** Binance's own header for the weight used this minute; header names are case-insensitive (RFC 9110). */
 const USED_WEIGHT_HEADER = 'X-MBX-USED-WEIGHT-1m';
+
+/** PAPI's documented IP weight limit per minute: the default limit and what a scripted 429 quotes. */
+const DEFAULT_WEIGHT_LIMIT = 6000;
 
 /**
  * A local Binance that serves Portfolio Margin force orders, server time, ping and COIN-M exchange
@@ -67,9 +72,9 @@ export class PapiSimulator {
   private address = '';
 
   private constructor(options: PapiSimulatorOptions) {
-    this.accounts = options.accounts ?? defaultAccounts();
+    this.accounts = options.accounts ?? [{ apiKey: SIM_API_KEY, hmacSecret: SIM_API_SECRET }];
     this.now = options.now ?? Date.now;
-    this.limiter = new WeightLimiter(options.weightLimitPerMinute ?? 6000, options.rateLimitStrikesBeforeBan ?? 5);
+    this.limiter = new WeightLimiter(options.weightLimitPerMinute ?? DEFAULT_WEIGHT_LIMIT, options.rateLimitStrikesBeforeBan ?? 5);
     this.behaviour = { pageEnd: options.pageEnd ?? 'oldest', windowField: options.windowField ?? 'updateTime' };
     this.windowTooLongCode = options.windowTooLongCode ?? -1127;
     this.generator = new OrderGenerator(options.seed ?? 1);
@@ -267,4 +272,57 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Writes a complete JSON answer (Binance sends `application/json` for data and errors alike). */
+function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): number {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(body);
+  return status;
+}
+
+/** What an HTML error page from a proxy in front of Binance looks like (CloudFront/nginx style). */
+const PROXY_PAGE =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
+
+/**
+ * Answers a request with `fault` (every type but `truncate`, which needs the real body; see
+ * {@link sendTruncated}). Returns the HTTP status sent, 0 for none. `binanceHeaders` are the
+ * `X-MBX-*` headers Binance itself would add; a proxy page or a dead socket carries none.
+ */
+function sendFault(res: ServerResponse, fault: SimFault, binanceHeaders: Record<string, string>, serverNow: number): number {
+  switch (fault.type) {
+    case 'timeout':
+      // Never answer: the client's own timeout must fire; close() destroys the socket.
+      return 0;
+    case 'drop':
+      res.socket?.destroy();
+      return 0;
+    case 'html':
+      res.writeHead(502, { 'Content-Type': 'text/html' }).end(PROXY_PAGE);
+      return 502;
+    case 'status':
+      res.writeHead(fault.status, { 'Content-Type': fault.body?.startsWith('{') ? 'application/json' : 'text/plain' });
+      res.end(fault.body ?? '');
+      return fault.status;
+    case 'rateLimit': {
+      const error =
+        fault.status === 418
+          ? binanceErrors.ipBanned(serverNow + fault.retryAfterSec * 1000, fault.retryAfterSec)
+          : binanceErrors.tooMuchWeight(DEFAULT_WEIGHT_LIMIT, fault.retryAfterSec);
+      return sendJson(res, error.status, error.body(), { ...binanceHeaders, ...error.headers });
+    }
+    case 'binanceError':
+      return sendJson(res, fault.status ?? 400, JSON.stringify({ code: fault.code, msg: fault.msg }), binanceHeaders);
+    case 'badSchema':
+      return sendJson(res, 200, JSON.stringify(fault.body), binanceHeaders);
+    case 'truncate':
+      throw new TypeError('truncate faults are sent with sendTruncated');
+  }
+}
+
+/** A 200 whose JSON stops halfway (chunked, so the client sees a clean end and a broken document). */
+function sendTruncated(res: ServerResponse, body: string, headers: Record<string, string>): number {
+  res.writeHead(200, { 'Content-Type': 'application/json', ...headers });
+  res.end(body.slice(0, Math.max(1, Math.floor(body.length / 2))));
+  return 200;
 }

@@ -1,5 +1,5 @@
-import { binanceErrors } from './binanceErrors.js';
-import type { SimBinanceError } from './SimBinanceError.js';
+import { DAY_MS, MINUTE_MS } from '../time.js';
+import { binanceErrors, type SimBinanceError } from './errors.js';
 
 /**
  * Request-weight accounting per IP, as Binance describes its IP limits
@@ -79,6 +79,5 @@ interface IpState {
   bannedUntil: number;
 }
 
-const MINUTE_MS = 60_000;
 const FIRST_BAN_MS = 2 * MINUTE_MS;
-const MAX_BAN_MS = 3 * 24 * 60 * MINUTE_MS;
+const MAX_BAN_MS = 3 * DAY_MS;

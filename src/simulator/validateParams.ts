@@ -1,5 +1,5 @@
 import { WEEK_MS } from '../time.js';
-import { binanceErrors } from './binanceErrors.js';
+import { binanceErrors } from './errors.js';
 import type { SimOrderKind } from './types.js';
 
 /**
@@ -10,10 +10,10 @@ import type { SimOrderKind } from './types.js';
  */
 
 /** The 7 days Binance serves per query ("If startTime is not sent, data within 7 days before endTime"). */
-export const MAX_WINDOW_MS = WEEK_MS;
+const MAX_WINDOW_MS = WEEK_MS;
 /** `recvWindow` default and maximum (General Info, "Timing security"). */
-export const DEFAULT_RECV_WINDOW = 5000;
-export const MAX_RECV_WINDOW = 60000;
+const DEFAULT_RECV_WINDOW = 5000;
+const MAX_RECV_WINDOW = 60000;
 
 const LONG = /^[0-9]{1,20}$/;
 

@@ -5,7 +5,7 @@ import { type Forcewatch, startForcewatch } from '../../src/app/startForcewatch.
 import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import { type CoreConfig, parseCoreConfig } from '../../src/config.js';
 import { ConsoleSink } from '../../src/console/ConsoleSink.js';
-import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { nextEvent, tempDir } from '../pipeline/pipelineHarness.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BinanceError } from '../../src/binance/BinanceError.js';
-import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { idle, printed, rejection, startHarness, untilRequests } from './harness.js';
 
 const WINDOW = { startTime: 0, endTime: 0 };

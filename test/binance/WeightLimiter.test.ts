@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import { WeightLimiter } from '../../src/binance/WeightLimiter.js';
-import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { idle, startHarness } from './harness.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BinanceError } from '../../src/binance/BinanceError.js';
 import { createBinanceClient } from '../../src/binance/createBinanceClient.js';
-import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { printed, rejection, startHarness } from './harness.js';
 
 const ED_KEY = 'EDxKEYxFORxTESTSxONLYx000000000000000000000000000000000000000000';

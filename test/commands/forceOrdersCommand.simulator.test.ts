@@ -4,7 +4,7 @@ import type { ForceOrdersDeps } from '../../commands/types.js';
 import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import type { ForceOrder } from '../../src/binance/types.js';
 import type { ArchiveReader, ForceOrdersResult } from '../../src/queries.js';
-import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 

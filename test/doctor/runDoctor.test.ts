@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../src/discord/registerCommands.js';
 import { type CheckResult, formatCheckResult } from '../../src/doctor/CheckResult.js';
 import { runDoctor } from '../../src/doctor/runDoctor.js';
-import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { ProcessLock } from '../../src/store/ProcessLock.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PapiSimulator } from '../../src/simulator/index.js';
+import type { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import type { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import type { FakeClock } from '../fakes/FakeClock.js';

@@ -5,7 +5,8 @@ import { type BinanceClient, createBinanceClient } from '../../src/binance/creat
 import { parseCoreConfig } from '../../src/config.js';
 import { mergeForceOrderSources } from '../../src/pipeline/mergeForceOrderSources.js';
 import { Pipeline } from '../../src/pipeline/Pipeline.js';
-import { PapiSimulator, type SimFault } from '../../src/simulator/index.js';
+import { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
+import type { SimFault } from '../../src/simulator/types.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { RecordingSink } from '../fakes/recordingSink.js';

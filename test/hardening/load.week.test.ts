@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SeededRandom } from '../../src/simulator/seededRandom.js';
+import { SeededRandom } from '../../src/simulator/SeededRandom.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { PipelineHarness, tempDir } from '../pipeline/pipelineHarness.js';
 

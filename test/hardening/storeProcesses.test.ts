@@ -3,7 +3,7 @@ import { watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { tempDir } from '../pipeline/pipelineHarness.js';
 
 interface Bot {

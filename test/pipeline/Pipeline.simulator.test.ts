@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import { mergeForceOrderSources } from '../../src/pipeline/mergeForceOrderSources.js';
-import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
 import { PipelineHarness, tempDir } from './pipelineHarness.js';

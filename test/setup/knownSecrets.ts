@@ -1,6 +1,6 @@
 import { registeredSecrets } from '../../src/ops/redact.js';
-import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/accounts.js';
-import { receivedSignatures } from '../../src/simulator/receivedSignatures.js';
+import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
+import { receivedSignatures } from '../../src/simulator/signedRequests.js';
 
 /** A secret the suite must never print, with a label that names it without showing it. */
 export interface KnownSecret {

@@ -22,7 +22,7 @@ export interface BinanceReply {
 }
 
 /** Query string from params in the given order (values URL-encoded as a form would). */
-export function queryString(params: Record<string, string | number>): string {
+function queryString(params: Record<string, string | number>): string {
   return new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach } from 'vitest';
-import { PapiSimulator, type PapiSimulatorOptions, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
+import type { PapiSimulatorOptions } from '../../src/simulator/types.js';
 import { type BinanceReply, signedGet } from './binanceRequest.js';
 
 /** The server clock's start in simulator tests (the FakeClock default). */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PapiSimulator } from '../../src/simulator/index.js';
+import { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
 
 describe('PapiSimulator.startStream (demo feed)', () => {
   let sim: PapiSimulator | undefined;

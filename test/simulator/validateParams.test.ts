@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/index.js';
+import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { get, signatureFor } from './binanceRequest.js';
 import { START, useSimulator } from './simHarness.js';
 

@@ -1,4 +1,4 @@
-import { PapiSimulator } from '../../../src/simulator/index.js';
+import { PapiSimulator } from '../../../src/simulator/PapiSimulator.js';
 import { FakeDiscord, type FakeDiscordOptions } from '../../fakes/discord/FakeDiscord.js';
 import { FakeClock } from '../../fakes/FakeClock.js';
 import { FakeSlack } from '../../fakes/slack/FakeSlack.js';

@@ -1,4 +1,4 @@
-import { SIM_API_KEY, SIM_API_SECRET } from '../../../src/simulator/index.js';
+import { SIM_API_KEY, SIM_API_SECRET } from '../../../src/simulator/PapiSimulator.js';
 
 /** The environment that points forcewatch at a simulator (both books) and a store file. */
 export function binanceEnv(simUrl: string, storePath: string): Record<string, string> {
