@@ -1,23 +1,24 @@
 import { webApi } from '@slack/bolt';
 import Bottleneck from 'bottleneck';
 import { compareDecimal } from '../decimal.js';
+import { errorCode, errorMessage } from '../errorCode.js';
 import type { Logger } from '../ops/logger.js';
 import type { DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
-import { alertMetadata, findPostedAlert } from './findPostedAlert.js';
+import { SinkError } from '../sinks/SinkError.js';
+import { MINUTE_MS } from '../time.js';
 import { renderAlert } from './renderAlert.js';
-import { toSinkError } from './toSinkError.js';
 
 /**
  * Slack allows about one message a second per channel, with short bursts.
  * Docs: https://api.slack.com/methods/chat.postMessage#rate_limiting
  */
-export const SLACK_MESSAGE_INTERVAL_MS = 1000;
+const SLACK_MESSAGE_INTERVAL_MS = 1_000;
 
 /**
  * How far before an earlier attempt's start the history search begins: Slack stamps `ts` with its own
  * clock, ours may be behind or ahead of it.
  */
-export const SLACK_HISTORY_MARGIN_MS = 5 * 60_000;
+const SLACK_HISTORY_MARGIN_MS = 5 * MINUTE_MS;
 
 /** Options of `SlackSink`. */
 export interface SlackSinkOptions {
@@ -57,6 +58,8 @@ export class SlackSink implements Sink {
   private readonly failed = new Map<string, 'refused' | 'uncertain'>();
 
   constructor(private readonly options: SlackSinkOptions) {
+    // Bottleneck's `minTime` is the job it is made for: launch this channel's posts in order, one per
+    // interval (Slack's per-channel limit), and `stop()` drops the queued ones.
     this.limiter = new Bottleneck({ maxConcurrent: 1, minTime: options.minIntervalMs ?? SLACK_MESSAGE_INTERVAL_MS });
   }
 
@@ -153,7 +156,7 @@ export class SlackSink implements Sink {
 
   /** Our bot's id and the token's scopes, asked of `auth.test` once (again after a failure). */
   private ownIdentity(): Promise<BotIdentity> {
-    if (this.identity) return this.identity;
+    if (this.identity !== undefined) return this.identity;
     const asked = this.options.client.auth.test().then((result): BotIdentity => {
       if (!result.bot_id) throw new Error('auth.test returned no bot_id: SLACK_BOT_TOKEN must be a bot token (xoxb-)');
       return { botId: result.bot_id, scopes: result.response_metadata?.scopes };
@@ -193,13 +196,154 @@ function historyScope(channel: string): string {
   return channel.startsWith('G') ? 'groups:history' : 'channels:history';
 }
 
+// The resend check: every alert carries its key in message metadata, so a restarted bot can find it.
+
+/**
+ * `event_type` of the message metadata on every alert we post, so we can find our own alerts again.
+ * Docs: https://docs.slack.dev/messaging/message-metadata
+ */
+export const SLACK_ALERT_EVENT_TYPE = 'forcewatch_alert';
+
+/**
+ * Messages asked for per `conversations.history` page: Slack's default (maximum 999). Apps
+ * distributed commercially outside the Marketplace get at most 15 and one call a minute since
+ * 2025-05-29; internal apps get Tier 3 (50+ a minute).
+ * Docs: https://docs.slack.dev/reference/methods/conversations.history
+ */
+const SLACK_HISTORY_PAGE_LIMIT = 100;
+/** Pages read at most before giving up the search (and posting): 500 messages at the default limit. */
+const SLACK_HISTORY_MAX_PAGES = 5;
+
+/** The metadata an alert with `key` carries: Slack stores it with the message and returns it in history. */
+export function alertMetadata(key: string): { event_type: string; event_payload: { key: string } } {
+  return { event_type: SLACK_ALERT_EVENT_TYPE, event_payload: { key } };
+}
+
+/** Options of `findPostedAlert`. */
+export interface FindPostedAlertOptions {
+  channel: string;
+  /** `Notification.key` to look for. */
+  key: string;
+  /** Our bot's id (`auth.test` → `bot_id`): only our own messages count. */
+  botId: string;
+  /** Read messages newer than this (ms since the epoch). */
+  oldestMs: number;
+  /** Default `SLACK_HISTORY_MAX_PAGES`. */
+  maxPages?: number;
+  /** Default `SLACK_HISTORY_PAGE_LIMIT`. */
+  pageLimit?: number;
+  /** Checked between pages. */
+  signal?: AbortSignal;
+}
+
+/** What a history search found: our message's `ts`, or none and whether every message in range was read. */
+export type PostedAlertSearch = { ts: string } | { ts: undefined; complete: boolean };
+
+/**
+ * Looks for a message of ours carrying `key` in the channel's history since `oldestMs`, following
+ * `next_cursor` for at most `maxPages` pages. Metadata is returned only with `include_all_metadata`.
+ * Throws whatever the WebClient throws (`missing_scope` without `channels:history`/`groups:history`,
+ * a rate limit, a network error).
+ * Docs: https://docs.slack.dev/reference/methods/conversations.history
+ */
+export async function findPostedAlert(client: webApi.WebClient, options: FindPostedAlertOptions): Promise<PostedAlertSearch> {
+  const { channel, key, botId, signal } = options;
+  const maxPages = options.maxPages ?? SLACK_HISTORY_MAX_PAGES;
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    signal?.throwIfAborted();
+    const result = await client.conversations.history({
+      channel,
+      oldest: slackTs(options.oldestMs),
+      limit: options.pageLimit ?? SLACK_HISTORY_PAGE_LIMIT,
+      include_all_metadata: true,
+      ...(cursor ? { cursor } : {}),
+    });
+    const ours = result.messages?.find((m) => m.bot_id === botId && carriesKey(m.metadata, key));
+    if (ours?.ts) return { ts: ours.ts };
+    cursor = result.response_metadata?.next_cursor || undefined;
+    if (!result.has_more || !cursor) return { ts: undefined, complete: true };
+  }
+  return { ts: undefined, complete: false };
+}
+
+function carriesKey(metadata: { event_type?: string; event_payload?: unknown } | undefined, key: string): boolean {
+  if (metadata?.event_type !== SLACK_ALERT_EVENT_TYPE) return false;
+  return (metadata.event_payload as { key?: unknown } | undefined)?.key === key;
+}
+
+/** A Slack timestamp (`seconds.micros`) for `ms`. */
+function slackTs(ms: number): string {
+  return (Math.max(0, ms) / 1000).toFixed(6);
+}
+
+// Error mapping: what a WebClient failure means for the pipeline's retry.
+
+/**
+ * Platform errors a retry cannot fix, with what the operator must change.
+ * Docs: https://api.slack.com/methods/chat.postMessage#errors
+ */
+const FATAL: Record<string, string> = {
+  invalid_auth: 'SLACK_BOT_TOKEN is not valid: copy the Bot User OAuth Token (xoxb-) from the app page',
+  not_authed: 'no token was sent: set SLACK_BOT_TOKEN',
+  account_inactive: 'the bot token belongs to a deleted user or workspace: reinstall the app',
+  token_revoked: 'the bot token was revoked: reinstall the app and update SLACK_BOT_TOKEN',
+  token_expired: 'the bot token expired: reinstall the app and update SLACK_BOT_TOKEN',
+  no_permission: 'the bot lacks permission for this channel: check the app scopes',
+  missing_scope: 'the bot token lacks the chat:write scope: add it and reinstall the app',
+  channel_not_found: 'SLACK_ALERT_CHANNEL does not exist or the bot cannot see it: use the channel id (C…)',
+  not_in_channel: 'the bot is not a member of SLACK_ALERT_CHANNEL: /invite the app into the channel',
+  is_archived: 'SLACK_ALERT_CHANNEL is archived: unarchive it or choose another channel',
+  restricted_action: 'the workspace does not let the bot post in SLACK_ALERT_CHANNEL',
+  msg_too_long: 'the message was too long for Slack (a rendering bug: please report it)',
+  msg_blocks_too_long: 'the blocks were too long for Slack (a rendering bug: please report it)',
+  invalid_blocks: 'Slack rejected the blocks (a rendering bug: please report it)',
+  invalid_blocks_format: 'Slack rejected the blocks (a rendering bug: please report it)',
+  no_text: 'the message had no text (a rendering bug: please report it)',
+};
+
+/** Maps whatever the Slack WebClient threw to a `SinkError` that says whether a retry can help. */
+function toSinkError(error: unknown): SinkError {
+  switch (errorCode(error)) {
+    case webApi.ErrorCode.RateLimitedError: {
+      const seconds = (error as webApi.WebAPIRateLimitedError).retryAfter;
+      return new SinkError(`Slack rate limit: retry after ${seconds}s`, { retryable: true, retryAfterMs: seconds * 1000, cause: error });
+    }
+    case webApi.ErrorCode.PlatformError: {
+      const code = (error as webApi.WebAPIPlatformError).data.error;
+      const fix = FATAL[code];
+      return fix
+        ? new SinkError(`Slack refused the alert (${code}): ${fix}`, { retryable: false, cause: error })
+        : new SinkError(`Slack refused the alert (${code})`, { retryable: true, cause: error });
+    }
+    case webApi.ErrorCode.HTTPError: {
+      const status = (error as webApi.WebAPIHTTPError).statusCode;
+      // Slack's Web API answers 200 for everything but rate limits and outages; another 4xx means
+      // something between us and Slack (SLACK_API_URL, a proxy) is misconfigured.
+      const retryable = status >= 500 || status === 408;
+      const hint = retryable ? 'Slack is having trouble' : 'check SLACK_API_URL and any proxy';
+      return new SinkError(`Slack answered HTTP ${status}: ${hint}`, { retryable, cause: error });
+    }
+    case webApi.ErrorCode.RequestError:
+      return new SinkError(`could not reach Slack: ${(error as Partial<webApi.WebAPIRequestError>).original?.message ?? 'network error'}`, {
+        retryable: true,
+        cause: error,
+      });
+    default:
+      return new SinkError(`Slack delivery failed: ${errorMessage(error)}`, {
+        retryable: true,
+        cause: error,
+      });
+  }
+}
+
 /**
  * True when Slack answered and posted nothing: `ok: false` (200 with an error) or a 429. A 5xx, a
  * timeout or a dropped connection may come after the message was stored.
  * Docs: https://docs.slack.dev/apis/web-api/ (responses) and https://docs.slack.dev/apis/web-api/rate-limits
  */
 function slackSaidNo(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
+  const code = errorCode(error);
   return code === webApi.ErrorCode.PlatformError || code === webApi.ErrorCode.RateLimitedError;
 }
 
@@ -209,6 +353,6 @@ function historyHint(error: unknown): string {
   if (code === 'missing_scope')
     return 'missing_scope: add channels:history (public channel) or groups:history (private) to the app, see slack-app-manifest.yml, and reinstall';
   if (code === 'not_in_channel') return 'not_in_channel: /invite the app into SLACK_ALERT_CHANNEL';
-  if ((error as { code?: unknown } | undefined)?.code === webApi.ErrorCode.RateLimitedError) return 'Slack rate-limited the history read';
-  return error instanceof Error ? error.message : String(error);
+  if (errorCode(error) === webApi.ErrorCode.RateLimitedError) return 'Slack rate-limited the history read';
+  return errorMessage(error);
 }
