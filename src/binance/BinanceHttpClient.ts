@@ -4,12 +4,8 @@ import nodeFetch from 'node-fetch';
 import { type BackoffOptions, backoffCeiling, backoffDelay } from '../backoff.js';
 import { type Logger, silentLogger } from '../ops/logger.js';
 import { type Clock, systemClock } from '../time.js';
-import { BinanceApiError } from './BinanceApiError.js';
-import { BinanceError } from './BinanceError.js';
-import { BinanceHttpError } from './BinanceHttpError.js';
-import { BinanceNetworkError } from './BinanceNetworkError.js';
-import { BinanceResponseError } from './BinanceResponseError.js';
 import type { Signer } from './createSigner.js';
+import { BinanceApiError, BinanceError, BinanceHttpError, BinanceNetworkError, BinanceResponseError } from './errors.js';
 import type { ReportUsedWeight, WeightLimiter } from './WeightLimiter.js';
 
 /** The part of a fetch response the client reads (node-fetch 3 and the global fetch both fit). */

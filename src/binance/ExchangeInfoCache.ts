@@ -1,7 +1,7 @@
 import type { Logger } from '../ops/logger.js';
 import type { Clock } from '../time.js';
 import type { BinanceHttpClient } from './BinanceHttpClient.js';
-import { BinanceResponseError } from './BinanceResponseError.js';
+import { BinanceResponseError } from './errors.js';
 import type { Market } from './types.js';
 
 /** How long a failed exchangeInfo fetch is remembered before it is tried again. */

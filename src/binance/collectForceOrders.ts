@@ -1,5 +1,5 @@
 import type { Logger } from '../ops/logger.js';
-import { IncompleteResultError } from './IncompleteResultError.js';
+import { IncompleteResultError } from './errors.js';
 import { type PageEnd, PageEndMemory } from './PageEndMemory.js';
 import { pageEdges } from './pageEdges.js';
 import type { AutoCloseType, ForceOrderWindow, RawForceOrder } from './types.js';

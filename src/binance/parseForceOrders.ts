@@ -1,5 +1,5 @@
 import { isDecimal } from '../decimal.js';
-import { BinanceResponseError } from './BinanceResponseError.js';
+import { BinanceResponseError } from './errors.js';
 import type { Market, RawForceOrder } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ForceOrderQueryError } from './ForceOrderQueryError.js';
+import { ForceOrderQueryError } from './errors.js';
 import { FORCE_ORDER_WINDOW_MS, type ForceOrderQuery } from './types.js';
 
 /** The endpoint serves at most 7 days between startTime and endTime (error -4165 otherwise). */

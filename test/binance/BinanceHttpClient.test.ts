@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BinanceError } from '../../src/binance/BinanceError.js';
+import { BinanceError } from '../../src/binance/errors.js';
 import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { idle, printed, rejection, startHarness, untilRequests } from './harness.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BinanceError } from '../../src/binance/BinanceError.js';
+import { BinanceError } from '../../src/binance/errors.js';
 import { MAX_WINDOW_MS } from '../../src/binance/validateForceOrderQuery.js';
 import { rejection, startHarness } from './harness.js';
 

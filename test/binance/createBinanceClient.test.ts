@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BinanceError } from '../../src/binance/BinanceError.js';
 import { createBinanceClient } from '../../src/binance/createBinanceClient.js';
+import { BinanceError } from '../../src/binance/errors.js';
 import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { printed, rejection, startHarness } from './harness.js';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BinanceApiError } from '../../src/binance/BinanceApiError.js';
-import { describeErrorCode } from '../../src/binance/errorCodes.js';
+import { BinanceApiError, describeErrorCode } from '../../src/binance/errors.js';
 
 describe('describeErrorCode', () => {
   it.each([

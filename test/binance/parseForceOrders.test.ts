@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BinanceError } from '../../src/binance/BinanceError.js';
+import { BinanceError } from '../../src/binance/errors.js';
 import { parseForceOrders } from '../../src/binance/parseForceOrders.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 

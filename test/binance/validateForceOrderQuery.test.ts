@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BinanceError } from '../../src/binance/BinanceError.js';
+import { BinanceError } from '../../src/binance/errors.js';
 import type { ForceOrderQuery } from '../../src/binance/types.js';
 import { MAX_WINDOW_MS, validateForceOrderQuery } from '../../src/binance/validateForceOrderQuery.js';
 

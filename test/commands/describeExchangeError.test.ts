@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeExchangeError } from '../../commands/describeExchangeError.js';
-import { BinanceApiError } from '../../src/binance/BinanceApiError.js';
+import { BinanceApiError } from '../../src/binance/errors.js';
 
 /** The Binance client's own error for a `{code, msg}` answer: it decides retryable and fatal from the code. */
 function apiError(code: number, status: number) {

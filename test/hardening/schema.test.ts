@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BinanceError } from '../../src/binance/BinanceError.js';
+import { BinanceError } from '../../src/binance/errors.js';
 import { type PapiSimulator, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import type { StoreDocument } from '../../src/store/StoreDocument.js';
 import { printed, rejection, startHarness } from '../binance/harness.js';
