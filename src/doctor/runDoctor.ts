@@ -1,24 +1,10 @@
-import { REST } from 'discord.js';
+import { loadSettings, type Settings } from '../app/loadSettings.js';
 import type { FetchLike } from '../binance/BinanceHttpClient.js';
-import { createBinanceClient } from '../binance/createBinanceClient.js';
-import type { CoreConfig } from '../config.js';
-import type { DiscordConfig } from '../discord/DiscordConfig.js';
-import { discordRestOptions } from '../discord/DiscordConfig.js';
-import { silentLogger } from '../ops/logger.js';
-import { createSlackWebClient } from '../slack/createSlackWebClient.js';
-import type { SlackConfig } from '../slack/slackConfig.js';
-import { type CheckResult, doctorExitCode, fail, formatCheckResult } from './CheckResult.js';
-import { checkBinanceClock } from './checkBinanceClock.js';
-import { checkBinanceForceOrders } from './checkBinanceForceOrders.js';
-import { checkConfiguration } from './checkConfiguration.js';
-import { checkDiscordChannel } from './checkDiscordChannel.js';
-import { checkDiscordCommand } from './checkDiscordCommand.js';
-import { checkDiscordToken } from './checkDiscordToken.js';
-import { checkSlackAuth } from './checkSlackAuth.js';
-import { checkSlackChannel } from './checkSlackChannel.js';
-import { checkSlackConnection } from './checkSlackConnection.js';
-import { checkStore } from './checkStore.js';
-import { checkStoreLock } from './checkStoreLock.js';
+import { checkBinance } from './binanceChecks.js';
+import { type CheckResult, doctorExitCode, fail, formatCheckResult, pass } from './CheckResult.js';
+import { checkDiscord } from './discordChecks.js';
+import { checkSlack } from './slackChecks.js';
+import { checkStore } from './storeChecks.js';
 
 /** Options of `runDoctor`. */
 export interface DoctorOptions {
@@ -56,62 +42,45 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     report(...(await checkBinance(settings.core.binance, options.binanceFetch)));
     if (settings.slack) report(...(await checkSlack(settings.slack)));
     if (settings.discord) report(...(await checkDiscord(settings.discord)));
-    report(await checkStore(settings.core.store.path), await checkStoreLock(settings.core.store.path));
+    report(...(await checkStore(settings.core.store.path)));
   }
   return { results, exitCode: doctorExitCode(results) };
 }
 
-async function checkBinance(config: CoreConfig['binance'], fetch: FetchLike | undefined): Promise<CheckResult[]> {
-  let client;
-  try {
-    // One attempt: the doctor reports what happened instead of retrying for a minute.
-    client = createBinanceClient({ ...config, maxAttempts: 1, ...(fetch && { fetch }) });
-  } catch (error) {
-    return [
-      fail(
-        'binance: credentials',
-        (error as Error).message,
-        'set BINANCE_API_SECRET (HMAC key) or BINANCE_PRIVATE_KEY_PATH (a readable Ed25519/RSA PEM file), not both',
-      ),
-    ];
-  }
-  try {
-    const clock = await checkBinanceClock(client, config.fapiUrl);
-    const results = [clock.result];
-    for (const market of config.markets) {
-      results.push(await checkBinanceForceOrders(client, market, { papiUrl: config.papiUrl, serverNow: Date.now() + clock.offsetMs }));
-    }
-    return results;
-  } finally {
-    await client.close();
-  }
+/** The configuration checks and, when every variable is valid, the settings the other checks use. */
+interface ConfigurationCheck {
+  results: CheckResult[];
+  settings: Settings | undefined;
 }
 
-async function checkSlack(config: SlackConfig): Promise<CheckResult[]> {
-  const client = createSlackWebClient(config.botToken, config.apiUrl, silentLogger);
-  const appClient =
-    config.connection.mode === 'socket' ? createSlackWebClient(config.connection.appToken, config.apiUrl, silentLogger) : undefined;
-  const auth = await checkSlackAuth(client, config.apiUrl);
-  if (!auth.ok) return [auth, await checkSlackConnection(config.connection, appClient, config.apiUrl)];
-  return [
-    auth,
-    await checkSlackChannel(client, config.alertChannel, config.apiUrl),
-    await checkSlackConnection(config.connection, appClient, config.apiUrl),
+/** Every variable parsed and valid (as `npm start` reads them), and which chat platforms alerts go to. */
+function checkConfiguration(env: NodeJS.ProcessEnv): ConfigurationCheck {
+  const loaded = loadSettings(env);
+  if (!loaded.ok) {
+    return {
+      results: loaded.errors.map((error) => fail('configuration', error, 'fix it in .env or the environment (see .env.example)')),
+      settings: undefined,
+    };
+  }
+  const { settings } = loaded;
+  const sinks = [
+    settings.slack && `Slack channel ${settings.slack.alertChannel}`,
+    settings.discord && `Discord channel ${settings.discord.alertChannelId}`,
+  ].filter(Boolean);
+  const results = [
+    pass(
+      'configuration',
+      `every variable is valid; markets ${settings.core.binance.markets.join(', ')}, store ${settings.core.store.path}`,
+    ),
   ];
-}
-
-async function checkDiscord(config: DiscordConfig): Promise<CheckResult[]> {
-  const rest = new REST(discordRestOptions(config.apiUrl)).setToken(config.token);
-  try {
-    const token = await checkDiscordToken(rest, config.apiUrl);
-    if (!token.result.ok) return [token.result];
-    return [
-      token.result,
-      await checkDiscordChannel(rest, config.alertChannelId, token.botUserId, config.apiUrl),
-      await checkDiscordCommand(rest, config),
-    ];
-  } finally {
-    rest.clearHashSweeper();
-    rest.clearHandlerSweeper();
-  }
+  results.push(
+    sinks.length > 0
+      ? pass('alert destinations', sinks.join(' and '))
+      : fail(
+          'alert destinations',
+          'neither Slack nor Discord is configured: alerts would only be printed on this console',
+          'set the SLACK_* or DISCORD_* variables (see README.md, "Set-up in ten minutes")',
+        ),
+  );
+  return { results, settings };
 }

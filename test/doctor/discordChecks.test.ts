@@ -1,6 +1,6 @@
 import { type APIRole, PermissionFlagsBits } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { channelPermissions } from '../../src/doctor/channelPermissions.js';
+import { channelPermissions } from '../../src/doctor/discordChecks.js';
 
 const GUILD = '100000000000000001';
 const BOT = '100000000000000002';

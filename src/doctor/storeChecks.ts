@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { errorCode, errorMessage } from '../errorCode.js';
 import { migrateStoreDocument, storeSchemaVersion } from '../store/migrateStoreDocument.js';
 import { STORE_SCHEMA_VERSION, type StoreDocument, storeDocumentProblem } from '../store/StoreDocument.js';
 import { type CheckResult, fail, pass } from './CheckResult.js';
+
+/** The store file, then its lock: both read without being changed or taken. */
+export async function checkStore(path: string): Promise<CheckResult[]> {
+  return [await checkStoreFile(path), await checkStoreLock(path)];
+}
 
 const NAME = 'store';
 const RESTORE =
@@ -14,14 +20,14 @@ const RESTORE =
  * at start, a newer one refused), its size and what it holds; and that its directory takes the temp
  * file lowdb writes beside it on every update.
  */
-export async function checkStore(path: string): Promise<CheckResult> {
+async function checkStoreFile(path: string): Promise<CheckResult> {
   const directory = dirname(path);
   const writable = await directoryWritable(directory);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const code = (error as { code?: string }).code ?? 'error';
+    const code = String(errorCode(error) ?? 'error');
     if (code !== 'ENOENT') return fail(NAME, `${path} cannot be read (${code})`, `give this user read and write access to ${path}`);
     if (writable !== true)
       return fail(NAME, `${path} does not exist and ${directory} is not writable (${writable})`, directoryAdvice(directory, writable));
@@ -37,7 +43,7 @@ export async function checkStore(path: string): Promise<CheckResult> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return fail(NAME, `${path} is not valid JSON (${(error as Error).message})`, RESTORE);
+    return fail(NAME, `${path} is not valid JSON (${errorMessage(error)})`, RESTORE);
   }
   const version = storeSchemaVersion(parsed);
   if (version !== undefined && version > STORE_SCHEMA_VERSION) {
@@ -73,7 +79,7 @@ async function directoryWritable(directory: string): Promise<true | string> {
     await unlink(probe);
     return true;
   } catch (error) {
-    return (error as { code?: string }).code ?? 'error';
+    return String(errorCode(error) ?? 'error');
   }
 }
 
@@ -81,4 +87,39 @@ function directoryAdvice(directory: string, code: string): string {
   return code === 'ENOENT'
     ? `create it: mkdir -p ${directory} (or set FORCEWATCH_DB to a path in an existing directory)`
     : `make ${directory} writable by this user`;
+}
+
+/**
+ * Reads `<store>.lock` as `ProcessLock` writes it (`{pid, startedAt, token}`) without taking it, so a
+ * bot starting at the same moment is never refused because of the doctor.
+ */
+async function checkStoreLock(storePath: string): Promise<CheckResult> {
+  const name = 'store lock';
+  const path = `${storePath}.lock`;
+  let holder: { pid?: unknown; startedAt?: unknown };
+  try {
+    holder = JSON.parse(await readFile(path, 'utf8')) as typeof holder;
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return pass(name, 'not locked: no forcewatch is running on this store');
+    return pass(name, `${path} is unreadable or torn; the next start treats it as stale and takes it over`);
+  }
+  const pid = Number(holder.pid);
+  if (!Number.isInteger(pid) || !pidExists(pid))
+    return pass(name, `${path} is left over from a process that is gone (pid ${String(holder.pid)}); the next start takes it over`);
+  const since = typeof holder.startedAt === 'number' ? ` since ${new Date(holder.startedAt).toISOString()}` : '';
+  return fail(
+    name,
+    `locked by pid ${pid}${since}: a forcewatch is running on this store`,
+    `expected if you are checking a running bot; otherwise stop pid ${pid} before starting another (two bots on one store would alert twice), or point FORCEWATCH_DB elsewhere`,
+  );
+}
+
+/** Signal 0 checks existence; EPERM means it exists under another user. */
+function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'EPERM';
+  }
 }
