@@ -3,9 +3,8 @@ import type { Logger } from '../ops/logger.js';
 import type { Notification, Sink } from '../sinks/Sink.js';
 import { withScopedSignal } from '../sinks/withScopedSignal.js';
 import { type AlertMentionPolicy, alertMentions } from './alertMentions.js';
-import { alertNonce, alertRef } from './alertNonce.js';
 import { findPostedAlert } from './findPostedAlert.js';
-import { renderAlertEmbeds } from './renderAlertEmbeds.js';
+import { alertNonce, alertRef, renderAlertEmbeds } from './renderDiscord.js';
 import { toSinkError } from './toSinkError.js';
 
 /** Options of `DiscordSink`. */

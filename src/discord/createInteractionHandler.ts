@@ -15,7 +15,7 @@ import type { DiscordConfig } from './DiscordConfig.js';
 import { describeDiscordError } from './describeDiscordError.js';
 import { FORCE_ORDERS_COMMAND, OPTION } from './forceOrdersCommandData.js';
 import { forceOrdersText } from './forceOrdersText.js';
-import { errorReply, type ForceOrdersReply, renderForceOrdersReply } from './renderForceOrdersReply.js';
+import { errorReply, type ForceOrdersReply, renderForceOrdersReply } from './renderDiscord.js';
 import { suggestSymbols } from './suggestSymbols.js';
 
 /** What the interaction handler needs. */

@@ -1,5 +1,10 @@
-import { CHOICE_NAME_MAX, CHOICES_MAX } from './discordLimits.js';
-
+/**
+ * Choices in an autocomplete answer and in a string option.
+ * Docs: https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-option-structure
+ */
+const CHOICES_MAX = 25;
+/** Characters of a choice's name and value. */
+const CHOICE_NAME_MAX = 100;
 /**
  * Autocomplete choices for what the user has typed so far: symbols starting with it first, then
  * those containing it, shortest first within each (a pair before its perpetual before its

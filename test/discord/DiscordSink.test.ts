@@ -3,7 +3,7 @@ import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { discordRestOptions } from '../../src/discord/DiscordConfig.js';
 import { DiscordSink } from '../../src/discord/DiscordSink.js';
-import { KIND_COLOUR } from '../../src/discord/renderAlertEmbeds.js';
+import { KIND_COLOUR } from '../../src/discord/renderDiscord.js';
 import { registerSecret } from '../../src/ops/redact.js';
 import { isSinkError, type SinkError } from '../../src/sinks/SinkError.js';
 import { captureLogger } from '../fakes/captureLogger.js';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDecimal } from '../../src/decimal.js';
 import { alertMentions } from '../../src/discord/alertMentions.js';
-import { alertNonce, alertRef } from '../../src/discord/alertNonce.js';
 import { mayRunForceOrders } from '../../src/discord/commandAccess.js';
 import { forceOrdersText } from '../../src/discord/forceOrdersText.js';
 import { suggestSymbols } from '../../src/discord/suggestSymbols.js';
@@ -42,15 +41,7 @@ describe('mayRunForceOrders', () => {
   });
 });
 
-describe('alert nonce and mentions', () => {
-  it('derives the same 25-character nonce from the same key, different ones from different keys', () => {
-    const long = 'cm:'.repeat(5000);
-    expect(alertNonce(long)).toHaveLength(25);
-    expect(alertNonce(long)).toBe(alertNonce(long));
-    expect(alertNonce('cm:1')).not.toBe(alertNonce('cm:2'));
-    expect(alertRef('cm:1')).toBe(`ref ${alertNonce('cm:1')}`);
-  });
-
+describe('alertMentions', () => {
   it('measures a group against the threshold by its total notional', () => {
     const group = cascade(3);
     const total = group.summary.totalNotionalUsd;

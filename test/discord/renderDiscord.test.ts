@@ -1,7 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { cut, embedLength, field, packEmbeds } from '../../src/discord/embedBudget.js';
-import { escapeDiscordText } from '../../src/discord/escapeDiscordText.js';
+import {
+  alertNonce,
+  alertRef,
+  cut,
+  embedLength,
+  escapeDiscordText,
+  field,
+  packEmbeds,
+  renderAlertEmbeds,
+} from '../../src/discord/renderDiscord.js';
 import { validateMessage } from '../fakes/discord/validateMessage.js';
+import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
+import { cascade, singleNotification } from './alertFixtures.js';
+
+/** Every string of the embeds Discord would render. */
+function texts(embeds: ReturnType<typeof renderAlertEmbeds>): string[] {
+  return embeds.flatMap((e) => [
+    e.title ?? '',
+    e.description ?? '',
+    e.footer?.text ?? '',
+    ...(e.fields ?? []).flatMap((f) => [f.name, f.value]),
+  ]);
+}
 
 describe('embed budget', () => {
   it('cuts without splitting a surrogate pair', () => {
@@ -28,7 +48,10 @@ describe('embed budget', () => {
     const embeds = packEmbeds(
       { title: 'head' },
       Array.from({ length: 400 }, (_, i) => i),
-      (i) => (built.push(i), field(`#${i}`, 'v')),
+      (i) => {
+        built.push(i);
+        return field(`#${i}`, 'v');
+      },
       (n) => `${n} more`,
     );
     expect(built.length).toBeLessThanOrEqual(251);
@@ -62,5 +85,32 @@ describe('embed budget', () => {
     expect(text).not.toContain('@everyone');
     expect(text).not.toMatch(/<@&\d+>|<#\d+>/);
     expect(text).toContain('\\*\\*bold\\*\\*');
+  });
+});
+
+describe('renderAlertEmbeds', () => {
+  it('shows hostile exchange strings inert: no mention, no masked link', () => {
+    const order = forceOrderFixture({ symbol: '@everyone<@&1>', pair: '[pay](https://evil.example)', status: '<#123>[x](http://a)' });
+    const embeds = renderAlertEmbeds(singleNotification(order));
+    for (const text of texts(embeds)) {
+      expect(text).not.toMatch(/@everyone|<[@#]|\]\(\s*https?:/);
+    }
+    expect(validateMessage({ embeds }, { requireContentOrEmbeds: true })).toEqual([]);
+  });
+
+  it('leaves the timestamp out rather than throwing on a time a Date cannot hold', () => {
+    const notification = cascade(3);
+    notification.summary.lastTime = 9e15;
+    expect(renderAlertEmbeds(notification)[0]!.timestamp).toBeUndefined();
+  });
+});
+
+describe('alert nonce', () => {
+  it('derives the same 25-character nonce from the same key, different ones from different keys', () => {
+    const long = 'cm:'.repeat(5000);
+    expect(alertNonce(long)).toHaveLength(25);
+    expect(alertNonce(long)).toBe(alertNonce(long));
+    expect(alertNonce('cm:1')).not.toBe(alertNonce('cm:2'));
+    expect(alertRef('cm:1')).toBe(`ref ${alertNonce('cm:1')}`);
   });
 });

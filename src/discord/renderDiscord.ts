@@ -1,0 +1,300 @@
+/**
+ * Everything the bot shows on Discord: alert embeds, the `/forceorders` answer, and what keeps both
+ * valid and harmless there (Discord's limits, the embed budget, inert text, the alert's nonce and ref).
+ */
+
+import { createHash } from 'node:crypto';
+import { type APIEmbed, type APIEmbedField, escapeMarkdown } from 'discord.js';
+import type { AutoCloseType, ForceOrder } from '../binance/types.js';
+import { displayDecimal } from '../decimal.js';
+import { describeQuery } from '../format/describeQuery.js';
+import { describeSide } from '../format/describeSide.js';
+import { formatTime } from '../format/formatTime.js';
+import { kindLabel } from '../format/kindLabel.js';
+import { FINE_DIGITS, orderFacts } from '../format/orderFacts.js';
+import type { ForceOrdersResult } from '../queries.js';
+import type { AlertGroupSummary, Notification } from '../sinks/Sink.js';
+
+// Discord's message and embed limits. Docs: https://discord.com/developers/docs/resources/message#embed-object-embed-limits
+
+/** Characters in an embed title. */
+const EMBED_TITLE_MAX = 256;
+/** Characters in an embed description. */
+const EMBED_DESCRIPTION_MAX = 4096;
+/** Fields in one embed. */
+const EMBED_FIELDS_MAX = 25;
+/** Characters in a field name. */
+const EMBED_FIELD_NAME_MAX = 256;
+/** Characters in a field value. */
+const EMBED_FIELD_VALUE_MAX = 1024;
+/** Characters in a footer text. */
+const EMBED_FOOTER_MAX = 2048;
+/**
+ * Characters across title, description, field names and values, footer text and author name of
+ * every embed in one message. `EmbedBuilder` checks each part, never this total.
+ */
+const EMBEDS_TOTAL_MAX = 6000;
+/** Embeds in one message. Docs: https://discord.com/developers/docs/resources/message#create-message */
+const EMBEDS_PER_MESSAGE_MAX = 10;
+/** Characters of `content`. Docs: https://discord.com/developers/docs/resources/message#create-message */
+const MESSAGE_CONTENT_MAX = 2000;
+/** Characters of a message nonce. Docs: https://discord.com/developers/docs/resources/message#create-message-jsonform-params */
+const NONCE_MAX = 25;
+
+/** Room kept free for the "and N more" footer, so adding it can never break the total. */
+const OVERFLOW_RESERVE = 120;
+/** Symbols listed by name in a group's summary; the rest are counted. */
+const SUMMARY_SYMBOLS = 15;
+
+/** Embed colour per kind: red for a liquidation, orange for an ADL. */
+export const KIND_COLOUR: Record<AutoCloseType, number> = { LIQUIDATION: 0xd93f3f, ADL: 0xf28c28 };
+
+// Text: cut to a limit, made inert
+
+/** Cuts `text` to at most `max` characters (UTF-16 units, as Discord counts), ending with `…` when cut. */
+export function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Do not leave half a surrogate pair behind: Discord rejects invalid UTF-16.
+  let end = max - 1;
+  if (/[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * Markdown escapeMarkdown leaves alone unless asked: headings and masked links too. Not lists: its
+ * numbered-list rule also escapes every decimal (`0\.5`), and a list only changes the layout.
+ */
+const ESCAPE_ALL = { heading: true, maskedLink: true } as const;
+
+/**
+ * Text from a user or the exchange made inert before it is shown: markdown escaped, and mention and
+ * masked-link syntax broken with a zero-width space so `@everyone`, `<@&id>`, `<#id>` and
+ * `[text](url)` render as plain text (allowed_mentions already stops the ping; this stops the
+ * highlight and the disguised link), then cut to `max`.
+ * https://discord.com/developers/docs/reference#message-formatting
+ */
+export function escapeDiscordText(text: string, max: number): string {
+  const inert = escapeMarkdown(text, ESCAPE_ALL)
+    .replace(/@/g, '@\u200b')
+    .replace(/<([@#])/g, '<\u200b$1')
+    .replace(/\]\(/g, ']\u200b(');
+  return cut(inert, max);
+}
+
+// The alert's nonce and visible ref
+
+/**
+ * A message nonce derived only from the notification key, so every retry of one alert carries the
+ * same nonce and, with `enforce_nonce`, Discord returns the first message instead of posting again.
+ * Keys can be long (a group's key names many orders), so the nonce is a hash cut to Discord's 25
+ * characters: 24 base64url characters keep 144 bits, far past any collision risk.
+ * Docs: https://discord.com/developers/docs/resources/message#create-message-jsonform-params
+ */
+export function alertNonce(key: string): string {
+  const digest = createHash('sha256').update(key).digest('base64url');
+  return `f${digest}`.slice(0, NONCE_MAX);
+}
+
+/**
+ * The visible marker (`ref <nonce>`) an alert carries in its footer. Discord remembers a nonce for
+ * minutes only; the marker lets a later attempt find the message in the channel's history instead.
+ */
+export function alertRef(key: string): string {
+  return `ref ${alertNonce(key)}`;
+}
+
+// The embed budget: as many items as fit in one message
+
+/** Characters Discord counts against the 6,000-character total for one embed. */
+export function embedLength(embed: APIEmbed): number {
+  let n = (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0);
+  n += embed.author?.name.length ?? 0;
+  for (const field of embed.fields ?? []) n += field.name.length + field.value.length;
+  return n;
+}
+
+/** A field cut to Discord's per-field limits (an empty name or value is rejected, hence the placeholder). */
+export function field(name: string, value: string, inline = false): APIEmbedField {
+  return { name: cut(name || '\u200b', EMBED_FIELD_NAME_MAX), value: cut(value || '\u200b', EMBED_FIELD_VALUE_MAX), inline };
+}
+
+/** The embed with its title, description and footer cut to their limits. */
+function clampEmbed(embed: APIEmbed): APIEmbed {
+  return {
+    ...embed,
+    ...(embed.title !== undefined && { title: cut(embed.title, EMBED_TITLE_MAX) }),
+    ...(embed.description !== undefined && { description: cut(embed.description, EMBED_DESCRIPTION_MAX) }),
+    ...(embed.footer !== undefined && { footer: { ...embed.footer, text: cut(embed.footer.text, EMBED_FOOTER_MAX) } }),
+  };
+}
+
+/** Each part fits its own limit, yet title + description + footer can pass 6,000: shorten the description. */
+function fitHead(embed: APIEmbed): APIEmbed {
+  const excess = embedLength(embed) - (EMBEDS_TOTAL_MAX - OVERFLOW_RESERVE);
+  if (excess <= 0 || embed.description === undefined) return embed;
+  return { ...embed, description: cut(embed.description, Math.max(1, embed.description.length - excess)) };
+}
+
+/**
+ * Packs `head` and then as many of `items` (as fields) as fit into one message: at most 10 embeds of at most 25
+ * fields and 6,000 characters in all. Items that do not fit are counted, and `overflow(n)` is added
+ * to the last embed's footer so the reader knows something is missing.
+ */
+export function packEmbeds<T>(
+  head: APIEmbed,
+  items: readonly T[],
+  toField: (item: T) => APIEmbedField,
+  overflow: (omitted: number) => string,
+): APIEmbed[] {
+  const first = fitHead(clampEmbed(head));
+  const embeds: APIEmbed[] = [first];
+  let total = embedLength(first);
+  let current = first;
+  let placed = 0;
+  // Fields are built only while they fit: a cascade of 10,000 orders lists a few dozen.
+  for (const item of items) {
+    const f = toField(item);
+    const size = f.name.length + f.value.length;
+    if (total + size > EMBEDS_TOTAL_MAX - OVERFLOW_RESERVE) break;
+    if ((current.fields?.length ?? 0) >= EMBED_FIELDS_MAX) {
+      if (embeds.length >= EMBEDS_PER_MESSAGE_MAX) break;
+      current = { color: first.color, fields: [] };
+      embeds.push(current);
+    }
+    current.fields = [...(current.fields ?? []), f];
+    total += size;
+    placed += 1;
+  }
+  const omitted = items.length - placed;
+  if (omitted > 0) {
+    // Appended under any footer already there (the alert's ref), never replacing it.
+    const last = embeds[embeds.length - 1] as APIEmbed;
+    const note = cut(overflow(omitted), OVERFLOW_RESERVE - 1);
+    last.footer = { text: cut(last.footer ? `${last.footer.text}\n${note}` : note, EMBED_FOOTER_MAX) };
+  }
+  return embeds;
+}
+
+// Orders and alerts
+
+/** The title every platform-neutral label gives an order, escaped: `LIQUIDATION BTCUSD_PERP SELL closing a LONG`. */
+function orderTitle(order: ForceOrder): string {
+  return escapeDiscordText(`${kindLabel(order.kind)} ${order.symbol} ${describeSide(order)}`, EMBED_TITLE_MAX);
+}
+
+/** Whether a Date can hold `ms` (about ±275,000 years): the exchange boundary accepts any safe integer. */
+function isDateTime(ms: number): boolean {
+  return !Number.isNaN(new Date(ms).getTime());
+}
+
+/** An instant as an embed timestamp; none rather than a RangeError for one a Date cannot hold. */
+function embedTimestamp(ms: number): string | undefined {
+  return isDateTime(ms) ? new Date(ms).toISOString() : undefined;
+}
+
+/** An instant as text; the raw number rather than a RangeError for one a Date cannot hold. */
+function timeText(ms: number): string {
+  return isDateTime(ms) ? formatTime(ms) : `time ${ms}`;
+}
+
+/** One order as a compact embed field, for group alerts and `/forceorders` answers. */
+function orderField(order: ForceOrder): APIEmbedField {
+  const qty = displayDecimal(order.executedQty, FINE_DIGITS);
+  const price = displayDecimal(order.avgPrice, FINE_DIGITS);
+  const status = escapeDiscordText(order.status, 40);
+  const value = `${qty} @ ${price} = **${displayDecimal(order.notionalUsd)} USD** · ${status} · ${timeText(order.updateTime)} · order ${order.orderId}`;
+  return field(orderTitle(order), value);
+}
+
+/** The embed for one order: kind colour, facts as inline fields, the order's time as timestamp, `ref` in the footer. */
+function orderEmbed(order: ForceOrder, ref: string): APIEmbed {
+  return {
+    title: orderTitle(order),
+    color: KIND_COLOUR[order.kind],
+    fields: orderFacts(order).map((fact) => field(fact.label, escapeDiscordText(fact.value, EMBED_FIELD_VALUE_MAX), true)),
+    timestamp: embedTimestamp(order.updateTime),
+    footer: { text: `${order.market === 'cm' ? 'COIN-M' : 'USD-M'} · ${escapeDiscordText(order.pair, 64)} · ${ref}` },
+  };
+}
+
+/** What a group alert says first: counts, total notional, time span and the busiest symbols. */
+function summaryEmbed(summary: AlertGroupSummary, ref: string): APIEmbed {
+  const lines = summary.symbols
+    .slice(0, SUMMARY_SYMBOLS)
+    .map((s) => `${escapeDiscordText(s.symbol, 64)}: ${s.count} order${s.count === 1 ? '' : 's'}, ${displayDecimal(s.notionalUsd)} USD`);
+  const more = summary.symbols.length - SUMMARY_SYMBOLS;
+  if (more > 0) lines.push(`…and ${more} more symbol${more === 1 ? '' : 's'}`);
+  return {
+    title: `${summary.count} force orders: ${summary.byKind.LIQUIDATION} LIQUIDATION, ${summary.byKind.ADL} ADL`,
+    color: summary.byKind.LIQUIDATION > 0 ? KIND_COLOUR.LIQUIDATION : KIND_COLOUR.ADL,
+    description:
+      `**Total notional: ${displayDecimal(summary.totalNotionalUsd)} USD**\n` +
+      `From ${timeText(summary.firstTime)} to ${timeText(summary.lastTime)}\n\n${lines.join('\n')}`,
+    timestamp: embedTimestamp(summary.lastTime),
+    footer: { text: ref },
+  };
+}
+
+/**
+ * The embeds of one alert message. A group starts with its summary, then lists as many orders as
+ * Discord's limits allow (10 embeds, 25 fields each, 6,000 characters in all) and says how many it
+ * left out. The footer carries `alertRef(key)` so the message can be found again.
+ */
+export function renderAlertEmbeds(notification: Notification): APIEmbed[] {
+  const ref = alertRef(notification.key);
+  if (notification.type === 'single') return [orderEmbed(notification.alert.order, ref)];
+  const orders = notification.alerts.map((a) => a.order);
+  return packEmbeds(
+    summaryEmbed(notification.summary, ref),
+    orders,
+    orderField,
+    (omitted) => `…and ${omitted} more order${omitted === 1 ? '' : 's'} not listed (all counted in the summary above)`,
+  );
+}
+
+// The /forceorders answer
+
+/** A `/forceorders` answer: embeds for a result, or plain content (shown only to the asker) for an error. */
+export type ForceOrdersReply = { ok: true; embeds: APIEmbed[] } | { ok: false; content: string };
+
+const SOURCE: Record<Extract<ForceOrdersResult, { ok: true }>['source'], string> = {
+  exchange: 'Binance',
+  archive: "the bot's archive (what it saw; Binance keeps 7 days)",
+  'exchange+archive': "Binance, and the bot's archive for older orders",
+};
+
+/** An error with the usage under it; the usage sits in a code block so its brackets and pipes stay literal. */
+export function errorReply(error: string, usage: string): ForceOrdersReply {
+  const head = `:x: ${escapeDiscordText(error, 600)}`;
+  const body = usage.replace(/`/g, "'");
+  return { ok: false, content: `${head}\n\`\`\`\n${body.slice(0, MESSAGE_CONTENT_MAX - head.length - 10)}\n\`\`\`` };
+}
+
+/**
+ * Renders the command's result model as embeds within Discord's limits, newest first: a summary
+ * embed, then one field per order for as many as fit, with a count of the rest.
+ */
+export function renderForceOrdersReply(result: ForceOrdersResult): ForceOrdersReply {
+  if (!result.ok) return errorReply(result.error, result.usage);
+  const { rows, total, totals, window, query } = result;
+  const lines = [
+    `**${total} matched** (${totals.liquidations} liquidation${totals.liquidations === 1 ? '' : 's'}, ${totals.adl} ADL), **${displayDecimal(totals.notionalUsd)} USD** notional`,
+    `From ${formatTime(window.startTime)} to ${formatTime(window.endTime)}`,
+    `Source: ${SOURCE[result.source]} · Binance weight ${result.weightSpent}`,
+  ];
+  if (total > rows.length) lines.push(`Showing the newest ${rows.length} of ${total}.`);
+  if (rows.length === 0) lines.push('No force orders in this window.');
+  if (result.note) lines.push(escapeDiscordText(result.note, 500));
+  const head: APIEmbed = {
+    title: escapeDiscordText(`Force orders: ${describeQuery(query)}`, EMBED_TITLE_MAX),
+    color: totals.liquidations > 0 ? KIND_COLOUR.LIQUIDATION : KIND_COLOUR.ADL,
+    description: lines.join('\n'),
+  };
+  const embeds = packEmbeds(
+    head,
+    rows,
+    orderField,
+    (omitted) => `…and ${omitted} more row${omitted === 1 ? '' : 's'} that do not fit in one message: ask for fewer or narrow the window`,
+  );
+  return { ok: true, embeds };
+}
