@@ -6,7 +6,7 @@ import type { Logger } from '../ops/logger.js';
 import type { DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
 import { SinkError } from '../sinks/SinkError.js';
 import { MINUTE_MS } from '../time.js';
-import { renderAlert } from './renderAlert.js';
+import { renderAlert } from './blockKit.js';
 
 /**
  * Slack allows about one message a second per channel, with short bursts.

@@ -1,5 +1,11 @@
+import { displayDecimal } from '../decimal.js';
+import { describeQuery } from '../format/describeQuery.js';
 import { formatTime } from '../format/formatTime.js';
-import { SLACK_LIMITS } from './slackLimits.js';
+import { kindLabel } from '../format/kindLabel.js';
+import { orderFacts } from '../format/orderFacts.js';
+import { orderSummary } from '../format/orderSummary.js';
+import type { ForceOrdersResult } from '../queries.js';
+import type { Alert, Notification } from '../sinks/Sink.js';
 
 /** A Block Kit text object. Docs: https://api.slack.com/reference/block-kit/composition-objects#text */
 export interface TextObject {
@@ -22,10 +28,59 @@ export interface SlackMessage {
 }
 
 /**
+ * Block Kit and message limits as Slack enforces them on `chat.postMessage` and `response_url`.
+ * Docs: https://api.slack.com/reference/block-kit/blocks (per block) and
+ * https://api.slack.com/methods/chat.postMessage (message); the total-size limit is not documented
+ * but observed at about 13,000 characters (`msg_blocks_too_long`, slackapi/bolt-js#2509).
+ */
+const SLACK_LIMITS = {
+  /** Blocks in one message. */
+  blocksPerMessage: 50,
+  /** `header` block: plain_text only. */
+  headerText: 150,
+  /** `section` block text. */
+  sectionText: 3000,
+  /** `section` block: number of fields. */
+  sectionFields: 10,
+  /** `section` block: each field's text. */
+  fieldText: 2000,
+  /** `context` block: number of elements. */
+  contextElements: 10,
+  /** Sum of every text in every block before Slack answers `msg_blocks_too_long`. */
+  blocksTotalText: 13_000,
+  /** Top-level `text`; Slack truncates longer text and may answer `msg_too_long`. */
+  messageText: 40_000,
+} as const;
+
+/**
+ * What our renderers allow themselves for all block text together: below `blocksTotalText`
+ * because Slack's own count includes markup we cannot see (block ids, JSON keys).
+ */
+const BLOCKS_TEXT_BUDGET = 12_000;
+
+/**
+ * Slack reads `<...>` as a mention, a channel link or a URL, and `&` starts an entity, so every
+ * dynamic string we put in a message is escaped first; nothing a user types or Binance returns can
+ * then ping `@channel`, mention someone or hide a link.
+ * Docs: https://api.slack.com/reference/surfaces/formatting#escaping
+ */
+function escapeSlackText(text: string): string {
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // A bare `@here`/`@channel`/`@everyone` only notifies with `link_names`/`parse: full`; a word
+      // joiner after the `@` keeps it inert even where a surface parses it anyway.
+      .replace(/@(here|channel|everyone)\b/gi, '@\u2060$1')
+  );
+}
+
+/**
  * Cuts `text` to `max` characters with an ellipsis, never leaving half an entity (`&am`) or half of
  * our own `<...>` markup behind, which Slack would reject or render as garbage.
  */
-export function clip(text: string, max: number): string {
+function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text
     .slice(0, max - 1)
@@ -35,17 +90,17 @@ export function clip(text: string, max: number): string {
 }
 
 /** A header block (plain_text, at most 150 characters). */
-export function headerBlock(text: string): SlackBlock {
+function headerBlock(text: string): SlackBlock {
   return { type: 'header', text: { type: 'plain_text', text: clip(text, SLACK_LIMITS.headerText), emoji: true } };
 }
 
 /** A section block with mrkdwn text (at most 3,000 characters). */
-export function textBlock(text: string): SlackBlock {
+function textBlock(text: string): SlackBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: clip(text, SLACK_LIMITS.sectionText) } };
 }
 
 /** A section of `*label*` / value fields: at most 10, each at most 2,000 characters. */
-export function fieldsBlock(fields: { label: string; value: string }[]): SlackBlock {
+function fieldsBlock(fields: { label: string; value: string }[]): SlackBlock {
   return {
     type: 'section',
     fields: fields.slice(0, SLACK_LIMITS.sectionFields).map((f) => ({
@@ -56,7 +111,7 @@ export function fieldsBlock(fields: { label: string; value: string }[]): SlackBl
 }
 
 /** A context block of mrkdwn elements (at most 10). */
-export function contextBlock(texts: string[]): SlackBlock {
+function contextBlock(texts: string[]): SlackBlock {
   return {
     type: 'context',
     elements: texts.slice(0, SLACK_LIMITS.contextElements).map((t) => ({
@@ -70,12 +125,12 @@ export function contextBlock(texts: string[]): SlackBlock {
  * A time every reader sees in their own time zone, with UTC as the fallback for clients that
  * cannot format it. Docs: https://api.slack.com/reference/surfaces/formatting#date-formatting
  */
-export function slackDate(ms: number): string {
+function slackDate(ms: number): string {
   return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time_secs}|${formatTime(ms)}>`;
 }
 
 /** Characters of text across `blocks`, as Slack counts them toward `msg_blocks_too_long`. */
-export function blocksTextLength(blocks: SlackBlock[]): number {
+function blocksTextLength(blocks: SlackBlock[]): number {
   let total = 0;
   for (const block of blocks) {
     if (block.type === 'header') total += block.text.text.length;
@@ -91,7 +146,7 @@ export function blocksTextLength(blocks: SlackBlock[]): number {
  * Packs `lines` into as few section blocks as possible, within `maxBlocks` blocks and `maxChars`
  * characters; returns the blocks and how many lines made it, so the caller can say what did not.
  */
-export function packLines(lines: string[], maxBlocks: number, maxChars: number): { blocks: SlackBlock[]; shown: number } {
+function packLines(lines: string[], maxBlocks: number, maxChars: number): { blocks: SlackBlock[]; shown: number } {
   const blocks: SlackBlock[] = [];
   let current = '';
   let used = 0;
@@ -112,4 +167,141 @@ export function packLines(lines: string[], maxBlocks: number, maxChars: number):
   }
   if (current) blocks.push(textBlock(current));
   return { blocks, shown };
+}
+
+// Alerts
+
+/** Options of `renderAlert`. */
+export interface RenderAlertOptions {
+  /** Ready-made mention markup (`<!subteam^S123>`) to put in front; the caller decides when. */
+  mention?: string;
+}
+
+const KIND_ICON = { LIQUIDATION: ':rotating_light:', ADL: ':warning:' } as const;
+
+/** Renders one alert or a group as a Block Kit message within Slack's limits. */
+export function renderAlert(notification: Notification, options: RenderAlertOptions = {}): SlackMessage {
+  const { text, header, body } = notification.type === 'single' ? renderSingle(notification.alert) : renderGroup(notification);
+  const { mention } = options;
+  if (!mention) return { text, blocks: [header, ...body] };
+  return { text: `${mention} ${text}`, blocks: [header, textBlock(mention), ...body] };
+}
+
+/** An alert message with its header apart: a mention goes right under the header. */
+interface AlertParts {
+  text: string;
+  header: SlackBlock;
+  body: SlackBlock[];
+}
+
+function renderSingle(alert: Alert): AlertParts {
+  const order = alert.order;
+  const fields = orderFacts(order).map((fact) => ({
+    label: fact.label,
+    // The time is shown in each reader's own zone; every other fact is a plain value.
+    value: fact.label === 'Time' ? slackDate(order.updateTime) : escapeSlackText(fact.value),
+  }));
+  return {
+    text: escapeSlackText(orderSummary(order)),
+    header: headerBlock(`${KIND_ICON[order.kind]} ${kindLabel(order.kind)} · ${escapeSlackText(`${order.symbol} ${order.side}`)}`),
+    body: [fieldsBlock(fields), contextBlock([escapeSlackText(`${MARKET_NAME[order.market]} · ${order.clientOrderId}`)])],
+  };
+}
+
+const MARKET_NAME = { cm: 'COIN-M', um: 'USD-M' } as const;
+
+/** Room kept for the blocks around the order list (header, summary, symbols, "and N more"). */
+const GROUP_FRAME_BLOCKS = 6;
+
+function renderGroup(notification: Extract<Notification, { type: 'group' }>): AlertParts {
+  const { summary, alerts } = notification;
+  const kinds = (['LIQUIDATION', 'ADL'] as const)
+    .filter((kind) => summary.byKind[kind] > 0)
+    .map((kind) => `${summary.byKind[kind]} ${kindLabel(kind)}`)
+    .join(', ');
+  const total = displayDecimal(summary.totalNotionalUsd);
+  const header = headerBlock(
+    `${KIND_ICON[summary.byKind.LIQUIDATION > 0 ? 'LIQUIDATION' : 'ADL']} ${summary.count} force orders: ${kinds}`,
+  );
+  const head = [
+    fieldsBlock([
+      { label: 'Orders', value: String(summary.count) },
+      { label: 'Notional (USD)', value: total },
+      { label: 'First', value: slackDate(summary.firstTime) },
+      { label: 'Last', value: slackDate(summary.lastTime) },
+    ]),
+    textBlock(
+      summary.symbols.map((s) => escapeSlackText(`${s.symbol}: ${s.count} orders, ${displayDecimal(s.notionalUsd)} USD`)).join('\n'),
+    ),
+  ];
+  // Newest first: in a cascade the latest orders are the ones still unfolding.
+  const ordered = [...alerts].sort((a, b) => b.order.updateTime - a.order.updateTime || b.order.orderId - a.order.orderId);
+  const lines = ordered.map((a) => `• ${escapeSlackText(orderSummary(a.order))}`);
+  const room = BLOCKS_TEXT_BUDGET - blocksTextLength([header, ...head]) - 200;
+  const listed = packLines(lines, SLACK_LIMITS.blocksPerMessage - GROUP_FRAME_BLOCKS, room);
+  const rest = alerts.length - listed.shown;
+  const tail =
+    rest > 0 ? [contextBlock([`… and ${rest} more orders (${formatTime(summary.firstTime)} to ${formatTime(summary.lastTime)})`])] : [];
+  return {
+    text: escapeSlackText(`${summary.count} force orders (${kinds}), ${total} USD notional`),
+    header,
+    body: [...head, ...listed.blocks, ...tail],
+  };
+}
+
+// /forceorders answers
+
+/** A `/forceorders` answer for `respond()`: private unless the user asked for `public`. */
+export interface SlackCommandResponse extends SlackMessage {
+  response_type: 'ephemeral' | 'in_channel';
+}
+
+/** Longest echo of the user's input; it is escaped, and clipped so it cannot crowd out the answer. */
+const ECHO_LIMIT = 200;
+
+/** `/forceorders <what the user typed>`, escaped so no input can mention anyone or make a link. */
+function echoCommand(typed: string): string {
+  return `\`/forceorders ${escapeSlackText(typed.slice(0, ECHO_LIMIT))}\``;
+}
+
+/** Renders the command's result model as Block Kit within Slack's limits, newest orders first. */
+export function renderForceOrders(result: ForceOrdersResult, typed: string): SlackCommandResponse {
+  if (!result.ok) {
+    const error = escapeSlackText(result.error);
+    return {
+      response_type: 'ephemeral',
+      text: `${error}\n${escapeSlackText(result.usage)}`,
+      blocks: [textBlock(`:x: ${error}`), contextBlock([escapeSlackText(result.usage), `You typed ${echoCommand(typed)}`])],
+    };
+  }
+  const asked = escapeSlackText(describeQuery(result.query));
+  const total = displayDecimal(result.totals.notionalUsd);
+  const head = [
+    headerBlock(`Force orders: ${asked}`),
+    fieldsBlock([
+      { label: 'Matched', value: `${result.total} (${result.totals.liquidations} liquidations, ${result.totals.adl} ADL)` },
+      { label: 'Notional (USD)', value: total },
+      { label: 'From', value: slackDate(result.window.startTime) },
+      { label: 'To', value: slackDate(result.window.endTime) },
+      { label: 'Source', value: result.source },
+      { label: 'Binance weight', value: String(result.weightSpent) },
+    ]),
+  ];
+  const footer = contextBlock([...(result.note ? [escapeSlackText(result.note)] : []), echoCommand(typed)]);
+  const room = BLOCKS_TEXT_BUDGET - blocksTextLength([...head, footer]) - 200;
+  const listed = packLines(
+    result.rows.map((order) => `• ${escapeSlackText(orderSummary(order))}`),
+    SLACK_LIMITS.blocksPerMessage - head.length - 2,
+    room,
+  );
+  const rest = result.total - listed.shown;
+  const body =
+    result.rows.length === 0
+      ? [textBlock('No force orders in this window.')]
+      : [...listed.blocks, ...(rest > 0 ? [contextBlock([`… and ${rest} more orders: narrow the query to see them`])] : [])];
+  return {
+    response_type: result.query.public ? 'in_channel' : 'ephemeral',
+    text: `${result.total} force orders, ${total} USD notional: ${asked}`,
+    blocks: [...head, ...body, footer],
+  };
 }

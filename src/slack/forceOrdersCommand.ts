@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Logger } from '../ops/logger.js';
 import type { ForceOrdersResult } from '../queries.js';
 import type { Clock } from '../time.js';
-import { renderForceOrders } from './renderForceOrders.js';
+import { renderForceOrders } from './blockKit.js';
 
 /** Who may run `/forceorders`: listed users anywhere, anyone in a listed channel. */
 export interface ForceOrdersAccess {
