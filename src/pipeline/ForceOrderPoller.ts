@@ -1,5 +1,6 @@
 import type { ForceOrderSource } from '../binance/types.js';
 import type { Logger } from '../ops/logger.js';
+import { SerialQueue } from '../SerialQueue.js';
 import type { ForceOrderArchive } from '../store/ForceOrderArchive.js';
 import type { StateStore } from '../store/StateStore.js';
 import type { Clock } from '../time.js';
@@ -62,7 +63,8 @@ export class ForceOrderPoller {
   private readonly options: ForceOrderPollerOptions;
   private readonly intervalMs: number;
   private readonly overlapMs: number;
-  private chain: Promise<unknown> = Promise.resolve();
+  /** Polls never overlap: `pollOnce` calls queue behind the loop's poll. */
+  private readonly polls = new SerialQueue();
   private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
 
@@ -85,14 +87,12 @@ export class ForceOrderPoller {
   async stop(): Promise<void> {
     this.stopping.abort();
     await this.loop?.catch(() => {});
-    await this.chain;
+    await this.polls.idle();
   }
 
   /** Runs one poll after any poll in progress; rejects with the poll's error. */
   pollOnce(): Promise<PollResult> {
-    const run = this.chain.then(() => this.poll());
-    this.chain = run.catch(() => {});
-    return run;
+    return this.polls.run(() => this.poll());
   }
 
   private async run(): Promise<void> {

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { type ForceOrder, orderKey } from '../binance/types.js';
 import type { Logger } from '../ops/logger.js';
 import type { ArchiveReader } from '../queries.js';
+import { SerialQueue } from '../SerialQueue.js';
 import { DAY_MS } from '../time.js';
 
 /** Options of `ForceOrderArchive`. */
@@ -35,7 +36,7 @@ export class ForceOrderArchive implements ArchiveReader {
   private readonly now: () => number;
   private readonly logger: Logger;
   /** Appends and compactions take turns: a line appended during a compaction would be lost by its rename. */
-  private turn: Promise<unknown> = Promise.resolve();
+  private readonly turns = new SerialQueue();
 
   constructor(options: ForceOrderArchiveOptions) {
     this.path = options.path;
@@ -53,7 +54,7 @@ export class ForceOrderArchive implements ArchiveReader {
   append(orders: readonly ForceOrder[]): Promise<void> {
     if (orders.length === 0) return Promise.resolve();
     const text = orders.map((o) => `${JSON.stringify(o)}\n`).join('');
-    return this.inTurn(() => appendFile(this.path, text, 'utf8'));
+    return this.turns.run(() => appendFile(this.path, text, 'utf8'));
   }
 
   /** Orders with `startTime <= updateTime <= endTime`, each once, streaming the file line by line. */
@@ -71,7 +72,7 @@ export class ForceOrderArchive implements ArchiveReader {
    * the archive so a crash mid-way leaves the old file whole. Also ends a line torn by a crash.
    */
   compact(): Promise<ArchiveScan & { dropped: number }> {
-    return this.inTurn(async () => {
+    return this.turns.run(async () => {
       const cutoff = this.now() - this.keepMs;
       const temp = `${this.path}.compact-${process.pid}.tmp`;
       const out = createWriteStream(temp, { encoding: 'utf8' });
@@ -99,7 +100,7 @@ export class ForceOrderArchive implements ArchiveReader {
 
   /** Ends the file with a newline if a crash tore its last line, so the next append starts clean. */
   repairTail(): Promise<void> {
-    return this.inTurn(async () => {
+    return this.turns.run(async () => {
       let handle: FileHandle;
       try {
         handle = await open(this.path, 'r');
@@ -149,12 +150,6 @@ export class ForceOrderArchive implements ArchiveReader {
       await visit(order);
     }
     return result;
-  }
-
-  private inTurn<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.turn.then(task);
-    this.turn = run.catch(() => {});
-    return run;
   }
 }
 

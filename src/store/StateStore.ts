@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { type Adapter, Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { type Logger, silentLogger } from '../ops/logger.js';
+import { SerialQueue } from '../SerialQueue.js';
 import { backupStoreFile } from './backupStoreFile.js';
 import { StoreOpenError, StoreVersionError, StoreWriteError } from './errors.js';
 import { migrateStoreDocument, storeSchemaVersion } from './migrateStoreDocument.js';
@@ -86,7 +87,8 @@ export class StateStore {
   private readonly path: string;
   /** What the file holds: frozen, replaced whole by each successful update. */
   private committed: StoreDocument;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Updates, one at a time: each draft starts from the document the previous update committed. */
+  private readonly updates = new SerialQueue();
   /** Set when `open` migrated an older store. */
   readonly migration: StoreMigration | undefined;
 
@@ -157,7 +159,7 @@ export class StateStore {
    * them (a change throws). Copying those too would cost milliseconds per update in a cascade.
    */
   update(mutate: (draft: StoreDocument) => void): Promise<void> {
-    const run = this.queue.then(async () => {
+    return this.updates.run(async () => {
       const draft: StoreDocument = { ...this.committed, outbox: [...this.committed.outbox], symbols: [...this.committed.symbols] };
       mutate(draft);
       // Frozen before the write: the draft never changes again, and its new entries' text is cached.
@@ -170,13 +172,11 @@ export class StateStore {
       }
       this.committed = draft;
     });
-    this.queue = run.catch(() => {});
-    return run;
   }
 
   /** Resolves once every update queued so far has been written (or has failed). */
   flush(): Promise<void> {
-    return this.queue.then(() => {});
+    return this.updates.idle();
   }
 }
 
