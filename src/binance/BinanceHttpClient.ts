@@ -9,7 +9,7 @@ import { BinanceApiError, BinanceError, BinanceHttpError, BinanceNetworkError, B
 import type { ReportUsedWeight, WeightLimiter } from './WeightLimiter.js';
 
 /** The part of a fetch response the client reads (node-fetch 3 and the global fetch both fit). */
-export interface FetchResponseLike {
+interface FetchResponseLike {
   status: number;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
@@ -22,7 +22,7 @@ export type FetchLike = (
 ) => Promise<FetchResponseLike>;
 
 /** One request: where, what, how heavy. */
-export interface BinanceRequest {
+interface BinanceRequest {
   /** Base URL, e.g. `https://papi.binance.com`. */
   baseUrl: string;
   /** Path, e.g. `/papi/v1/cm/forceOrders`. */
@@ -47,7 +47,7 @@ export interface RequestCost {
 }
 
 /** Options of `BinanceHttpClient`. */
-export interface BinanceHttpClientOptions {
+interface BinanceHttpClientOptions {
   apiKey: string;
   signer: Signer;
   limiter: WeightLimiter;
@@ -141,7 +141,6 @@ export class BinanceHttpClient {
           this.logger.warn('binance request failed, retrying', { path: request.path, attempt, delayMs: delay, error });
           await this.clock.sleep(delay, request.signal);
         }
-        this.options.limiter.countRetry();
       }
     }
   }

@@ -8,7 +8,7 @@ import type { Market } from './types.js';
 const RETRY_AFTER_FAILURE_MS = 10 * 60 * 1000;
 
 /** Options of `ExchangeInfoCache`. */
-export interface ExchangeInfoCacheOptions {
+interface ExchangeInfoCacheOptions {
   http: BinanceHttpClient;
   market: Market;
   /** Serves `/dapi/v1/exchangeInfo` (COIN-M). */

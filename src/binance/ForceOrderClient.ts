@@ -13,7 +13,7 @@ import { MAX_LIMIT } from './validateForceOrderQuery.js';
 const LEARNT_KINDS_MAX = 10_000;
 
 /** Options of `ForceOrderClient`. */
-export interface ForceOrderClientOptions {
+interface ForceOrderClientOptions {
   papi: PapiClient;
   exchangeInfo: ExchangeInfoCache;
   /** Default `cm` (COIN-M). */

@@ -7,7 +7,7 @@ import { validateForceOrderQuery } from './validateForceOrderQuery.js';
  * "Request Weight: 20 with symbol, 50 without symbol" on both force-order endpoints.
  * https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-CM-Force-Orders
  */
-export const FORCE_ORDERS_WEIGHT = { withSymbol: 20, withoutSymbol: 50 } as const;
+const FORCE_ORDERS_WEIGHT = { withSymbol: 20, withoutSymbol: 50 } as const;
 
 /** Options of one request. */
 export interface PapiCallOptions {

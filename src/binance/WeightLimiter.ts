@@ -10,25 +10,13 @@ export const BINANCE_IP_WEIGHT_PER_MINUTE = 6000;
 const MINUTE_MS = 60_000;
 
 /** Options of `WeightLimiter`. */
-export interface WeightLimiterOptions {
+interface WeightLimiterOptions {
   /** Weight this process may spend per minute; default 6000. Set lower to leave room for other programs on the IP. */
   weightLimitPerMinute?: number;
   /** Time source for pauses and the per-minute refill; default the system clock. */
   clock?: Clock;
   /** Binance's time (local time plus the measured offset), so the budget restarts on Binance's minute; default `clock.now`. */
   serverNow?: () => number;
-}
-
-/** Figures for metrics. */
-export interface LimiterStats {
-  /** Last `X-MBX-USED-WEIGHT-1M` value seen: the IP's weight in Binance's current minute. */
-  usedWeight: number;
-  /** Requests sent. */
-  requests: number;
-  /** Requests sent again after a failure. */
-  retries: number;
-  /** Weight of every request sent, as Binance counts it. */
-  weightSpent: number;
 }
 
 /** Called by a request with the used weight its response reported (undefined when the header was missing). */
@@ -47,7 +35,6 @@ export class WeightLimiter {
   private readonly serverNow: () => number;
   private readonly admissions = new Bottleneck({ maxConcurrent: 1 });
   private readonly stopped = new AbortController();
-  private readonly figures: LimiterStats = { usedWeight: 0, requests: 0, retries: 0, weightSpent: 0 };
   /** Weight still available in the current window. */
   private available: number;
   /** Weight of requests sent and not yet answered. */
@@ -65,16 +52,6 @@ export class WeightLimiter {
     this.serverNow = options.serverNow ?? (() => this.clock.now());
     this.windowStart = minuteOf(this.serverNow());
     this.available = this.limit;
-  }
-
-  /** Current figures (a copy). */
-  stats(): LimiterStats {
-    return { ...this.figures };
-  }
-
-  /** Counts a retry, for metrics. */
-  countRetry(): void {
-    this.figures.retries += 1;
   }
 
   /** Holds every request not yet sent until `untilMs` (local clock); a longer pause wins over a shorter one. */
@@ -122,8 +99,6 @@ export class WeightLimiter {
     }
     this.available -= weight;
     this.inflightWeight += weight;
-    this.figures.requests += 1;
-    this.figures.weightSpent += weight;
     return this.windowStart;
   }
 
@@ -136,7 +111,6 @@ export class WeightLimiter {
   }
 
   private observe(used: number, weight: number, window: number): void {
-    this.figures.usedWeight = used;
     // A response to a request sent in an earlier minute speaks of that minute: ignore it for the budget.
     if (window !== this.windowStart) return;
     // `used` counts this request and every program on the IP; our other requests in flight may not be in it

@@ -9,7 +9,7 @@ import { ExchangeInfoCache } from './ExchangeInfoCache.js';
 import { ForceOrderClient } from './ForceOrderClient.js';
 import { type PapiCallOptions, PapiClient } from './PapiClient.js';
 import type { ForceOrderQuery, Market, RawForceOrder } from './types.js';
-import { type LimiterStats, WeightLimiter } from './WeightLimiter.js';
+import { WeightLimiter } from './WeightLimiter.js';
 
 /** Everything `createBinanceClient` takes; every option but the credentials has a default. */
 export interface BinanceClientOptions {
@@ -55,8 +55,6 @@ export interface BinanceClient {
   source(market?: Market): ForceOrderClient;
   /** Binance's current time: our clock plus the offset measured by `sync()` (the poller's windows use it). */
   serverNow(): number;
-  /** Weight used (from Binance's header), requests and retries, for metrics. */
-  stats(): LimiterStats;
   /** Stops timers and closes keep-alive sockets. */
   close(): Promise<void>;
 }
@@ -109,7 +107,6 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
       return source;
     },
     serverNow: () => client.serverNow(),
-    stats: () => limiter.stats(),
     async close() {
       await limiter.stop();
       client.close();
