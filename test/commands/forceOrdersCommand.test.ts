@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
+import { type ForceOrdersArgs, forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
 import type { ForceOrdersDeps } from '../../commands/types.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
@@ -24,9 +24,12 @@ describe('forceOrdersCommand', () => {
     expect(result).toMatchObject({ ok: true, total: 1, weightSpent: 20, query: { public: true } });
   });
 
-  it('answers bad input with reason input, the error and the usage, without asking Binance', async () => {
+  it.each<[string, string | ForceOrdersArgs]>([
+    ['text', 'BTCUSD 200'],
+    ['typed options', { target: 'BTCUSD', rows: 200 }],
+  ])('answers bad input (%s) with reason input, the error and the usage, without asking Binance', async (_, input) => {
     const exchange = new MemoryForceOrderSource();
-    const result = await forceOrdersCommand('BTCUSD 200', deps(exchange));
+    const result = await forceOrdersCommand(input, deps(exchange));
     expect(result).toEqual({
       ok: false,
       reason: 'input',
@@ -44,5 +47,27 @@ describe('forceOrdersCommand', () => {
       error: expect.stringMatching(/at most 14d\.$/),
       usage: expect.stringContaining('up to 14d'),
     });
+  });
+
+  it('takes typed options too: each field into its slot, then the same run', async () => {
+    const now = new FakeClock().now();
+    const exchange = new MemoryForceOrderSource([
+      forceOrderFixture({ orderId: 1, updateTime: now - DAY / 2, kind: 'ADL' }),
+      forceOrderFixture({ orderId: 2, updateTime: now - DAY / 4 }),
+    ]);
+    const result = await forceOrdersCommand({ target: 'btcusd_perp', kind: 'adl', since: '2d', rows: 5, public: true }, deps(exchange));
+    expect(exchange.windows).toEqual([{ startTime: now - 2 * DAY, endTime: now, symbol: 'BTCUSD_PERP', autoCloseType: 'ADL' }]);
+    expect(result).toMatchObject({ ok: true, total: 1, query: { limit: 5, public: true } });
+  });
+
+  it("asks for both kinds when the typed kind is 'all'", async () => {
+    const now = new FakeClock().now();
+    const exchange = new MemoryForceOrderSource([
+      forceOrderFixture({ orderId: 1, updateTime: now - DAY / 2, kind: 'ADL' }),
+      forceOrderFixture({ orderId: 2, updateTime: now - DAY / 4 }),
+    ]);
+    const result = await forceOrdersCommand({ kind: 'all' }, deps(exchange));
+    expect(exchange.windows).toEqual([{ startTime: now - DAY, endTime: now }]);
+    expect(result).toMatchObject({ ok: true, total: 2, totals: { liquidations: 1, adl: 1 } });
   });
 });

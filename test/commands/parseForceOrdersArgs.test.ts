@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ParsedForceOrdersArgs, parseForceOrdersArgs } from '../../commands/parseForceOrdersArgs.js';
+import {
+  type ForceOrdersArgs,
+  type ParsedForceOrdersArgs,
+  parseForceOrdersArgs,
+  parseForceOrdersInput,
+} from '../../commands/parseForceOrdersArgs.js';
 import type { ForceOrdersQuery } from '../../src/queries.js';
 
 const MINUTE = 60_000;
@@ -8,15 +13,16 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const DEFAULTS: ForceOrdersQuery = { sinceMs: DAY, limit: 20, public: false };
 
-function query(text: string): ForceOrdersQuery {
-  const parsed = parseForceOrdersArgs(text);
-  if (!parsed.ok) throw new Error(`expected a query for ${JSON.stringify(text)}, got: ${parsed.error}`);
+/** Text goes through `parseForceOrdersArgs` (see the dispatch test), typed options through their slot readers. */
+function query(input: string | ForceOrdersArgs, options?: { maxSinceMs: number }): ForceOrdersQuery {
+  const parsed = parseForceOrdersInput(input, options);
+  if (!parsed.ok) throw new Error(`expected a query for ${JSON.stringify(input)}, got: ${parsed.error}`);
   return parsed.query;
 }
 
-function error(text: string, options?: { maxSinceMs: number }): string {
-  const parsed = parseForceOrdersArgs(text, options);
-  if (parsed.ok) throw new Error(`expected an error for ${JSON.stringify(text)}`);
+function error(input: string | ForceOrdersArgs, options?: { maxSinceMs: number }): string {
+  const parsed = parseForceOrdersInput(input, options);
+  if (parsed.ok) throw new Error(`expected an error for ${JSON.stringify(input)}`);
   expect(parsed.usage).toMatch(/^Usage: \/forceorders /);
   return parsed.error;
 }
@@ -213,6 +219,26 @@ describe('parseForceOrdersArgs: properties', () => {
     );
   });
 
+  it('never throws on typed options either; always a bounded query or a safe error with the usage', () => {
+    const anyField = fc.oneof(anyText, fc.constantFrom(...WORDS, ...HOSTILE));
+    const args = fc.record(
+      {
+        target: anyField,
+        kind: fc.constantFrom('liquidation', 'adl', 'all'),
+        since: anyField,
+        rows: fc.oneof(fc.integer(), fc.double()),
+        public: fc.boolean(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(args, (a: ForceOrdersArgs) => {
+        checkResult(JSON.stringify(a), parseForceOrdersInput(a));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('ignores order and case of valid parts', () => {
     const parts = fc.record({
       target: fc.constantFrom('btcusd', 'ETHUSD_PERP', 'BtcUsd_261225'),
@@ -229,5 +255,107 @@ describe('parseForceOrdersArgs: properties', () => {
         expect(parseForceOrdersArgs(words.join(' ')).ok).toBe(true);
       }),
     );
+  });
+});
+
+describe('parseForceOrdersInput: text and typed options', () => {
+  it('sends text through the text parser', () => {
+    expect(parseForceOrdersInput('ETHUSD adl 7d 5 public')).toEqual(parseForceOrdersArgs('ETHUSD adl 7d 5 public'));
+    expect(parseForceOrdersInput('91d', { maxSinceMs: 7 * DAY })).toEqual(parseForceOrdersArgs('91d', { maxSinceMs: 7 * DAY }));
+  });
+
+  it('gives the defaults for no options, and for blank ones', () => {
+    expect(query({})).toEqual(DEFAULTS);
+    expect(query({ target: '', since: '  ', public: false })).toEqual(DEFAULTS);
+  });
+
+  it('reads every option into its own slot', () => {
+    expect(query({ target: 'ethusd', kind: 'adl', since: '7d', rows: 5, public: true })).toEqual({
+      target: { type: 'pair', value: 'ETHUSD' },
+      kind: 'ADL',
+      sinceMs: 7 * DAY,
+      limit: 5,
+      public: true,
+    });
+  });
+
+  it('reads a target: a pair, a perpetual or a delivery symbol, in any case', () => {
+    expect(query({ target: 'BTCUSD' }).target).toEqual({ type: 'pair', value: 'BTCUSD' });
+    expect(query({ target: 'btcusd_perp' }).target).toEqual({ type: 'symbol', value: 'BTCUSD_PERP' });
+    expect(query({ target: 'BtcUsd_261225' }).target).toEqual({ type: 'symbol', value: 'BTCUSD_261225' });
+  });
+
+  it("refuses a bad target with the text parser's words, or says what the field takes", () => {
+    expect(error({ target: 'BTCUSDT' })).toBe(error('BTCUSDT'));
+    expect(error({ target: 'BTCUSD_261345' })).toBe(error('BTCUSD_261345'));
+    expect(error({ target: 'NOPE' })).toBe('Unknown word "NOPE": expected a symbol or pair (BTCUSD_PERP, BTCUSD).');
+    // A word of another slot is not read as that slot: the field is the target.
+    expect(error({ target: 'adl' })).toMatch(/^Unknown word "adl": expected a symbol or pair/);
+    expect(error({ target: '7d' })).toMatch(/^Unknown word "7d": expected a symbol or pair/);
+    expect(error({ target: 'ＢＴＣＵＳＤ' })).toMatch(/^Unknown word "\?\?\?\?\?\?"/);
+  });
+
+  it("reads a kind; 'all' means both kinds", () => {
+    expect(query({ kind: 'liquidation' }).kind).toBe('LIQUIDATION');
+    expect(query({ kind: 'adl' }).kind).toBe('ADL');
+    expect(query({ kind: 'all' })).toEqual(DEFAULTS);
+    expect('kind' in query({ kind: 'all' })).toBe(false);
+  });
+
+  it('refuses a kind outside its choices (a caller that is not type-checked)', () => {
+    expect(error({ kind: 'both' as ForceOrdersArgs['kind'] })).toBe('Unknown word "both": expected liquidation, adl or all.');
+  });
+
+  it("reads a window and refuses a bad one with the text parser's words", () => {
+    expect(query({ since: '30m' }).sinceMs).toBe(30 * MINUTE);
+    expect(query({ since: '2W' }).sinceMs).toBe(14 * DAY);
+    expect(query({ since: '180d' }, { maxSinceMs: 180 * DAY }).sinceMs).toBe(180 * DAY);
+    expect(error({ since: '0h' })).toBe(error('0h'));
+    expect(error({ since: '91d' })).toBe(error('91d'));
+    expect(error({ since: '8d' }, { maxSinceMs: 7 * DAY })).toBe(error('8d', { maxSinceMs: 7 * DAY }));
+    expect(error({ since: 'soon' })).toBe('Unknown word "soon": expected a window (30m, 24h, 7d).');
+    expect(error({ since: '20' })).toMatch(/^Unknown word "20": expected a window/);
+  });
+
+  it("reads a row count from 1 to 100 and refuses others with the text parser's words", () => {
+    expect(query({ rows: 1 }).limit).toBe(1);
+    expect(query({ rows: 100 }).limit).toBe(100);
+    expect(error({ rows: 0 })).toBe(error('0'));
+    expect(error({ rows: 101 })).toBe(error('101'));
+    expect(error({ rows: 1.5 })).toBe('Row count "1?5" is out of range: use 1 to 100.');
+    expect(error({ rows: -5 })).toBe('Row count "-5" is out of range: use 1 to 100.');
+    expect(error({ rows: Number.NaN })).toMatch(/^Row count "NaN" is out of range/);
+    expect(error({ rows: Number.POSITIVE_INFINITY })).toMatch(/^Row count "Infinity" is out of range/);
+  });
+
+  it('reads public only when true', () => {
+    expect(query({ public: true }).public).toBe(true);
+    expect(query({ public: false }).public).toBe(false);
+  });
+
+  it('never splits a value with whitespace or commas into two words', () => {
+    // As text, "BTCUSD adl" would be a pair and a kind; as one field it is one (unknown) word.
+    expect(error({ target: 'BTCUSD adl' })).toMatch(/^Unknown word "BTCUSDadl"/);
+    expect(error({ target: 'BTCUSD,adl' })).toMatch(/^Unknown word "BTCUSD\?adl"/);
+    expect(error({ target: 'BTCUSD\tpublic' })).toMatch(/^Unknown word "BTCUSDpublic"/);
+    expect(error({ since: '7d 5' })).toMatch(/^Unknown word "7d5"/);
+    // Whitespace is dropped, so a padded or spaced value still reads as typed.
+    expect(query({ target: ' btcusd_perp\n', since: ' 24 h ' })).toMatchObject({ target: { value: 'BTCUSD_PERP' }, sinceMs: DAY });
+  });
+
+  it('refuses control and invisible characters and absurdly long values, as the text parser does', () => {
+    expect(error({ target: 'BTC\u200BUSD' })).toBe(error('BTC\u200BUSD'));
+    expect(error({ since: '\u202E7d' })).toBe(error('\u202E7d'));
+    expect(error({ target: 'a'.repeat(201) })).toBe(error('a'.repeat(201)));
+  });
+
+  it('quotes hostile values without mentions or markup', () => {
+    expect(error({ target: '@everyone' })).toMatch(/^Unknown word "\?everyone"/);
+    expect(error({ since: '<@&123>' })).toMatch(/^Unknown word "\?\?\?123\?"/);
+  });
+
+  it('answers the first bad field in the order target, kind, since, rows', () => {
+    expect(error({ target: 'NOPE', since: 'soon', rows: 0 })).toMatch(/^Unknown word "NOPE"/);
+    expect(error({ since: 'soon', rows: 0 })).toMatch(/^Unknown word "soon"/);
   });
 });
