@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { webApi } from '@slack/bolt';
 import { errorCode, errorMessage } from '../errorCode.js';
 import { silentLogger } from '../ops/logger.js';
-import { createSlackWebClient } from '../slack/createSlackWebClient.js';
+import { createSlackWebClient } from '../slack/createSlackAdapter.js';
 import type { SlackConfig, SlackConnection } from '../slack/slackConfig.js';
 import { type CheckResult, fail, pass } from './CheckResult.js';
 

@@ -1,10 +1,8 @@
 import type { Server } from 'node:http';
-import { App } from '@slack/bolt';
+import { App, type Logger as BoltLogger, LogLevel, webApi } from '@slack/bolt';
 import type { Logger } from '../ops/logger.js';
 import type { ForceOrdersResult } from '../queries.js';
 import { type Clock, systemClock } from '../time.js';
-import { toBoltLogger } from './boltLogger.js';
-import { createSlackWebClient, SLACK_REQUEST_TIMEOUT_MS } from './createSlackWebClient.js';
 import { registerForceOrdersCommand } from './forceOrdersCommand.js';
 import { SlackSink } from './SlackSink.js';
 import type { SlackConfig } from './slackConfig.js';
@@ -87,4 +85,78 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       logger.info('slack stopped');
     },
   };
+}
+
+// The Web API client forcewatch's own calls use (alerts, doctor, test alerts)
+
+/** A Slack request that has not answered in this long is abandoned and counts as a network error. */
+const SLACK_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * The Web API options forcewatch's own calls use. A 429 must reach our outbox instead of pausing the
+ * client's whole queue for `Retry-After` (`rejectRateLimitedCalls`), failures surface at once for the
+ * pipeline's retry (`retries: 0`; the default retries for about 30 minutes), and every request has a
+ * timeout (the default has none).
+ * Docs: https://docs.slack.dev/tools/node-slack-sdk/web-api#rate-limits
+ */
+function slackClientOptions(apiUrl: string, logger: Logger): webApi.WebClientOptions {
+  return {
+    slackApiUrl: apiUrl,
+    logger: toBoltLogger(logger.child({ component: 'slack-web-api' })),
+    timeout: SLACK_REQUEST_TIMEOUT_MS,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+  };
+}
+
+/** A WebClient for `token` with `slackClientOptions`. */
+export function createSlackWebClient(token: string, apiUrl: string, logger: Logger): webApi.WebClient {
+  return new webApi.WebClient(token, slackClientOptions(apiUrl, logger));
+}
+
+// The logger bridge
+
+const SEVERITY: Record<LogLevel, number> = {
+  [LogLevel.DEBUG]: 10,
+  [LogLevel.INFO]: 20,
+  [LogLevel.WARN]: 30,
+  [LogLevel.ERROR]: 40,
+};
+
+/**
+ * Bolt's logger interface over ours, so every line Bolt, the WebClient and the Socket Mode client
+ * print goes through our redaction (they log request bodies and payloads at debug).
+ * Docs: https://docs.slack.dev/tools/bolt-js/concepts/logging
+ */
+function toBoltLogger(logger: Logger, initialLevel: LogLevel = LogLevel.INFO): BoltLogger {
+  let level = initialLevel;
+  let name = 'bolt';
+  const write =
+    (severity: LogLevel, method: keyof Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>) =>
+    (...msg: unknown[]) => {
+      if (SEVERITY[severity] < SEVERITY[level]) return;
+      const text = msg.map((m) => (m instanceof Error ? `${m.name}: ${m.message}` : typeof m === 'string' ? m : safeJson(m))).join(' ');
+      logger[method](text, { component: name });
+    };
+  return {
+    debug: write(LogLevel.DEBUG, 'debug'),
+    info: write(LogLevel.INFO, 'info'),
+    warn: write(LogLevel.WARN, 'warn'),
+    error: write(LogLevel.ERROR, 'error'),
+    setLevel: (next) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: (next) => {
+      name = next;
+    },
+  };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }

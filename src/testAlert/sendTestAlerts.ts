@@ -6,7 +6,7 @@ import { discordRestOptions } from '../discord/DiscordConfig.js';
 import { DiscordSink } from '../discord/DiscordSink.js';
 import { type Logger, silentLogger } from '../ops/logger.js';
 import type { Sink } from '../sinks/Sink.js';
-import { createSlackWebClient } from '../slack/createSlackWebClient.js';
+import { createSlackWebClient } from '../slack/createSlackAdapter.js';
 import { SlackSink } from '../slack/SlackSink.js';
 import { sampleNotifications } from './sampleNotifications.js';
 

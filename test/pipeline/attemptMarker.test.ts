@@ -10,7 +10,7 @@ import { groupKey } from '../../src/pipeline/groupAlerts.js';
 import { Outbox } from '../../src/pipeline/Outbox.js';
 import type { DeliverOptions, Notification, Sink } from '../../src/sinks/Sink.js';
 import { SinkError } from '../../src/sinks/SinkError.js';
-import { createSlackWebClient } from '../../src/slack/createSlackWebClient.js';
+import { createSlackWebClient } from '../../src/slack/createSlackAdapter.js';
 import { SlackSink } from '../../src/slack/SlackSink.js';
 import { StateStore } from '../../src/store/StateStore.js';
 import type { StoreDocument } from '../../src/store/StoreDocument.js';
