@@ -8,9 +8,7 @@ import { type Clock, systemClock } from '../time.js';
 import { createInteractionHandler } from './createInteractionHandler.js';
 import type { DiscordConfig } from './DiscordConfig.js';
 import { discordRestOptions } from './DiscordConfig.js';
-import { DiscordSink } from './DiscordSink.js';
-import { describeDiscordError } from './describeDiscordError.js';
-import { toSinkError } from './toSinkError.js';
+import { DiscordSink, describeDiscordError, toSinkError } from './DiscordSink.js';
 
 /** Options of `createDiscordAdapter`. */
 export interface DiscordAdapterOptions {

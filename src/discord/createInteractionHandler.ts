@@ -12,7 +12,7 @@ import type { ForceOrdersResult } from '../queries.js';
 import type { Clock } from '../time.js';
 import { type Asker, mayRunForceOrders } from './commandAccess.js';
 import type { DiscordConfig } from './DiscordConfig.js';
-import { describeDiscordError } from './describeDiscordError.js';
+import { describeDiscordError } from './DiscordSink.js';
 import { FORCE_ORDERS_COMMAND, OPTION } from './forceOrdersCommandData.js';
 import { forceOrdersText } from './forceOrdersText.js';
 import { errorReply, type ForceOrdersReply, renderForceOrdersReply } from './renderDiscord.js';

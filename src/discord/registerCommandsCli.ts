@@ -1,6 +1,6 @@
 import { createLogger } from '../ops/logger.js';
 import { parseDiscordConfig } from './DiscordConfig.js';
-import { describeDiscordError } from './describeDiscordError.js';
+import { describeDiscordError } from './DiscordSink.js';
 import { inviteUrl } from './inviteUrl.js';
 import { registerCommands } from './registerCommands.js';
 

@@ -1,8 +1,9 @@
 import { getEventListeners } from 'node:events';
 import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addDecimal } from '../../src/decimal.js';
 import { discordRestOptions } from '../../src/discord/DiscordConfig.js';
-import { DiscordSink } from '../../src/discord/DiscordSink.js';
+import { alertMentions, DiscordSink } from '../../src/discord/DiscordSink.js';
 import { KIND_COLOUR } from '../../src/discord/renderDiscord.js';
 import { registerSecret } from '../../src/ops/redact.js';
 import { isSinkError, type SinkError } from '../../src/sinks/SinkError.js';
@@ -228,5 +229,19 @@ describe('DiscordSink', () => {
     log.logger.error('delivery failed', { error });
     expect(log.lines.length).toBeGreaterThan(0);
     expect(log.lines.join('\n')).not.toContain(fake.token);
+  });
+});
+
+describe('alertMentions', () => {
+  it('measures a group against the threshold by its total notional', () => {
+    const group = cascade(3);
+    const total = group.summary.totalNotionalUsd;
+    expect(alertMentions(group, { roleId: '5', minNotionalUsd: total }).content).toBe('<@&5>');
+    expect(alertMentions(group, { roleId: '5', minNotionalUsd: addDecimal(total, '0.01') }).content).toBeUndefined();
+    expect(alertMentions(group, { roleId: undefined, minNotionalUsd: '0' })).toEqual({
+      content: undefined,
+      allowedMentions: { parse: [] },
+    });
+    expect(alertMentions(group, { roleId: '5', minNotionalUsd: undefined }).allowedMentions).toEqual({ parse: [], roles: ['5'] });
   });
 });

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { addDecimal } from '../../src/decimal.js';
-import { alertMentions } from '../../src/discord/alertMentions.js';
 import { mayRunForceOrders } from '../../src/discord/commandAccess.js';
 import { forceOrdersText } from '../../src/discord/forceOrdersText.js';
 import { suggestSymbols } from '../../src/discord/suggestSymbols.js';
-import { cascade } from './alertFixtures.js';
 
 const none = { symbol: null, type: null, since: null, limit: null, public: null };
 
@@ -38,19 +35,5 @@ describe('mayRunForceOrders', () => {
     expect(mayRunForceOrders(access, { roleIds: [], channelId: '10', guildId: 'g' })).toBe(true);
     expect(mayRunForceOrders(access, { roleIds: ['2'], channelId: '99', guildId: 'g' })).toBe(false);
     expect(mayRunForceOrders(access, { roleIds: ['1'], channelId: '10', guildId: null })).toBe(false);
-  });
-});
-
-describe('alertMentions', () => {
-  it('measures a group against the threshold by its total notional', () => {
-    const group = cascade(3);
-    const total = group.summary.totalNotionalUsd;
-    expect(alertMentions(group, { roleId: '5', minNotionalUsd: total }).content).toBe('<@&5>');
-    expect(alertMentions(group, { roleId: '5', minNotionalUsd: addDecimal(total, '0.01') }).content).toBeUndefined();
-    expect(alertMentions(group, { roleId: undefined, minNotionalUsd: '0' })).toEqual({
-      content: undefined,
-      allowedMentions: { parse: [] },
-    });
-    expect(alertMentions(group, { roleId: '5', minNotionalUsd: undefined }).allowedMentions).toEqual({ parse: [], roles: ['5'] });
   });
 });
