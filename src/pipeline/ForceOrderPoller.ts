@@ -1,6 +1,7 @@
 import type { ForceOrderSource } from '../binance/types.js';
 import type { Logger } from '../ops/logger.js';
 import { SerialQueue } from '../SerialQueue.js';
+import type { Alert } from '../sinks/Sink.js';
 import type { ForceOrderArchive } from '../store/ForceOrderArchive.js';
 import type { StateStore } from '../store/StateStore.js';
 import type { Clock } from '../time.js';
@@ -33,6 +34,11 @@ export interface ForceOrderPollerOptions {
    * every new order's updateTime, and each one would be skipped as history.
    */
   exchangeNow?: () => number;
+  /**
+   * Called with a poll's new alerts once the store holds them: wakes delivery. A direct call, not a
+   * bus listener, because the bus's listeners are observers whose failures are swallowed.
+   */
+  onQueued?: (alerts: readonly Alert[]) => void;
 }
 
 /** What a successful poll did. */
@@ -47,7 +53,7 @@ export interface PollResult {
  *
  * Each poll asks `[watermark - overlapMs, now]` (the exchange's now), diffs the answer against the seen ids, appends the
  * new orders to the archive, then commits new alerts, seen ids and the watermark in ONE store write;
- * only after that write succeeds does the bus hear `alertsQueued`.
+ * only after that write succeeds are the new alerts handed to `onQueued` and announced as `alertsQueued`.
  *
  * Error policy:
  * - An error with `fatal === true` (the exchange refused our key: auth, permissions, IP) stops the
@@ -139,7 +145,10 @@ export class ForceOrderPoller {
       // The archive goes first: a crash before the store write leaves a duplicate line, never a hole.
       await archive.append(diff.fresh);
       const alerts = await outbox.commitPoll(diff, clock.now());
-      if (alerts.length > 0) bus.emit('alertsQueued', { alerts });
+      if (alerts.length > 0) {
+        this.options.onQueued?.(alerts);
+        bus.emit('alertsQueued', { alerts });
+      }
       const result = { found: page.orders.length, newOrders: alerts.length, watermark: diff.watermark };
       bus.emit('pollSucceeded', { at: started, ...result, weight: page.weight, durationMs: clock.now() - started });
       return result;

@@ -55,8 +55,8 @@ interface Running {
 }
 
 /**
- * The alert pipeline: lock the store, read it, then poll -> diff -> archive + outbox -> bus ->
- * per-sink delivery. `start()` refuses a store another live process holds or that is corrupt.
+ * The alert pipeline: lock the store, read it, then poll -> diff -> archive + outbox -> per-sink
+ * delivery, woken by the poller directly; the bus only tells metrics, health and logs. `start()` refuses a store another live process holds or that is corrupt.
  */
 export class Pipeline {
   /** Events for metrics and the health check. */
@@ -107,9 +107,9 @@ export class Pipeline {
       await outbox.prune();
       await this.archive.repairTail();
       await this.archive.compact();
-      const poller = new ForceOrderPoller({ ...options, store, outbox, archive: this.archive, bus, clock, logger });
       const dispatcher = new DeliveryDispatcher({ ...options, outbox, bus, clock, logger });
-      bus.on('alertsQueued', () => dispatcher.notify());
+      const onQueued = () => dispatcher.notify();
+      const poller = new ForceOrderPoller({ ...options, store, outbox, archive: this.archive, bus, clock, logger, onQueued });
       const compaction = new AbortController();
       this.running = { lock, store, poller, dispatcher, compaction, compactionLoop: this.compactDaily(compaction.signal) };
       dispatcher.start();

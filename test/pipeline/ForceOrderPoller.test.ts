@@ -41,10 +41,16 @@ async function setup() {
   const outbox = new Outbox(store, ['slack']);
   const archive = new ForceOrderArchive({ path: join(dir, 'archive.jsonl'), now: () => clock.now(), logger });
   const source = new MemoryForceOrderSource([], () => clock.now());
-  const poller = new ForceOrderPoller({ source, store, outbox, archive, bus, clock, logger, overlapMs: 60_000 });
+  const handed: { ids: string[]; inStore: string[] }[] = [];
+  const onQueued = (alerts: readonly { id: string }[]) => {
+    handed.push({ ids: alerts.map((a) => a.id), inStore: store.data.outbox.map((e) => e.id) });
+  };
+  const poller = new ForceOrderPoller({ source, store, outbox, archive, bus, clock, logger, overlapMs: 60_000, onQueued });
   const queued: string[] = [];
-  bus.on('alertsQueued', ({ alerts }) => void queued.push(...alerts.map((a) => a.id)));
-  return { clock, path, io, store, outbox, source, poller, queued };
+  bus.on('alertsQueued', ({ alerts }) => {
+    queued.push(...alerts.map((a) => a.id));
+  });
+  return { clock, path, io, store, outbox, source, poller, queued, handed, bus };
 }
 
 describe('ForceOrderPoller', () => {
@@ -86,6 +92,22 @@ describe('ForceOrderPoller', () => {
     await poller.pollOnce();
     expect(queued).toEqual(['cm:1']);
     expect(store.data.outbox.map((e) => e.id)).toEqual(['cm:1']);
+  });
+
+  it('hands new alerts to onQueued once the store holds them, even when a bus listener throws, and never for a failed write', async () => {
+    const { clock, io, source, poller, handed, bus } = await setup();
+    bus.on('alertsQueued', () => {
+      throw new Error('a metrics bug');
+    });
+    source.add(forceOrderFixture({ orderId: 1, updateTime: clock.now() + 1_000 }));
+    await clock.advance(5_000);
+    io.failWrites = true;
+    await expect(poller.pollOnce()).rejects.toThrow(StoreWriteError);
+    expect(handed).toEqual([]);
+    io.failWrites = false;
+    await poller.pollOnce();
+    await poller.pollOnce();
+    expect(handed).toEqual([{ ids: ['cm:1'], inStore: ['cm:1'] }]);
   });
 
   it('prunes seen ids past the overlap so the document stays small', async () => {
