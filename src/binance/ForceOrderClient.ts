@@ -1,13 +1,11 @@
 import { mulDecimal } from '../decimal.js';
 import { type Logger, silentLogger } from '../ops/logger.js';
 import type { RequestCost } from './BinanceHttpClient.js';
-import { classifyForceOrder } from './classifyForceOrder.js';
-import { collectForceOrders } from './collectForceOrders.js';
+import { collectForceOrders, PageEndMemory } from './collectForceOrders.js';
 import type { ExchangeInfoCache } from './ExchangeInfoCache.js';
-import { PageEndMemory } from './PageEndMemory.js';
-import type { PapiClient } from './PapiClient.js';
+import { MAX_LIMIT, type PapiClient } from './PapiClient.js';
+import { classifyForceOrder } from './parseForceOrders.js';
 import type { AutoCloseType, ForceOrder, ForceOrderPage, ForceOrderSource, ForceOrderWindow, Market, RawForceOrder } from './types.js';
-import { MAX_LIMIT } from './validateForceOrderQuery.js';
 
 /** Orders whose kind was learnt by lookup, remembered (oldest forgotten first). */
 const LEARNT_KINDS_MAX = 10_000;

@@ -1,9 +1,7 @@
 import type { Logger } from '../ops/logger.js';
 import { IncompleteResultError } from './errors.js';
-import { type PageEnd, PageEndMemory } from './PageEndMemory.js';
-import { pageEdges } from './pageEdges.js';
-import type { AutoCloseType, ForceOrderWindow, RawForceOrder } from './types.js';
-import { MAX_LIMIT, MAX_WINDOW_MS, validateForceOrderQuery } from './validateForceOrderQuery.js';
+import { MAX_LIMIT, validateForceOrderQuery } from './PapiClient.js';
+import { type AutoCloseType, FORCE_ORDER_WINDOW_MS, type ForceOrderWindow, type RawForceOrder } from './types.js';
 
 /** What the window walk needs from the exchange. */
 export interface CollectDeps {
@@ -14,6 +12,38 @@ export interface CollectDeps {
   logger: Logger;
   /** What earlier calls learnt about the page end (keep one per client); default: learnt afresh each call. */
   pageEnd?: PageEndMemory;
+}
+
+/** Which end of its window a full `forceOrders` page keeps: the oldest 100 orders or the newest 100. */
+type PageEnd = 'oldest' | 'newest';
+
+/**
+ * What the paging has learnt about the server's page end, kept for a client's life (Binance does not
+ * document it, and it does not change under a running client). Only an order of trial: every window that
+ * relies on it checks it again first, so a wrong memory costs one request, never an order.
+ */
+export class PageEndMemory {
+  private learnt: PageEnd | undefined;
+
+  /** The end to try first: the last one a window confirmed, else `oldest` ("Data is returned in ascending order. Oldest first"). */
+  get first(): PageEnd {
+    return this.learnt ?? 'oldest';
+  }
+
+  /** The page end last confirmed, if any. */
+  get known(): PageEnd | undefined {
+    return this.learnt;
+  }
+
+  /** Records what a window's check confirmed. */
+  confirm(end: PageEnd): void {
+    this.learnt = end;
+  }
+
+  /** Forgets an end a window's check contradicted, so the next window tries the other first. */
+  contradict(end: PageEnd): void {
+    if (this.learnt === end) this.learnt = undefined;
+  }
 }
 
 const KINDS: AutoCloseType[] = ['LIQUIDATION', 'ADL'];
@@ -44,8 +74,8 @@ export async function collectForceOrders(window: ForceOrderWindow, deps: Collect
   validateForceOrderQuery(window, { anySpan: true });
   const run: Run = { deps, memory: deps.pageEnd ?? new PageEndMemory() };
   const found = new Map<number, RawForceOrder>();
-  for (let start = window.startTime; start <= window.endTime; start += MAX_WINDOW_MS + 1) {
-    const piece = { ...window, startTime: start, endTime: Math.min(window.endTime, start + MAX_WINDOW_MS) };
+  for (let start = window.startTime; start <= window.endTime; start += FORCE_ORDER_WINDOW_MS + 1) {
+    const piece = { ...window, startTime: start, endTime: Math.min(window.endTime, start + FORCE_ORDER_WINDOW_MS) };
     await collectRange(piece, run, found);
   }
   return [...found.values()].sort((a, b) => a.updateTime - b.updateTime || a.orderId - b.orderId);
@@ -141,6 +171,34 @@ async function walk(
     rest = next;
     current = await fetchKept(rest, run, found);
   }
+}
+
+/**
+ * The edges a full page proves, whichever time field the window filters on (`time` or `updateTime`:
+ * Binance does not say). If the page kept the oldest orders, every order of the window whose field is
+ * below `oldest` is in it: that holds for the field's own maximum, so for the smaller of the two maxima
+ * too. If it kept the newest, every order whose field is above `newest` is in it (the larger minimum).
+ * Orders on the edge millisecond itself may be missing (ties beyond the page), so a walk asks from the
+ * edge inclusive.
+ */
+interface PageEdges {
+  oldest: number;
+  newest: number;
+}
+
+/** The edges of a non-empty page (see {@link PageEdges}). */
+function pageEdges(page: readonly RawForceOrder[]): PageEdges {
+  let maxTime = -Infinity;
+  let maxUpdate = -Infinity;
+  let minTime = Infinity;
+  let minUpdate = Infinity;
+  for (const { time, updateTime } of page) {
+    maxTime = Math.max(maxTime, time);
+    maxUpdate = Math.max(maxUpdate, updateTime);
+    minTime = Math.min(minTime, time);
+    minUpdate = Math.min(minUpdate, updateTime);
+  }
+  return { oldest: Math.min(maxTime, maxUpdate), newest: Math.max(minTime, minUpdate) };
 }
 
 function otherEnd(end: PageEnd): PageEnd {

@@ -1,6 +1,6 @@
 import { isDecimal } from '../decimal.js';
 import { BinanceResponseError } from './errors.js';
-import type { Market, RawForceOrder } from './types.js';
+import type { AutoCloseType, Market, RawForceOrder } from './types.js';
 
 /**
  * Validates a force-orders body against the documented schema and keeps only documented fields.
@@ -10,6 +10,17 @@ import type { Market, RawForceOrder } from './types.js';
 export function parseForceOrders(body: unknown, market: Market, path: string): RawForceOrder[] {
   if (!Array.isArray(body)) throw new BinanceResponseError(`${path}: expected an array of orders, got ${typeName(body)}`, { path });
   return body.map((item, index) => parseOne(item, market, `${path}[${index}]`, path));
+}
+
+/**
+ * What `clientOrderId` says about an order: "autoclose-…" = liquidation, "adl_autoclose…" = ADL; anything
+ * else (e.g. "settlement_autoclose-…", a delivery or delisting settlement) does not say: `undefined`.
+ * https://developers.binance.com/docs/derivatives/portfolio-margin/user-data-streams/Event-Futures-Order-update
+ */
+export function classifyForceOrder(clientOrderId: string): AutoCloseType | undefined {
+  if (clientOrderId.startsWith('autoclose-')) return 'LIQUIDATION';
+  if (clientOrderId.startsWith('adl_autoclose')) return 'ADL';
+  return undefined;
 }
 
 /**

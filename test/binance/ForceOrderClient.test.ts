@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BinanceError } from '../../src/binance/errors.js';
-import { MAX_WINDOW_MS } from '../../src/binance/validateForceOrderQuery.js';
+import { FORCE_ORDER_WINDOW_MS } from '../../src/binance/types.js';
 import { rejection, startHarness } from './harness.js';
 
 const T0 = Date.UTC(2026, 10, 20);
@@ -69,7 +69,7 @@ describe('ForceOrderClient.allForceOrders against the PAPI simulator', () => {
     const page = await client.source().allForceOrders({ startTime: now - 10 * 24 * HOUR, endTime: now });
     expect(page.orders.map((o) => o.orderId)).toEqual([early.orderId, late.orderId]);
     for (const request of sim.requests.filter((r) => r.path.endsWith('forceOrders'))) {
-      expect(Number(request.params.endTime) - Number(request.params.startTime)).toBeLessThanOrEqual(MAX_WINDOW_MS);
+      expect(Number(request.params.endTime) - Number(request.params.startTime)).toBeLessThanOrEqual(FORCE_ORDER_WINDOW_MS);
     }
   });
 
@@ -172,7 +172,7 @@ describe('ForceOrderClient.allForceOrders against the PAPI simulator', () => {
     [{ symbol: 'btcusd_perp' }, 'symbol'],
     [{ limit: 500 }, 'limit'],
     [{ startTime: 10, endTime: 5 }, 'startTime'],
-    [{ startTime: 0, endTime: MAX_WINDOW_MS + 1 }, 'endTime'],
+    [{ startTime: 0, endTime: FORCE_ORDER_WINDOW_MS + 1 }, 'endTime'],
     [{ autoCloseType: 'BOTH' as never }, 'autoCloseType'],
   ])('validates %j before sending anything', async (query, parameter) => {
     const { sim, client } = await startHarness();

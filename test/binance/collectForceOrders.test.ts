@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CollectDeps, collectForceOrders } from '../../src/binance/collectForceOrders.js';
-import { PageEndMemory } from '../../src/binance/PageEndMemory.js';
+import { type CollectDeps, collectForceOrders, PageEndMemory } from '../../src/binance/collectForceOrders.js';
 import type { ForceOrderWindow, RawForceOrder } from '../../src/binance/types.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { startHarness } from './harness.js';

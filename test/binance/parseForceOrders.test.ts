@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BinanceError } from '../../src/binance/errors.js';
-import { parseForceOrders } from '../../src/binance/parseForceOrders.js';
+import { classifyForceOrder, parseForceOrders } from '../../src/binance/parseForceOrders.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 
 // The response example of "Query User's CM Force Orders" (PAPI docs), built on the shared fixture.
@@ -70,5 +70,18 @@ describe('parseForceOrders', () => {
   it('wants cumQuote on USD-M and cumBase on COIN-M', () => {
     expect(fieldError([CM_EXAMPLE], 'um')).toMatch(/cumQuote/);
     expect(fieldError([UM_EXAMPLE], 'cm')).toMatch(/pair/);
+  });
+});
+
+describe('classifyForceOrder', () => {
+  it.each([
+    ['autoclose-1596542005017000006', 'LIQUIDATION'],
+    ['adl_autoclose', 'ADL'],
+    ['adl_autoclose-1596542005017000007', 'ADL'],
+    ['settlement_autoclose-1596542005017000008', undefined],
+    ['my-order-1', undefined],
+    ['AUTOCLOSE-1', undefined],
+  ])('%s -> %s', (clientOrderId, kind) => {
+    expect(classifyForceOrder(clientOrderId)).toBe(kind);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BinanceError } from '../../src/binance/errors.js';
-import type { ForceOrderQuery } from '../../src/binance/types.js';
-import { MAX_WINDOW_MS, validateForceOrderQuery } from '../../src/binance/validateForceOrderQuery.js';
+import { validateForceOrderQuery } from '../../src/binance/PapiClient.js';
+import { FORCE_ORDER_WINDOW_MS, type ForceOrderQuery } from '../../src/binance/types.js';
 
 function parameterOf(query: ForceOrderQuery): string | undefined {
   try {
@@ -18,7 +18,9 @@ function parameterOf(query: ForceOrderQuery): string | undefined {
 describe('validateForceOrderQuery', () => {
   it('accepts the documented parameters', () => {
     expect(parameterOf({})).toBeUndefined();
-    expect(parameterOf({ symbol: 'BTCUSD_PERP', autoCloseType: 'ADL', startTime: 0, endTime: MAX_WINDOW_MS, limit: 100 })).toBeUndefined();
+    expect(
+      parameterOf({ symbol: 'BTCUSD_PERP', autoCloseType: 'ADL', startTime: 0, endTime: FORCE_ORDER_WINDOW_MS, limit: 100 }),
+    ).toBeUndefined();
     expect(parameterOf({ symbol: 'BTCUSD_261225', limit: 1 })).toBeUndefined();
     expect(parameterOf({ symbol: '1000PEPEUSDT' })).toBeUndefined();
   });
@@ -32,7 +34,7 @@ describe('validateForceOrderQuery', () => {
     [{ startTime: -1 }, 'startTime'],
     [{ endTime: 1.5 }, 'endTime'],
     [{ startTime: 10, endTime: 9 }, 'startTime'],
-    [{ startTime: 0, endTime: MAX_WINDOW_MS + 1 }, 'endTime'],
+    [{ startTime: 0, endTime: FORCE_ORDER_WINDOW_MS + 1 }, 'endTime'],
     [{ limit: 0 }, 'limit'],
     [{ limit: 101 }, 'limit'],
     [{ limit: 2.5 }, 'limit'],
