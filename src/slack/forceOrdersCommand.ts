@@ -27,7 +27,7 @@ export const FORCE_ORDERS_REFUSAL =
 export const FORCE_ORDERS_FAILURE = 'Sorry, something went wrong on our side while looking up force orders. Please try again in a minute.';
 
 /** True when the user or the channel is on the allow list. */
-export function isForceOrdersAllowed(access: ForceOrdersAccess, userId: string, channelId: string): boolean {
+function isForceOrdersAllowed(access: ForceOrdersAccess, userId: string, channelId: string): boolean {
   return access.allowedUsers.includes(userId) || access.allowedChannels.includes(channelId);
 }
 

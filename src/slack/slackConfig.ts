@@ -27,7 +27,7 @@ export type SlackConfigResult = { ok: true; config: SlackConfig | undefined } | 
 /** Slack's Web API base. Docs: https://api.slack.com/web#basics */
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 /** Port of the HTTP receiver when `SLACK_PORT` is unset (Bolt's own default). */
-export const DEFAULT_SLACK_PORT = 3000;
+const DEFAULT_SLACK_PORT = 3000;
 
 const BOT_TOKEN = /^xoxb-[A-Za-z0-9-]+$/;
 const APP_TOKEN = /^xapp-[A-Za-z0-9-]+$/;
