@@ -1,8 +1,7 @@
 import type { AutoCloseType } from '../src/binance/types.js';
-import { forceOrdersUsage } from '../src/format/forceOrdersUsage.js';
-import { formatDuration } from '../src/format/formatDuration.js';
+import { forceOrdersUsage } from '../src/format/orderText.js';
 import type { ForceOrdersQuery } from '../src/queries.js';
-import { parseDuration } from '../src/time.js';
+import { formatDuration, parseDuration } from '../src/time.js';
 import { DEFAULT_LIMIT, DEFAULT_SINCE_MS, MAX_INPUT_LENGTH, MAX_LIMIT, MAX_SINCE_MS, MIN_SINCE_MS } from './forceOrdersLimits.js';
 import { safeEcho } from './safeEcho.js';
 

@@ -1,6 +1,6 @@
 import { type ForceOrder, type ForceOrderPage, type ForceOrderWindow, orderKey } from '../src/binance/types.js';
 import { sumDecimals } from '../src/decimal.js';
-import { forceOrdersUsage } from '../src/format/forceOrdersUsage.js';
+import { forceOrdersUsage } from '../src/format/orderText.js';
 import type { ForceOrdersQuery, ForceOrdersResult, ResultSource } from '../src/queries.js';
 import { describeExchangeError } from './describeExchangeError.js';
 import { EXCHANGE_REACH_MS, MAX_LIMIT, MAX_SINCE_MS } from './forceOrdersLimits.js';

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { loadSettings } from './app/loadSettings.js';
-import { startForcewatch } from './app/startForcewatch.js';
+import { loadSettings, startForcewatch } from './app/startForcewatch.js';
 import { createBinanceClient } from './binance/createBinanceClient.js';
 import { createLogger } from './ops/logger.js';
 import { redact } from './ops/redact.js';

@@ -53,3 +53,29 @@ export function parseDuration(text: string, units: readonly DurationUnit[] = ['s
   if (!match || unit === undefined || !units.includes(unit)) return undefined;
   return Number(match[1]) * UNIT_MS[unit];
 }
+
+/**
+ * A duration as the command writes it: whole days from 48 hours up (`7d`), else whole hours
+ * (`24h`), else minutes (`30m`); anything finer is rounded up to the minute. Matches the parser's
+ * window syntax so a window reads back as typed.
+ */
+export function formatDuration(ms: number): string {
+  if (ms >= 2 * DAY_MS && ms % DAY_MS === 0) return `${ms / DAY_MS}d`;
+  if (ms >= HOUR_MS && ms % HOUR_MS === 0) return `${ms / HOUR_MS}h`;
+  return `${Math.ceil(ms / MINUTE_MS)}m`;
+}
+
+/**
+ * How long a cascade lasted, as a reader wants it: `350 ms`, `42s`, then the command's own
+ * units (`4m`, `3h`). A second-long cascade must not read as a minute.
+ */
+export function formatSpan(ms: number): string {
+  if (ms < SECOND_MS) return `${ms} ms`;
+  if (ms < MINUTE_MS) return `${Math.round(ms / SECOND_MS)}s`;
+  return formatDuration(ms);
+}
+
+/** An epoch-ms instant as ISO 8601 UTC to the second (`2026-11-25T12:00:00Z`), the same everywhere. */
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

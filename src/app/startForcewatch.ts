@@ -1,18 +1,41 @@
 import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
 import type { ForceOrderSource } from '../binance/types.js';
+import { type CoreConfig, parseCoreConfig } from '../config.js';
 import { ConsoleSink } from '../console/ConsoleSink.js';
 import { createDiscordAdapter } from '../discord/createDiscordAdapter.js';
+import { type DiscordConfig, parseDiscordConfig } from '../discord/DiscordConfig.js';
+import { errorMessage } from '../errorCode.js';
 import { HealthState } from '../ops/HealthState.js';
 import type { Logger } from '../ops/logger.js';
 import { Metrics } from '../ops/Metrics.js';
+import { redact } from '../ops/redact.js';
 import { type OpsServer, startOpsServer } from '../ops/startOpsServer.js';
+import type { EventBus } from '../pipeline/EventBus.js';
 import { Pipeline } from '../pipeline/Pipeline.js';
 import type { ForceOrdersResult } from '../queries.js';
 import type { Sink } from '../sinks/Sink.js';
 import { createSlackAdapter } from '../slack/createSlackAdapter.js';
-import { type Clock, DAY_MS, systemClock } from '../time.js';
-import type { Settings } from './loadSettings.js';
-import { wireMetrics } from './wireMetrics.js';
+import { parseSlackConfig, type SlackConfig } from '../slack/slackConfig.js';
+import { type Clock, DAY_MS, MINUTE_MS, systemClock } from '../time.js';
+
+/** Every setting of the bot: the core's and each configured chat platform's. */
+export interface Settings {
+  core: CoreConfig;
+  /** Absent when no SLACK_* variable is set. */
+  slack?: SlackConfig;
+  /** Absent when no DISCORD_* variable is set. */
+  discord?: DiscordConfig;
+}
+
+/** Reads the whole environment at once, so the operator sees every problem in one go. */
+export function loadSettings(env: NodeJS.ProcessEnv): { ok: true; settings: Settings } | { ok: false; errors: string[] } {
+  const core = parseCoreConfig(env);
+  const slack = parseSlackConfig(env);
+  const discord = parseDiscordConfig(env);
+  const errors = [core, slack, discord].flatMap((result) => (result.ok ? [] : result.errors));
+  if (!core.ok || !slack.ok || !discord.ok) return { ok: false, errors };
+  return { ok: true, settings: { core: core.config, slack: slack.config, discord: discord.config } };
+}
 
 /** The bot counts as stuck when no poll succeeded for this many intervals (or a minute, if longer). */
 const STALE_POLLS = 3;
@@ -106,7 +129,7 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
   });
   pipeline = started;
   const metrics = new Metrics();
-  const health = new HealthState(() => clock.now(), Math.max(STALE_POLLS * core.poll.intervalMs, 60_000));
+  const health = new HealthState(() => clock.now(), Math.max(STALE_POLLS * core.poll.intervalMs, MINUTE_MS));
   wireMetrics(started.bus, metrics, health);
 
   await started.start();
@@ -136,4 +159,27 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
     pollIntervalMs: core.poll.intervalMs,
   });
   return { pipeline: started, runForceOrders, opsUrl: ops?.url, done: started.done, stop };
+}
+
+/** Short, secret-free words for a poll failure, as `/healthz` shows them. */
+function reasonOf(error: unknown): string {
+  return redact(errorMessage(error)).slice(0, 200);
+}
+
+/** Feeds the pipeline's events into the Prometheus metrics and the health state. */
+function wireMetrics(bus: EventBus, metrics: Metrics, health: HealthState): void {
+  bus.on('pollSucceeded', ({ at, newOrders, weight }) => {
+    metrics.polls.inc();
+    metrics.ordersSeen.inc(newOrders);
+    metrics.weightUsed.inc(weight);
+    metrics.lastSuccessfulPoll.set(at / 1000);
+    health.pollSucceeded(at);
+  });
+  bus.on('pollFailed', ({ error }) => {
+    metrics.pollFailures.inc();
+    health.pollFailed(reasonOf(error));
+  });
+  bus.on('delivered', ({ sink, alertIds }) => metrics.alertsDelivered.inc({ sink }, alertIds.length));
+  bus.on('deliveryFailed', ({ sink }) => metrics.deliveryFailures.inc({ sink }));
+  bus.on('outboxDepth', ({ sink, depth }) => metrics.outboxDepth.set({ sink }, depth));
 }

@@ -1,13 +1,8 @@
 import { displayDecimal } from '../decimal.js';
-import { describeSide } from '../format/describeSide.js';
-import { formatKindCounts } from '../format/formatKindCounts.js';
-import { formatSpan } from '../format/formatSpan.js';
-import { formatTime } from '../format/formatTime.js';
-import { kindLabel } from '../format/kindLabel.js';
-import { orderFacts } from '../format/orderFacts.js';
-import { orderSummary } from '../format/orderSummary.js';
+import { describeSide, formatKindCounts, orderFacts, orderSummary } from '../format/orderText.js';
 import type { Alert, AlertGroupSummary, Notification, Sink } from '../sinks/Sink.js';
 import { SinkError } from '../sinks/SinkError.js';
+import { formatSpan, formatTime } from '../time.js';
 
 /** Options of `ConsoleSink`. */
 export interface ConsoleSinkOptions {
@@ -40,7 +35,7 @@ function formatAlert(alert: Alert): string {
   const facts = orderFacts(order);
   const width = Math.max(...facts.map((fact) => fact.label.length));
   return [
-    `${kindLabel(order.kind)} ${order.symbol}: ${describeSide(order)}`,
+    `${order.kind} ${order.symbol}: ${describeSide(order)}`,
     ...facts.map((fact) => `  ${fact.label.padEnd(width)}  ${fact.value}`),
   ].join('\n');
 }

@@ -1,12 +1,7 @@
 import { displayDecimal } from '../decimal.js';
-import { describeQuery } from '../format/describeQuery.js';
-import { describeSide } from '../format/describeSide.js';
-import { describeSource } from '../format/describeSource.js';
-import { formatKindCounts } from '../format/formatKindCounts.js';
-import { formatTime } from '../format/formatTime.js';
-import { kindLabel } from '../format/kindLabel.js';
-import { FINE_DIGITS } from '../format/orderFacts.js';
+import { describeQuery, describeSide, describeSource, FINE_DIGITS, formatKindCounts } from '../format/orderText.js';
 import type { ForceOrdersResult } from '../queries.js';
+import { formatTime } from '../time.js';
 import { textTable } from './textTable.js';
 
 /** A `/forceorders` answer as terminal text: a table of rows, totals, window, source and weight; errors with usage. */
@@ -33,7 +28,7 @@ export function renderForceOrdersResult(result: ForceOrdersResult): string {
         result.rows.map((order) => [
           formatTime(order.updateTime),
           order.symbol,
-          kindLabel(order.kind),
+          order.kind,
           describeSide(order),
           displayDecimal(order.executedQty, FINE_DIGITS),
           displayDecimal(order.avgPrice, FINE_DIGITS),

@@ -6,7 +6,7 @@ import {
   MessageFlags,
 } from 'discord.js';
 import { MAX_LIMIT, MAX_SINCE_MS } from '../../commands/forceOrdersLimits.js';
-import { forceOrdersUsage } from '../format/forceOrdersUsage.js';
+import { forceOrdersUsage } from '../format/orderText.js';
 import type { Logger } from '../ops/logger.js';
 import type { ForceOrdersResult } from '../queries.js';
 import type { Clock } from '../time.js';

@@ -7,13 +7,10 @@ import { createHash } from 'node:crypto';
 import { type APIEmbed, type APIEmbedField, escapeMarkdown } from 'discord.js';
 import type { AutoCloseType, ForceOrder } from '../binance/types.js';
 import { displayDecimal } from '../decimal.js';
-import { describeQuery } from '../format/describeQuery.js';
-import { describeSide } from '../format/describeSide.js';
-import { formatTime } from '../format/formatTime.js';
-import { kindLabel } from '../format/kindLabel.js';
-import { FINE_DIGITS, orderFacts } from '../format/orderFacts.js';
+import { describeQuery, describeSide, FINE_DIGITS, orderFacts } from '../format/orderText.js';
 import type { ForceOrdersResult } from '../queries.js';
 import type { AlertGroupSummary, Notification } from '../sinks/Sink.js';
+import { formatTime } from '../time.js';
 
 // Discord's message and embed limits. Docs: https://discord.com/developers/docs/resources/message#embed-object-embed-limits
 
@@ -179,7 +176,7 @@ export function packEmbeds<T>(
 
 /** The title every platform-neutral label gives an order, escaped: `LIQUIDATION BTCUSD_PERP SELL closing a LONG`. */
 function orderTitle(order: ForceOrder): string {
-  return escapeDiscordText(`${kindLabel(order.kind)} ${order.symbol} ${describeSide(order)}`, EMBED_TITLE_MAX);
+  return escapeDiscordText(`${order.kind} ${order.symbol} ${describeSide(order)}`, EMBED_TITLE_MAX);
 }
 
 /** Whether a Date can hold `ms` (about ±275,000 years): the exchange boundary accepts any safe integer. */

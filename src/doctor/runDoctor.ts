@@ -1,4 +1,4 @@
-import { loadSettings, type Settings } from '../app/loadSettings.js';
+import { loadSettings, type Settings } from '../app/startForcewatch.js';
 import type { FetchLike } from '../binance/BinanceHttpClient.js';
 import { checkBinance } from './binanceChecks.js';
 import { type CheckResult, doctorExitCode, fail, formatCheckResult, pass } from './CheckResult.js';

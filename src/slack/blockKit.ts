@@ -1,11 +1,8 @@
 import { displayDecimal } from '../decimal.js';
-import { describeQuery } from '../format/describeQuery.js';
-import { formatTime } from '../format/formatTime.js';
-import { kindLabel } from '../format/kindLabel.js';
-import { orderFacts } from '../format/orderFacts.js';
-import { orderSummary } from '../format/orderSummary.js';
+import { describeQuery, orderFacts, orderSummary } from '../format/orderText.js';
 import type { ForceOrdersResult } from '../queries.js';
 import type { Alert, Notification } from '../sinks/Sink.js';
+import { formatTime } from '../time.js';
 
 /** A Block Kit text object. Docs: https://api.slack.com/reference/block-kit/composition-objects#text */
 export interface TextObject {
@@ -203,7 +200,7 @@ function renderSingle(alert: Alert): AlertParts {
   }));
   return {
     text: escapeSlackText(orderSummary(order)),
-    header: headerBlock(`${KIND_ICON[order.kind]} ${kindLabel(order.kind)} · ${escapeSlackText(`${order.symbol} ${order.side}`)}`),
+    header: headerBlock(`${KIND_ICON[order.kind]} ${order.kind} · ${escapeSlackText(`${order.symbol} ${order.side}`)}`),
     body: [fieldsBlock(fields), contextBlock([escapeSlackText(`${MARKET_NAME[order.market]} · ${order.clientOrderId}`)])],
   };
 }
@@ -217,7 +214,7 @@ function renderGroup(notification: Extract<Notification, { type: 'group' }>): Al
   const { summary, alerts } = notification;
   const kinds = (['LIQUIDATION', 'ADL'] as const)
     .filter((kind) => summary.byKind[kind] > 0)
-    .map((kind) => `${summary.byKind[kind]} ${kindLabel(kind)}`)
+    .map((kind) => `${summary.byKind[kind]} ${kind}`)
     .join(', ');
   const total = displayDecimal(summary.totalNotionalUsd);
   const header = headerBlock(

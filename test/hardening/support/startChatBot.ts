@@ -1,5 +1,4 @@
-import { loadSettings } from '../../../src/app/loadSettings.js';
-import { type Forcewatch, startForcewatch } from '../../../src/app/startForcewatch.js';
+import { type Forcewatch, loadSettings, startForcewatch } from '../../../src/app/startForcewatch.js';
 import { type BinanceClient, createBinanceClient } from '../../../src/binance/createBinanceClient.js';
 import type { Logger } from '../../../src/ops/logger.js';
 import type { PipelineEvents } from '../../../src/pipeline/EventBus.js';
