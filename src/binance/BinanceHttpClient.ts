@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import nodeFetch from 'node-fetch';
 import { type BackoffOptions, backoffCeiling, backoffDelay } from '../backoff.js';
+import { errorCode, errorMessage } from '../errorCode.js';
 import { type Logger, silentLogger } from '../ops/logger.js';
 import { type Clock, systemClock } from '../time.js';
 import type { Signer } from './createSigner.js';
@@ -271,8 +272,10 @@ function isBinanceErrorBody(body: unknown): body is { code: number; msg: string 
   return (
     typeof body === 'object' &&
     body !== null &&
-    typeof (body as { code?: unknown }).code === 'number' &&
-    typeof (body as { msg?: unknown }).msg === 'string'
+    'code' in body &&
+    typeof body.code === 'number' &&
+    'msg' in body &&
+    typeof body.msg === 'string'
   );
 }
 
@@ -288,9 +291,8 @@ function parseUsedWeight(header: string | null): number | undefined {
 }
 
 function describe(error: unknown): string {
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code === 'string') return code;
-  return error instanceof Error ? error.message : String(error);
+  const code = errorCode(error);
+  return typeof code === 'string' ? code : errorMessage(error);
 }
 
 /** fetch errors quote the URL, which carries the signature: rewrite it to the bare path throughout the cause chain. */

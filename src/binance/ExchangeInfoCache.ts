@@ -1,3 +1,4 @@
+import { errorMessage } from '../errorCode.js';
 import type { Logger } from '../ops/logger.js';
 import type { Clock } from '../time.js';
 import type { BinanceHttpClient } from './BinanceHttpClient.js';
@@ -56,7 +57,7 @@ export class ExchangeInfoCache {
       reason = 'symbol not in exchangeInfo';
     } catch (error) {
       if (signal?.aborted) throw error;
-      reason = error instanceof Error ? error.message : String(error);
+      reason = errorMessage(error);
     }
     const size = pair.startsWith('BTC') ? '100' : '10';
     if (!this.warned.has(symbol)) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { BackoffOptions } from '../backoff.js';
+import { errorCode } from '../errorCode.js';
 import { type Logger, silentLogger } from '../ops/logger.js';
 import { registerSecret } from '../ops/redact.js';
 import { type Clock, systemClock } from '../time.js';
@@ -124,7 +125,7 @@ function credentialsOf(options: BinanceClientOptions): SignerCredentials {
   try {
     return { privateKeyPem: readFileSync(options.privateKeyPath as string, 'utf8') };
   } catch (error) {
-    throw new SignerConfigError(`BINANCE_PRIVATE_KEY_PATH cannot be read (${(error as { code?: string }).code ?? 'error'})`, {
+    throw new SignerConfigError(`BINANCE_PRIVATE_KEY_PATH cannot be read (${errorCode(error) ?? 'error'})`, {
       cause: error,
     });
   }

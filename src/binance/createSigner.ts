@@ -1,4 +1,5 @@
 import { createHmac, createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { errorCode } from '../errorCode.js';
 import { registerSecret } from '../ops/redact.js';
 
 /**
@@ -55,7 +56,7 @@ function loadPrivateKey(pem: string): KeyObject {
     return createPrivateKey(pem);
   } catch (error) {
     // The cause may quote the key material: keep only its code.
-    const code = (error as { code?: string }).code;
+    const code = errorCode(error);
     throw new SignerConfigError(`BINANCE_PRIVATE_KEY_PATH is not a readable unencrypted PEM private key${code ? ` (${code})` : ''}`);
   }
 }
