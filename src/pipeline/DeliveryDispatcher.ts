@@ -1,3 +1,4 @@
+import { backoffDelay } from '../backoff.js';
 import type { Logger } from '../ops/logger.js';
 import type { Notification, Sink } from '../sinks/Sink.js';
 import { isSinkError } from '../sinks/SinkError.js';
@@ -5,10 +6,22 @@ import type { Clock } from '../time.js';
 import type { EventBus } from './EventBus.js';
 import { DEFAULT_GROUP_THRESHOLD, MAX_GROUP_SIZE, nextNotification, notificationIds, summarizeAlerts } from './groupAlerts.js';
 import type { AttemptMark, OpenAttempt, Outbox } from './Outbox.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from './retryDelay.js';
 
 /** Default time `stop()` lets a delivery in flight finish before aborting it. */
 export const DEFAULT_STOP_GRACE_MS = 10_000;
+
+/** Backoff settings of a sink's delivery retries. */
+export interface RetryPolicy {
+  /** First delay; default 1000 ms. */
+  baseMs: number;
+  /** Longest delay, and the fixed delay after a non-retryable error; default 60000 ms. */
+  capMs: number;
+  /** Uniform in [0, 1); injected for tests. */
+  random: () => number;
+}
+
+/** Default delivery backoff: 1 s doubling to 60 s. */
+const DEFAULT_RETRY_POLICY: RetryPolicy = { baseMs: 1_000, capMs: 60_000, random: Math.random };
 
 /** Options of `DeliveryDispatcher`. */
 export interface DeliveryDispatcherOptions {
@@ -27,12 +40,9 @@ export interface DeliveryDispatcherOptions {
 
 /**
  * Fans the outbox out to the sinks: one worker per sink, so a failing sink never holds up another.
- * Each worker takes its sink's pending alerts in order, first writes an attempt marker (sink, key,
- * time) on them, then sends, retrying the SAME notification (same alerts, same key) until it is
- * accepted, and finally records that sink's delivery, clearing the marker; the record carries the
- * marker of the sink's next notification when one is waiting (one store write per notification, not
- * two). If the marker cannot be written nothing is sent. Nothing is dropped: a non-retryable error is logged as an error and
- * retried at the backoff cap.
+ * Each worker delivers its sink's pending alerts in order, one notification at a time, in four steps:
+ * wait for alerts, mark the attempt, send until accepted, record the delivery (`SinkWorker.run`).
+ * Nothing is dropped: a non-retryable error is logged as an error and retried at the backoff cap.
  *
  * Delivery is at-least-once, and close to exactly-once. The window where a platform accepted a
  * message but the store never recorded it (a crash, a kill, the stop grace running out mid-request,
@@ -111,6 +121,8 @@ interface Attempt {
   markedAt?: number;
   /** An earlier attempt (this process or a previous one) may have reached the platform. */
   maybeDelivered: boolean;
+  /** Failed steps since this notification was taken up (marker, sends, record): they set the backoff. */
+  failures: number;
 }
 
 /**
@@ -128,7 +140,25 @@ function markOf(notification: Notification, at: number): AttemptMark {
   return { ids: notificationIds(notification), key: notification.key, at };
 }
 
-/** One sink's delivery loop. */
+/**
+ * How long to wait before attempt `attempts + 1`: capped exponential backoff with equal jitter (half
+ * fixed, half random, so retries of many sinks spread out but never come back at once), never shorter
+ * than the platform's `Retry-After`. A non-retryable error (bad token, unknown channel) waits the cap:
+ * the alert is kept, and a person fixing the config sees it go out within a minute.
+ */
+function retryDelay(error: unknown, attempts: number, policy: RetryPolicy): number {
+  if (isSinkError(error) && !error.retryable) return Math.max(policy.capMs, error.retryAfterMs ?? 0);
+  const jittered = backoffDelay(attempts, { ...policy, jitter: 'equal' });
+  const retryAfter = isSinkError(error) ? (error.retryAfterMs ?? 0) : 0;
+  return Math.max(jittered, retryAfter);
+}
+
+/**
+ * One sink's delivery loop, as steps in the manner of alertmanager's notify stages: wait for alerts,
+ * mark the attempt, send until accepted, record the delivery. A step that fails backs off and is
+ * retried alone; a stop ends the loop between steps, and a marked attempt left open is resumed by the
+ * next start.
+ */
 class SinkWorker {
   private readonly o: SinkWorkerOptions;
   private woken = true;
@@ -144,65 +174,88 @@ class SinkWorker {
   }
 
   async run(): Promise<void> {
-    const { sink, outbox, bus, stopping } = this.o;
-    bus.emit('outboxDepth', { sink: sink.name, depth: outbox.depth(sink.name) });
-    let current: Attempt | undefined;
-    let unrecorded: Notification | undefined;
-    let attempts = 0;
-    while (!stopping.aborted) {
-      if (!unrecorded) {
-        current ??= this.next();
-        if (!current) {
-          await this.idle();
-          continue;
-        }
-        const { notification } = current;
-        try {
-          current.markedAt ??= await this.mark(notification);
-        } catch (error) {
-          attempts += 1;
-          await this.backOff(error, attempts, 'could not mark the attempt in the store, so nothing is sent until it can');
-          continue;
-        }
-        const maybeDelivered = current.maybeDelivered ? { since: current.markedAt } : undefined;
-        try {
-          await sink.deliver(notification, { signal: this.o.inFlight, maybeDelivered });
-        } catch (error) {
-          if (stopping.aborted) break;
-          // The failure may have come after the platform took the message (a timeout, a dropped reply).
-          current.maybeDelivered = true;
-          attempts += 1;
-          await this.backOff(error, attempts, 'delivery failed');
-          continue;
-        }
-        [unrecorded, current] = [notification, undefined];
-      }
-      const recorded = notificationIds(unrecorded);
-      // The next notification's attempt marker goes in the same write as this delivery record (one
-      // rewrite of the store instead of two per group), so it is still in the file before that send.
-      current ??= stopping.aborted ? undefined : this.next(new Set(recorded));
-      const mark = current && current.markedAt === undefined ? markOf(current.notification, this.o.clock.now()) : undefined;
-      try {
-        await outbox.recordDelivery(sink.name, recorded, mark);
-        if (current && mark) current.markedAt = mark.at;
-      } catch (error) {
-        // The sink has the message; sending it again would duplicate it, so retry only the record.
-        attempts += 1;
-        await this.backOff(error, attempts, 'delivered, but recording it in the store failed');
-        continue;
-      }
-      attempts = 0;
-      bus.emit('delivered', { sink: sink.name, alertIds: notificationIds(unrecorded), grouped: unrecorded.type === 'group' });
-      bus.emit('outboxDepth', { sink: sink.name, depth: outbox.depth(sink.name) });
-      unrecorded = undefined;
+    this.reportDepth();
+    let attempt = await this.waitForNotification();
+    while (attempt && !this.o.stopping.aborted) {
+      const markedAt = await this.markAttempt(attempt);
+      if (markedAt === undefined || !(await this.sendUntilAccepted(attempt, markedAt))) return;
+      attempt = (await this.recordDelivery(attempt)) ?? (await this.waitForNotification());
     }
   }
 
-  /** Writes the attempt marker for `notification`; resolves with its time once the store holds it. */
-  private async mark(notification: Notification): Promise<number> {
-    const { ids, ...attempt } = markOf(notification, this.o.clock.now());
-    await this.o.outbox.markAttempt(this.o.sink.name, ids, attempt);
-    return attempt.at;
+  /** Wait: the next notification once alerts are pending for this sink; undefined once stopping. */
+  private async waitForNotification(): Promise<Attempt | undefined> {
+    while (!this.o.stopping.aborted) {
+      const attempt = this.next();
+      if (attempt) return attempt;
+      await this.idle();
+    }
+    return undefined;
+  }
+
+  /**
+   * Mark: writes the attempt marker (sink, key, time) on the notification's alerts, retrying until the
+   * store holds it, since nothing may be sent before; resolves with its time, undefined once stopping.
+   * A resumed attempt, or one marked with the previous delivery record, is marked already.
+   */
+  private async markAttempt(attempt: Attempt): Promise<number | undefined> {
+    while (attempt.markedAt === undefined) {
+      const { ids, ...marker } = markOf(attempt.notification, this.o.clock.now());
+      const write = () => this.o.outbox.markAttempt(this.o.sink.name, ids, marker);
+      if (await this.tryWrite(attempt, write, 'could not mark the attempt in the store, so nothing is sent until it can')) {
+        attempt.markedAt = marker.at;
+      } else if (this.o.stopping.aborted) {
+        return undefined;
+      }
+    }
+    return attempt.markedAt;
+  }
+
+  /**
+   * Send: hands the SAME notification (same alerts, same key) to the sink until it is accepted, saying
+   * `maybeDelivered` once an attempt may have landed; false once stopping (the marker stays, so the
+   * next start resumes it).
+   */
+  private async sendUntilAccepted(attempt: Attempt, markedAt: number): Promise<boolean> {
+    const { sink, inFlight, stopping } = this.o;
+    for (;;) {
+      try {
+        const maybeDelivered = attempt.maybeDelivered ? { since: markedAt } : undefined;
+        await sink.deliver(attempt.notification, { signal: inFlight, maybeDelivered });
+        return true;
+      } catch (error) {
+        if (stopping.aborted) return false;
+        // The failure may have come after the platform took the message (a timeout, a dropped reply).
+        attempt.maybeDelivered = true;
+        await this.backOff(attempt, error, 'delivery failed');
+        if (stopping.aborted) return false;
+      }
+    }
+  }
+
+  /**
+   * Record: writes that the sink has the notification, clearing its marker, retrying only the record
+   * (the sink has the message: sending it again would duplicate it). The next notification's marker
+   * goes in the same write (one rewrite of the store per notification instead of two), so it is in
+   * the file before that send. Resolves with that next attempt, marked; undefined when none is waiting
+   * or once stopping.
+   */
+  private async recordDelivery(delivered: Attempt): Promise<Attempt | undefined> {
+    const { sink, outbox, bus, clock, stopping } = this.o;
+    const ids = notificationIds(delivered.notification);
+    let next: Attempt | undefined;
+    for (;;) {
+      next ??= stopping.aborted ? undefined : this.next(new Set(ids));
+      const mark = next && next.markedAt === undefined ? markOf(next.notification, clock.now()) : undefined;
+      const write = () => outbox.recordDelivery(sink.name, ids, mark);
+      if (await this.tryWrite(delivered, write, 'delivered, but recording it in the store failed')) {
+        if (next && mark) next.markedAt = mark.at;
+        bus.emit('delivered', { sink: sink.name, alertIds: ids, grouped: delivered.notification.type === 'group' });
+        this.reportDepth();
+        return next;
+      }
+      if (stopping.aborted) return undefined;
+    }
   }
 
   /**
@@ -212,10 +265,10 @@ class SinkWorker {
   private next(except?: ReadonlySet<string>): Attempt | undefined {
     this.woken = false;
     const open = this.o.outbox.openAttempt(this.o.sink.name, except);
-    if (open) return { notification: resumeNotification(open), markedAt: open.at, maybeDelivered: true };
+    if (open) return { notification: resumeNotification(open), markedAt: open.at, maybeDelivered: true, failures: 0 };
     const pending = this.o.outbox.pending(this.o.sink.name, Math.max(MAX_GROUP_SIZE, this.o.threshold + 1), except);
     const notification = nextNotification(pending, this.o.threshold);
-    return notification && { notification, maybeDelivered: false };
+    return notification && { notification, maybeDelivered: false, failures: 0 };
   }
 
   private async idle(): Promise<void> {
@@ -231,8 +284,22 @@ class SinkWorker {
     });
   }
 
-  private async backOff(error: unknown, attempts: number, what: string): Promise<void> {
+  /** Runs a store write for `attempt`; a failure is backed off and resolves false. */
+  private async tryWrite(attempt: Attempt, write: () => Promise<void>, what: string): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      await this.backOff(attempt, error, what);
+      return false;
+    }
+  }
+
+  /** Counts a failed step against `attempt`, logs and announces it, and sleeps its backoff. */
+  private async backOff(attempt: Attempt, error: unknown, what: string): Promise<void> {
     const { sink, bus, clock, logger, policy, stopping } = this.o;
+    attempt.failures += 1;
+    const attempts = attempt.failures;
     const retryInMs = retryDelay(error, attempts, policy);
     const retryable = !isSinkError(error) || error.retryable;
     const fields = { error, attempts, retryInMs, retryable };
@@ -240,5 +307,9 @@ class SinkWorker {
     else logger.error(`${what}, and the sink says retrying cannot help; the alerts are kept and retried`, fields);
     bus.emit('deliveryFailed', { sink: sink.name, error, retryInMs, attempts });
     await clock.sleep(retryInMs, stopping).catch(() => {});
+  }
+
+  private reportDepth(): void {
+    this.o.bus.emit('outboxDepth', { sink: this.o.sink.name, depth: this.o.outbox.depth(this.o.sink.name) });
   }
 }

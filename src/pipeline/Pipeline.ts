@@ -8,11 +8,10 @@ import { ForceOrderArchive } from '../store/ForceOrderArchive.js';
 import { ProcessLock } from '../store/ProcessLock.js';
 import { StateStore } from '../store/StateStore.js';
 import { type Clock, DAY_MS, systemClock } from '../time.js';
-import { DeliveryDispatcher } from './DeliveryDispatcher.js';
+import { DeliveryDispatcher, type RetryPolicy } from './DeliveryDispatcher.js';
 import { EventBus } from './EventBus.js';
 import { ForceOrderPoller, type PollResult } from './ForceOrderPoller.js';
 import { Outbox } from './Outbox.js';
-import type { RetryPolicy } from './retryDelay.js';
 
 /** The longest backfill on first start: the exchange's force-order window is 7 days. */
 export const MAX_BACKFILL_MS = FORCE_ORDER_WINDOW_MS;
@@ -56,7 +55,8 @@ interface Running {
 
 /**
  * The alert pipeline: lock the store, read it, then poll -> diff -> archive + outbox -> per-sink
- * delivery, woken by the poller directly; the bus only tells metrics, health and logs. `start()` refuses a store another live process holds or that is corrupt.
+ * delivery, woken by the poller directly; the bus only tells metrics, health and logs. `start()`
+ * refuses a store another live process holds or that is corrupt.
  */
 export class Pipeline {
   /** Events for metrics and the health check. */
