@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -79,6 +79,49 @@ describe('the Dockerfile against the build output', () => {
     expect(dockerfile).toMatch(/FORCEWATCH_DB=\/data\/forcewatch\.json/);
     expect(dockerfile).toMatch(/^VOLUME \["\/data"\]$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
+  });
+});
+
+describe('the production build', () => {
+  it('leaves out the simulator and the demo, and nothing it emits imports them', async () => {
+    expect(existsSync(inBuild('dist/src/main.js'))).toBe(true);
+    expect(existsSync(inBuild('dist/src/simulator'))).toBe(false);
+    expect(existsSync(inBuild('dist/src/demo.js'))).toBe(false);
+    const emitted = (await readdir(OUT, { recursive: true })).filter((file) => file.endsWith('.js'));
+    expect(emitted.length).toBeGreaterThan(0);
+    for (const file of emitted) expect(await readFile(join(OUT, file), 'utf8'), file).not.toMatch(/simulator\/|demo\.js/);
+  });
+});
+
+describe('every path the deploy files name', () => {
+  const deployFiles = ['Dockerfile', 'compose.yaml', '.dockerignore', join('deploy', 'forcewatch.service')];
+
+  it('exists: compiled entry points in the build, documentation and repository files in the checkout', async () => {
+    const named: string[] = [];
+    for (const file of deployFiles) {
+      const text = await readFile(join(ROOT, file), 'utf8');
+      for (const [path] of text.matchAll(/\bdist\/[\w./-]+\.js\b/g)) {
+        named.push(path);
+        expect(existsSync(inBuild(path)), `${file} names ${path}`).toBe(true);
+      }
+      // The unit's Documentation= and its comments name files of the checkout installed at /opt/forcewatch.
+      for (const [, path = ''] of text.matchAll(/file:\/\/\/opt\/forcewatch\/(\S+)/g)) {
+        named.push(path);
+        expect(existsSync(join(ROOT, path)), `${file} names ${path}`).toBe(true);
+      }
+      for (const [path] of text.matchAll(/(?<![\w./-])(?:deploy|docs|src|commands)\/[\w./-]*\w/g)) {
+        named.push(path);
+        expect(existsSync(join(ROOT, path)), `${file} names ${path}`).toBe(true);
+      }
+    }
+    expect(named).toContain('README.md');
+    expect(named).toContain('dist/src/doctor/cli.js');
+  });
+
+  it('exists for every file the Dockerfile copies from the build context', () => {
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap(([, list = '']) => list.split(/\s+/));
+    expect(sources).toContain('tsconfig.build.json');
+    for (const source of sources) expect(existsSync(join(ROOT, source)), source).toBe(true);
   });
 });
 
