@@ -1,9 +1,31 @@
+/**
+ * What `/forceorders` accepts, from any platform: its bounds (here, so the parser, the runner and the
+ * usage line agree), the text parser (Slack, console), the typed-options parser (Discord), the reader
+ * of each slot both share, and how user input is quoted back.
+ */
+
 import type { AutoCloseType } from '../src/binance/types.js';
 import { forceOrdersUsage } from '../src/format/orderText.js';
 import type { ForceOrdersQuery } from '../src/queries.js';
-import { formatDuration, parseDuration } from '../src/time.js';
-import { DEFAULT_LIMIT, DEFAULT_SINCE_MS, MAX_INPUT_LENGTH, MAX_LIMIT, MAX_SINCE_MS, MIN_SINCE_MS } from './forceOrdersLimits.js';
-import { safeEcho } from './safeEcho.js';
+import { DAY_MS, formatDuration, MINUTE_MS, parseDuration } from '../src/time.js';
+
+/** Window when none is given: the last 24 hours. */
+const DEFAULT_SINCE_MS = DAY_MS;
+/** Rows when no count is given. */
+const DEFAULT_LIMIT = 20;
+/** Most rows one answer shows; also Binance's page maximum for force orders. */
+export const MAX_LIMIT = 100;
+/** Shortest window: one minute. */
+export const MIN_SINCE_MS = MINUTE_MS;
+/**
+ * Longest window by default: 90 days, the history Binance's USD-M force-order page says it keeps and
+ * a sensible archive retention. Adapters pass the archive's real reach when it is shorter.
+ */
+export const MAX_SINCE_MS = 90 * DAY_MS;
+/** Input longer than this is refused before it is looked at: no real query needs more. */
+const MAX_INPUT_LENGTH = 200;
+/** Most characters of user input ever echoed back in an error. */
+const MAX_ECHO_LENGTH = 24;
 
 /** Options of `parseForceOrdersArgs` and `parseForceOrdersInput`. */
 export interface ParseForceOrdersOptions {
@@ -236,4 +258,18 @@ function unknown(
   expected = `${EXPECTED.target}, ${EXPECTED.kind}, ${EXPECTED.window}, ${EXPECTED.limit} or ${EXPECTED.public}`,
 ): Token {
   return { slot: 'error', error: `Unknown word ${safeEcho(word)}: expected ${expected}.` };
+}
+
+/**
+ * A user's token made safe to quote back on any platform: only ASCII letters, digits, `_` and `-`
+ * survive (anything else, such as `@`, `<`, `*`, a look-alike letter or an emoji, becomes `?`), and
+ * at most `MAX_ECHO_LENGTH` characters, so no mention, link or markup can ride on an error message.
+ */
+export function safeEcho(token: string): string {
+  const chars = Array.from(token);
+  const shown = chars
+    .slice(0, MAX_ECHO_LENGTH)
+    .map((c) => (/^[A-Za-z0-9_-]$/.test(c) ? c : '?'))
+    .join('');
+  return `"${shown}${chars.length > MAX_ECHO_LENGTH ? '...' : ''}"`;
 }

@@ -5,7 +5,7 @@ import {
   type InteractionReplyOptions,
   MessageFlags,
 } from 'discord.js';
-import { MAX_LIMIT, MAX_SINCE_MS } from '../../commands/forceOrdersLimits.js';
+import { MAX_LIMIT, MAX_SINCE_MS } from '../../commands/parseForceOrdersArgs.js';
 import { forceOrdersUsage } from '../format/orderText.js';
 import type { Logger } from '../ops/logger.js';
 import type { ForceOrdersResult } from '../queries.js';

@@ -6,7 +6,7 @@ import {
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { MAX_LIMIT } from '../../commands/forceOrdersLimits.js';
+import { MAX_LIMIT } from '../../commands/parseForceOrdersArgs.js';
 
 /** The slash command's name. */
 export const FORCE_ORDERS_COMMAND = 'forceorders';

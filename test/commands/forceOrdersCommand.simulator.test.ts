@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ForceOrdersDeps } from '../../commands/forceOrdersCommand.js';
 import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
-import type { ForceOrdersDeps } from '../../commands/types.js';
 import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import type { ForceOrder } from '../../src/binance/types.js';
 import type { ArchiveReader, ForceOrdersResult } from '../../src/queries.js';

@@ -5,6 +5,7 @@ import {
   type ParsedForceOrdersArgs,
   parseForceOrdersArgs,
   parseForceOrdersInput,
+  safeEcho,
 } from '../../commands/parseForceOrdersArgs.js';
 import type { ForceOrdersQuery } from '../../src/queries.js';
 
@@ -357,5 +358,30 @@ describe('parseForceOrdersInput: text and typed options', () => {
   it('answers the first bad field in the order target, kind, since, rows', () => {
     expect(error({ target: 'NOPE', since: 'soon', rows: 0 })).toMatch(/^Unknown word "NOPE"/);
     expect(error({ since: 'soon', rows: 0 })).toMatch(/^Unknown word "soon"/);
+  });
+});
+
+describe('safeEcho', () => {
+  it('keeps symbol characters and quotes them', () => {
+    expect(safeEcho('BTCUSD_PERP')).toBe('"BTCUSD_PERP"');
+  });
+
+  it('replaces mention, markup and non-ASCII characters with ?', () => {
+    expect(safeEcho('<!channel>')).toBe('"??channel?"');
+    expect(safeEcho('@everyone')).toBe('"?everyone"');
+    expect(safeEcho('🚀x')).toBe('"?x"');
+  });
+
+  it('caps what it shows at 24 characters', () => {
+    expect(safeEcho('a'.repeat(25))).toBe(`"${'a'.repeat(24)}..."`);
+    expect(safeEcho('a'.repeat(24))).toBe(`"${'a'.repeat(24)}"`);
+  });
+
+  it('always yields at most 24 safe characters between quotes', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 100 }), (s) => {
+        expect(safeEcho(s)).toMatch(/^"[A-Za-z0-9_?-]{0,24}(\.\.\.)?"$/);
+      }),
+    );
   });
 });

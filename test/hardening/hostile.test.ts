@@ -1,9 +1,8 @@
 import type { APIEmbed } from 'discord.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
-import { MAX_LIMIT, MAX_SINCE_MS, MIN_SINCE_MS } from '../../commands/forceOrdersLimits.js';
-import type { ForceOrdersDeps } from '../../commands/types.js';
+import { type ForceOrdersDeps, forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
+import { MAX_LIMIT, MAX_SINCE_MS, MIN_SINCE_MS } from '../../commands/parseForceOrdersArgs.js';
 import { parseForceOrders } from '../../src/binance/parseForceOrders.js';
 import { type ForceOrder, orderKey } from '../../src/binance/types.js';
 import { sumDecimals } from '../../src/decimal.js';
