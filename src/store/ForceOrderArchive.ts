@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { appendFile, type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { type ForceOrder, orderKey } from '../binance/types.js';
+import { errorCode } from '../errorCode.js';
 import type { Logger } from '../ops/logger.js';
 import type { ArchiveReader } from '../queries.js';
 import { SerialQueue } from '../SerialQueue.js';
@@ -105,7 +106,7 @@ export class ForceOrderArchive implements ArchiveReader {
       try {
         handle = await open(this.path, 'r');
       } catch (error) {
-        if ((error as { code?: unknown }).code === 'ENOENT') return;
+        if (errorCode(error) === 'ENOENT') return;
         throw error;
       }
       try {
@@ -126,8 +127,8 @@ export class ForceOrderArchive implements ArchiveReader {
     const input = createReadStream(this.path, { encoding: 'utf8' });
     const opened = once(input, 'open').then(
       () => true,
-      (error: { code?: unknown }) => {
-        if (error.code === 'ENOENT') return false;
+      (error: unknown) => {
+        if (errorCode(error) === 'ENOENT') return false;
         throw error;
       },
     );

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type FileHandle, link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { errorCode } from '../errorCode.js';
 import type { Logger } from '../ops/logger.js';
 import { LockFileError, LockHeldError } from './errors.js';
 
@@ -78,7 +79,7 @@ async function createExclusive(path: string, holder: LockHolder): Promise<boolea
   try {
     handle = await open(path, 'wx');
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'EEXIST') return false;
+    if (errorCode(error) === 'EEXIST') return false;
     throw error;
   }
   try {
@@ -95,7 +96,7 @@ async function readHolder(path: string): Promise<LockHolder | 'unparsable' | und
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+    if (errorCode(error) === 'ENOENT') return undefined;
     throw error;
   }
   try {
@@ -117,7 +118,7 @@ async function takeOverStale(path: string, stale: LockHolder | 'unparsable', log
   try {
     await rename(path, aside);
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return;
+    if (errorCode(error) === 'ENOENT') return;
     throw error;
   }
   const moved = await readHolder(aside);
@@ -140,6 +141,6 @@ function pidIsAlive(pid: number): boolean {
     return true;
   } catch (error) {
     // EPERM: the process exists but belongs to another user.
-    return (error as { code?: unknown }).code === 'EPERM';
+    return errorCode(error) === 'EPERM';
   }
 }

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { type Adapter, Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
+import { errorCode, errorMessage } from '../errorCode.js';
 import { type Logger, silentLogger } from '../ops/logger.js';
 import { SerialQueue } from '../SerialQueue.js';
 import { backupStoreFile } from './backupStoreFile.js';
@@ -203,7 +204,7 @@ async function fileExists(path: string): Promise<boolean> {
     await stat(path);
     return true;
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return false;
+    if (errorCode(error) === 'ENOENT') return false;
     throw new StoreOpenError(path, describeReadFailure(error), { cause: error });
   }
 }
@@ -212,7 +213,7 @@ async function backupBeforeMigrating(path: string, version: number): Promise<str
   try {
     return await backupStoreFile(path, version);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
+    const code = errorCode(error);
     throw new StoreOpenError(
       path,
       `it has schema version ${version} and must be migrated, but its backup copy could not be written (${typeof code === 'string' ? code : String(error)}); make the store's directory writable by this user`,
@@ -222,8 +223,8 @@ async function backupBeforeMigrating(path: string, version: number): Promise<str
 }
 
 function describeReadFailure(error: unknown): string {
-  const code = (error as { code?: unknown } | undefined)?.code;
+  const code = errorCode(error);
   if (code === 'EACCES' || code === 'EPERM') return `it is not readable by this user (${String(code)})`;
   if (error instanceof SyntaxError) return `it is not valid JSON (${error.message})`;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

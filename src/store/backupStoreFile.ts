@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { copyFile, open, readFile } from 'node:fs/promises';
+import { errorCode } from '../errorCode.js';
 
 /**
  * Copies the store file, as it is on disk, to `<file>.v<version>.bak` before a migration rewrites it,
@@ -13,7 +14,7 @@ export async function backupStoreFile(file: string, version: number, now: () => 
     try {
       await copyFile(file, target, constants.COPYFILE_EXCL);
     } catch (error) {
-      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+      if (errorCode(error) !== 'EEXIST') throw error;
       if (target === preferred && (await sameContent(file, target))) return target;
       continue;
     }
