@@ -2,7 +2,6 @@ import { displayDecimal } from '../decimal.js';
 import { describeQuery, describeSide, describeSource, FINE_DIGITS, formatKindCounts } from '../format/orderText.js';
 import type { ForceOrdersResult } from '../queries.js';
 import { formatTime } from '../time.js';
-import { textTable } from './textTable.js';
 
 /** A `/forceorders` answer as terminal text: a table of rows, totals, window, source and weight; errors with usage. */
 export function renderForceOrdersResult(result: ForceOrdersResult): string {
@@ -46,4 +45,25 @@ export function renderForceOrdersResult(result: ForceOrdersResult): string {
   );
   if (result.note !== undefined) lines.push(`Note: ${result.note}`);
   return lines.join('\n');
+}
+
+/** A column of a plain-text table: its header and whether values line up on the right (numbers). */
+export interface TextColumn {
+  header: string;
+  alignRight?: boolean;
+}
+
+/** Lays rows out as fixed-width text columns separated by two spaces, trailing spaces trimmed. */
+export function textTable(columns: TextColumn[], rows: string[][]): string[] {
+  const widths = columns.map((column, i) => Math.max(column.header.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    columns
+      .map((column, i) => {
+        const cell = cells[i] ?? '';
+        const width = widths[i] ?? 0;
+        return column.alignRight ? cell.padStart(width) : cell.padEnd(width);
+      })
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map((column) => column.header)), ...rows.map(line)];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderForceOrdersResult } from '../../src/console/renderForceOrdersResult.js';
+import { renderForceOrdersResult, textTable } from '../../src/console/renderForceOrdersResult.js';
 import type { ForceOrdersResult } from '../../src/queries.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 
@@ -65,5 +65,18 @@ describe('renderForceOrdersResult', () => {
         usage: 'Usage: /forceorders ...',
       }),
     ).toBe('Error: Two windows, "24h" and "7d": give one.\nUsage: /forceorders ...');
+  });
+});
+
+describe('textTable', () => {
+  it('pads columns to the widest cell, right-aligning numbers and trimming line ends', () => {
+    const lines = textTable(
+      [{ header: 'NAME' }, { header: 'N', alignRight: true }, { header: 'NOTE' }],
+      [
+        ['a', '1,000', ''],
+        ['longer', '5', 'x'],
+      ],
+    );
+    expect(lines).toEqual(['NAME        N  NOTE', 'a       1,000', 'longer      5  x']);
   });
 });
