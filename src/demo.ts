@@ -6,10 +6,11 @@ import { startForcewatch } from './app/startForcewatch.js';
 import { createBinanceClient } from './binance/createBinanceClient.js';
 import { parseCoreConfig } from './config.js';
 import { renderForceOrdersResult } from './console/renderForceOrdersResult.js';
+import { errorMessage } from './errorCode.js';
 import { createLogger } from './ops/logger.js';
 import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from './simulator/PapiSimulator.js';
-import { parseDuration } from './time.js';
+import { HOUR_MS, parseDuration } from './time.js';
 
 /**
  * `npm run demo`: no account needed. Starts the PAPI simulator on loopback with a stream of force
@@ -86,19 +87,18 @@ async function demo(): Promise<void> {
 /** Three days of past force orders, so `/forceorders` has something to show from the start. */
 function seedHistory(sim: PapiSimulator): void {
   const now = Date.now();
-  const hour = 3_600_000;
   for (let h = 72; h > 0; h -= 1) {
-    const at = now - h * hour;
+    const at = now - h * HOUR_MS;
     sim.addOrder({ time: at, updateTime: at });
     if (h % 9 === 0) sim.addOrder({ symbol: 'BTCUSD_PERP', kind: 'ADL', time: at + 1000, updateTime: at + 1000 });
   }
-  sim.addBurst(30, { at: now - 30 * hour, spreadMs: 40, symbols: ['BTCUSD_PERP', 'ETHUSD_PERP'] });
+  sim.addBurst(30, { at: now - 30 * HOUR_MS, spreadMs: 40, symbols: ['BTCUSD_PERP', 'ETHUSD_PERP'] });
 }
 
 demo().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`demo failed: ${errorMessage(error)}\n`);
     process.exit(1);
   },
 );

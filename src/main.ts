@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { loadSettings, startForcewatch } from './app/startForcewatch.js';
-import { createBinanceClient } from './binance/createBinanceClient.js';
+import { type Forcewatch, loadSettings, startForcewatch } from './app/startForcewatch.js';
+import { type BinanceClient, createBinanceClient } from './binance/createBinanceClient.js';
+import { errorMessage } from './errorCode.js';
 import { createLogger } from './ops/logger.js';
 import { redact } from './ops/redact.js';
 import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';
@@ -23,11 +24,11 @@ async function main(): Promise<number> {
   });
   const { core } = loaded.settings;
   const logger = createLogger({ level: core.log.level, format: core.log.format });
-  let binance;
+  let binance: BinanceClient;
   try {
     binance = createBinanceClient({ ...core.binance, logger: logger.child({ component: 'binance' }) });
   } catch (error) {
-    process.stderr.write(`forcewatch cannot start: ${redact((error as Error).message)}\n`);
+    process.stderr.write(`forcewatch cannot start: ${redact(errorMessage(error))}\n`);
     return 2;
   }
   try {
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
   const source = mergeForceOrderSources(sources);
   const commandSource = binance.source(core.binance.markets.includes('cm') ? 'cm' : 'um');
 
-  let app;
+  let app: Forcewatch;
   try {
     app = await startForcewatch({ settings: loaded.settings, source, commandSource, logger, exchangeNow: () => binance.serverNow() });
   } catch (error) {

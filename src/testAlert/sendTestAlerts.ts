@@ -4,6 +4,7 @@ import type { Settings } from '../app/startForcewatch.js';
 import { ConsoleSink } from '../console/ConsoleSink.js';
 import { discordRestOptions } from '../discord/DiscordConfig.js';
 import { DiscordSink } from '../discord/DiscordSink.js';
+import { errorMessage } from '../errorCode.js';
 import { type Logger, silentLogger } from '../ops/logger.js';
 import type { Sink } from '../sinks/Sink.js';
 import { createSlackWebClient } from '../slack/createSlackAdapter.js';
@@ -56,7 +57,7 @@ export async function sendTestAlerts(options: TestAlertOptions): Promise<TestAle
       await target.sink.deliver(group);
       outcomes.push({ sink: target.sink.name, ok: true, detail: 'a note, one sample alert and one grouped sample (6 orders) sent' });
     } catch (error) {
-      outcomes.push({ sink: target.sink.name, ok: false, detail: (error as Error).message });
+      outcomes.push({ sink: target.sink.name, ok: false, detail: errorMessage(error) });
     } finally {
       target.close?.();
     }
