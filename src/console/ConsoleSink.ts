@@ -1,7 +1,7 @@
 import { displayDecimal } from '../decimal.js';
 import { describeSide, formatKindCounts, orderFacts, orderSummary } from '../format/orderText.js';
 import type { Alert, AlertGroupSummary, Notification, Sink } from '../sinks/Sink.js';
-import { SinkError } from '../sinks/SinkError.js';
+import { SinkError } from '../sinks/Sink.js';
 import { formatSpan, formatTime } from '../time.js';
 
 /** Options of `ConsoleSink`. */

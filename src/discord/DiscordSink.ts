@@ -18,8 +18,7 @@ import {
 import { compareDecimal } from '../decimal.js';
 import type { Logger } from '../ops/logger.js';
 import type { DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
-import { SinkError } from '../sinks/SinkError.js';
-import { withScopedSignal } from '../sinks/withScopedSignal.js';
+import { SinkError, withScopedSignal } from '../sinks/Sink.js';
 import { alertNonce, alertRef, renderAlertEmbeds } from './renderDiscord.js';
 
 /** Options of `DiscordSink`. */

@@ -1,7 +1,7 @@
 import { backoffDelay } from '../backoff.js';
 import type { Logger } from '../ops/logger.js';
 import type { Notification, Sink } from '../sinks/Sink.js';
-import { isSinkError } from '../sinks/SinkError.js';
+import { isSinkError } from '../sinks/Sink.js';
 import type { Clock } from '../time.js';
 import type { EventBus } from './EventBus.js';
 import { DEFAULT_GROUP_THRESHOLD, MAX_GROUP_SIZE, nextNotification, notificationIds, summarizeAlerts } from './groupAlerts.js';

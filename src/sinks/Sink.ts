@@ -1,3 +1,8 @@
+/**
+ * The Sink port: what the pipeline hands a destination (an alert or a group), how a sink reports a
+ * failure (`SinkError`, retryable or not), and the scoped signal a sink's client should get.
+ */
+
 import type { AutoCloseType, ForceOrder } from '../binance/types.js';
 
 /** One force order to announce; `id` is `orderKey(order)` and never changes. */
@@ -47,4 +52,46 @@ export interface Sink {
   readonly name: string;
   /** Resolves once the platform has the message; throws `SinkError` (or anything) otherwise. */
   deliver(notification: Notification, options?: DeliverOptions): Promise<void>;
+}
+
+/** A delivery failure that says whether trying again can help and, if the platform said, when. */
+export class SinkError extends Error {
+  override readonly name = 'SinkError';
+  /** False for failures a retry cannot fix (bad token, unknown channel, missing permission). */
+  readonly retryable: boolean;
+  /** The platform's own `Retry-After`, in ms, when it gave one. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options: { retryable: boolean; retryAfterMs?: number; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** True when `error` is a `SinkError` (works across module copies, unlike `instanceof` alone). */
+export function isSinkError(error: unknown): error is SinkError {
+  return error instanceof Error && error.name === 'SinkError' && 'retryable' in error;
+}
+
+/**
+ * Runs `task` with a signal that aborts when `parent` does but belongs to this task alone, and is
+ * unhooked from `parent` when the task settles. Some clients (discord.js's REST) add an `abort`
+ * listener per request and never remove it: handed the pipeline's long-lived stop signal directly,
+ * they would pile up two listeners per alert for the bot's whole life.
+ */
+export async function withScopedSignal<T>(
+  parent: AbortSignal | undefined,
+  task: (signal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
+  if (!parent) return task(undefined);
+  const scope = new AbortController();
+  const forward = () => scope.abort(parent.reason);
+  if (parent.aborted) forward();
+  else parent.addEventListener('abort', forward, { once: true });
+  try {
+    return await task(scope.signal);
+  } finally {
+    parent.removeEventListener('abort', forward);
+  }
 }

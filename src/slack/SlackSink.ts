@@ -4,7 +4,7 @@ import { compareDecimal } from '../decimal.js';
 import { errorCode, errorMessage } from '../errorCode.js';
 import type { Logger } from '../ops/logger.js';
 import type { DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
-import { SinkError } from '../sinks/SinkError.js';
+import { SinkError } from '../sinks/Sink.js';
 import { MINUTE_MS } from '../time.js';
 import { renderAlert } from './blockKit.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { orderKey } from '../../src/binance/types.js';
 import { ConsoleSink } from '../../src/console/ConsoleSink.js';
 import type { Alert, Notification } from '../../src/sinks/Sink.js';
-import { isSinkError } from '../../src/sinks/SinkError.js';
+import { isSinkError } from '../../src/sinks/Sink.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 
 const T = Date.UTC(2026, 10, 25, 11, 58, 0);

@@ -6,7 +6,7 @@ import { discordRestOptions } from '../../src/discord/DiscordConfig.js';
 import { alertMentions, DiscordSink } from '../../src/discord/DiscordSink.js';
 import { KIND_COLOUR } from '../../src/discord/renderDiscord.js';
 import { registerSecret } from '../../src/ops/redact.js';
-import { isSinkError, type SinkError } from '../../src/sinks/SinkError.js';
+import { isSinkError, type SinkError } from '../../src/sinks/Sink.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import { embedCharacters } from '../fakes/discord/validateMessage.js';

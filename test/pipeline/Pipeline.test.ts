@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BACKFILL_MS, Pipeline } from '../../src/pipeline/Pipeline.js';
-import { SinkError } from '../../src/sinks/SinkError.js';
+import { SinkError } from '../../src/sinks/Sink.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
 import { nextEvent, PipelineHarness, tempDir } from './pipelineHarness.js';

@@ -9,7 +9,7 @@ import { EventBus } from '../../src/pipeline/EventBus.js';
 import { groupKey } from '../../src/pipeline/groupAlerts.js';
 import { Outbox } from '../../src/pipeline/Outbox.js';
 import type { DeliverOptions, Notification, Sink } from '../../src/sinks/Sink.js';
-import { SinkError } from '../../src/sinks/SinkError.js';
+import { SinkError } from '../../src/sinks/Sink.js';
 import { createSlackWebClient } from '../../src/slack/createSlackAdapter.js';
 import { SlackSink } from '../../src/slack/SlackSink.js';
 import { StateStore } from '../../src/store/StateStore.js';

@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isSinkError, type SinkError } from '../../src/sinks/SinkError.js';
+import { isSinkError, type SinkError } from '../../src/sinks/Sink.js';
 import { createSlackWebClient } from '../../src/slack/createSlackAdapter.js';
 import { alertMetadata, findPostedAlert, SLACK_ALERT_EVENT_TYPE, SlackSink, type SlackSinkOptions } from '../../src/slack/SlackSink.js';
 import { captureLogger } from '../fakes/captureLogger.js';

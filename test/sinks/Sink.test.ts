@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { withScopedSignal } from '../../src/sinks/withScopedSignal.js';
+import { withScopedSignal } from '../../src/sinks/Sink.js';
 
 describe('withScopedSignal', () => {
   it("aborts the task's signal with the parent's reason while the task runs", async () => {
