@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { withScopedSignal } from '../../src/sinks/Sink.js';
+import { isSinkError, SinkError, withScopedSignal } from '../../src/sinks/Sink.js';
 
 describe('withScopedSignal', () => {
   it("aborts the task's signal with the parent's reason while the task runs", async () => {
@@ -25,5 +25,17 @@ describe('withScopedSignal', () => {
     parent.abort(new Error('already'));
     expect(await withScopedSignal(parent.signal, async (signal) => signal?.aborted)).toBe(true);
     expect(await withScopedSignal(undefined, async (signal) => signal)).toBeUndefined();
+  });
+});
+
+describe('isSinkError', () => {
+  it('knows a SinkError, also from another copy of the module, and nothing else', () => {
+    const error = new SinkError('rate limited', { retryable: true, retryAfterMs: 2_000 });
+    expect(isSinkError(error)).toBe(true);
+    expect(error).toMatchObject({ name: 'SinkError', retryable: true, retryAfterMs: 2_000 });
+    const copy = Object.assign(new Error('bad token'), { name: 'SinkError', retryable: false });
+    expect(isSinkError(copy)).toBe(true);
+    expect(isSinkError(new Error('plain'))).toBe(false);
+    expect(isSinkError({ name: 'SinkError', retryable: true })).toBe(false);
   });
 });
