@@ -8,7 +8,7 @@ import { DEFAULT_GROUP_THRESHOLD, MAX_GROUP_SIZE, nextNotification, notification
 import type { AttemptMark, OpenAttempt, Outbox } from './Outbox.js';
 
 /** Default time `stop()` lets a delivery in flight finish before aborting it. */
-export const DEFAULT_STOP_GRACE_MS = 10_000;
+const DEFAULT_STOP_GRACE_MS = 10_000;
 
 /** Backoff settings of a sink's delivery retries. */
 export interface RetryPolicy {

@@ -5,7 +5,7 @@ import type { Logger } from '../ops/logger.js';
 import { LockFileError, LockHeldError } from './errors.js';
 
 /** What the lock file holds. */
-export interface LockHolder {
+interface LockHolder {
   pid: number;
   startedAt: number;
   /** Unique per acquisition, so release never deletes a lock another process took over. */
