@@ -5,7 +5,7 @@ import type { Logger } from '../ops/logger.js';
 import type { ForceOrdersResult } from '../queries.js';
 import type { Sink } from '../sinks/Sink.js';
 import { type Clock, systemClock } from '../time.js';
-import { createInteractionHandler } from './createInteractionHandler.js';
+import { createInteractionHandler } from './commands.js';
 import type { DiscordConfig } from './DiscordConfig.js';
 import { discordRestOptions } from './DiscordConfig.js';
 import { DiscordSink, describeDiscordError, toSinkError } from './DiscordSink.js';

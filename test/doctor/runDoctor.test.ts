@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerCommands } from '../../src/discord/registerCommands.js';
+import { registerCommands } from '../../src/discord/commands.js';
 import { type CheckResult, formatCheckResult } from '../../src/doctor/CheckResult.js';
 import { runDoctor } from '../../src/doctor/runDoctor.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mayRunForceOrders, registerCommands, suggestSymbols } from '../../src/discord/commands.js';
 import { discordRestOptions } from '../../src/discord/DiscordConfig.js';
-import { BOT_PERMISSIONS, inviteUrl } from '../../src/discord/inviteUrl.js';
-import { registerCommands } from '../../src/discord/registerCommands.js';
+import { forceOrdersText } from '../../src/discord/forceOrdersText.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import { validateCommands } from '../fakes/discord/validateCommands.js';
 
@@ -69,35 +67,39 @@ describe('registerCommands', () => {
       'Autocomplete cannot be used with choices',
     );
   });
+});
 
-  it('runs as a script that registers and prints the invite URL, never the token', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/discord/registerCommandsCli.ts'], {
-      env: {
-        PATH: process.env.PATH,
-        DISCORD_TOKEN: fake.token,
-        DISCORD_APPLICATION_ID: fake.applicationId,
-        DISCORD_ALERT_CHANNEL_ID: fake.alertChannelId,
-        DISCORD_GUILD_ID: fake.guildId,
-        DISCORD_API_URL: fake.apiUrl,
-      },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const [code] = await once(child, 'exit');
-    expect(code).toBe(0);
-    expect(fake.commandPuts).toHaveLength(1);
-    expect(output).toContain(JSON.stringify(inviteUrl(fake.applicationId)));
-    expect(output).not.toContain(fake.token);
+const none = { symbol: null, type: null, since: null, limit: null, public: null };
+
+describe('forceOrdersText', () => {
+  it('turns each option into exactly one word, in the parser order', () => {
+    expect(forceOrdersText(none)).toBe('');
+    expect(forceOrdersText({ symbol: 'btcusd_perp', type: 'adl', since: '7d', limit: 10, public: true })).toBe(
+      'btcusd_perp adl 7d 10 public',
+    );
+    expect(forceOrdersText({ ...none, type: 'all', public: false })).toBe('');
+    // Spaces inside a value cannot smuggle in a second word (a kind, a window) for the parser.
+    expect(forceOrdersText({ ...none, symbol: 'BTCUSD adl', since: ' 24 h ' })).toBe('BTCUSDadl 24h');
   });
 });
 
-describe('inviteUrl', () => {
-  it('asks for bot + applications.commands with View Channel, Send Messages, Embed Links and Read Message History only', () => {
-    const url = new URL(inviteUrl(fake.applicationId));
-    expect(BOT_PERMISSIONS).toBe(84992n);
-    expect(url.searchParams.get('permissions')).toBe('84992');
-    expect(url.searchParams.get('scope')).toBe('bot applications.commands');
-    expect(url.searchParams.get('client_id')).toBe(fake.applicationId);
+describe('suggestSymbols', () => {
+  it('puts prefix matches first (shortest first), then substring matches, each once, at most 25', () => {
+    const known = ['ETHUSD_PERP', 'BTCUSD_PERP', 'btcusd_perp', 'XBTCUSD_PERP', ...Array.from({ length: 30 }, (_, i) => `BTC${i}USD_PERP`)];
+    const choices = suggestSymbols(known, 'btc');
+    expect(choices).toHaveLength(25);
+    expect(choices.filter((c) => c.value === 'BTCUSD_PERP')).toHaveLength(1);
+    expect(suggestSymbols(known, 'cusd_p').map((c) => c.value)).toContain('XBTCUSD_PERP');
+    expect(suggestSymbols(['BTCUSD_PERP', 'XBTCUSD_PERP'], 'BTC').map((c) => c.value)).toEqual(['BTCUSD_PERP', 'XBTCUSD_PERP']);
+  });
+});
+
+describe('mayRunForceOrders', () => {
+  const access = { allowedRoleIds: ['1'], allowedChannelIds: ['10'] };
+  it('allows a role anywhere in a guild, anyone in an allowed channel, nobody outside a guild', () => {
+    expect(mayRunForceOrders(access, { roleIds: ['1'], channelId: '99', guildId: 'g' })).toBe(true);
+    expect(mayRunForceOrders(access, { roleIds: [], channelId: '10', guildId: 'g' })).toBe(true);
+    expect(mayRunForceOrders(access, { roleIds: ['2'], channelId: '99', guildId: 'g' })).toBe(false);
+    expect(mayRunForceOrders(access, { roleIds: ['1'], channelId: '10', guildId: null })).toBe(false);
   });
 });

@@ -1,0 +1,258 @@
+/**
+ * `/forceorders` on Discord: the command as registered, its registration, who may run it, symbol
+ * suggestions, and the interaction handler that answers it with the platform-neutral command.
+ */
+
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  InteractionContextType,
+  type InteractionReplyOptions,
+  MessageFlags,
+  PermissionFlagsBits,
+  REST,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  type RESTPutAPIApplicationCommandsResult,
+  Routes,
+} from 'discord.js';
+import { MAX_LIMIT, MAX_SINCE_MS } from '../../commands/parseForceOrdersArgs.js';
+import { forceOrdersUsage } from '../format/orderText.js';
+import type { Logger } from '../ops/logger.js';
+import type { ForceOrdersResult } from '../queries.js';
+import type { Clock } from '../time.js';
+import { type DiscordConfig, discordRestOptions } from './DiscordConfig.js';
+import { describeDiscordError } from './DiscordSink.js';
+import { forceOrdersText } from './forceOrdersText.js';
+import { errorReply, type ForceOrdersReply, renderForceOrdersReply } from './renderDiscord.js';
+
+// The command and its registration
+
+/** The slash command's name. */
+const FORCE_ORDERS_COMMAND = 'forceorders';
+
+/** Option names, shared by the definition and the handler. */
+const OPTION = { symbol: 'symbol', type: 'type', since: 'since', limit: 'limit', public: 'public' } as const;
+
+/**
+ * `/forceorders` as registered with Discord. Every option is optional, so order does not matter.
+ * `symbol` autocompletes (and so may not also have choices); `type` offers fixed choices.
+ * Guild-only (`contexts: [Guild]`, and `dm_permission: false` for clients that still read it): the
+ * answer is account history, never for DMs. `default_member_permissions` is View Channel, a floor
+ * server admins can raise under Server Settings -> Integrations; the bot's own role and channel
+ * check (DISCORD_ALLOWED_ROLE_IDS / DISCORD_ALLOWED_CHANNEL_IDS) is what guards the data.
+ * https://discord.com/developers/docs/interactions/application-commands#application-command-object
+ */
+function forceOrdersCommandData(): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  return {
+    name: FORCE_ORDERS_COMMAND,
+    type: ApplicationCommandType.ChatInput,
+    description: "The account's recent liquidations and ADLs",
+    default_member_permissions: String(PermissionFlagsBits.ViewChannel),
+    dm_permission: false,
+    contexts: [InteractionContextType.Guild],
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: OPTION.symbol,
+        description: 'Symbol or pair: BTCUSD_PERP, BTCUSD_261225, BTCUSD',
+        autocomplete: true,
+        max_length: 32,
+      },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: OPTION.type,
+        description: 'Which force orders (default: all)',
+        choices: [
+          { name: 'all', value: 'all' },
+          { name: 'liquidation', value: 'liquidation' },
+          { name: 'adl', value: 'adl' },
+        ],
+      },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: OPTION.since,
+        description: 'How far back: 30m, 24h, 7d (default 24h)',
+        max_length: 16,
+      },
+      {
+        type: ApplicationCommandOptionType.Integer,
+        name: OPTION.limit,
+        description: `Rows to show, 1-${MAX_LIMIT} (default 20)`,
+        min_value: 1,
+        max_value: MAX_LIMIT,
+      },
+      {
+        type: ApplicationCommandOptionType.Boolean,
+        name: OPTION.public,
+        description: 'Answer in the channel for everyone (default: only you see it)',
+      },
+    ],
+  };
+}
+
+/** Where the commands were registered and what Discord stored. */
+export interface RegisteredCommands {
+  scope: 'guild' | 'global';
+  commands: RESTPutAPIApplicationCommandsResult;
+}
+
+/**
+ * Registers `/forceorders` idempotently with a bulk overwrite (PUT replaces the whole set, so
+ * running it twice changes nothing): in DISCORD_GUILD_ID when set (instant), else globally.
+ * https://discord.com/developers/docs/interactions/application-commands#bulk-overwrite-guild-application-commands
+ */
+export async function registerCommands(
+  config: Pick<DiscordConfig, 'token' | 'applicationId' | 'guildId' | 'apiUrl'>,
+  options: { rest?: REST } = {},
+): Promise<RegisteredCommands> {
+  const rest = options.rest ?? new REST(discordRestOptions(config.apiUrl)).setToken(config.token);
+  const route = config.guildId
+    ? Routes.applicationGuildCommands(config.applicationId, config.guildId)
+    : Routes.applicationCommands(config.applicationId);
+  const commands = (await rest.put(route, { body: [forceOrdersCommandData()] })) as RESTPutAPIApplicationCommandsResult;
+  return { scope: config.guildId ? 'guild' : 'global', commands };
+}
+
+// Who may run it
+
+/** Who is asking and where, as the interaction says. */
+export interface Asker {
+  roleIds: readonly string[];
+  channelId: string | null;
+  guildId: string | null;
+}
+
+/**
+ * Whether `/forceorders` may run for this asker: a member holding one of DISCORD_ALLOWED_ROLE_IDS,
+ * or anyone in one of DISCORD_ALLOWED_CHANNEL_IDS (default: the alert channel). Never outside a
+ * guild. Role and channel ids are global snowflakes, so another server the bot is added to matches
+ * neither.
+ */
+export function mayRunForceOrders(access: Pick<DiscordConfig, 'allowedRoleIds' | 'allowedChannelIds'>, asker: Asker): boolean {
+  if (!asker.guildId) return false;
+  if (asker.roleIds.some((role) => access.allowedRoleIds.includes(role))) return true;
+  return asker.channelId !== null && access.allowedChannelIds.includes(asker.channelId);
+}
+
+// Symbol suggestions
+
+/**
+ * Choices in an autocomplete answer and in a string option.
+ * Docs: https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-option-structure
+ */
+const CHOICES_MAX = 25;
+/** Characters of a choice's name and value. */
+const CHOICE_NAME_MAX = 100;
+/**
+ * Autocomplete choices for what the user has typed so far: symbols starting with it first, then
+ * those containing it, shortest first within each (a pair before its perpetual before its
+ * deliveries), each once, at most 25 (Discord's cap).
+ * https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-autocomplete
+ */
+export function suggestSymbols(known: readonly string[], typed: string): { name: string; value: string }[] {
+  const needle = typed.trim().toUpperCase();
+  const symbols = [...new Set(known.map((s) => s.toUpperCase()))]
+    .filter((s) => s.length > 0 && s.length <= CHOICE_NAME_MAX)
+    .sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  const starts = symbols.filter((s) => s.startsWith(needle));
+  const contains = symbols.filter((s) => !s.startsWith(needle) && s.includes(needle));
+  return [...starts, ...contains].slice(0, CHOICES_MAX).map((s) => ({ name: s, value: s }));
+}
+
+// The interaction handler
+
+/** What the interaction handler needs. */
+export interface InteractionHandlerDeps {
+  access: Pick<DiscordConfig, 'allowedRoleIds' | 'allowedChannelIds'>;
+  runForceOrders: (text: string) => Promise<ForceOrdersResult>;
+  knownSymbols: () => string[];
+  logger: Logger;
+  clock: Clock;
+}
+
+/** Nothing the bot says in answer to a user may ping anyone. */
+const NO_MENTIONS = { parse: [] as [] };
+const REFUSAL =
+  'Sorry, /forceorders is limited to members with an allowed role or to the alert channel. Ask a server admin if you need access.';
+
+function askerOf(interaction: ChatInputCommandInteraction | AutocompleteInteraction): Asker {
+  const member = interaction.member;
+  // discord.js gives a GuildMember when the guild is cached, else the raw API member with role ids.
+  const roleIds = !member ? [] : Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
+  return { roleIds, channelId: interaction.channelId, guildId: interaction.guildId };
+}
+
+/**
+ * Answers `/forceorders` and its autocomplete. The command is deferred at once (Discord wants a
+ * first response within 3 s; the query may take longer), privately unless `public` was asked for,
+ * then edited with the answer. Errors always go to the asker alone.
+ * https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction
+ */
+export function createInteractionHandler(deps: InteractionHandlerDeps): (interaction: Interaction) => Promise<void> {
+  const { logger } = deps;
+  return async (interaction) => {
+    try {
+      if (interaction.isAutocomplete() && interaction.commandName === FORCE_ORDERS_COMMAND) await autocomplete(interaction, deps);
+      else if (interaction.isChatInputCommand() && interaction.commandName === FORCE_ORDERS_COMMAND) await command(interaction, deps);
+    } catch (error) {
+      logger.error('discord interaction failed', { interactionId: interaction.id, ...describeDiscordError(error) });
+    }
+  };
+}
+
+async function autocomplete(interaction: AutocompleteInteraction, deps: InteractionHandlerDeps): Promise<void> {
+  // The symbols the account traded are account information: strangers get no suggestions.
+  const allowed = mayRunForceOrders(deps.access, askerOf(interaction));
+  const focused = interaction.options.getFocused(true);
+  const choices = allowed && focused.name === OPTION.symbol ? suggestSymbols(deps.knownSymbols(), String(focused.value)) : [];
+  await interaction.respond(choices);
+}
+
+async function command(interaction: ChatInputCommandInteraction, deps: InteractionHandlerDeps): Promise<void> {
+  const { logger, clock } = deps;
+  const asker = askerOf(interaction);
+  const who = { interactionId: interaction.id, userId: interaction.user.id, channelId: asker.channelId };
+  if (!mayRunForceOrders(deps.access, asker)) {
+    logger.warn('discord /forceorders refused', who);
+    await interaction.reply({ content: REFUSAL, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    return;
+  }
+  const isPublic = interaction.options.getBoolean(OPTION.public) === true;
+  await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
+  const text = forceOrdersText({
+    symbol: interaction.options.getString(OPTION.symbol),
+    type: interaction.options.getString(OPTION.type),
+    since: interaction.options.getString(OPTION.since),
+    limit: interaction.options.getInteger(OPTION.limit),
+    public: isPublic,
+  });
+  const started = clock.now();
+  let reply: ForceOrdersReply;
+  try {
+    reply = renderForceOrdersReply(await deps.runForceOrders(text));
+  } catch (error) {
+    logger.error('discord /forceorders query threw', { ...who, error });
+    reply = errorReply(
+      'Could not get force orders right now; please try again in a minute.',
+      forceOrdersUsage({ maxLimit: MAX_LIMIT, maxSinceMs: MAX_SINCE_MS }),
+    );
+  }
+  logger.info('discord /forceorders answered', { ...who, text, ok: reply.ok, durationMs: clock.now() - started });
+  if (reply.ok) {
+    await interaction.editReply({ embeds: reply.embeds, allowedMentions: NO_MENTIONS });
+    return;
+  }
+  const privateAnswer: InteractionReplyOptions = { content: reply.content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS };
+  if (!isPublic) {
+    await interaction.editReply({ content: reply.content, allowedMentions: NO_MENTIONS });
+    return;
+  }
+  // A public deferral cannot turn private: remove the "thinking…" message and answer the asker alone.
+  await interaction.deleteReply();
+  await interaction.followUp(privateAnswer);
+}
