@@ -168,11 +168,13 @@ class SinkWorker {
     this.o = options;
   }
 
+  /** New alerts are in the outbox: ends a wait. */
   notify(): void {
     this.woken = true;
     this.wake?.();
   }
 
+  /** Wait → mark → send → record, one notification at a time, until the dispatcher stops. */
   async run(): Promise<void> {
     this.reportDepth();
     let attempt = await this.waitForNotification();
