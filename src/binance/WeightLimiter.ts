@@ -1,13 +1,11 @@
-import Bottleneck from 'bottleneck';
-import { type Clock, systemClock } from '../time.js';
+import { SerialQueue } from '../SerialQueue.js';
+import { type Clock, MINUTE_MS, systemClock } from '../time.js';
 
 /**
  * Binance counts request weight per IP per minute (6000 on PAPI), across every key and program on that IP.
  * https://developers.binance.com/docs/derivatives/portfolio-margin/general-info (LIMITS)
  */
 export const BINANCE_IP_WEIGHT_PER_MINUTE = 6000;
-
-const MINUTE_MS = 60_000;
 
 /** Options of `WeightLimiter`. */
 interface WeightLimiterOptions {
@@ -23,17 +21,24 @@ interface WeightLimiterOptions {
 export type ReportUsedWeight = (usedWeight: number | undefined) => void;
 
 /**
- * Schedules requests by weight so this process never breaks the IP's per-minute limit. Bottleneck queues
- * admissions one at a time, first come first served; the budget itself is plain synchronous bookkeeping
- * (so no response can race an admission): it restarts on Binance's minute and is corrected from the
- * `X-MBX-USED-WEIGHT-1M` header, which also counts other programs on the IP. A 429 or 418 pauses every
- * admission. All waiting goes through the injected clock.
+ * Schedules requests by weight so this process never breaks the IP's per-minute limit. Admissions run one
+ * at a time, first come first served; the budget itself is plain synchronous bookkeeping (so no response
+ * can race an admission): it restarts on Binance's minute and is corrected from the `X-MBX-USED-WEIGHT-1M`
+ * header, which also counts other programs on the IP. Until the first answer of a minute has brought that
+ * header, nothing else is admitted: other programs may have spent the minute already. A 429 or 418 pauses
+ * every admission. All waiting goes through the injected clock.
+ *
+ * Why not bottleneck's reservoir, the job it is made for: Binance counts in fixed windows aligned to its
+ * clock minute, while bottleneck refills on an interval that starts when the limiter is built (a refill
+ * mid-minute would let a second minute's budget into the same Binance minute), and a refill releases every
+ * queued job at once, before the header of the first answer can say what other programs on the IP spent.
+ * Its timers also run on the real clock, not the injected one the pauses and tests need.
  */
 export class WeightLimiter {
   private readonly limit: number;
   private readonly clock: Clock;
   private readonly serverNow: () => number;
-  private readonly admissions = new Bottleneck({ maxConcurrent: 1 });
+  private readonly admissions = new SerialQueue();
   private readonly stopped = new AbortController();
   /** Weight still available in the current window. */
   private available: number;
@@ -41,6 +46,10 @@ export class WeightLimiter {
   private inflightWeight = 0;
   private pausedUntil = 0;
   private windowStart: number;
+  /** The last window whose first request has been answered. */
+  private answeredWindow = Number.NEGATIVE_INFINITY;
+  /** A window's first request while it is unanswered. */
+  private firstRequest: { window: number; answered: Promise<void> } | undefined;
 
   constructor(options: WeightLimiterOptions = {}) {
     this.limit = options.weightLimitPerMinute ?? BINANCE_IP_WEIGHT_PER_MINUTE;
@@ -64,42 +73,69 @@ export class WeightLimiter {
    * used weight its response carried, which corrects the budget.
    */
   async run<T>(weight: number, send: (report: ReportUsedWeight) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const window = await this.admissions.schedule(() => this.admit(weight, signal));
+    const { window, answered } = await this.admissions.run(() => this.admit(weight, signal));
     let reported = false;
     try {
       return await send((used) => {
         if (reported || used === undefined) return;
         reported = true;
         this.observe(used, weight, window);
+        answered?.();
       });
     } finally {
       this.inflightWeight -= weight;
+      // Without the header (an error, a timeout) the budget stays our own bookkeeping, as before the first answer.
+      answered?.();
     }
   }
 
-  /** Stops waiting admissions; call on shutdown. */
+  /** Refuses every admission still waiting or asked for later; call on shutdown. */
   async stop(): Promise<void> {
     this.stopped.abort(new Error('WeightLimiter stopped'));
-    await this.admissions.stop({ dropWaitingJobs: true });
+    await this.admissions.idle();
   }
 
-  /** Waits out pauses and full minutes, then books the weight; returns the window it was booked in. */
-  private async admit(weight: number, signal?: AbortSignal): Promise<number> {
+  /**
+   * Waits out pauses, an unanswered first request and full minutes, then books the weight; returns the
+   * window it was booked in and, when this is the window's first request, what to call once it is answered.
+   */
+  private async admit(weight: number, signal?: AbortSignal): Promise<{ window: number; answered?: () => void }> {
     const wake = signal ? AbortSignal.any([signal, this.stopped.signal]) : this.stopped.signal;
     for (;;) {
+      this.stopped.signal.throwIfAborted();
       const now = this.clock.now();
       if (now < this.pausedUntil) {
         await this.clock.sleep(this.pausedUntil - now, wake);
         continue;
       }
       this.rollWindow();
+      if (this.firstRequest && this.answeredWindow !== this.windowStart) {
+        await unlessAborted(this.firstRequest.answered, wake);
+        continue;
+      }
       if (weight <= this.available) break;
       const serverNow = this.serverNow();
       await this.clock.sleep(minuteOf(serverNow) + MINUTE_MS - serverNow, wake);
     }
     this.available -= weight;
     this.inflightWeight += weight;
-    return this.windowStart;
+    const window = this.windowStart;
+    return this.answeredWindow === window ? { window } : { window, answered: this.markFirstRequest(window) };
+  }
+
+  /** Holds further admissions until the returned function is called (the first of several calls counts). */
+  private markFirstRequest(window: number): () => void {
+    let resolve = () => {};
+    const answered = new Promise<void>((r) => {
+      resolve = r;
+    });
+    const first = { window, answered };
+    this.firstRequest = first;
+    return () => {
+      this.answeredWindow = Math.max(this.answeredWindow, window);
+      if (this.firstRequest === first) this.firstRequest = undefined;
+      resolve();
+    };
   }
 
   /** On Binance's new minute the budget restarts, less what is still in flight (Binance may count it now). */
@@ -117,6 +153,19 @@ export class WeightLimiter {
     // yet, so they are subtracted too (an over-estimate of use: safe).
     this.available = this.limit - used - (this.inflightWeight - weight);
   }
+}
+
+/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
+function unlessAborted(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }
 
 function minuteOf(ms: number): number {

@@ -87,6 +87,47 @@ describe('WeightLimiter', () => {
     await limiter.stop();
   });
 
+  it("admits nothing else in a minute until that minute's first request is answered", async () => {
+    const limiter = new WeightLimiter({ clock: new FakeClock() });
+    let answer = (_used: number) => {};
+    const started: string[] = [];
+    const first = limiter.run(50, async (report) => {
+      started.push('first');
+      await new Promise<void>((resolve) => {
+        answer = (used) => {
+          report(used);
+          resolve();
+        };
+      });
+    });
+    const second = limiter.run(50, async () => {
+      started.push('second');
+    });
+    await idle();
+    expect(started).toEqual(['first']);
+    answer(5000); // other programs on the IP have spent most of the minute: the second still fits
+    await Promise.all([first, second]);
+    expect(started).toEqual(['first', 'second']);
+    await limiter.stop();
+  });
+
+  it('refuses, on stop, the admissions still waiting, and sends none of them', async () => {
+    const clock = new FakeClock();
+    const limiter = new WeightLimiter({ clock });
+    limiter.pause(clock.now() + 5000);
+    let sent = 0;
+    const send = async () => {
+      sent += 1;
+    };
+    const jobs = [1, 2].map(() => limiter.run(1, send));
+    await clock.untilSleeping(1);
+    await limiter.stop();
+    for (const job of jobs) await expect(job).rejects.toThrow(/stopped/);
+    await clock.advance(5000); // nothing would hold a request now but the stop
+    await expect(limiter.run(1, send)).rejects.toThrow(/stopped/);
+    expect(sent).toBe(0);
+  });
+
   it('refuses a limit below the heaviest request', () => {
     expect(() => new WeightLimiter({ weightLimitPerMinute: 10 })).toThrow(/weightLimitPerMinute/);
   });
