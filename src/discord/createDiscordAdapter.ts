@@ -1,13 +1,17 @@
+/**
+ * The Discord adapter's wiring: one discord.js client whose REST queue the sink shares and whose
+ * gateway delivers `/forceorders`, and the invite URL that grants the bot what both need.
+ */
+
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, Routes } from 'discord.js';
+import { Client, Events, GatewayIntentBits, OAuth2Scopes, PermissionFlagsBits, Routes } from 'discord.js';
 import { isDecimal } from '../decimal.js';
 import type { Logger } from '../ops/logger.js';
 import type { ForceOrdersResult } from '../queries.js';
 import type { Sink } from '../sinks/Sink.js';
 import { type Clock, systemClock } from '../time.js';
 import { createInteractionHandler } from './commands.js';
-import type { DiscordConfig } from './DiscordConfig.js';
-import { discordRestOptions } from './DiscordConfig.js';
+import { type DiscordConfig, discordRestOptions } from './DiscordConfig.js';
 import { DiscordSink, describeDiscordError, toSinkError } from './DiscordSink.js';
 
 /** Options of `createDiscordAdapter`. */
@@ -103,4 +107,27 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       logger.info('discord stopped');
     },
   };
+}
+
+/**
+ * What the bot needs in the alert channel: see it, post in it, show embeds, and read its history (to
+ * find an alert a crash may already have posted, before posting it again).
+ */
+export const BOT_PERMISSIONS =
+  PermissionFlagsBits.ViewChannel |
+  PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.EmbedLinks |
+  PermissionFlagsBits.ReadMessageHistory;
+
+/**
+ * The OAuth2 URL that adds the bot to a server with its slash command and just those permissions.
+ * https://discord.com/developers/docs/topics/oauth2#bot-authorization-flow
+ */
+export function inviteUrl(applicationId: string): string {
+  const params = new URLSearchParams({
+    client_id: applicationId,
+    scope: [OAuth2Scopes.Bot, OAuth2Scopes.ApplicationsCommands].join(' '),
+    permissions: BOT_PERMISSIONS.toString(),
+  });
+  return `https://discord.com/oauth2/authorize?${params.toString()}`;
 }

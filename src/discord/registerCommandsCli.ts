@@ -1,8 +1,8 @@
 import { createLogger } from '../ops/logger.js';
 import { registerCommands } from './commands.js';
+import { inviteUrl } from './createDiscordAdapter.js';
 import { parseDiscordConfig } from './DiscordConfig.js';
 import { describeDiscordError } from './DiscordSink.js';
-import { inviteUrl } from './inviteUrl.js';
 
 /**
  * `npm run register`: registers or updates `/forceorders` from the DISCORD_* environment, then

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BOT_PERMISSIONS, inviteUrl } from '../../src/discord/inviteUrl.js';
+import { inviteUrl } from '../../src/discord/createDiscordAdapter.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 
 let fake: FakeDiscord;
@@ -34,15 +34,5 @@ describe('npm run register', () => {
     expect(fake.commandPuts).toHaveLength(1);
     expect(output).toContain(JSON.stringify(inviteUrl(fake.applicationId)));
     expect(output).not.toContain(fake.token);
-  });
-});
-
-describe('inviteUrl', () => {
-  it('asks for bot + applications.commands with View Channel, Send Messages, Embed Links and Read Message History only', () => {
-    const url = new URL(inviteUrl(fake.applicationId));
-    expect(BOT_PERMISSIONS).toBe(84992n);
-    expect(url.searchParams.get('permissions')).toBe('84992');
-    expect(url.searchParams.get('scope')).toBe('bot applications.commands');
-    expect(url.searchParams.get('client_id')).toBe(fake.applicationId);
   });
 });

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
-import { createDiscordAdapter, type DiscordAdapter } from '../../src/discord/createDiscordAdapter.js';
+import { BOT_PERMISSIONS, createDiscordAdapter, type DiscordAdapter, inviteUrl } from '../../src/discord/createDiscordAdapter.js';
 import { type DiscordConfig, parseDiscordConfig } from '../../src/discord/DiscordConfig.js';
 import type { ForceOrdersResult } from '../../src/queries.js';
 import { captureLogger } from '../fakes/captureLogger.js';
@@ -310,5 +310,15 @@ describe('Discord adapter against the fake Discord', () => {
     await resumed;
     const done = await edited;
     expect(done.original!.embeds!.flatMap((e) => e.fields ?? [])).toHaveLength(3);
+  });
+});
+
+describe('inviteUrl', () => {
+  it('asks for bot + applications.commands with View Channel, Send Messages, Embed Links and Read Message History only', () => {
+    const url = new URL(inviteUrl(fake.applicationId));
+    expect(BOT_PERMISSIONS).toBe(84992n);
+    expect(url.searchParams.get('permissions')).toBe('84992');
+    expect(url.searchParams.get('scope')).toBe('bot applications.commands');
+    expect(url.searchParams.get('client_id')).toBe(fake.applicationId);
   });
 });
