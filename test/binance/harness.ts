@@ -1,7 +1,7 @@
 import { afterEach } from 'vitest';
 import { type BinanceClient, type BinanceClientOptions, createBinanceClient } from '../../src/binance/createBinanceClient.js';
-import type { PapiSimulatorOptions } from '../../src/simulator/types.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
+import type { PapiSimulatorOptions } from '../../src/simulator/types.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 
