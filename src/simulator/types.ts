@@ -1,22 +1,51 @@
-import type { Market, RawForceOrder } from '../binance/types.js';
-
 /**
  * Public types of the PAPI simulator. Other parts of forcewatch (client tests, pipeline tests, the
- * benchmark and the demo) code against these names, so they stay stable.
+ * benchmark and the demo) code against these names, so they stay stable. They are written out here
+ * rather than taken from src/binance: the simulator stands for the exchange, and a client's mistaken
+ * idea of the wire must not become the simulator's.
  */
 
 /** Which Portfolio Margin book: COIN-M (`cm`) or USD-M (`um`). */
-export type SimMarket = Market;
+export type SimMarket = 'cm' | 'um';
 
 /** Why the order exists; `SETTLEMENT` is a delivery/delisting close (`settlement_autoclose-…`). */
 export type SimOrderKind = 'LIQUIDATION' | 'ADL' | 'SETTLEMENT';
 
 /**
  * One force order exactly as the simulator sends it on the wire: the fields Binance documents
- * (COIN-M with `pair` and `cumBase`, USD-M with `cumQuote` and no `pair`).
+ * (COIN-M with `pair` and `cumBase`, USD-M with `cumQuote` and no `pair`), with the values its
+ * examples show where the engine's orders always carry the same one (IOC limit orders).
  * Docs: https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-CM-Force-Orders
  */
-export type RawForceOrderWire = RawForceOrder;
+export interface RawForceOrderWire {
+  orderId: number;
+  symbol: string;
+  /** COIN-M only. */
+  pair?: string;
+  /** `FILLED` unless a test asks for another. */
+  status: string;
+  /** `autoclose-…`, `adl_autoclose…` or `settlement_autoclose-…`. */
+  clientOrderId: string;
+  price: string;
+  avgPrice: string;
+  origQty: string;
+  executedQty: string;
+  /** COIN-M only: executedQty × contractSize ÷ avgPrice, 8 decimals. */
+  cumBase?: string;
+  /** USD-M only: executedQty × avgPrice. */
+  cumQuote?: string;
+  timeInForce: 'IOC';
+  type: 'LIMIT';
+  origType: 'LIMIT';
+  reduceOnly: boolean;
+  side: 'BUY' | 'SELL';
+  /** `BOTH` in one-way mode; `LONG`/`SHORT` in hedge mode. */
+  positionSide: 'BOTH' | 'LONG' | 'SHORT';
+  /** Server-clock ms the engine made the order. */
+  time: number;
+  /** Server-clock ms of its last fill; what the window filters on by default. */
+  updateTime: number;
+}
 
 /** An API account the simulator accepts: an HMAC secret, or a PEM public key (Ed25519 or RSA). */
 export interface SimulatorAccount {
