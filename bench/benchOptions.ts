@@ -37,7 +37,7 @@ export interface BenchOptions {
 export const SCENARIOS = ['burst', 'overhead', 'latency', 'sizes'] as const;
 
 /** Sizes chosen to keep the whole run under about three minutes on a 2-core machine. */
-export const DEFAULT_BENCH_OPTIONS: BenchOptions = {
+const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   burstOrders: 10_000,
   burstSpreadMs: 50_000,
   burstSymbols: ['BTCUSD_PERP', 'ETHUSD_PERP', 'BNBUSD_PERP', 'SOLUSD_PERP', 'XRPUSD_PERP'],

@@ -8,7 +8,7 @@ import type { Alert, Notification } from '../../src/sinks/Sink.js';
  * mention syntax, markdown of both, links, entities, invisible and bidi characters, look-alike
  * letters, and numbers a parser could misread (huge, negative, exponent, reversed windows).
  */
-export const HOSTILE_FRAGMENTS = [
+const HOSTILE_FRAGMENTS = [
   '<!channel>',
   '<!here>',
   '<!everyone>',
@@ -92,7 +92,7 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
 const hostileField = hostileText.filter((s) => s.length > 0);
 
 /** Any decimal the boundary accepts (`isDecimal`): negative, zero, huge, many fraction digits. */
-export const decimalText: fc.Arbitrary<string> = fc
+const decimalText: fc.Arbitrary<string> = fc
   .tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: 0, max: 18 }))
   .map(([units, scale]) => {
     const negative = units < 0n;
@@ -102,7 +102,7 @@ export const decimalText: fc.Arbitrary<string> = fc
   });
 
 /** A force order whose every free-text field is hostile and whose numbers are extreme but valid. */
-export const hostileOrder: fc.Arbitrary<ForceOrder> = fc
+const hostileOrder: fc.Arbitrary<ForceOrder> = fc
   .record({
     orderId: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
     symbol: hostileField,

@@ -70,7 +70,7 @@ export interface FakeDiscordOptions {
 
 let snowflakeCounter = 0n;
 /** A fresh snowflake: a timestamp since Discord's epoch in the top bits, a counter below. */
-export function snowflake(at = Date.now()): string {
+function snowflake(at = Date.now()): string {
   snowflakeCounter += 1n;
   return ((BigInt(at - 1420070400000) << 22n) | (snowflakeCounter & 0xfffn)).toString();
 }

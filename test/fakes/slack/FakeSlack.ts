@@ -68,7 +68,7 @@ export interface FakeSlackOptions {
 }
 
 /** What the app manifest asks for: posting, the slash command, and reading history back. */
-export const DEFAULT_BOT_SCOPES: readonly string[] = ['chat:write', 'commands', 'channels:history', 'groups:history'];
+const DEFAULT_BOT_SCOPES: readonly string[] = ['chat:write', 'commands', 'channels:history', 'groups:history'];
 
 /** This fake's bot identity, as `auth.test` reports it and as its messages carry it. */
 export const FAKE_BOT = { userId: 'U0BOT', botId: 'B0BOT', appId: 'A0FORCEWATCH' } as const;

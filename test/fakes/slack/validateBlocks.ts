@@ -3,7 +3,7 @@
  * (https://api.slack.com/reference/block-kit/blocks) — written from the docs, not from our renderer:
  * a bad block answers `invalid_blocks`, too much text in all answers `msg_blocks_too_long`.
  */
-export const FAKE_SLACK_LIMITS = {
+const FAKE_SLACK_LIMITS = {
   blocks: 50,
   header: 150,
   sectionText: 3000,

@@ -13,7 +13,7 @@ export interface BotProcessOptions {
 }
 
 /** The default command: `node --import tsx src/main.ts`, as `npm start` runs it. */
-export const TSX_MAIN = ['--import', 'tsx', 'src/main.ts'];
+const TSX_MAIN = ['--import', 'tsx', 'src/main.ts'];
 
 /**
  * `src/main.ts` as a real child process, its JSON log lines parsed as they arrive so a test can wait

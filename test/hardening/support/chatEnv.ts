@@ -4,7 +4,7 @@ import type { FakeDiscord } from '../../fakes/discord/FakeDiscord.js';
 export const SLACK_BOT_TOKEN = 'xoxb-1111-2222-hardeningbot';
 const SLACK_SIGNING_SECRET = 'hardening0signing0secret0abcdef01';
 /** The fake Slack's default alert channel. */
-export const SLACK_CHANNEL = 'C0ALERTS';
+const SLACK_CHANNEL = 'C0ALERTS';
 
 /**
  * SLACK_* (HTTP mode on a free port) and DISCORD_* settings that point the bot at the fakes;
