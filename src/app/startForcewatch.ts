@@ -1,4 +1,4 @@
-import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
+import { type ForceOrdersArgs, forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
 import type { ForceOrderSource } from '../binance/types.js';
 import { type CoreConfig, parseCoreConfig } from '../config.js';
 import { ConsoleSink } from '../console/ConsoleSink.js';
@@ -86,7 +86,7 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
   const { core } = settings;
   const mentionNotionalUsd = core.alerts.mentionNotionalUsd;
   let pipeline: Pipeline | undefined;
-  const runForceOrders = (text: string) => {
+  const runForceOrders = (input: string | ForceOrdersArgs) => {
     if (!pipeline) throw new Error('forcewatch is not started');
     const deps = {
       exchange: options.commandSource,
@@ -94,7 +94,7 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
       now: () => clock.now(),
       logger: logger.child({ component: 'forceorders' }),
     };
-    return forceOrdersCommand(text, deps, { maxSinceMs: core.store.archiveDays * DAY_MS });
+    return forceOrdersCommand(input, deps, { maxSinceMs: core.store.archiveDays * DAY_MS });
   };
 
   const adapters: Adapter[] = [];

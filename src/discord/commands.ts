@@ -19,6 +19,7 @@ import {
   type RESTPutAPIApplicationCommandsResult,
   Routes,
 } from 'discord.js';
+import type { ForceOrdersArgs } from '../../commands/forceOrdersCommand.js';
 import { MAX_LIMIT, MAX_SINCE_MS } from '../../commands/parseForceOrdersArgs.js';
 import { forceOrdersUsage } from '../format/orderText.js';
 import type { Logger } from '../ops/logger.js';
@@ -26,7 +27,6 @@ import type { ForceOrdersResult } from '../queries.js';
 import type { Clock } from '../time.js';
 import { type DiscordConfig, discordRestOptions } from './DiscordConfig.js';
 import { describeDiscordError } from './DiscordSink.js';
-import { forceOrdersText } from './forceOrdersText.js';
 import { errorReply, type ForceOrdersReply, renderForceOrdersReply } from './renderDiscord.js';
 
 // The command and its registration
@@ -36,6 +36,9 @@ const FORCE_ORDERS_COMMAND = 'forceorders';
 
 /** Option names, shared by the definition and the handler. */
 const OPTION = { symbol: 'symbol', type: 'type', since: 'since', limit: 'limit', public: 'public' } as const;
+
+/** The `type` option's choices, shared by the definition and the handler. */
+const KIND_CHOICES = ['all', 'liquidation', 'adl'] as const satisfies readonly NonNullable<ForceOrdersArgs['kind']>[];
 
 /**
  * `/forceorders` as registered with Discord. Every option is optional, so order does not matter.
@@ -67,11 +70,7 @@ function forceOrdersCommandData(): RESTPostAPIChatInputApplicationCommandsJSONBo
         type: ApplicationCommandOptionType.String,
         name: OPTION.type,
         description: 'Which force orders (default: all)',
-        choices: [
-          { name: 'all', value: 'all' },
-          { name: 'liquidation', value: 'liquidation' },
-          { name: 'adl', value: 'adl' },
-        ],
+        choices: KIND_CHOICES.map((kind) => ({ name: kind, value: kind })),
       },
       {
         type: ApplicationCommandOptionType.String,
@@ -169,7 +168,7 @@ export function suggestSymbols(known: readonly string[], typed: string): { name:
 /** What the interaction handler needs. */
 export interface InteractionHandlerDeps {
   access: Pick<DiscordConfig, 'allowedRoleIds' | 'allowedChannelIds'>;
-  runForceOrders: (text: string) => Promise<ForceOrdersResult>;
+  runForceOrders: (args: ForceOrdersArgs) => Promise<ForceOrdersResult>;
   knownSymbols: () => string[];
   logger: Logger;
   clock: Clock;
@@ -213,6 +212,26 @@ async function autocomplete(interaction: AutocompleteInteraction, deps: Interact
   await interaction.respond(choices);
 }
 
+/**
+ * The slash command's options as the command's typed arguments, each value as the user gave it (no
+ * round trip through text for the parser to split again); an option not given is absent.
+ */
+function forceOrdersArgs(options: ChatInputCommandInteraction['options']): ForceOrdersArgs {
+  const args: ForceOrdersArgs = {};
+  const target = options.getString(OPTION.symbol);
+  if (target !== null) args.target = target;
+  // Discord sends only a registered choice; anything else counts as not given.
+  const kind = KIND_CHOICES.find((choice) => choice === options.getString(OPTION.type));
+  if (kind !== undefined) args.kind = kind;
+  const since = options.getString(OPTION.since);
+  if (since !== null) args.since = since;
+  const rows = options.getInteger(OPTION.limit);
+  if (rows !== null) args.rows = rows;
+  const isPublic = options.getBoolean(OPTION.public);
+  if (isPublic !== null) args.public = isPublic;
+  return args;
+}
+
 async function command(interaction: ChatInputCommandInteraction, deps: InteractionHandlerDeps): Promise<void> {
   const { logger, clock } = deps;
   const asker = askerOf(interaction);
@@ -222,19 +241,13 @@ async function command(interaction: ChatInputCommandInteraction, deps: Interacti
     await interaction.reply({ content: REFUSAL, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
     return;
   }
-  const isPublic = interaction.options.getBoolean(OPTION.public) === true;
+  const args = forceOrdersArgs(interaction.options);
+  const isPublic = args.public === true;
   await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
-  const text = forceOrdersText({
-    symbol: interaction.options.getString(OPTION.symbol),
-    type: interaction.options.getString(OPTION.type),
-    since: interaction.options.getString(OPTION.since),
-    limit: interaction.options.getInteger(OPTION.limit),
-    public: isPublic,
-  });
   const started = clock.now();
   let reply: ForceOrdersReply;
   try {
-    reply = renderForceOrdersReply(await deps.runForceOrders(text));
+    reply = renderForceOrdersReply(await deps.runForceOrders(args));
   } catch (error) {
     logger.error('discord /forceorders query threw', { ...who, error });
     reply = errorReply(
@@ -242,7 +255,7 @@ async function command(interaction: ChatInputCommandInteraction, deps: Interacti
       forceOrdersUsage({ maxLimit: MAX_LIMIT, maxSinceMs: MAX_SINCE_MS }),
     );
   }
-  logger.info('discord /forceorders answered', { ...who, text, ok: reply.ok, durationMs: clock.now() - started });
+  logger.info('discord /forceorders answered', { ...who, args, ok: reply.ok, durationMs: clock.now() - started });
   if (reply.ok) {
     await interaction.editReply({ embeds: reply.embeds, allowedMentions: NO_MENTIONS });
     return;

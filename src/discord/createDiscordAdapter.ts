@@ -5,6 +5,7 @@
 
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, OAuth2Scopes, PermissionFlagsBits, Routes } from 'discord.js';
+import type { ForceOrdersArgs } from '../../commands/forceOrdersCommand.js';
 import { isDecimal } from '../decimal.js';
 import type { Logger } from '../ops/logger.js';
 import type { ForceOrdersResult } from '../queries.js';
@@ -18,8 +19,8 @@ import { DiscordSink, describeDiscordError, toSinkError } from './DiscordSink.js
 export interface DiscordAdapterOptions {
   config: DiscordConfig;
   logger: Logger;
-  /** Runs `/forceorders <text>` (the platform-neutral command). */
-  runForceOrders: (text: string) => Promise<ForceOrdersResult>;
+  /** Runs `/forceorders` with the slash command's typed options (the platform-neutral command). */
+  runForceOrders: (args: ForceOrdersArgs) => Promise<ForceOrdersResult>;
   /** Symbols the account has seen, for autocomplete. */
   knownSymbols: () => string[];
   /** Ping DISCORD_MENTION_ROLE_ID only for alerts of at least this USD notional (decimal string); absent = every alert. */

@@ -2,7 +2,6 @@ import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mayRunForceOrders, registerCommands, suggestSymbols } from '../../src/discord/commands.js';
 import { discordRestOptions } from '../../src/discord/DiscordConfig.js';
-import { forceOrdersText } from '../../src/discord/forceOrdersText.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import { validateCommands } from '../fakes/discord/validateCommands.js';
 
@@ -66,20 +65,6 @@ describe('registerCommands', () => {
     expect(validateCommands([{ name: 'forceorders', description: 'x', options: [option] }]).map((e) => e.message)).toContain(
       'Autocomplete cannot be used with choices',
     );
-  });
-});
-
-const none = { symbol: null, type: null, since: null, limit: null, public: null };
-
-describe('forceOrdersText', () => {
-  it('turns each option into exactly one word, in the parser order', () => {
-    expect(forceOrdersText(none)).toBe('');
-    expect(forceOrdersText({ symbol: 'btcusd_perp', type: 'adl', since: '7d', limit: 10, public: true })).toBe(
-      'btcusd_perp adl 7d 10 public',
-    );
-    expect(forceOrdersText({ ...none, type: 'all', public: false })).toBe('');
-    // Spaces inside a value cannot smuggle in a second word (a kind, a window) for the parser.
-    expect(forceOrdersText({ ...none, symbol: 'BTCUSD adl', since: ' 24 h ' })).toBe('BTCUSDadl 24h');
   });
 });
 

@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
+import { type ForceOrdersArgs, forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
 import { BOT_PERMISSIONS, createDiscordAdapter, type DiscordAdapter, inviteUrl } from '../../src/discord/createDiscordAdapter.js';
 import { type DiscordConfig, parseDiscordConfig } from '../../src/discord/DiscordConfig.js';
 import type { ForceOrdersResult } from '../../src/queries.js';
+import { DAY_MS, formatTime } from '../../src/time.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeDiscord, type RecordedInteraction } from '../fakes/discord/FakeDiscord.js';
 import { resolveMentions } from '../fakes/discord/validateMessage.js';
@@ -27,9 +28,9 @@ const notUsed = async (): Promise<ForceOrdersResult> => {
 let fake: FakeDiscord;
 let adapter: DiscordAdapter;
 let log: ReturnType<typeof captureLogger>;
-/** Every text the adapter handed to the command, in order. */
-let asked: string[];
-let commandOverride: ((text: string) => Promise<ForceOrdersResult>) | undefined;
+/** Every set of arguments the adapter handed to the command, in order. */
+let asked: ForceOrdersArgs[];
+let commandOverride: ((args: ForceOrdersArgs) => Promise<ForceOrdersResult>) | undefined;
 
 const orders = Array.from({ length: 30 }, (_, i) =>
   forceOrderFixture({ orderId: 5000 + i, kind: i % 5 === 0 ? 'ADL' : 'LIQUIDATION', updateTime: NOW - (i + 1) * 3_600_000 }),
@@ -75,11 +76,11 @@ beforeEach(async () => {
   adapter = createDiscordAdapter({
     config: configFor(),
     logger: log.logger,
-    runForceOrders: (text) => {
-      asked.push(text);
+    runForceOrders: (args) => {
+      asked.push(args);
       return commandOverride
-        ? commandOverride(text)
-        : forceOrdersCommand(text, { exchange, archive: { read: async () => [] }, now: () => NOW });
+        ? commandOverride(args)
+        : forceOrdersCommand(args, { exchange, archive: { read: async () => [] }, now: () => NOW });
     },
     knownSymbols: () => ['BTCUSD_PERP', 'BTCUSD_261225', 'ETHUSD_PERP', ...Array.from({ length: 40 }, (_, i) => `BTC${i}USD_PERP`)],
     mentionNotionalUsd: '1000',
@@ -123,7 +124,7 @@ describe('Discord adapter against the fake Discord', () => {
       options: [option('symbol', 'BTCUSD_PERP'), option('type', 'liquidation'), option('since', '7d'), option('limit', 5)],
     });
 
-    expect(asked).toEqual(['BTCUSD_PERP liquidation 7d 5']);
+    expect(asked).toEqual([{ target: 'BTCUSD_PERP', kind: 'liquidation', since: '7d', rows: 5 }]);
     expect(done.callbacks).toHaveLength(1);
     expect(done.callbacks[0]).toMatchObject({ type: CALLBACK_DEFERRED, data: { flags: EPHEMERAL } });
     expect(done.callbacks[0]!.afterMs).toBeLessThan(3000);
@@ -138,9 +139,27 @@ describe('Discord adapter against the fake Discord', () => {
     expect(done.original!.allowed_mentions).toEqual({ parse: [] });
   });
 
+  it('hands the options over typed, each value whole: a space inside one adds no kind, and type all filters nothing', async () => {
+    const smuggled = await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [option('symbol', 'BTCUSD adl')] });
+    expect(asked).toEqual([{ target: 'BTCUSD adl' }]);
+    expect(smuggled.original!.content).toContain('Unknown word');
+    expect(smuggled.original!.embeds ?? []).toEqual([]);
+
+    const all = await interaction('edit', {
+      type: 'command',
+      roles: [fake.traderRoleId],
+      options: [option('type', 'all'), option('since', ' 24 h '), option('public', false)],
+    });
+    expect(asked[1]).toEqual({ kind: 'all', since: ' 24 h ', public: false });
+    expect(all.callbacks[0]).toMatchObject({ type: CALLBACK_DEFERRED, data: { flags: EPHEMERAL } });
+    const description = all.original!.embeds![0]!.description!;
+    expect(description).toMatch(/\([1-9]\d* liquidations, [1-9]\d* ADL\)/);
+    expect(description).toContain(`From ${formatTime(NOW - DAY_MS)} to ${formatTime(NOW)}`);
+  });
+
   it('defers in the channel when public was asked for', async () => {
     const done = await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [option('public', true)] });
-    expect(asked).toEqual(['public']);
+    expect(asked).toEqual([{ public: true }]);
     expect(done.callbacks[0]!.type).toBe(CALLBACK_DEFERRED);
     expect(Number(done.callbacks[0]!.data?.flags ?? 0) & EPHEMERAL).toBe(0);
     expect(done.original!.embeds!.flatMap((e) => e.fields ?? [])).toHaveLength(20);
@@ -188,7 +207,7 @@ describe('Discord adapter against the fake Discord', () => {
   it('lets anyone run it in the alert channel, and role holders anywhere', async () => {
     await interaction('edit', { type: 'command', roles: [], channelId: fake.alertChannelId, options: [] });
     await interaction('edit', { type: 'command', roles: [fake.traderRoleId], channelId: fake.otherChannelId, options: [] });
-    expect(asked).toEqual(['', '']);
+    expect(asked).toEqual([{}, {}]);
   });
 
   it('lets nothing typed ping anyone, and shows it inert', async () => {
