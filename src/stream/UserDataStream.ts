@@ -160,6 +160,8 @@ export class UserDataStream {
   private current: StreamConnection | undefined;
   /** The connection being opened, so `stop()` can abandon it. */
   private connecting: StreamConnection | undefined;
+  /** Replaced connections whose close handshake is still under way. */
+  private readonly closing = new Set<StreamConnection>();
   /** The connection `untilReplaced` is watching (its end is handled there). */
   private watched: StreamConnection | undefined;
   /** Ends the current `untilReplaced` wait early (a keepalive found the key gone). */
@@ -217,6 +219,7 @@ export class UserDataStream {
     try {
       await this.connectLoop();
     } finally {
+      // connectLoop returns only once stopping; should it throw, the keepalive must not outlive it.
       this.stopping.abort();
       await keepAlive;
       await this.shutdown();
@@ -243,7 +246,7 @@ export class UserDataStream {
         if (result.openFor() >= STABLE_MS) attempt = 0;
         if (why.kind === 'rotate') continue; // the next attempt opens the replacement while this one serves
         if (this.current === result) this.current = undefined;
-        result.close('replaced'); // still open when its key was dropped or replaced
+        this.retire(result, 'replaced'); // still open when its key was dropped or replaced
         failure = why;
       } else {
         failure = result;
@@ -299,19 +302,19 @@ export class UserDataStream {
       onOrder: (event) => this.emit('order', event),
       onRisk: (event) => this.emit('risk', event),
     });
+    // Kept until promoted, so that a stop while it opens still closes it.
     this.connecting = connection;
-    const open = await connection.opened;
-    this.connecting = undefined;
-    return open ? connection : connection.ended;
+    return (await connection.opened) ? connection : connection.ended;
   }
 
   /** Makes `connection` the one that serves; closes the one it replaces (make before break). */
   private promote(connection: StreamConnection): void {
     const previous = this.current;
     this.current = connection;
+    this.connecting = undefined;
     void connection.ended.then((end) => this.onEnded(connection, end));
     // Closing only now, after the new one opened: events in between came on both (the diff dedupes them).
-    previous?.close('replaced by a new connection');
+    if (previous) this.retire(previous, 'replaced by a new connection');
     const reason = previous ? 'rotated' : this.everOpen ? 'reconnected' : 'connected';
     this.everOpen = true;
     this.setState('open', reason);
@@ -393,10 +396,18 @@ export class UserDataStream {
     this.current?.close('stopping');
   }
 
+  /** Closes a connection that no longer serves; `shutdown` waits for the ones still closing. */
+  private retire(connection: StreamConnection, reason: string): void {
+    this.closing.add(connection);
+    connection.close(reason);
+    void connection.ended.then(() => this.closing.delete(connection));
+  }
+
   /** Closes what is open and DELETEs the listenKey, each within a bounded time. */
   private async shutdown(): Promise<void> {
-    const open = [this.current, this.connecting].filter((c): c is StreamConnection => c !== undefined);
+    const open = [this.current, this.connecting, ...this.closing].filter((c): c is StreamConnection => c !== undefined);
     this.current = undefined;
+    this.connecting = undefined;
     for (const connection of open) connection.close('stopping');
     await Promise.all(open.map((connection) => connection.ended));
     const key = this.key;

@@ -1,5 +1,7 @@
+import { EventEmitter, once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { LogFields, Logger } from '../../src/ops/logger.js';
 import type { StreamOrderEvent, StreamRiskEvent } from '../../src/stream/events.js';
 import {
   type StreamStateChange,
@@ -29,6 +31,25 @@ interface Harness {
   risks: StreamRiskEvent[];
   /** URLs the client opened, in order. */
   urls: string[];
+  /** Resolves when the stream logs a line whose message contains `text`. */
+  logged(text: string): Promise<void>;
+}
+
+/** `logger`, telling `onLine` each message it writes (its children too), so a test can wait for a log line. */
+function observed(logger: Logger, onLine: (msg: string) => void): Logger {
+  const level =
+    (write: (msg: string, fields?: LogFields) => void) =>
+    (msg: string, fields?: LogFields): void => {
+      write(msg, fields);
+      onLine(msg);
+    };
+  return {
+    debug: level(logger.debug),
+    info: level(logger.info),
+    warn: level(logger.warn),
+    error: level(logger.error),
+    child: (fields) => observed(logger.child(fields), onLine),
+  };
 }
 
 const running: Harness[] = [];
@@ -39,10 +60,20 @@ async function setup(options: Partial<UserDataStreamOptions> = {}): Promise<Harn
   const server = await FakePmStreamServer.start(keys);
   const { logger, lines } = captureLogger();
   const urls: string[] = [];
+  const messages = new EventEmitter<{ line: [string] }>();
+  const logged = (text: string) =>
+    new Promise<void>((resolve) => {
+      const listener = (msg: string) => {
+        if (!msg.includes(text)) return;
+        messages.off('line', listener);
+        resolve();
+      };
+      messages.on('line', listener);
+    });
   const stream = new UserDataStream({
     listenKeys: keys,
     clock,
-    logger,
+    logger: observed(logger, (msg) => messages.emit('line', msg)),
     baseUrl: server.baseUrl,
     random: () => 0,
     connect: (url) => {
@@ -51,7 +82,7 @@ async function setup(options: Partial<UserDataStreamOptions> = {}): Promise<Harn
     },
     ...options,
   });
-  const harness: Harness = { clock, keys, server, stream, lines, states: [], orders: [], risks: [], urls };
+  const harness: Harness = { clock, keys, server, stream, lines, states: [], orders: [], risks: [], urls, logged };
   stream.on('state', (change) => void harness.states.push(change));
   stream.on('order', (event) => void harness.orders.push(event));
   stream.on('risk', (event) => void harness.risks.push(event));
@@ -200,6 +231,47 @@ describe('UserDataStream', () => {
     expect(h.server.log).toEqual(['open #1', 'open #2', 'close #1 1000']); // the old one closed only after the new one opened
     expect(h.states.map((s) => s.state)).toEqual(['connecting', 'open', 'open']); // never reconnecting
     expect(h.orders.map((e) => e.order.orderId)).toEqual([1, 2]);
+  });
+
+  it('keeps the old connection serving while a replacement fails to open, and rotates on the next attempt', async () => {
+    const h = await setup({ silenceMs: 2 * DAY_MS });
+    const first = await startOpen(h);
+    h.server.refuseNextWith = 503;
+    const keeping = h.logged('keeping the current one');
+    await h.clock.advance(23 * HOUR_MS);
+    await keeping;
+    expect(h.urls).toHaveLength(2);
+    expect(h.stream.state).toBe('open');
+    const onOld = next(h.stream, 'order');
+    first.send(orderTradeUpdate(7));
+    expect((await onOld).order.orderId).toBe(7);
+
+    const rotated = next(h.stream, 'state', (s) => s.reason === 'rotated');
+    await h.clock.advance(500);
+    await rotated;
+    expect(await first.closed).toBe(1000);
+    expect(h.states.map((s) => s.state)).toEqual(['connecting', 'open', 'open']);
+  });
+
+  it('gives up on an upgrade that never completes after openTimeoutMs, and stop() while opening settles at once', async () => {
+    const h = await setup({ openTimeoutMs: 30_000 });
+    h.server.hangNextUpgrade = true;
+    const retrying = next(h.stream, 'state', (s) => s.retryInMs !== undefined);
+    const hung = once(h.server, 'hung');
+    const started = h.stream.start();
+    await hung;
+    await h.clock.advance(30_000);
+    expect(await retrying).toMatchObject({ state: 'connecting', reason: 'no upgrade within the open timeout' });
+
+    h.server.hangNextUpgrade = true;
+    const hungAgain = once(h.server, 'hung');
+    await h.clock.advance(500);
+    await hungAgain;
+    await h.stream.stop();
+    await started;
+    expect(h.states.at(-1)).toEqual({ state: 'stopped', reason: 'stopped' });
+    expect(h.keys.calls.close).toEqual([h.keys.issued[0]]);
+    expect(h.clock.pending).toBe(0);
   });
 
   it('replaces a connection that receives nothing, not even pings, for silenceMs; pings (answered by ws with pongs) keep it', async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ListenKeyPort } from '../../src/stream/UserDataStream.js';
 import type { Clock } from '../../src/time.js';
@@ -93,11 +94,14 @@ export interface ServerConnection {
  * A WebSocket server on 127.0.0.1 serving `/pm/ws/<listenKey>` for live keys. `log` records, in order,
  * `open #n` and `close #n <code>`, so a test can tell whether an old connection closed before a new one opened.
  */
-export class FakePmStreamServer extends EventEmitter<{ connection: [ServerConnection] }> {
+export class FakePmStreamServer extends EventEmitter<{ connection: [ServerConnection]; hung: [] }> {
   readonly connections: ServerConnection[] = [];
   readonly log: string[] = [];
   /** Refuse the next upgrade with this HTTP status. */
   refuseNextWith: number | undefined;
+  /** Leave the next upgrade unanswered (a server that accepted TCP and then went quiet); emits `hung`. */
+  hangNextUpgrade = false;
+  private readonly hung: Duplex[] = [];
   private readonly http: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
 
@@ -105,6 +109,12 @@ export class FakePmStreamServer extends EventEmitter<{ connection: [ServerConnec
     super();
     this.http = createServer();
     this.http.on('upgrade', (request, socket, head) => {
+      if (this.hangNextUpgrade) {
+        this.hangNextUpgrade = false;
+        this.hung.push(socket);
+        this.emit('hung');
+        return;
+      }
       const match = /^\/pm\/ws\/([A-Za-z0-9]+)$/.exec(request.url ?? '');
       const refusal = this.refuseNextWith ?? (match?.[1] && this.keys.isLive(match[1]) ? undefined : 400);
       this.refuseNextWith = undefined;
@@ -138,6 +148,7 @@ export class FakePmStreamServer extends EventEmitter<{ connection: [ServerConnec
 
   async close(): Promise<void> {
     for (const client of this.wss.clients) client.terminate();
+    for (const socket of this.hung) socket.destroy();
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
