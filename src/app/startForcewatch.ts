@@ -85,6 +85,7 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
   const { settings, logger, clock = systemClock } = options;
   const { core } = settings;
   const mentionNotionalUsd = core.alerts.mentionNotionalUsd;
+  const maxSinceMs = core.store.archiveDays * DAY_MS;
   let pipeline: Pipeline | undefined;
   const runForceOrders = (input: string | ForceOrdersArgs) => {
     if (!pipeline) throw new Error('forcewatch is not started');
@@ -94,7 +95,7 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
       now: () => clock.now(),
       logger: logger.child({ component: 'forceorders' }),
     };
-    return forceOrdersCommand(input, deps, { maxSinceMs: core.store.archiveDays * DAY_MS });
+    return forceOrdersCommand(input, deps, { maxSinceMs });
   };
 
   const adapters: Adapter[] = [];
@@ -105,6 +106,7 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
         config: settings.discord,
         logger,
         runForceOrders,
+        maxSinceMs,
         mentionNotionalUsd,
         clock,
         knownSymbols: () => pipeline?.knownSymbols() ?? [],

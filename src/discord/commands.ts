@@ -20,7 +20,7 @@ import {
   Routes,
 } from 'discord.js';
 import type { ForceOrdersArgs } from '../../commands/forceOrdersCommand.js';
-import { MAX_LIMIT, MAX_SINCE_MS } from '../../commands/parseForceOrdersArgs.js';
+import { MAX_LIMIT } from '../../commands/parseForceOrdersArgs.js';
 import { forceOrdersUsage } from '../format/orderText.js';
 import type { Logger } from '../ops/logger.js';
 import type { ForceOrdersResult } from '../queries.js';
@@ -169,6 +169,8 @@ export function suggestSymbols(known: readonly string[], typed: string): { name:
 export interface InteractionHandlerDeps {
   access: Pick<DiscordConfig, 'allowedRoleIds' | 'allowedChannelIds'>;
   runForceOrders: (args: ForceOrdersArgs) => Promise<ForceOrdersResult>;
+  /** How far back `/forceorders` reaches (ARCHIVE_DAYS), as the usage under an error states it. */
+  maxSinceMs: number;
   knownSymbols: () => string[];
   logger: Logger;
   clock: Clock;
@@ -252,7 +254,7 @@ async function command(interaction: ChatInputCommandInteraction, deps: Interacti
     logger.error('discord /forceorders query threw', { ...who, error });
     reply = errorReply(
       'Could not get force orders right now; please try again in a minute.',
-      forceOrdersUsage({ maxLimit: MAX_LIMIT, maxSinceMs: MAX_SINCE_MS }),
+      forceOrdersUsage({ maxLimit: MAX_LIMIT, maxSinceMs: deps.maxSinceMs }),
     );
   }
   logger.info('discord /forceorders answered', { ...who, args, ok: reply.ok, durationMs: clock.now() - started });

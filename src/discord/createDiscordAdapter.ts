@@ -21,6 +21,8 @@ export interface DiscordAdapterOptions {
   logger: Logger;
   /** Runs `/forceorders` with the slash command's typed options (the platform-neutral command). */
   runForceOrders: (args: ForceOrdersArgs) => Promise<ForceOrdersResult>;
+  /** How far back `/forceorders` reaches: ARCHIVE_DAYS in ms, the bound `runForceOrders` enforces. */
+  maxSinceMs: number;
   /** Symbols the account has seen, for autocomplete. */
   knownSymbols: () => string[];
   /** Ping DISCORD_MENTION_ROLE_ID only for alerts of at least this USD notional (decimal string); absent = every alert. */
@@ -70,6 +72,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     createInteractionHandler({
       access: config,
       runForceOrders,
+      maxSinceMs: options.maxSinceMs,
       knownSymbols,
       logger,
       clock: options.clock ?? systemClock,

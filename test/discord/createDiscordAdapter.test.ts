@@ -13,6 +13,8 @@ import { MemoryForceOrderSource } from '../fakes/memoryForceOrderSource.js';
 import { singleNotification } from './alertFixtures.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
+/** ARCHIVE_DAYS=14: how far back the bot's archive, and so /forceorders, reaches. */
+const ARCHIVE_REACH_MS = 14 * DAY_MS;
 const STRING = 3;
 const INTEGER = 4;
 const BOOLEAN = 5;
@@ -78,12 +80,12 @@ beforeEach(async () => {
     logger: log.logger,
     runForceOrders: (args) => {
       asked.push(args);
-      return commandOverride
-        ? commandOverride(args)
-        : forceOrdersCommand(args, { exchange, archive: { read: async () => [] }, now: () => NOW });
+      const deps = { exchange, archive: { read: async () => [] }, now: () => NOW };
+      return commandOverride ? commandOverride(args) : forceOrdersCommand(args, deps, { maxSinceMs: ARCHIVE_REACH_MS });
     },
     knownSymbols: () => ['BTCUSD_PERP', 'BTCUSD_261225', 'ETHUSD_PERP', ...Array.from({ length: 40 }, (_, i) => `BTC${i}USD_PERP`)],
     mentionNotionalUsd: '1000',
+    maxSinceMs: ARCHIVE_REACH_MS,
   });
   await adapter.start();
 });
@@ -109,7 +111,13 @@ describe('Discord adapter against the fake Discord', () => {
     expect(log.lines.some((l) => l.includes('alert channel check failed'))).toBe(false);
 
     fake.hideChannel(fake.alertChannelId);
-    const blind = createDiscordAdapter({ config: configFor(), logger: log.logger, runForceOrders: notUsed, knownSymbols: () => [] });
+    const blind = createDiscordAdapter({
+      config: configFor(),
+      logger: log.logger,
+      runForceOrders: notUsed,
+      knownSymbols: () => [],
+      maxSinceMs: ARCHIVE_REACH_MS,
+    });
     await blind.start();
     await blind.stop();
     const line = log.lines.find((l) => l.includes('alert channel check failed'));
@@ -247,12 +255,27 @@ describe('Discord adapter against the fake Discord', () => {
     expect(done.original!.content).not.toContain('socket hang up');
   });
 
+  it('states the configured archive reach under a failed query, as the command does under a refused window', async () => {
+    commandOverride = async () => {
+      throw new Error('socket hang up');
+    };
+    const failed = await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [] });
+    expect(failed.original!.content).toContain('up to 14d]');
+    expect(failed.original!.content).not.toContain('90d');
+
+    commandOverride = undefined;
+    const refused = await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [option('since', '30d')] });
+    expect(refused.original!.content).toContain('at most 14d');
+    expect(refused.original!.content).toContain('up to 14d]');
+  });
+
   it('pings the mention role only at or above the notional threshold', async () => {
     const withRole = createDiscordAdapter({
       config: configFor({ DISCORD_MENTION_ROLE_ID: fake.pingRoleId }),
       logger: log.logger,
       runForceOrders: notUsed,
       knownSymbols: () => [],
+      maxSinceMs: ARCHIVE_REACH_MS,
       mentionNotionalUsd: '1000',
     });
     await withRole.sink.deliver(singleNotification(forceOrderFixture({ orderId: 1, notionalUsd: '999.99' })));
@@ -278,6 +301,7 @@ describe('Discord adapter against the fake Discord', () => {
         logger: log.logger,
         runForceOrders: notUsed,
         knownSymbols: () => [],
+        maxSinceMs: ARCHIVE_REACH_MS,
         mentionNotionalUsd: '50k',
       }),
     ).toThrow(/mentionNotionalUsd/);
