@@ -18,7 +18,7 @@ import { type ConnectionEnd, StreamConnection } from './StreamConnection.js';
  */
 
 /** `BINANCE_PM_STREAM_URL`'s default: the classic Portfolio Margin stream host (PM Pro uses `/pm-classic`). */
-export const DEFAULT_PM_STREAM_URL = 'wss://fstream.binance.com/pm';
+const DEFAULT_PM_STREAM_URL = 'wss://fstream.binance.com/pm';
 
 /** Binance's answer to a keepalive for a key it no longer has: "This listenKey does not exist." */
 const LISTEN_KEY_GONE = -1125;
@@ -200,6 +200,7 @@ export class UserDataStream {
    * exchange's error when a listenKey request was refused for good (an auth error).
    */
   start(): Promise<void> {
+    if (this.loop === undefined && this.stopping.signal.aborted) return Promise.resolve(); // stopped before it started
     this.loop ??= this.run();
     return this.loop;
   }

@@ -143,6 +143,18 @@ describe('UserDataStream', () => {
     expect(await risk).toMatchObject({ level: 'MARGIN_CALL', uniMmr: '1.99999999' });
   });
 
+  it('goes to wss://fstream.binance.com/pm/ws/<listenKey> unless told otherwise', async () => {
+    const h = await setup({
+      baseUrl: undefined,
+      connect: (url) => {
+        h.urls.push(url);
+        return new WebSocket(url.replace('wss://fstream.binance.com/pm', h.server.baseUrl)); // tests stay on loopback
+      },
+    });
+    const connection = await startOpen(h);
+    expect(h.urls).toEqual([`wss://fstream.binance.com/pm/ws/${connection.key}`]);
+  });
+
   it('on listenKeyExpired creates a new listenKey and reconnects with it', async () => {
     const h = await setup();
     const first = await startOpen(h);
@@ -202,6 +214,27 @@ describe('UserDataStream', () => {
     await h.clock.advance(500);
     expect((await second).key).toBe(h.keys.issued[1]);
     expect(h.keys.calls.create).toBe(2);
+  });
+
+  it('retries a keepalive that failed in transit soon, and stops when the exchange refuses the API key', async () => {
+    const h = await setup({ silenceMs: 2 * DAY_MS });
+    const connection = await startOpen(h);
+    const started = h.stream.start();
+    h.keys.failKeepAlive(new Error('socket hang up'));
+    await h.clock.advance(30 * MINUTE_MS);
+    expect(h.keys.calls.keepAlive).toBe(1);
+    await h.clock.advance(500); // the first retry's backoff, not another 30 minutes
+    expect(h.keys.calls.keepAlive).toBe(2);
+    expect(h.stream.state).toBe('open');
+
+    const fatal = Object.assign(new Error('Binance error -2015 on /papi/v1/listenKey: Invalid API-key, IP, or permissions'), {
+      fatal: true,
+    });
+    h.keys.failKeepAlive(fatal);
+    await h.clock.advance(30 * MINUTE_MS);
+    await expect(started).rejects.toBe(fatal);
+    expect(await connection.closed).toBe(1000);
+    expect(h.states.at(-1)).toMatchObject({ state: 'stopped', reason: expect.stringContaining('gave up: keepalive failed') });
   });
 
   it('replaces a connection before the 24 h limit without a gap: events on the old one up to the switch and on the new one all arrive', async () => {

@@ -32,12 +32,18 @@ export class FakeListenKeys implements ListenKeyPort {
   readonly calls = { create: 0, keepAlive: 0, close: [] as string[] };
   private live: { key: string; expiresAt: number } | undefined;
   private readonly createFailures: unknown[] = [];
+  private readonly keepAliveFailures: unknown[] = [];
 
   constructor(private readonly clock: Clock) {}
 
   /** The next `create` calls reject with these, one each. */
   failCreate(...errors: unknown[]): void {
     this.createFailures.push(...errors);
+  }
+
+  /** The next `keepAlive` calls reject with these, one each. */
+  failKeepAlive(...errors: unknown[]): void {
+    this.keepAliveFailures.push(...errors);
   }
 
   /** True when `key` is the account's key and has not expired. */
@@ -68,6 +74,7 @@ export class FakeListenKeys implements ListenKeyPort {
 
   async keepAlive(key: string): Promise<void> {
     this.calls.keepAlive += 1;
+    if (this.keepAliveFailures.length > 0) throw this.keepAliveFailures.shift();
     if (!this.live || !this.isLive(key)) throw listenKeyGone();
     this.live.expiresAt = this.clock.now() + KEY_VALIDITY_MS;
   }
