@@ -32,22 +32,58 @@ export interface LoggerOptions {
   now?: () => number;
 }
 
-/** Errors become plain objects (they serialise to `{}` otherwise), with their cause chain. */
-function serialise(value: unknown, depth = 0): unknown {
+/** How deep a cause chain is followed: a cycle (`a.cause = a`) must not loop. */
+const MAX_CAUSES = 4;
+
+/**
+ * Errors become plain objects (they serialise to `{}` otherwise), with their stack and cause chain: a
+ * crash logged without its stack cannot be traced to a line. The whole line is redacted afterwards.
+ */
+function serialise(value: unknown, withStack = true, depth = 0): unknown {
   if (value instanceof Error) {
     const out: Record<string, unknown> = { name: value.name, message: value.message };
+    if (withStack && value.stack !== undefined) out.stack = value.stack;
     for (const [k, v] of Object.entries(value)) if (k !== 'cause') out[k] = v;
-    if (value.cause !== undefined && depth < 4) out.cause = serialise(value.cause, depth + 1);
+    if (value.cause !== undefined && depth < MAX_CAUSES) out.cause = serialise(value.cause, withStack, depth + 1);
     return out;
   }
   return value;
 }
 
+/** The keys every line sets itself: a field of the same name is kept under `field_<name>` instead. */
+const LINE_KEYS = new Set(['time', 'level', 'msg']);
+
+/** `fields` with any of the line's own keys renamed, so a caller's `msg` cannot replace the line's. */
+function withoutLineKeys(fields: LogFields): LogFields {
+  if (!Object.keys(fields).some((k) => LINE_KEYS.has(k))) return fields;
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [LINE_KEYS.has(k) ? `field_${k}` : k, v]));
+}
+
+/** A field's value inline in a pretty line; an error's stack goes on the lines below instead. */
+function prettyValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return JSON.stringify(serialise(value, false), (_k, v) => serialise(v, false));
+}
+
+/** The stacks of the errors among `fields` (and their causes), indented under the line. */
+function prettyStacks(fields: LogFields): string {
+  const stacks: string[] = [];
+  for (const value of Object.values(fields)) {
+    let error: unknown = value;
+    for (let depth = 0; error instanceof Error && depth <= MAX_CAUSES; depth += 1) {
+      if (error.stack) stacks.push(`${depth === 0 ? '' : 'caused by: '}${error.stack}`);
+      error = error.cause;
+    }
+  }
+  return stacks.map((stack) => `\n${stack.replace(/^/gm, '    ')}`).join('');
+}
+
 function formatPretty(time: number, level: LogLevel, msg: string, fields: LogFields): string {
   const extras = Object.entries(fields)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(serialise(v))}`)
+    .map(([k, v]) => `${k}=${prettyValue(v)}`)
     .join(' ');
-  return `${new Date(time).toISOString().slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${msg}${extras ? ` ${extras}` : ''}`;
+  const head = `${new Date(time).toISOString().slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${msg}${extras ? ` ${extras}` : ''}`;
+  return head + prettyStacks(fields);
 }
 
 const defaultWrite: LogWriter = (line, level) => {
@@ -62,7 +98,7 @@ export function createLogger(options: LoggerOptions = {}, bound: LogFields = {})
   const now = options.now ?? Date.now;
   const log = (level: LogLevel, msg: string, fields: LogFields = {}) => {
     if (ORDER[level] < min) return;
-    const all = { ...bound, ...fields };
+    const all = withoutLineKeys({ ...bound, ...fields });
     const time = now();
     const line =
       format === 'json'

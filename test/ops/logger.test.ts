@@ -43,4 +43,39 @@ describe('createLogger', () => {
     logger.warn('shown', { sink: 'slack' });
     expect(lines).toEqual(['00:00:00.000 WARN  shown sink=slack']);
   });
+
+  it("keeps an error's stack, redacted: a stack field in JSON, indented lines under a pretty line", () => {
+    registerSecret('stack-registered-secret');
+    const error = new Error('refused stack-registered-secret', { cause: new Error('socket hang up') });
+    const { logger, lines } = captureLogger();
+    logger.error('poll failed', { error });
+    const entry = JSON.parse(lines[0] ?? '{}');
+    expect(entry.error.stack).toMatch(/^Error: refused \[REDACTED\]\n {4}at .*logger\.test\.ts/);
+    expect(entry.error.cause.stack).toMatch(/^Error: socket hang up\n/);
+    expect(lines[0]).not.toContain('stack-registered-secret');
+
+    const pretty: string[] = [];
+    createLogger({ format: 'pretty', write: (l) => pretty.push(l), now: () => 0 }).error('poll failed', { error });
+    const [head, ...below] = (pretty[0] ?? '').split('\n');
+    expect(head).toBe(
+      '00:00:00.000 ERROR poll failed error={"name":"Error","message":"refused [REDACTED]","cause":{"name":"Error","message":"socket hang up"}}',
+    );
+    expect(below[0]).toBe('    Error: refused [REDACTED]');
+    expect(below[1]).toMatch(/^ {8}at .*logger\.test\.ts/);
+    expect(below).toContain('    caused by: Error: socket hang up');
+  });
+
+  it("keeps the line's own time, level and msg when a field has the same name, the field's under field_<name>", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ format: 'json', write: (l) => lines.push(l), now: () => 0 }).child({ level: 'bound' });
+    logger.warn('the real message', { msg: 'a caller field', time: 'noon' });
+    expect(JSON.parse(lines[0] ?? '{}')).toEqual({
+      time: '1970-01-01T00:00:00.000Z',
+      level: 'warn',
+      msg: 'the real message',
+      field_level: 'bound',
+      field_msg: 'a caller field',
+      field_time: 'noon',
+    });
+  });
 });
