@@ -1,6 +1,6 @@
 import type { Market } from './binance/types.js';
 import { isDecimal } from './decimal.js';
-import { EnvReader } from './envReader.js';
+import { EnvReader, isLoopbackHost } from './envReader.js';
 import type { LogLevel } from './ops/logger.js';
 import { registerSecret } from './ops/redact.js';
 
@@ -28,6 +28,8 @@ export interface CoreConfig {
   alerts: { groupThreshold: number; mentionNotionalUsd?: string };
   metrics: { port?: number; host: string };
   log: { level: LogLevel; format?: 'json' | 'pretty' };
+  /** Settings that work but deserve a look, one line each naming the variable: log them at start. */
+  warnings: readonly string[];
 }
 
 /** Either a valid config or every problem found, one line each naming the variable. */
@@ -67,6 +69,24 @@ function readCredentials(reader: EnvReader): Pick<CoreConfig['binance'], 'apiKey
   return { apiKey, apiSecret, privateKeyPath };
 }
 
+/**
+ * `METRICS_HOST`: loopback by default. Any other address serves `/metrics` and `/healthz` to whoever
+ * reaches it, which works (a container publishes its port this way) but is worth a warning.
+ */
+function readMetricsHost(reader: EnvReader, port: number | undefined): string {
+  const host = reader.host('METRICS_HOST', '127.0.0.1');
+  if (port !== undefined && !isLoopbackHost(host)) {
+    // 0.0.0.0, or IPv6's unspecified address in any spelling (`::`, `0:0::0`): every interface.
+    const everywhere = host === '0.0.0.0' || (host.includes(':') && host.replace(/[0:]/g, '') === '');
+    const where = everywhere ? 'on every network interface' : `on ${host}`;
+    reader.warnings.push(
+      `METRICS_HOST=${host}: /metrics and /healthz are served ${where}, so anyone who can reach port ${port} can read them; ` +
+        'set METRICS_HOST=127.0.0.1 unless a firewall or a private network keeps them in',
+    );
+  }
+  return host;
+}
+
 /** Parses and validates the core settings; reports every problem at once and never throws. */
 export function parseCoreConfig(env: NodeJS.ProcessEnv): ConfigResult<CoreConfig> {
   const r = new EnvReader(env);
@@ -102,11 +122,12 @@ export function parseCoreConfig(env: NodeJS.ProcessEnv): ConfigResult<CoreConfig
       groupThreshold: r.integer('ALERT_GROUP_THRESHOLD', 5, 1, 1_000),
       mentionNotionalUsd: mention,
     },
-    metrics: { port: metricsPort, host: r.string('METRICS_HOST', '127.0.0.1') },
+    metrics: { port: metricsPort, host: readMetricsHost(r, metricsPort) },
     log: {
       level: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
       format: r.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, undefined),
     },
+    warnings: r.warnings,
   };
   return r.errors.length > 0 ? { ok: false, errors: r.errors } : { ok: true, config };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCoreConfig } from '../src/config.js';
 
@@ -79,5 +80,97 @@ describe('parseCoreConfig', () => {
     const result = parseCoreConfig({ BINANCE_API_SECRET: secret, BINANCE_PRIVATE_KEY_PATH: '/k.pem' });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.join('\n')).not.toContain(secret);
+  });
+
+  it('never echoes a Binance secret pasted into the wrong variable, whole or cut, in any error', () => {
+    const secret = 'Zq7Xv2Lm9Pw4Rt6Yb8Nc1Kd3Hf5Gj0Sa2Qe4We6Ru8Ti0Yo1Up3As5Df7Gh9Jk2L';
+    expect(secret).toMatch(/^[A-Za-z0-9]{64}$/);
+    const result = parseCoreConfig({
+      ...minimal,
+      POLL_INTERVAL_MS: secret,
+      BINANCE_PAPI_URL: secret,
+      BINANCE_FAPI_URL: `https://fapi.binance.com/${secret}?x`,
+      BINANCE_DAPI_URL: `http://203.0.113.9/${secret}`,
+      LOG_LEVEL: secret,
+      BACKFILL: secret.slice(0, 40),
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const text = result.errors.join('\n');
+    expect(result.errors.map((line) => line.split('=')[0]).sort()).toEqual([
+      'BACKFILL',
+      'BINANCE_DAPI_URL',
+      'BINANCE_PAPI_URL',
+      'LOG_LEVEL',
+      'POLL_INTERVAL_MS',
+    ]);
+    for (let i = 0; i + 12 <= secret.length; i += 1) expect(text).not.toContain(secret.slice(i, i + 12));
+    expect(text).toContain('POLL_INTERVAL_MS="[REDACTED]" is not valid');
+  });
+
+  it('refuses cleartext http:// off this machine and link-local hosts in every BINANCE_*_URL, accepts https and loopback http', () => {
+    // Every Binance URL setting config.ts reads, so one added later is held to the same rule.
+    const names = [...new Set(readFileSync('src/config.ts', 'utf8').match(/BINANCE_[A-Z]+_URL/g))];
+    expect(names).toEqual(expect.arrayContaining(['BINANCE_PAPI_URL', 'BINANCE_FAPI_URL', 'BINANCE_DAPI_URL']));
+    const refused = {
+      'http://papi.binance.com': /cleartext http:\/\/ would send the API key .* to papi\.binance\.com; use https:\/\//,
+      'http://203.0.113.7:8080': /cleartext http:\/\/ .* to 203\.0\.113\.7/,
+      'http://[2001:db8::1]': /cleartext http:\/\//,
+      'https://169.254.169.254': /169\.254\.169\.254 is a link-local address/,
+      'http://169.254.0.1': /169\.254\.0\.1 is a link-local address/,
+      'https://[fe80::1]': /\[fe80::1\] is a link-local address/,
+    };
+    for (const name of names) {
+      for (const [url, message] of Object.entries(refused)) {
+        const result = parseCoreConfig({ ...minimal, [name]: url });
+        expect(result.ok, `${name}=${url}`).toBe(false);
+        if (!result.ok)
+          expect(result.errors).toEqual([
+            expect.stringMatching(new RegExp(`^${name}="${url.replace(/[.[\]]/g, '\\$&')}" is not valid: ${message.source}`)),
+          ]);
+      }
+      for (const url of [
+        'https://papi.binance.com',
+        'http://127.0.0.1:4100',
+        'http://127.8.9.10',
+        'http://localhost:4100',
+        'http://[::1]:4100',
+      ]) {
+        expect(parseCoreConfig({ ...minimal, [name]: url }).ok, `${name}=${url}`).toBe(true);
+      }
+    }
+  });
+
+  it('accepts an IP address or localhost as METRICS_HOST, refuses anything else, and warns when it is not loopback', () => {
+    for (const host of ['127.0.0.1', '::1', 'localhost']) {
+      const result = parseCoreConfig({ ...minimal, METRICS_PORT: '9464', METRICS_HOST: host });
+      expect(result.ok && result.config.metrics.host).toBe(host);
+      expect(result.ok && result.config.warnings).toEqual([]);
+    }
+    for (const host of ['127.0.0.1 junk', 'metrics.example.com', '[::1]', '127.0.0.1:9464', '999.1.1.1']) {
+      const result = parseCoreConfig({ ...minimal, METRICS_PORT: '9464', METRICS_HOST: host });
+      expect(result.ok, host).toBe(false);
+      if (!result.ok)
+        expect(result.errors).toEqual([
+          `METRICS_HOST=${JSON.stringify(host)} is not valid: expected an IP address such as 127.0.0.1 or ::1, or localhost`,
+        ]);
+    }
+    const warned = (host: string) => {
+      const result = parseCoreConfig({ ...minimal, METRICS_PORT: '9464', METRICS_HOST: host });
+      return result.ok ? result.config.warnings : result.errors;
+    };
+    for (const host of ['0.0.0.0', '::', '0:0::0']) {
+      expect(warned(host)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^METRICS_HOST=${host}: /metrics and /healthz are served on every network interface, so anyone who can reach port 9464 can read them`,
+          ),
+        ),
+      ]);
+    }
+    expect(warned('10.1.2.3')).toEqual([expect.stringMatching(/^METRICS_HOST=10\.1\.2\.3: .* served on 10\.1\.2\.3/)]);
+    // No server, nothing exposed: no warning without METRICS_PORT.
+    const quiet = parseCoreConfig({ ...minimal, METRICS_HOST: '0.0.0.0' });
+    expect(quiet.ok && quiet.config.warnings).toEqual([]);
   });
 });
