@@ -30,6 +30,7 @@ export class CountingSink implements Sink {
     const now = Date.now();
     this.notifications += 1;
     this.lastAt = now;
+    if (notification.type === 'notice') return; // about the bot, not an alert: not counted
     const alerts = notification.type === 'single' ? [notification.alert] : notification.alerts;
     for (const { id } of alerts) {
       if (this.firstSeenAt.has(id)) this.duplicates.push(id);

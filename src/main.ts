@@ -49,19 +49,12 @@ async function main(): Promise<number> {
     await binance.close();
     return 1;
   }
-  const outcome = await Promise.race([
-    shutdown.then((signal) => ({ signal })),
-    app.done.then(
-      () => ({ signal: 'poller ended' }),
-      (error: unknown) => ({ error }),
-    ),
-  ]);
-  if ('error' in outcome)
-    logger.error('forcewatch stopped: the exchange refused us; fix the setting named above and restart', { error: outcome.error });
-  else logger.info('shutting down', { reason: outcome.signal });
+  // Polling ends only on a stop: a refused key keeps the bot up (retried once a minute, /healthz 503, a notice).
+  const reason = await Promise.race([shutdown, app.done.then(() => 'poller ended')]);
+  logger.info('shutting down', { reason });
   await app.stop();
   await binance.close();
-  return 'error' in outcome ? 1 : 0;
+  return 0;
 }
 
 main().then(

@@ -65,7 +65,7 @@ export interface Forcewatch {
   runForceOrders(text: string): Promise<ForceOrdersResult>;
   /** Base URL of `/healthz` and `/metrics`, when METRICS_PORT is set. */
   readonly opsUrl: string | undefined;
-  /** Settles when polling ends: rejects on a fatal exchange error (bad credentials). */
+  /** Resolves when polling ends, after `stop()`; a refused key does not end it (retried once a minute, /healthz 503). */
   readonly done: Promise<void>;
   /** Finishes the current step, flushes the store, disconnects, releases the lock. */
   stop(): Promise<void>;

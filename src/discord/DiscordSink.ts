@@ -17,7 +17,7 @@ import {
 } from 'discord.js';
 import { compareDecimal } from '../decimal.js';
 import type { Logger } from '../ops/logger.js';
-import type { DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
+import type { AlertNotification, DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
 import { SinkError, withScopedSignal } from '../sinks/Sink.js';
 import { alertNonce, alertRef, renderAlertEmbeds } from './renderDiscord.js';
 
@@ -101,7 +101,7 @@ export interface AlertMentionPolicy {
 }
 
 /** The USD notional an alert is about: the order's, or the group's total. */
-function notionalOf(notification: Notification): string {
+function notionalOf(notification: AlertNotification): string {
   return notification.type === 'single' ? notification.alert.order.notionalUsd : notification.summary.totalNotionalUsd;
 }
 
@@ -112,6 +112,8 @@ function notionalOf(notification: Notification): string {
  */
 export function alertMentions(notification: Notification, policy: AlertMentionPolicy): AlertMentions {
   const { roleId, minNotionalUsd } = policy;
+  // An operational notice is about the bot, not the account: it never pings anyone.
+  if (notification.type === 'notice') return { content: undefined, allowedMentions: { parse: [] } };
   const due = roleId !== undefined && (minNotionalUsd === undefined || compareDecimal(notionalOf(notification), minNotionalUsd) >= 0);
   if (!due) return { content: undefined, allowedMentions: { parse: [] } };
   return { content: `<@&${roleId}>`, allowedMentions: { parse: [], roles: [roleId] } };
@@ -182,6 +184,7 @@ export function toSinkError(error: unknown, channelId: string): SinkError {
       {
         retryable: true,
         retryAfterMs: error.retryAfter,
+        reason: 'rate_limited',
         cause: error,
       },
     );
@@ -191,35 +194,39 @@ export function toSinkError(error: unknown, channelId: string): SinkError {
     if (error.status === 401) {
       return new SinkError(
         `${said}. The bot token was refused: set DISCORD_TOKEN to the bot's current token (Developer Portal -> Bot -> Reset Token)`,
-        { retryable: false, cause: error },
+        { retryable: false, reason: 'auth', cause: error },
       );
     }
     if (error.code === MISSING_ACCESS || (error.status === 403 && error.code !== MISSING_PERMISSIONS)) {
       return new SinkError(`${said}. The bot cannot see channel ${channelId}: invite it to the server and give it View Channel there`, {
         retryable: false,
+        reason: 'auth',
         cause: error,
       });
     }
     if (error.code === MISSING_PERMISSIONS) {
       return new SinkError(`${said}. Give the bot Send Messages and Embed Links in channel ${channelId}`, {
         retryable: false,
+        reason: 'auth',
         cause: error,
       });
     }
     if (error.code === UNKNOWN_CHANNEL || error.status === 404) {
       return new SinkError(`${said}. Channel ${channelId} does not exist or the bot is not in its server: check DISCORD_ALERT_CHANNEL_ID`, {
         retryable: false,
+        reason: 'client_error',
         cause: error,
       });
     }
     // 429 only arrives here if the REST queue gave up; other 4xx mean our request is wrong, which a retry repeats.
-    return new SinkError(said, { retryable: error.status === 429, cause: error });
+    const reason = error.status === 429 ? 'rate_limited' : error.status >= 500 ? 'server_error' : 'client_error';
+    return new SinkError(said, { retryable: error.status === 429, reason, cause: error });
   }
   if (error instanceof HTTPError) {
-    return new SinkError(`Discord server error ${error.status} after retries`, { retryable: true, cause: error });
+    return new SinkError(`Discord server error ${error.status} after retries`, { retryable: true, reason: 'server_error', cause: error });
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new SinkError(`Discord unreachable: ${message}`, { retryable: true, cause: error });
+  return new SinkError(`Discord unreachable: ${message}`, { retryable: true, reason: 'network', cause: error });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { backoffDelay } from '../backoff.js';
 import type { Logger } from '../ops/logger.js';
-import type { Notification, Sink } from '../sinks/Sink.js';
+import type { AlertNotification, Sink } from '../sinks/Sink.js';
 import { isSinkError } from '../sinks/Sink.js';
 import type { Clock } from '../time.js';
 import type { EventBus } from './EventBus.js';
@@ -116,7 +116,7 @@ interface SinkWorkerOptions extends DeliveryDispatcherOptions {
 
 /** The notification a worker is delivering, and what it knows of earlier attempts at it. */
 interface Attempt {
-  notification: Notification;
+  notification: AlertNotification;
   /** When its attempt marker was written; undefined until it is. */
   markedAt?: number;
   /** An earlier attempt (this process or a previous one) may have reached the platform. */
@@ -129,14 +129,14 @@ interface Attempt {
  * The notification an open attempt carried, rebuilt with its recorded key: the same alerts in the
  * same order, so the sink can recognise it (by key) whatever has been queued since.
  */
-function resumeNotification(open: OpenAttempt): Notification {
+function resumeNotification(open: OpenAttempt): AlertNotification {
   const [first] = open.alerts;
   if (first && open.alerts.length === 1 && first.id === open.key) return { type: 'single', key: open.key, alert: first };
   return { type: 'group', key: open.key, alerts: open.alerts, summary: summarizeAlerts(open.alerts) };
 }
 
 /** The attempt marker for handing `notification` to a sink at `at`. */
-function markOf(notification: Notification, at: number): AttemptMark {
+function markOf(notification: AlertNotification, at: number): AttemptMark {
   return { ids: notificationIds(notification), key: notification.key, at };
 }
 
@@ -168,9 +168,10 @@ class SinkWorker {
     this.o = options;
   }
 
-  /** New alerts are in the outbox: ends a wait. */
+  /** New alerts are in the outbox: reports the new depth and ends a wait. */
   notify(): void {
     this.woken = true;
+    this.reportDepth();
     this.wake?.();
   }
 
@@ -250,9 +251,13 @@ class SinkWorker {
       next ??= stopping.aborted ? undefined : this.next(new Set(ids));
       const mark = next && next.markedAt === undefined ? markOf(next.notification, clock.now()) : undefined;
       const write = () => outbox.recordDelivery(sink.name, ids, mark);
+      // Read before the write: alerts every sink now has leave the outbox with it.
+      const queuedAt = outbox.queuedTimes(ids);
       if (await this.tryWrite(delivered, write, 'delivered, but recording it in the store failed')) {
         if (next && mark) next.markedAt = mark.at;
-        bus.emit('delivered', { sink: sink.name, alertIds: ids, grouped: delivered.notification.type === 'group' });
+        const now = clock.now();
+        const latencyMs = queuedAt.map((at) => Math.max(0, now - at));
+        bus.emit('delivered', { sink: sink.name, alertIds: ids, grouped: delivered.notification.type === 'group', latencyMs });
         this.reportDepth();
         return next;
       }
@@ -308,6 +313,8 @@ class SinkWorker {
     if (retryable) logger.warn(`${what}; the alerts are kept and retried`, fields);
     else logger.error(`${what}, and the sink says retrying cannot help; the alerts are kept and retried`, fields);
     bus.emit('deliveryFailed', { sink: sink.name, error, retryInMs, attempts });
+    // A sink that keeps failing never reaches a delivery record: its depth must be told here too.
+    this.reportDepth();
     await clock.sleep(retryInMs, stopping).catch(() => {});
   }
 

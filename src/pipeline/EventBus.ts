@@ -7,14 +7,18 @@ export interface PipelineEvents {
   alertsQueued: { alerts: Alert[] };
   /** A poll fetched its window and committed the result. */
   pollSucceeded: { at: number; found: number; newOrders: number; weight: number; durationMs: number; watermark: number };
-  /** A poll failed; `fatal` means the poller stopped (the exchange refused our credentials). */
+  /** A poll failed; `fatal`: the exchange refused our credentials, so the poller retries once a minute. */
   pollFailed: { error: unknown; fatal: boolean };
-  /** A sink accepted these alerts and the store recorded it. */
-  delivered: { sink: string; alertIds: string[]; grouped: boolean };
+  /** A sink accepted these alerts and the store recorded it; `latencyMs`: per alert, from queued to recorded. */
+  delivered: { sink: string; alertIds: string[]; grouped: boolean; latencyMs: number[] };
   /** A delivery attempt failed; the same notification is tried again in `retryInMs`. */
   deliveryFailed: { sink: string; error: unknown; retryInMs: number; attempts: number };
   /** Alerts waiting for this sink. */
   outboxDepth: { sink: string; depth: number };
+  /** The watchdog handed an operational notice to a sink. */
+  noticeSent: { sink: string; severity: 'warning' | 'recovered' };
+  /** The watchdog gave up an operational notice for a sink after its attempts. */
+  noticeFailed: { sink: string; severity: 'warning' | 'recovered'; error: unknown };
 }
 
 /** A listener for event `K`. */

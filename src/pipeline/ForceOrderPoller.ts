@@ -4,7 +4,7 @@ import { SerialQueue } from '../SerialQueue.js';
 import type { Alert } from '../sinks/Sink.js';
 import type { ForceOrderArchive } from '../store/ForceOrderArchive.js';
 import type { StateStore } from '../store/StateStore.js';
-import type { Clock } from '../time.js';
+import { type Clock, MINUTE_MS } from '../time.js';
 import { diffForceOrders } from './diffForceOrders.js';
 import type { EventBus } from './EventBus.js';
 import type { Outbox } from './Outbox.js';
@@ -13,6 +13,11 @@ import type { Outbox } from './Outbox.js';
 export const DEFAULT_POLL_INTERVAL_MS = 5_000;
 /** Default re-queried overlap: orders can become visible at the exchange some time after their updateTime. */
 export const DEFAULT_OVERLAP_MS = 60_000;
+/**
+ * Time between poll starts while the exchange refuses our credentials: a refused key costs one poll a
+ * minute, not one per interval, and the bot resumes within a minute of the key working again.
+ */
+const CREDENTIALS_RETRY_MS = MINUTE_MS;
 
 /** Options of `ForceOrderPoller`. */
 export interface ForceOrderPollerOptions {
@@ -56,10 +61,12 @@ export interface PollResult {
  * only after that write succeeds are the new alerts handed to `onQueued` and announced as `alertsQueued`.
  *
  * Error policy:
- * - An error with `fatal === true` (the exchange refused our key: auth, permissions, IP) stops the
- *   poller: it emits `pollFailed { fatal: true }` and rejects `done` with the error. Merely
- *   non-retryable errors (a refused parameter, a body that broke the schema) are not fatal: the next
- *   poll asks again, because a poller that stops sends no alerts at all.
+ * - An error with `fatal === true` (the exchange refused our key: auth, permissions, IP) needs an
+ *   operator, yet the poller never stops on it (a stopped bot, or one in a restart loop, tells nobody):
+ *   it emits `pollFailed { fatal: true }` and asks again once a minute (`CREDENTIALS_RETRY_MS`) until
+ *   the key works, then polls at the interval again. The watermark has not moved meanwhile, so the
+ *   first poll that works reads the whole gap. Merely non-retryable errors (a refused parameter, a body
+ *   that broke the schema) are retried at the interval: the next poll (another window) may succeed.
  * - Anything else (network, 5xx, rate limits the client could not absorb, a failed store write) is
  *   logged and retried at the next interval; the client already retries inside a poll. The
  *   watermark has not moved, so the next poll finds the same orders again.
@@ -80,7 +87,7 @@ export class ForceOrderPoller {
     this.overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS;
   }
 
-  /** Starts polling; the promise settles when the poller stops: resolves on `stop()`, rejects on a fatal error. */
+  /** Starts polling; the promise resolves once the poller has stopped (`stop()`): no poll failure ends it. */
   start(): Promise<void> {
     this.loop ??= this.run();
     return this.loop;
@@ -104,19 +111,28 @@ export class ForceOrderPoller {
   private async run(): Promise<void> {
     const { clock, logger } = this.options;
     const signal = this.stopping.signal;
+    let refused = false;
     while (!signal.aborted) {
       const started = clock.now();
+      let interval = this.intervalMs;
       try {
         await this.pollOnce();
+        if (refused) logger.info('the exchange accepts our credentials again; polling at the usual interval');
+        refused = false;
       } catch (error) {
         if (signal.aborted) break;
         if (isFatal(error)) {
-          logger.error('the exchange refused the poller; it has stopped', { error });
-          throw error;
+          // Said once at error level per refusal; the retries after it are warnings.
+          const message = 'the exchange refused our credentials; fix the setting the error names, retrying once a minute';
+          if (refused) logger.warn(message, { error });
+          else logger.error(message, { error });
+          refused = true;
+          interval = Math.max(interval, CREDENTIALS_RETRY_MS);
+        } else {
+          logger.warn('poll failed; retrying at the next interval', { error });
         }
-        logger.warn('poll failed; retrying at the next interval', { error });
       }
-      const wait = Math.max(0, started + this.intervalMs - clock.now());
+      const wait = Math.max(0, started + interval - clock.now());
       await clock.sleep(wait, signal).catch(() => {});
     }
   }

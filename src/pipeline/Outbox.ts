@@ -59,6 +59,12 @@ export class Outbox {
     return out;
   }
 
+  /** When each of `ids` still in the outbox was queued (ms), in outbox order: for the delivery latency. */
+  queuedTimes(ids: readonly string[]): number[] {
+    const wanted = new Set(ids);
+    return this.store.data.outbox.filter((e) => wanted.has(e.id)).map((e) => e.queuedAt);
+  }
+
   /** How many alerts wait for `sink`. */
   depth(sink: string): number {
     return this.store.data.outbox.reduce((n, e) => n + (e.deliveredTo.includes(sink) ? 0 : 1), 0);

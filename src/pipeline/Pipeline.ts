@@ -12,6 +12,7 @@ import { DeliveryDispatcher, type RetryPolicy } from './DeliveryDispatcher.js';
 import { EventBus } from './EventBus.js';
 import { ForceOrderPoller, type PollResult } from './ForceOrderPoller.js';
 import { Outbox } from './Outbox.js';
+import { Watchdog } from './Watchdog.js';
 
 /** The longest backfill on first start: the exchange's force-order window is 7 days. */
 export const MAX_BACKFILL_MS = FORCE_ORDER_WINDOW_MS;
@@ -41,6 +42,8 @@ export interface PipelineOptions {
   archivePath?: string;
   /** Delivery backoff; default 1 s doubling to 60 s. */
   retry?: Partial<RetryPolicy>;
+  /** Polling or a sink failing for this long gets an operational notice to the sinks; default 2 minutes (WATCHDOG_AFTER). */
+  watchdogAfterMs?: number;
 }
 
 /** The running parts, created by `start()`. */
@@ -49,21 +52,23 @@ interface Running {
   store: StateStore;
   poller: ForceOrderPoller;
   dispatcher: DeliveryDispatcher;
+  watchdog: Watchdog;
   compaction: AbortController;
   compactionLoop: Promise<void>;
 }
 
 /**
  * The alert pipeline: lock the store, read it, then poll -> diff -> archive + outbox -> per-sink
- * delivery, woken by the poller directly; the bus only tells metrics, health and logs. `start()`
- * refuses a store another live process holds or that is corrupt.
+ * delivery, woken by the poller directly; the bus only tells metrics, health, logs and the watchdog
+ * (operational notices when polling or a sink keeps failing). `start()` refuses a store another live
+ * process holds or that is corrupt; once started, nothing the exchange answers stops it.
  */
 export class Pipeline {
   /** Events for metrics and the health check. */
   readonly bus: EventBus;
   /** Every order seen, for `/forceorders` windows older than the exchange serves. */
   readonly archive: ForceOrderArchive;
-  /** Settles when the poller ends: resolves after `stop()`, rejects on a fatal exchange error. */
+  /** Resolves once the poller has ended, after `stop()`; a refused key does not end it (it retries once a minute). */
   done: Promise<void> = Promise.resolve();
   private readonly options: PipelineOptions;
   private readonly clock: Clock;
@@ -110,11 +115,12 @@ export class Pipeline {
       const dispatcher = new DeliveryDispatcher({ ...options, outbox, bus, clock, logger });
       const onQueued = () => dispatcher.notify();
       const poller = new ForceOrderPoller({ ...options, store, outbox, archive: this.archive, bus, clock, logger, onQueued });
+      const watchdog = new Watchdog({ sinks: options.sinks, bus, clock, logger, afterMs: options.watchdogAfterMs });
       const compaction = new AbortController();
-      this.running = { lock, store, poller, dispatcher, compaction, compactionLoop: this.compactDaily(compaction.signal) };
+      this.running = { lock, store, poller, dispatcher, watchdog, compaction, compactionLoop: this.compactDaily(compaction.signal) };
+      watchdog.start();
       dispatcher.start();
       this.done = poller.start();
-      this.done.catch(() => {}); // the caller awaits `done`; this only keeps an unobserved rejection quiet
     } catch (error) {
       await lock.release();
       throw error;
@@ -127,7 +133,7 @@ export class Pipeline {
     if (!running) return;
     this.running = undefined;
     running.compaction.abort();
-    await Promise.all([running.poller.stop(), running.dispatcher.stop(), running.compactionLoop]);
+    await Promise.all([running.poller.stop(), running.dispatcher.stop(), running.watchdog.stop(), running.compactionLoop]);
     await running.store.flush();
     await running.lock.release();
   }

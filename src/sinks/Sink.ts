@@ -1,9 +1,10 @@
 /**
- * The Sink port: what the pipeline hands a destination (an alert or a group), how a sink reports a
- * failure (`SinkError`, retryable or not), and the scoped signal a sink's client should get.
+ * The Sink port: what the pipeline hands a destination (an alert, a group or an operational notice),
+ * how a sink reports a failure (`SinkError`, retryable or not, and why), and the scoped signal a
+ * sink's client should get.
  */
 
-import type { AutoCloseType, ForceOrder } from '../binance/types.js';
+import type { ForceOrder, ForceOrderKind } from '../binance/types.js';
 
 /** One force order to announce; `id` is `orderKey(order)` and never changes. */
 export interface Alert {
@@ -16,7 +17,8 @@ export interface AlertGroupSummary {
   count: number;
   /** Exact decimal string, sum of every order's `notionalUsd`. */
   totalNotionalUsd: string;
-  byKind: Record<AutoCloseType, number>;
+  /** Orders of each kind; settlement closes are counted apart from liquidations. */
+  byKind: Record<ForceOrderKind, number>;
   /** Symbols with their order counts, most orders first. */
   symbols: { symbol: string; count: number; notionalUsd: string }[];
   firstTime: number;
@@ -24,13 +26,32 @@ export interface AlertGroupSummary {
 }
 
 /**
- * What a sink is handed: one alert, or a group when a cascade made more than the threshold ready at
- * once. `key` is deterministic in the alerts it carries, so a retried delivery can be recognised by
- * platforms that take an idempotency key (Discord's nonce).
+ * What the pipeline delivers from the outbox: one alert, or a group when a cascade made more than the
+ * threshold ready at once. `key` is deterministic in the alerts it carries, so a retried delivery can
+ * be recognised by platforms that take an idempotency key (Discord's nonce).
  */
-export type Notification =
+export type AlertNotification =
   | { type: 'single'; key: string; alert: Alert }
   | { type: 'group'; key: string; alerts: Alert[]; summary: AlertGroupSummary };
+
+/**
+ * A message about the bot itself (the exchange refuses the key, a sink cannot deliver, it works
+ * again), not about force orders: plain text, never a mention, never in the outbox.
+ */
+export interface OperationalNotice {
+  /** `warning`: something is wrong and what to do; `recovered`: it works again. */
+  severity: 'warning' | 'recovered';
+  /** One line, e.g. "forcewatch is blind: Binance refuses the API key". */
+  title: string;
+  /** What happened and what to do, a few short lines of plain text. */
+  text: string;
+}
+
+/**
+ * What a sink is handed: an alert notification, or an operational notice. A notice's `key` is
+ * deterministic in its incident and severity, so a retried notice can be recognised the same way.
+ */
+export type Notification = AlertNotification | { type: 'notice'; key: string; notice: OperationalNotice };
 
 /** How the pipeline hands a notification to a sink. */
 export interface DeliverOptions {
@@ -54,6 +75,13 @@ export interface Sink {
   deliver(notification: Notification, options?: DeliverOptions): Promise<void>;
 }
 
+/**
+ * Why a delivery failed, as the `reason` label of `forcewatch_delivery_failures_total` says it: the
+ * platform refused our credentials or permissions, rate-limited us, refused the request, failed on
+ * its side, or could not be reached; `other` for anything a sink did not classify (a store write).
+ */
+export type DeliveryFailureReason = 'auth' | 'rate_limited' | 'client_error' | 'server_error' | 'network' | 'other';
+
 /** A delivery failure that says whether trying again can help and, if the platform said, when. */
 export class SinkError extends Error {
   override readonly name = 'SinkError';
@@ -61,12 +89,20 @@ export class SinkError extends Error {
   readonly retryable: boolean;
   /** The platform's own `Retry-After`, in ms, when it gave one. */
   readonly retryAfterMs: number | undefined;
+  /** What kind of failure it was, when the sink classified it. */
+  readonly reason: DeliveryFailureReason | undefined;
 
-  constructor(message: string, options: { retryable: boolean; retryAfterMs?: number; cause?: unknown }) {
+  constructor(message: string, options: { retryable: boolean; retryAfterMs?: number; reason?: DeliveryFailureReason; cause?: unknown }) {
     super(message, { cause: options.cause });
     this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs;
+    this.reason = options.reason;
   }
+}
+
+/** The reason label of a failed delivery: the sink's own classification, else `other`. */
+export function deliveryFailureReason(error: unknown): DeliveryFailureReason {
+  return (isSinkError(error) && error.reason) || 'other';
 }
 
 /** True when `error` is a `SinkError` (works across module copies, unlike `instanceof` alone). */

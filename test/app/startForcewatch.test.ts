@@ -119,7 +119,7 @@ describe('startForcewatch', () => {
     await expect(start()).rejects.toThrow(/lock|another/i);
   });
 
-  it('reports unhealthy while the exchange refuses the key, and stops on it', async () => {
+  it('stays up while the exchange refuses the key: /healthz 503 with the reason, asked again once a minute', async () => {
     await binance.close();
     binance = createBinanceClient({
       apiKey: SIM_API_KEY,
@@ -130,9 +130,27 @@ describe('startForcewatch', () => {
       clock,
     });
     const app = await start();
-    await expect(app.done).rejects.toThrow(/BINANCE_API_SECRET|signature/i);
+    let ended = false;
+    void app.done.then(() => (ended = true));
+    const refused = await nextEvent(app.pipeline.bus, 'pollFailed');
+    expect(refused.fatal).toBe(true);
     const health = await fetch(`${app.opsUrl}/healthz`);
     expect(health.status).toBe(503);
-    expect(JSON.stringify(await health.json())).not.toContain('x'.repeat(64));
+    const body = JSON.stringify(await health.json());
+    expect(body).toMatch(/-1022.*BINANCE_API_SECRET/);
+    expect(body).not.toContain('x'.repeat(64));
+    const polls = () => sim.requests.filter((r) => r.path === '/papi/v1/cm/forceOrders').length;
+    const before = polls();
+    for (let minute = 0; minute < 10; minute += 1) {
+      const failed = nextEvent(app.pipeline.bus, 'pollFailed');
+      // Asleep: the poll loop and the daily archive compaction.
+      await clock.untilSleeping(2);
+      await clock.advance(60_000);
+      await failed;
+    }
+    // Ten minutes, ten requests: one a minute, not one per 5 s poll interval.
+    expect(polls() - before).toBe(10);
+    expect(ended).toBe(false);
+    expect((await fetch(`${app.opsUrl}/healthz`)).status).toBe(503);
   });
 });

@@ -222,6 +222,60 @@ describe('DiscordSink', () => {
     expect(fake.messages[1]!.body.allowed_mentions).toEqual({ parse: [], roles: [fake.pingRoleId] });
   });
 
+  it('posts an operational notice as one inert embed within the limits, pinging nobody even with a role configured', async () => {
+    const s = sink({ roleId: fake.pingRoleId, minNotionalUsd: '0' });
+    const text = `Binance said: @everyone <@&${fake.pingRoleId}> [click](https://evil.example) ${'x'.repeat(10_000)}`;
+    await s.deliver({
+      type: 'notice',
+      key: 'notice:poll:1:warning:2',
+      notice: { severity: 'warning', title: 'forcewatch is blind', text },
+    });
+    expect(fake.messages).toHaveLength(1);
+    const [message] = fake.messages;
+    expect(message!.pinged).toEqual({ everyone: false, roles: [], users: [] });
+    expect(message!.body.content).toBeUndefined();
+    expect(message!.body.allowed_mentions).toEqual({ parse: [] });
+    const [embed] = message!.body.embeds ?? [];
+    expect(embed?.title).toBe('forcewatch is blind');
+    expect(embed?.description).toHaveLength(4096);
+    expect(embed?.description).not.toContain('@everyone');
+    expect(embedCharacters(embed!)).toBeLessThanOrEqual(6000);
+    // A retry of the same notice carries the same nonce: Discord returns the first message.
+    await s.deliver({
+      type: 'notice',
+      key: 'notice:poll:1:warning:2',
+      notice: { severity: 'warning', title: 'forcewatch is blind', text },
+    });
+    expect(fake.messages).toHaveLength(1);
+  });
+
+  it.each([
+    [{ kind: 'status', status: 401, body: { message: '401: Unauthorized', code: 0 } }, 'auth'],
+    [{ kind: 'status', status: 403, body: { message: 'Missing Permissions', code: 50013 } }, 'auth'],
+    [{ kind: 'status', status: 400, body: { message: 'Invalid Form Body', code: 50035 } }, 'client_error'],
+    [{ kind: 'rateLimit', retryAfterSec: 60, scope: 'global' }, 'rate_limited'],
+  ] as const)('gives the failure %o the reason label %s', async (failure_, reason) => {
+    fake.failNext('POST', /^\/channels\/\d+\/messages$/, failure_);
+    expect((await failure(sink().deliver(singleNotification()))).reason).toBe(reason);
+  });
+
+  it('labels server errors server_error and an unreachable Discord network', async () => {
+    fake.failNext('POST', /^\/channels\/\d+\/messages$/, { kind: 'status', status: 502 }, 4);
+    expect((await failure(sink().deliver(singleNotification()))).reason).toBe('server_error');
+    await fake.close();
+    const unreachable = new REST({ ...discordRestOptions(fake.apiUrl), retries: 0, timeout: 500 }).setToken(fake.token);
+    const s = new DiscordSink({
+      rest: unreachable,
+      channelId: fake.alertChannelId,
+      mentions: { roleId: undefined, minNotionalUsd: undefined },
+      logger: log.logger,
+    });
+    expect((await failure(s.deliver(singleNotification()))).reason).toBe('network');
+    unreachable.clearHashSweeper();
+    unreachable.clearHandlerSweeper();
+    fake = await FakeDiscord.start();
+  });
+
   it('never writes the token into a log line', async () => {
     await sink().deliver(singleNotification());
     fake.failNext('POST', /^\/channels\/\d+\/messages$/, { kind: 'status', status: 401, body: { message: '401: Unauthorized', code: 0 } });

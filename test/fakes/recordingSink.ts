@@ -44,6 +44,15 @@ export class RecordingSink implements Sink {
     };
   }
 
+  /** Operational notices accepted, in order (kept apart from alerts: `received`, `attempts` and `failNext` are the alerts'). */
+  readonly notices: Extract<Notification, { type: 'notice' }>[] = [];
+
+  /** A notice fails while the sink fails always (it is down), and is kept otherwise. */
+  private async acceptNotice(notice: Extract<Notification, { type: 'notice' }>): Promise<void> {
+    if (this.failAlways !== undefined) throw this.failAlways;
+    this.notices.push(notice);
+  }
+
   /** Alert ids of everything accepted, in order. */
   readonly alertIds: string[] = [];
 
@@ -54,6 +63,7 @@ export class RecordingSink implements Sink {
   }
 
   async deliver(notification: Notification): Promise<void> {
+    if (notification.type === 'notice') return this.acceptNotice(notification);
     this.attempts += 1;
     if (this.gate !== undefined) await this.gate;
     if (this.failures.length > 0) throw this.failures.shift();

@@ -6,7 +6,7 @@ import type { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import type { FakeClock } from '../fakes/FakeClock.js';
 import type { FakeSlack } from '../fakes/slack/FakeSlack.js';
 import { type ChatWorld, openChatWorld } from './support/ChatWorld.js';
-import { discordAnnounced, mentionsPerOrder, slackAnnounced } from './support/countAlerts.js';
+import { discordAnnounced, isDiscordNotice, isSlackNotice, mentionsPerOrder, slackAnnounced } from './support/countAlerts.js';
 import { driveUntil } from './support/driveClock.js';
 import { HttpSwitch, type SwitchMode } from './support/HttpSwitch.js';
 import { type ChatBot, deliveredIds, idleSleepers, startChatBot } from './support/startChatBot.js';
@@ -111,8 +111,15 @@ describe('chat down for 10 minutes', () => {
       expect(bot.delivered.get(sink)!.length).toBeLessThan(keys.length / 2);
     }
     const known = new Set(keys.map((k) => k.split(':')[1]!));
-    const slackMessages = slack.messages.map((m) => slackAnnounced(m, known));
-    const discordMessages = discord.messages.map((m) => discordAnnounced(m, known));
+    const slackMessages = slack.messages.filter((m) => !isSlackNotice(m)).map((m) => slackAnnounced(m, known));
+    const discordMessages = discord.messages.filter((m) => !isDiscordNotice(m)).map((m) => discordAnnounced(m, known));
+    // What the watchdog said on the way: only which platform failed and came back (the one back first told of the other).
+    const noticeTitles = [
+      ...slack.messages.filter(isSlackNotice).map((m) => m.text ?? ''),
+      ...discord.messages.filter(isDiscordNotice).map((m) => String(m.body.embeds?.[0]?.title)),
+    ];
+    expect(noticeTitles.length).toBeGreaterThan(0);
+    for (const title of noticeTitles) expect(title).toMatch(/^forcewatch (cannot deliver to|delivers to) (slack|discord)/);
     for (const counts of [mentionsPerOrder(slackMessages), mentionsPerOrder(discordMessages)]) {
       expect([...known].filter((id) => counts.get(id) !== 1)).toEqual([]);
     }

@@ -106,7 +106,7 @@ describe('Pipeline', () => {
     slack!.recover();
     const delivered = nextEvent(h.bus, 'delivered', (e) => e.sink === 'slack');
     await h.clock.advance(3_000);
-    expect(await delivered).toEqual({ sink: 'slack', alertIds: ['cm:7'], grouped: false });
+    expect(await delivered).toMatchObject({ sink: 'slack', alertIds: ['cm:7'], grouped: false });
     expect(h.log.lines.some((l) => l.includes('"level":"warn"') && l.includes('delivery failed'))).toBe(true);
   });
 
@@ -175,7 +175,7 @@ describe('Pipeline', () => {
     expect(slack!.alertIds).toEqual(['cm:30', 'cm:31']);
   });
 
-  it('groups a cascade above the threshold into one notification with an exact summary', async () => {
+  it('groups a cascade above the threshold into one notification with an exact summary, settlement closes counted apart', async () => {
     const h = harness();
     await h.start();
     const t = h.clock.now() + 1;
@@ -183,32 +183,36 @@ describe('Pipeline', () => {
       ...Array.from({ length: 4 }, (_, i) => forceOrderFixture({ orderId: 100 + i, updateTime: t + i, notionalUsd: '0.1' })),
       forceOrderFixture({ orderId: 104, updateTime: t + 4, symbol: 'ETHUSD_PERP', kind: 'ADL', notionalUsd: '0.2' }),
       forceOrderFixture({ orderId: 105, updateTime: t + 9, symbol: 'ETHUSD_PERP', notionalUsd: '1000000.05' }),
+      forceOrderFixture({ orderId: 106, updateTime: t + 10, symbol: 'BTCUSD_261225', kind: 'SETTLEMENT', notionalUsd: '0.3' }),
     ]);
     const delivered = nextEvent(h.bus, 'delivered', (e) => e.sink === 'slack');
     await h.tick();
     expect(await delivered).toMatchObject({ grouped: true });
     const group = h.sinks[0]!.received[0]!;
     if (group.type !== 'group') throw new Error('expected a group');
-    expect(group.alerts).toHaveLength(6);
+    expect(group.alerts).toHaveLength(7);
     expect(group.key).toMatch(/^g-[\w-]{20}$/);
     expect(group.summary).toEqual({
-      count: 6,
-      totalNotionalUsd: '1000000.65',
-      byKind: { LIQUIDATION: 5, ADL: 1 },
+      count: 7,
+      totalNotionalUsd: '1000000.95',
+      byKind: { LIQUIDATION: 5, ADL: 1, SETTLEMENT: 1 },
       symbols: [
         { symbol: 'BTCUSD_PERP', count: 4, notionalUsd: '0.4' },
         { symbol: 'ETHUSD_PERP', count: 2, notionalUsd: '1000000.25' },
+        { symbol: 'BTCUSD_261225', count: 1, notionalUsd: '0.3' },
       ],
       firstTime: t,
-      lastTime: t + 9,
+      lastTime: t + 10,
     });
-    await h.sinks[1]!.untilAlerts(6);
+    await h.sinks[1]!.untilAlerts(7);
     expect(h.sinks[1]!.received[0]!.key).toBe(group.key);
   });
 
-  it('stops on a fatal exchange error and surfaces it; polls on after a merely non-retryable one', async () => {
+  it('polls on after a merely non-retryable error, and through a refused key once a minute, resuming by itself with nothing lost', async () => {
     const h = harness();
     const p = await h.start();
+    let ended = false;
+    void p.done.then(() => (ended = true));
     // Asleep: the poll loop and the daily archive compaction.
     await h.clock.untilSleeping(2);
     // A body that broke the schema: not worth repeating at once, yet the next poll may well succeed.
@@ -223,14 +227,34 @@ describe('Pipeline', () => {
     await recovered;
     await h.clock.untilSleeping(2);
     const auth = Object.assign(new Error('-2015 Invalid API-key, IP, or permissions'), { retryable: false, fatal: true });
-    h.source.failNext(auth);
-    const fatal = nextEvent(h.bus, 'pollFailed');
+    h.source.failWith(auth);
+    const refused = nextEvent(h.bus, 'pollFailed');
     await h.clock.advance(5_000);
-    expect(await fatal).toEqual({ error: auth, fatal: true });
-    await expect(p.done).rejects.toBe(auth);
-    const calls = h.source.windows.length;
+    expect(await refused).toEqual({ error: auth, fatal: true });
+    // An order while the key is refused: the watermark stays, so the first poll that works finds it.
+    h.source.add(forceOrderFixture({ orderId: 42, updateTime: h.clock.now() + 1_000 }));
+    const asked = h.source.windows.length;
+    for (let minute = 0; minute < 10; minute += 1) {
+      await h.clock.untilSleeping(2);
+      await h.clock.advance(60_000);
+    }
+    // One poll a minute while refused, not one per 5 s interval; and the poller is still running.
+    expect(h.source.windows.length - asked).toBe(10);
+    expect(ended).toBe(false);
+    h.source.failWith(undefined);
+    await h.clock.untilSleeping(2);
+    const back = nextEvent(h.bus, 'pollSucceeded');
     await h.clock.advance(60_000);
-    expect(h.source.windows.length).toBe(calls);
+    expect((await back).newOrders).toBe(1);
+    await Promise.all(h.sinks.map((s) => s.untilAlerts(1)));
+    for (const sink of h.sinks) expect(sink.alertIds).toEqual(['cm:42']);
+    // Working again: back to the 5 s interval.
+    const resumedAt = h.source.windows.length;
+    await h.clock.untilSleeping(2);
+    await h.clock.advance(5_000);
+    expect(h.source.windows.length).toBe(resumedAt + 1);
+    await h.stop();
+    expect(ended).toBe(true);
   });
 
   it('retries the same group with the same key even when more alerts arrive meanwhile', async () => {

@@ -185,7 +185,7 @@ describe('a restart after Slack accepted an alert the store never recorded', () 
     const second = await boot(slackSink());
     const delivered = nextEvent(second.bus, 'delivered');
     second.dispatcher.start();
-    expect(await delivered).toEqual({ sink: 'slack', alertIds: ['cm:1'], grouped: false });
+    expect(await delivered).toMatchObject({ sink: 'slack', alertIds: ['cm:1'], grouped: false });
     expect(slack.messages).toHaveLength(1);
     expect(slack.calls.filter((c) => c.method === 'conversations.history')).toHaveLength(1);
     expect(log.lines.some((l) => l.includes('already posted by an earlier attempt'))).toBe(true);

@@ -41,3 +41,13 @@ export function mentionsPerOrder(messages: readonly AnnouncedAlert[]): Map<strin
   for (const m of messages) for (const id of m.orderIds) counts.set(id, (counts.get(id) ?? 0) + 1);
   return counts;
 }
+
+/** True for an operational notice (about the bot, not an order): Slack's carries a `notice:` key in its metadata. */
+export function isSlackNotice(message: PostedMessage): boolean {
+  return String(message.metadata?.event_payload.key ?? '').startsWith('notice:');
+}
+
+/** True for an operational notice: Discord's says so in its embed footer. */
+export function isDiscordNotice(message: RecordedMessage): boolean {
+  return (message.body.embeds ?? []).some((e) => e.footer?.text.startsWith('forcewatch operational notice'));
+}
