@@ -7,7 +7,7 @@ import { type Logger, silentLogger } from '../ops/logger.js';
 import { type Clock, systemClock } from '../time.js';
 import type { Signer } from './createSigner.js';
 import { BinanceApiError, BinanceError, BinanceHttpError, BinanceNetworkError, BinanceResponseError } from './errors.js';
-import type { ReportUsedWeight, WeightLimiter } from './WeightLimiter.js';
+import type { BinanceApi, ReportUsedWeight, WeightLimiter } from './WeightLimiter.js';
 
 /** The part of a fetch response the client reads (node-fetch 3 and the global fetch both fit). */
 interface FetchResponseLike {
@@ -19,7 +19,14 @@ interface FetchResponseLike {
 /** A fetch function: node-fetch 3 by default, injectable for tests. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; signal: AbortSignal; agent?: (url: URL) => http.Agent },
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    signal: AbortSignal;
+    /** Always `manual`: a redirect is answered as an error, never followed (see `redirectError`). */
+    redirect: 'manual';
+    agent?: (url: URL) => http.Agent;
+  },
 ) => Promise<FetchResponseLike>;
 
 /** One request: where, what, how heavy. */
@@ -51,7 +58,10 @@ export interface RequestCost {
 interface BinanceHttpClientOptions {
   apiKey: string;
   signer: Signer;
-  limiter: WeightLimiter;
+  /** One limiter per API: a request's path says which (`/papi/…`, `/fapi/…`, `/dapi/…`). */
+  limiters: Readonly<Record<BinanceApi, WeightLimiter>>;
+  /** Called with each `X-MBX-USED-WEIGHT-1M` an answer carries, and the API it counts for (e.g. for a gauge). */
+  onUsedWeight?: (api: BinanceApi, usedWeight: number) => void;
   /** Base URL serving `GET /fapi/v1/time`. */
   fapiUrl: string;
   /** Accepted lateness of a signed request at Binance, ms (max 60 000). */
@@ -124,7 +134,8 @@ export class BinanceHttpClient {
     let resynced = false;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.options.limiter.run(request.weight, (report) => this.send(request, report, attempt), request.signal);
+        const limiter = this.options.limiters[apiOf(request.path)];
+        return await limiter.run(request.weight, (report) => this.send(request, report, attempt), request.signal);
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
         const timestamp = BinanceError.isApiError(error) && error.category === 'timestamp';
@@ -154,6 +165,7 @@ export class BinanceHttpClient {
 
   private async send(request: BinanceRequest, report: ReportUsedWeight, attempt: number): Promise<unknown> {
     const { path, cost } = request;
+    const api = apiOf(path);
     if (cost) {
       cost.weight += request.weight;
       cost.requests += 1;
@@ -171,11 +183,19 @@ export class BinanceHttpClient {
         method: 'GET',
         headers,
         signal,
+        redirect: 'manual',
         agent: (target) => (target.protocol === 'http:' ? this.agents.http : this.agents.https),
       });
       status = response.status;
       if (request.timing) Object.assign(request.timing, { sentAt, receivedAt: this.clock.now() });
-      report(parseUsedWeight(response.headers.get(USED_WEIGHT_HEADER)));
+      if (status >= 300 && status < 400) {
+        // Nothing of a redirect is trusted, not even its weight header; its body is drained, not awaited.
+        response.text().catch(() => {});
+        throw redirectError(status, response.headers.get('location'), url, path);
+      }
+      const usedWeight = parseUsedWeight(response.headers.get(USED_WEIGHT_HEADER));
+      report(usedWeight);
+      if (usedWeight !== undefined) this.reportUsedWeight(api, usedWeight);
       const retryAfter = response.headers.get('retry-after');
       text = await response.text();
       this.handleRateLimit(status, retryAfter, text, path, attempt);
@@ -207,9 +227,19 @@ export class BinanceHttpClient {
     return `${request.baseUrl.replace(/\/+$/, '')}${request.path}${qs ? `?${qs}` : ''}`;
   }
 
+  /** Hands a used weight to `onUsedWeight`; a failing hook is logged, never taken for a failed request. */
+  private reportUsedWeight(api: BinanceApi, usedWeight: number): void {
+    try {
+      this.options.onUsedWeight?.(api, usedWeight);
+    } catch (error) {
+      this.logger.warn('onUsedWeight failed; ignored', { api, error });
+    }
+  }
+
   /**
-   * 429: limit broken, pause everything (Retry-After when sent, else backoff). 418: the IP is banned (for
-   * ignoring 429s); pause until the ban ends. https://developers.binance.com/docs/derivatives/portfolio-margin/general-info
+   * 429: limit broken, pause every request to that API (Retry-After when sent, else backoff). 418: the IP is
+   * banned there (for ignoring 429s); pause until the ban ends. Binance limits each API apart, so the other
+   * APIs carry on. https://developers.binance.com/docs/derivatives/portfolio-margin/general-info
    */
   private handleRateLimit(status: number, retryAfter: string | null, body: string, path: string, attempt: number): void {
     if (status !== 429 && status !== 418) return;
@@ -223,17 +253,48 @@ export class BinanceHttpClient {
           ? Math.max(0, bannedUntil - this.clock.now())
           : backoffCeiling(attempt, { baseMs: 1000, capMs: 60_000 });
     const until = this.clock.now() + waitMs;
-    this.options.limiter.pause(until);
+    const api = apiOf(path);
+    this.options.limiters[api].pause(until);
     if (status === 418) {
-      this.logger.error('BINANCE HAS BANNED THIS IP (HTTP 418): every request is paused until the ban ends', {
+      this.logger.error(`BINANCE HAS BANNED THIS IP (HTTP 418): every ${api} request is paused until the ban ends`, {
         path,
         bannedUntil: new Date(until).toISOString(),
         waitMs,
       });
     } else {
-      this.logger.warn('binance rate limit hit (HTTP 429): pausing every request', { path, waitMs });
+      this.logger.warn(`binance rate limit hit (HTTP 429): pausing every ${api} request`, { path, waitMs });
     }
   }
+}
+
+/** The API a path belongs to, by its first segment; every path the client sends is one of them. */
+function apiOf(path: string): BinanceApi {
+  const api = /^\/(papi|fapi|dapi)\//.exec(path)?.[1];
+  if (api === undefined) throw new TypeError(`${path} belongs to no Binance API the client budgets for`);
+  return api as BinanceApi;
+}
+
+/** The setting that names each API's base URL. */
+const URL_SETTING: Record<BinanceApi, string> = { papi: 'BINANCE_PAPI_URL', fapi: 'BINANCE_FAPI_URL', dapi: 'BINANCE_DAPI_URL' };
+
+/**
+ * A 3xx is refused, not followed: a redirect would carry the API key header and a validly signed query to
+ * whatever host it names. The error names that host only (the Location may repeat our signed query), is
+ * not worth retrying (the same request meets the same redirect), and is not fatal (the next poll may meet
+ * Binance again, e.g. after a captive portal or a proxy's misrule is gone).
+ */
+function redirectError(status: number, location: string | null, url: string, path: string): BinanceHttpError {
+  const setting = URL_SETTING[apiOf(path)];
+  const advice = `not followed, as it would take the API key and the signed request elsewhere: check that ${setting} is Binance's own address and that no proxy in between redirects`;
+  let target = 'without a Location';
+  if (location !== null) {
+    try {
+      target = `to ${new URL(location, url).host || 'an address with no host'}`;
+    } catch {
+      target = 'to an unreadable Location';
+    }
+  }
+  return new BinanceHttpError(`${path}: HTTP ${status} redirect ${target}, ${advice}`, { status, retryable: false, path });
 }
 
 /** Turns a complete answer into JSON or a typed error. */

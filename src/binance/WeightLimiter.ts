@@ -7,9 +7,28 @@ import { type Clock, MINUTE_MS, systemClock } from '../time.js';
  */
 export const BINANCE_IP_WEIGHT_PER_MINUTE = 6000;
 
+/**
+ * The Binance APIs forcewatch calls: Portfolio Margin (papi), USD-M futures (fapi, for its server time and
+ * symbols) and COIN-M futures (dapi, for its symbols). Binance counts request weight for each API on its own,
+ * so each gets its own budget, header and pause.
+ */
+export type BinanceApi = 'papi' | 'fapi' | 'dapi';
+
+/**
+ * Each API's per-IP weight limit per minute: PAPI's from its General Info, fapi's and dapi's from the
+ * REQUEST_WEIGHT entry of their exchangeInfo `rateLimits`
+ * (https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api/Exchange-Information,
+ * https://developers.binance.com/docs/derivatives/coin-margined-futures/market-data/Exchange-Information).
+ */
+export const IP_WEIGHT_PER_MINUTE: Readonly<Record<BinanceApi, number>> = {
+  papi: BINANCE_IP_WEIGHT_PER_MINUTE,
+  fapi: 2400,
+  dapi: 2400,
+};
+
 /** Options of `WeightLimiter`. */
 interface WeightLimiterOptions {
-  /** Weight this process may spend per minute; default 6000. Set lower to leave room for other programs on the IP. */
+  /** Weight this process may spend per minute on the API; default 6000. Set lower to leave room for other programs on the IP. */
   weightLimitPerMinute?: number;
   /** Time source for pauses and the per-minute refill; default the system clock. */
   clock?: Clock;
@@ -21,7 +40,8 @@ interface WeightLimiterOptions {
 export type ReportUsedWeight = (usedWeight: number | undefined) => void;
 
 /**
- * Schedules requests by weight so this process never breaks the IP's per-minute limit. Admissions run one
+ * Schedules one API's requests by weight so this process never breaks the IP's per-minute limit on that API
+ * (one limiter per {@link BinanceApi}: Binance counts each apart). Admissions run one
  * at a time, first come first served; the budget itself is plain synchronous bookkeeping (so no response
  * can race an admission): it restarts on Binance's minute and is corrected from the `X-MBX-USED-WEIGHT-1M`
  * header, which also counts other programs on the IP. Until the first answer of a minute has brought that

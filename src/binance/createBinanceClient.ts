@@ -10,7 +10,7 @@ import { ExchangeInfoCache } from './ExchangeInfoCache.js';
 import { ForceOrderClient } from './ForceOrderClient.js';
 import { type PapiCallOptions, PapiClient } from './PapiClient.js';
 import type { ForceOrderQuery, Market, RawForceOrder } from './types.js';
-import { WeightLimiter } from './WeightLimiter.js';
+import { type BinanceApi, IP_WEIGHT_PER_MINUTE, WeightLimiter } from './WeightLimiter.js';
 
 /** Everything `createBinanceClient` takes; every option but the credentials has a default. */
 export interface BinanceClientOptions {
@@ -30,8 +30,13 @@ export interface BinanceClientOptions {
   dapiUrl?: string;
   /** How late a signed request may arrive, ms; default 5000, at most 60000. */
   recvWindow?: number;
-  /** Request weight this process may spend per minute; default 6000 (Binance's per-IP limit). */
+  /**
+   * PAPI request weight this process may spend per minute; default 6000 (Binance's per-IP limit). fapi and
+   * dapi, which Binance counts apart, keep their own limits (2400 each): forcewatch spends a few weight there.
+   */
   weightLimitPerMinute?: number;
+  /** Called with each `X-MBX-USED-WEIGHT-1M` Binance reports and the API it counts for; default none. */
+  onUsedWeight?: (api: BinanceApi, usedWeight: number) => void;
   /** Timeout of each HTTP request, ms; default 10 000. */
   requestTimeoutMs?: number;
   /** Attempts per request on network errors, timeouts, 5xx and rate limits; default 5. */
@@ -74,15 +79,18 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
   const fapiUrl = options.fapiUrl ?? 'https://fapi.binance.com';
   const dapiUrl = options.dapiUrl ?? 'https://dapi.binance.com';
   let http: BinanceHttpClient | undefined;
-  const limiter = new WeightLimiter({
-    weightLimitPerMinute: options.weightLimitPerMinute,
-    clock,
-    serverNow: () => http?.serverNow() ?? clock.now(),
-  });
+  const serverNow = () => http?.serverNow() ?? clock.now();
+  const limiterFor = (weightLimitPerMinute: number | undefined) => new WeightLimiter({ weightLimitPerMinute, clock, serverNow });
+  const limiters: Record<BinanceApi, WeightLimiter> = {
+    papi: limiterFor(options.weightLimitPerMinute),
+    fapi: limiterFor(IP_WEIGHT_PER_MINUTE.fapi),
+    dapi: limiterFor(IP_WEIGHT_PER_MINUTE.dapi),
+  };
   http = new BinanceHttpClient({
     apiKey: options.apiKey,
     signer: createSigner(credentialsOf(options)),
-    limiter,
+    limiters,
+    onUsedWeight: options.onUsedWeight,
     fapiUrl,
     recvWindow,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
@@ -109,7 +117,7 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
     },
     serverNow: () => client.serverNow(),
     async close() {
-      await limiter.stop();
+      await Promise.all(Object.values(limiters).map((limiter) => limiter.stop()));
       client.close();
     },
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BinanceError } from '../../src/binance/errors.js';
 import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
-import { idle, printed, rejection, startHarness, untilRequests } from './harness.js';
+import { printed, rejection, startHarness, untilRequests } from './harness.js';
 
 const WINDOW = { startTime: 0, endTime: 0 };
 
@@ -129,20 +129,25 @@ describe('BinanceHttpClient against the PAPI simulator', () => {
     expect(forceOrderRequests(sim)).toHaveLength(1);
   });
 
-  it('pauses every request after a 429 for Retry-After, then carries on', async () => {
+  it('pauses every PAPI request after a 429 for Retry-After, then carries on', async () => {
     const { sim, client, clock } = await startHarness({ fakeClock: true });
+    const papi = () => sim.requests.filter((r) => r.path.startsWith('/papi')).map((r) => r.status);
     sim.injectFault({ type: 'rateLimit', status: 429, retryAfterSec: 7, path: '/papi' });
     const first = client.forceOrders('cm', WINDOW);
     await untilRequests(sim, 1);
     await clock!.untilSleeping(1); // the pause
-    const second = client.forceOrders('um', WINDOW);
-    await idle();
-    expect(sim.requests).toHaveLength(1); // nothing else went out while paused
+    const others = [client.forceOrders('um', WINDOW), client.forceOrders('cm', { ...WINDOW, symbol: 'BTCUSD_PERP' })];
+    // fapi is not paused: each sync is a whole round trip to the simulator, so PAPI requests sent
+    // before them (had they ignored the pause) would have arrived by the time they return.
+    await client.sync();
+    await client.sync();
+    expect(papi()).toEqual([429]); // nothing else went out while paused
     await clock!.advance(6999);
-    expect(sim.requests).toHaveLength(1);
+    await client.sync();
+    expect(papi()).toEqual([429]);
     await clock!.advance(1);
-    await Promise.all([first, second]);
-    expect(sim.requests.map((r) => r.status)).toEqual([429, 200, 200]);
+    await Promise.all([first, ...others]);
+    expect(papi()).toEqual([429, 200, 200, 200]);
   });
 
   it('honours a 418 ban until it ends and logs it at error level with the end time', async () => {
