@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { appendFile, type FileHandle, open, rename, unlink } from 'node:fs/promises';
+import { appendFile, chmod, type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { type ForceOrder, orderKey } from '../binance/types.js';
 import { errorCode } from '../errorCode.js';
@@ -8,6 +8,16 @@ import type { Logger } from '../ops/logger.js';
 import type { ArchiveReader } from '../queries.js';
 import { SerialQueue } from '../SerialQueue.js';
 import { DAY_MS } from '../time.js';
+import { PRIVATE_FILE_MODE, tightenToPrivate } from './privateFiles.js';
+
+/** What an append needs of a file opened for appending; tests wrap the real one to fail half-way. */
+export interface AppendHandle {
+  stat(): Promise<{ size: number }>;
+  chmod(mode: number): Promise<void>;
+  writeFile(data: string, encoding: 'utf8'): Promise<void>;
+  truncate(length: number): Promise<void>;
+  close(): Promise<void>;
+}
 
 /** Options of `ForceOrderArchive`. */
 export interface ForceOrderArchiveOptions {
@@ -17,6 +27,8 @@ export interface ForceOrderArchiveOptions {
   archiveDays?: number;
   now: () => number;
   logger: Logger;
+  /** Opens the archive for appending (created 0600); default `fs.promises.open(path, 'a')`. */
+  openForAppend?: (path: string) => Promise<AppendHandle>;
 }
 
 /** What one pass over the file found. */
@@ -38,12 +50,19 @@ export class ForceOrderArchive implements ArchiveReader {
   private readonly logger: Logger;
   /** Appends and compactions take turns: a line appended during a compaction would be lost by its rename. */
   private readonly turns = new SerialQueue();
+  private readonly openForAppend: (path: string) => Promise<AppendHandle>;
+  /**
+   * Set when a failed append left part of its text in the file and cutting it off failed too: the next
+   * append starts on a new line, so the torn part stays a bad line of its own instead of swallowing it.
+   */
+  private tornTail = false;
 
   constructor(options: ForceOrderArchiveOptions) {
     this.path = options.path;
     this.keepMs = (options.archiveDays ?? 90) * DAY_MS;
     this.now = options.now;
     this.logger = options.logger;
+    this.openForAppend = options.openForAppend ?? ((path) => open(path, 'a', PRIVATE_FILE_MODE));
   }
 
   /** The archive file. */
@@ -51,11 +70,35 @@ export class ForceOrderArchive implements ArchiveReader {
     return this.path;
   }
 
-  /** Appends `orders`, one line each, in one write. */
+  /**
+   * Appends `orders`, one line each, in one write. A write that fails part-way (a full disk) is cut
+   * back off the file, so the caller's retry appends whole lines: glued onto a torn one, the retried
+   * order's only record would be an unreadable line that compaction drops.
+   */
   append(orders: readonly ForceOrder[]): Promise<void> {
     if (orders.length === 0) return Promise.resolve();
     const text = orders.map((o) => `${JSON.stringify(o)}\n`).join('');
-    return this.turns.run(() => appendFile(this.path, text, 'utf8'));
+    return this.turns.run(async () => {
+      const handle = await this.openForAppend(this.path);
+      try {
+        const { size } = await handle.stat();
+        if (size === 0) await handle.chmod(PRIVATE_FILE_MODE); // just created: the umask may have widened it
+        try {
+          await handle.writeFile(this.tornTail ? `\n${text}` : text, 'utf8');
+          this.tornTail = false;
+        } catch (error) {
+          // Only our appends write here (they take turns), so `size` is where this one began.
+          try {
+            await handle.truncate(size);
+          } catch {
+            this.tornTail = true;
+          }
+          throw error;
+        }
+      } finally {
+        await handle.close();
+      }
+    });
   }
 
   /** Orders with `startTime <= updateTime <= endTime`, each once, streaming the file line by line. */
@@ -76,7 +119,7 @@ export class ForceOrderArchive implements ArchiveReader {
     return this.turns.run(async () => {
       const cutoff = this.now() - this.keepMs;
       const temp = `${this.path}.compact-${process.pid}.tmp`;
-      const out = createWriteStream(temp, { encoding: 'utf8' });
+      const out = createWriteStream(temp, { encoding: 'utf8', mode: PRIVATE_FILE_MODE });
       let dropped = 0;
       try {
         const scan = await this.scan(async (order) => {
@@ -88,6 +131,7 @@ export class ForceOrderArchive implements ArchiveReader {
         });
         out.end();
         await once(out, 'finish');
+        await chmod(temp, PRIVATE_FILE_MODE); // the archive takes the temp file's mode with its name
         await rename(temp, this.path);
         this.logger.info('compacted the force-order archive', { file: this.path, ...scan, dropped });
         return { ...scan, dropped };
@@ -99,9 +143,14 @@ export class ForceOrderArchive implements ArchiveReader {
     });
   }
 
-  /** Ends the file with a newline if a crash tore its last line, so the next append starts clean. */
+  /**
+   * Start-up repair: makes the file private (0600, with a warning) if an older build or a wide umask
+   * left it readable to others, and ends it with a newline if a crash tore its last line, so the next
+   * append starts clean.
+   */
   repairTail(): Promise<void> {
     return this.turns.run(async () => {
+      await tightenToPrivate([this.path], this.logger);
       let handle: FileHandle;
       try {
         handle = await open(this.path, 'r');

@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { type Adapter, Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { errorCode, errorMessage } from '../errorCode.js';
@@ -7,6 +8,7 @@ import { SerialQueue } from '../SerialQueue.js';
 import { backupStoreFile } from './backupStoreFile.js';
 import { StoreOpenError, StoreVersionError, StoreWriteError } from './errors.js';
 import { migrateStoreDocument, storeSchemaVersion } from './migrateStoreDocument.js';
+import { tightenToPrivate, writePrivateFileAtomically } from './privateFiles.js';
 import { newStoreDocument, STORE_SCHEMA_VERSION, type StoreDocument, storeDocumentProblem } from './StoreDocument.js';
 
 /** Options of `StateStore.open`. */
@@ -17,7 +19,7 @@ export interface StateStoreOptions {
   createAt: number;
   /** Replaces the JSON file adapter (tests inject a failing one); default `compactJsonFile(path)`. */
   adapter?: Adapter<StoreDocument>;
-  /** Says when an older store was migrated; default silent. */
+  /** Says when an older store was migrated or a store file made private; default silent. */
   logger?: Logger;
 }
 
@@ -30,12 +32,15 @@ export interface StoreMigration {
 }
 
 /**
- * The store file as compact JSON: lowdb's `JSONFile` is this `DataFile` with pretty-printing, which made
- * a 10,000-alert outbox 7.4 MB instead of 4.8 MB and cost a third more to write. Still lowdb's atomic
- * temp file + rename writer (steno); a pretty file written by an older build reads the same.
+ * The store file as compact JSON: lowdb's `JSONFile` pretty-prints, which made a 10,000-alert outbox
+ * 7.4 MB instead of 4.8 MB and cost a third more to write. Read by lowdb's `DataFile`; written the way
+ * its writer (steno) does, a temp file then a rename, but with the temp file made 0600 first: steno's
+ * came out 0644 under umask 022, and the rename gave the store that mode. A pretty file from an older
+ * build reads the same.
  */
 export function compactJsonFile(path: string): Adapter<StoreDocument> {
-  return new DataFile<StoreDocument>(path, { parse: JSON.parse, stringify: stringifyStoreDocument });
+  const file = new DataFile<StoreDocument>(path, { parse: JSON.parse, stringify: stringifyStoreDocument });
+  return { read: () => file.read(), write: (doc) => writePrivateFileAtomically(path, stringifyStoreDocument(doc)) };
 }
 
 /** JSON text of frozen objects already serialised; weak, so it goes with the entries it describes. */
@@ -105,12 +110,14 @@ export class StateStore {
    * unwritable directory stops start-up instead of the first poll). A corrupt or unreadable file
    * throws `StoreOpenError` and is never overwritten. A store from an older schema is migrated and
    * written back, after a copy of it is saved as `<file>.v<old>.bak`; a newer one throws
-   * `StoreVersionError` and is left untouched.
+   * `StoreVersionError` and is left untouched. The store, its backups and a leftover temp file that
+   * others may read are made private (0600) first, with a warning naming each.
    */
   static async open(options: StateStoreOptions): Promise<StateStore> {
     const defaults = newStoreDocument(options.createAt);
     const db = new Low<StoreDocument>(options.adapter ?? compactJsonFile(options.path), defaults);
     const existed = await fileExists(options.path);
+    await makeStoreFilesPrivate(options.path, options.logger ?? silentLogger);
     try {
       await db.read();
     } catch (error) {
@@ -205,6 +212,21 @@ async function fileExists(path: string): Promise<boolean> {
     return true;
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return false;
+    throw new StoreOpenError(path, describeReadFailure(error), { cause: error });
+  }
+}
+
+/** The store file, its `<file>.v<N>[.<time>].bak` backups and lowdb's `.<file>.tmp`, made 0600 where they are not. */
+async function makeStoreFilesPrivate(path: string, logger: Logger): Promise<void> {
+  const name = basename(path);
+  try {
+    const siblings = await readdir(dirname(path)).catch((error: unknown) => {
+      if (errorCode(error) === 'ENOENT') return []; // no directory yet: nothing to make private
+      throw error;
+    });
+    const ours = siblings.filter((file) => file === `.${name}.tmp` || (file.startsWith(`${name}.v`) && file.endsWith('.bak')));
+    await tightenToPrivate([path, ...ours.map((file) => join(dirname(path), file))], logger);
+  } catch (error) {
     throw new StoreOpenError(path, describeReadFailure(error), { cause: error });
   }
 }

@@ -1,12 +1,13 @@
 import { constants } from 'node:fs';
 import { copyFile, open, readFile } from 'node:fs/promises';
 import { errorCode } from '../errorCode.js';
+import { PRIVATE_FILE_MODE } from './privateFiles.js';
 
 /**
  * Copies the store file, as it is on disk, to `<file>.v<version>.bak` before a migration rewrites it,
  * and flushes the copy to disk (lowdb's own writes do not fsync). An existing backup is never
  * overwritten: an identical one is reused, a different one keeps its name and this copy gets a
- * `<file>.v<version>.<now>.bak` name. Returns the backup's path.
+ * `<file>.v<version>.<now>.bak` name. The copy is 0600 like the store. Returns the backup's path.
  */
 export async function backupStoreFile(file: string, version: number, now: () => number = Date.now): Promise<string> {
   const preferred = `${file}.v${version}.bak`;
@@ -20,6 +21,8 @@ export async function backupStoreFile(file: string, version: number, now: () => 
     }
     const handle = await open(target, 'r');
     try {
+      // copyFile gives the copy the source's mode, which a store from an older build may have wide.
+      await handle.chmod(PRIVATE_FILE_MODE);
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,7 +1,7 @@
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ForceOrderArchive } from '../../src/store/ForceOrderArchive.js';
+import { type AppendHandle, ForceOrderArchive } from '../../src/store/ForceOrderArchive.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { tempDir } from '../pipeline/pipelineHarness.js';
@@ -16,9 +16,32 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
-function archiveIn(path: string, now = () => NOW) {
+function archiveIn(path: string, now = () => NOW, openForAppend?: (path: string) => Promise<AppendHandle>) {
   const log = captureLogger();
-  return { archive: new ForceOrderArchive({ path, archiveDays: 90, now, logger: log.logger }), lines: log.lines };
+  return { archive: new ForceOrderArchive({ path, archiveDays: 90, now, logger: log.logger, openForAppend }), lines: log.lines };
+}
+
+/**
+ * The real file opened for appending, whose second write lands half its text and then fails with
+ * ENOSPC, as a full disk does; with `truncateFails`, cutting the half line off fails too.
+ */
+function diskFullOnce(options: { truncateFails?: boolean } = {}) {
+  let writes = 0;
+  return async (path: string): Promise<AppendHandle> => {
+    const real = await open(path, 'a');
+    return {
+      stat: () => real.stat(),
+      chmod: (mode) => real.chmod(mode),
+      close: () => real.close(),
+      truncate: (length) => (options.truncateFails ? Promise.reject(new Error('EIO: simulated')) : real.truncate(length)),
+      writeFile: async (data, encoding) => {
+        writes += 1;
+        if (writes !== 2) return real.writeFile(data, encoding);
+        await real.writeFile(data.slice(0, Math.floor(data.length / 2)), encoding);
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+    };
+  };
 }
 
 describe('ForceOrderArchive', () => {
@@ -98,5 +121,50 @@ describe('ForceOrderArchive', () => {
     await Promise.all([compacting, appending]);
     const found = await archive.read({ startTime: NOW, endTime: NOW });
     expect(found).toHaveLength(2_001);
+  });
+
+  it.each([
+    ['cut back off the file', {}, 0],
+    ['left as a bad line of its own when cutting it off fails', { truncateFails: true }, 1],
+  ])(
+    'a disk-full append torn half-way is %s: the retried order is whole, readable, and survives compaction',
+    async (_, options, badLines) => {
+      const path = join(dir, 'archive.jsonl');
+      const { archive } = archiveIn(path, () => NOW, diskFullOnce(options));
+      const first = forceOrderFixture({ orderId: 1, updateTime: NOW });
+      const torn = forceOrderFixture({ orderId: 2, updateTime: NOW });
+      await archive.append([first]);
+      await expect(archive.append([torn])).rejects.toMatchObject({ code: 'ENOSPC' });
+      // The poller's retry: the same order, appended again once the disk has room.
+      await archive.append([torn]);
+      expect((await archive.read({ startTime: 0, endTime: NOW })).map((o) => o.orderId)).toEqual([1, 2]);
+      expect(await archive.compact()).toEqual({ orders: 2, duplicates: 0, badLines, dropped: 0 });
+      expect((await archive.read({ startTime: 0, endTime: NOW })).map((o) => o.orderId)).toEqual([1, 2]);
+      expect(await readFile(path, 'utf8')).toBe(`${JSON.stringify(first)}\n${JSON.stringify(torn)}\n`);
+    },
+  );
+
+  it('creates the archive and its compacted copy 0600 under umask 022, and makes an older 0644 one private with a warning', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const path = join(dir, 'archive.jsonl');
+      const { archive, lines } = archiveIn(path);
+      await archive.append([forceOrderFixture({ orderId: 1, updateTime: NOW })]);
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
+      await archive.compact();
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
+
+      const older = join(dir, 'older.jsonl');
+      await writeFile(older, `${JSON.stringify(forceOrderFixture({ orderId: 1, updateTime: NOW }))}\n`, { mode: 0o644 });
+      const { archive: olderArchive, lines: olderLines } = archiveIn(older);
+      await olderArchive.repairTail();
+      expect((await stat(older)).mode & 0o777).toBe(0o600);
+      expect(olderLines.filter((l) => l.includes('made a store file private'))).toEqual([
+        expect.stringMatching(new RegExp(`"file":"${older}","was":"0644","now":"0600"`)),
+      ]);
+      expect(lines.some((l) => l.includes('made a store file private'))).toBe(false);
+    } finally {
+      process.umask(previous);
+    }
   });
 });
