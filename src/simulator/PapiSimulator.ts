@@ -3,18 +3,19 @@ import type { AddressInfo } from 'node:net';
 import { binanceErrors, SimBinanceError } from './errors.js';
 import { FaultQueue } from './FaultQueue.js';
 import { OrderGenerator, type StoredForceOrder } from './OrderGenerator.js';
-import { ROUTES, type Route, type SelectionBehaviour } from './routes.js';
+import { apiOfPath, ROUTES, type Route, type SelectionBehaviour } from './routes.js';
 import { authenticateSigned, recordSignature } from './signedRequests.js';
 import type {
   PapiSimulatorOptions,
   RawForceOrderWire,
+  SimApi,
   SimFault,
   SimMarket,
   SimOrderInput,
   SimRequestLog,
   SimulatorAccount,
 } from './types.js';
-import { readParams } from './validateParams.js';
+import { readParams, requireAllRead } from './validateParams.js';
 import { WeightLimiter } from './WeightLimiter.js';
 
 /** API key of the default simulator account: 64 characters like a real key, obviously fake. */
@@ -45,14 +46,21 @@ export interface SimBurstOptions {
 /** Binance's own header for the weight used this minute; header names are case-insensitive (RFC 9110). */
 const USED_WEIGHT_HEADER = 'X-MBX-USED-WEIGHT-1m';
 
-/** PAPI's documented IP weight limit per minute: the default limit and what a scripted 429 quotes. */
-const DEFAULT_WEIGHT_LIMIT = 6000;
+/**
+ * Each API's documented IP weight limit per minute: PAPI's General Info ("IP Limits"), the REQUEST_WEIGHT
+ * entry of fapi's and dapi's exchangeInfo, and spot's exchangeInfo. What a scripted 429 quotes, too.
+ */
+const DEFAULT_WEIGHT_LIMITS: Readonly<Record<SimApi, number>> = { papi: 6000, fapi: 2400, dapi: 2400, api: 6000 };
+
+/** The parameters every SIGNED endpoint reads besides its own (General Info, "SIGNED Endpoint Security"). */
+const SIGNED_PARAMS = ['recvWindow', 'timestamp', 'signature'];
 
 /**
- * A local Binance that serves Portfolio Margin force orders, server time, ping and COIN-M exchange
- * info from one base URL, with Binance's signing, timing, weight, ban and error behaviour, scripted
- * faults, and the undocumented switches (page end, window field, late visibility) a client must
- * survive. Ground truth for the client's and pipeline's tests, the benchmark and the demo.
+ * A local Binance that serves Portfolio Margin force orders, ping, server time (fapi, dapi, spot) and
+ * USD-M and COIN-M exchange info from one base URL, with Binance's signing, timing, per-API weight, ban
+ * and error behaviour, scripted faults, and the undocumented switches (page end, window field, late
+ * visibility, strict parameters) a client must survive. Ground truth for the client's and pipeline's
+ * tests, the benchmark and the demo.
  */
 export class PapiSimulator {
   /** Every request received, oldest first. */
@@ -65,6 +73,7 @@ export class PapiSimulator {
   private readonly now: () => number;
   private readonly behaviour: SelectionBehaviour;
   private readonly windowTooLongCode: -1127 | -4165;
+  private readonly strictParams: boolean;
   private readonly streams = new Set<() => void>();
   private readonly requestListeners = new Set<(request: SimRequestLog) => void>();
   private skewMs = 0;
@@ -74,7 +83,12 @@ export class PapiSimulator {
   private constructor(options: PapiSimulatorOptions) {
     this.accounts = options.accounts ?? [{ apiKey: SIM_API_KEY, hmacSecret: SIM_API_SECRET }];
     this.now = options.now ?? Date.now;
-    this.limiter = new WeightLimiter(options.weightLimitPerMinute ?? DEFAULT_WEIGHT_LIMIT, options.rateLimitStrikesBeforeBan ?? 5);
+    const limits = options.weightLimitPerMinute;
+    this.limiter = new WeightLimiter(
+      { ...DEFAULT_WEIGHT_LIMITS, ...(typeof limits === 'number' ? { papi: limits } : limits) },
+      options.rateLimitStrikesBeforeBan ?? 5,
+    );
+    this.strictParams = options.strictParams ?? true;
     this.behaviour = { pageEnd: options.pageEnd ?? 'oldest', windowField: options.windowField ?? 'updateTime' };
     this.windowTooLongCode = options.windowTooLongCode ?? -1127;
     this.generator = new OrderGenerator(options.seed ?? 1);
@@ -101,7 +115,7 @@ export class PapiSimulator {
     return sim;
   }
 
-  /** Base URL, e.g. `http://127.0.0.1:43121`; papi, fapi and dapi paths all live under it. */
+  /** Base URL, e.g. `http://127.0.0.1:43121`; papi, fapi, dapi and api paths all live under it. */
   get url(): string {
     return this.address;
   }
@@ -153,9 +167,9 @@ export class PapiSimulator {
     this.skewMs = ms;
   }
 
-  /** Weight used in the current server minute, all IPs together. */
-  usedWeight(): number {
-    return this.limiter.total(this.serverNow());
+  /** Weight used on `api` (default PAPI) in the current server minute, all IPs together. */
+  usedWeight(api: SimApi = 'papi'): number {
+    return this.limiter.total(api, this.serverNow());
   }
 
   /** Every stored order (of one market, if named), in the order added. */
@@ -218,21 +232,23 @@ export class PapiSimulator {
     this.requests.push(log);
     recordSignature(log.params.signature);
     for (const listener of this.requestListeners) listener(log);
-    const usedHeader = () => ({ [USED_WEIGHT_HEADER]: String(this.limiter.used(ip, serverNow)) });
+    const api = apiOfPath(path);
+    // Each API reports its own counter; a path of no API is not Binance's and carries no header.
+    const usedHeader = (): Record<string, string> => (api ? { [USED_WEIGHT_HEADER]: String(this.limiter.used(api, ip, serverNow)) } : {});
 
     const fault = this.faults.take(path);
     if (fault && fault.type !== 'truncate') {
-      log.status = sendFault(res, fault, usedHeader(), serverNow);
+      log.status = sendFault(res, fault, usedHeader(), serverNow, this.limiter.limit(api ?? 'papi'));
       return;
     }
     const route = ROUTES.get(`${method} ${path}`);
-    if (!route) {
+    if (!route || !api) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end();
       log.status = 404;
       return;
     }
     const weight = route.weight(Boolean(new URLSearchParams(rawQuery).get('symbol')));
-    const refused = this.limiter.admit(ip, weight, serverNow);
+    const refused = this.limiter.admit(api, ip, weight, serverNow);
     log.weight = refused?.status === 418 ? 0 : weight;
     const answer = refused ?? this.answer(route, { apiKey, rawQuery, body }, serverNow);
     if (answer instanceof SimBinanceError) {
@@ -252,7 +268,8 @@ export class PapiSimulator {
   ): string | SimBinanceError {
     try {
       const params = readParams(request.rawQuery, request.body);
-      if (route.signed) authenticateSigned(this.accounts, { ...request, params }, serverNow);
+      if (route.signed) authenticateSigned(this.accounts, { ...request, params }, serverNow, { signatureLast: this.strictParams });
+      if (this.strictParams) requireAllRead(params, new Set([...route.params, ...(route.signed ? SIGNED_PARAMS : [])]));
       const value = route.handle({
         params,
         serverNow,
@@ -289,7 +306,13 @@ const PROXY_PAGE =
  * {@link sendTruncated}). Returns the HTTP status sent, 0 for none. `binanceHeaders` are the
  * `X-MBX-*` headers Binance itself would add; a proxy page or a dead socket carries none.
  */
-function sendFault(res: ServerResponse, fault: SimFault, binanceHeaders: Record<string, string>, serverNow: number): number {
+function sendFault(
+  res: ServerResponse,
+  fault: SimFault,
+  binanceHeaders: Record<string, string>,
+  serverNow: number,
+  weightLimit: number,
+): number {
   switch (fault.type) {
     case 'timeout':
       // Never answer: the client's own timeout must fire; close() destroys the socket.
@@ -308,7 +331,7 @@ function sendFault(res: ServerResponse, fault: SimFault, binanceHeaders: Record<
       const error =
         fault.status === 418
           ? binanceErrors.ipBanned(serverNow + fault.retryAfterSec * 1000, fault.retryAfterSec)
-          : binanceErrors.tooMuchWeight(DEFAULT_WEIGHT_LIMIT, fault.retryAfterSec);
+          : binanceErrors.tooMuchWeight(weightLimit, fault.retryAfterSec);
       return sendJson(res, error.status, error.body(), { ...binanceHeaders, ...error.headers });
     }
     case 'binanceError':

@@ -61,12 +61,15 @@ export const binanceErrors = {
   /** -1102: a mandatory parameter missing, empty or malformed. */
   mandatoryMissing: (name: string) =>
     new SimBinanceError(400, -1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`),
+  /** -1104: parameters the endpoint does not read were sent (unknown or misspelt); counts, not names. */
+  unreadParams: (read: number, sent: number) =>
+    new SimBinanceError(400, -1104, `Not all sent parameters were read; read '${read}' parameter(s) but was sent '${sent}'.`),
   /** -1121: a symbol the market does not trade. */
   invalidSymbol: () => new SimBinanceError(400, -1121, 'Invalid symbol.'),
   /** -1127: window too long (hours form). */
   moreThanHours: (hours: number) => new SimBinanceError(400, -1127, `More than ${hours} hours between startTime and endTime.`),
-  /** -1130: a parameter value out of its range or enum. */
-  invalidParam: () => new SimBinanceError(400, -1130, 'Invalid data sent for a parameter.'),
+  /** -1130: a parameter value out of its range or enum, in the form that names the parameter. */
+  invalidParam: (name: string) => new SimBinanceError(400, -1130, `Data sent for parameter '${name}' is not valid.`),
   /** -1131: `recvWindow` over 60000 (spot wording; futures docs say "cannot be greater than 60000"). */
   badRecvWindow: () => new SimBinanceError(400, -1131, "'recvWindow' must be less than 60000."),
   /** -2014: the API key header is not shaped like a key. */

@@ -1,6 +1,6 @@
 import type { StoredForceOrder } from './OrderGenerator.js';
-import { coinMExchangeInfo, symbolsOf } from './symbols.js';
-import type { RawForceOrderWire, SimMarket } from './types.js';
+import { coinMExchangeInfo, symbolsOf, usdMExchangeInfo } from './symbols.js';
+import type { RawForceOrderWire, SimApi, SimMarket } from './types.js';
 import { type ForceOrderSelection, readForceOrderQuery } from './validateParams.js';
 
 /** What a route handler may read. */
@@ -12,11 +12,13 @@ export interface RouteContext {
   windowTooLongCode: -1127 | -4165;
 }
 
-/** One endpoint: its request weight, whether it is SIGNED, and its answer. */
+/** One endpoint: its request weight, whether it is SIGNED, the parameters it reads, and its answer. */
 export interface Route {
   /** Weight as the endpoint's page states it; `hasSymbol` tells whether `symbol` was sent. */
   weight(hasSymbol: boolean): number;
   signed: boolean;
+  /** The parameters its page lists (a SIGNED route reads `recvWindow`, `timestamp` and `signature` too). */
+  params: readonly string[];
   /** The JSON value to send; throws a SimBinanceError to refuse. */
   handle(context: RouteContext): unknown;
 }
@@ -67,25 +69,41 @@ function forceOrdersRoute(market: SimMarket): Route {
     // "Request Weight: 20 with symbol, 50 without symbol".
     weight: (hasSymbol) => (hasSymbol ? 20 : 50),
     signed: true,
+    params: ['symbol', 'autoCloseType', 'startTime', 'endTime', 'limit'],
     handle: ({ params, serverNow, orders, behaviour, windowTooLongCode }) =>
       selectForceOrders(orders, market, readForceOrderQuery(params, serverNow, symbols, windowTooLongCode), serverNow, behaviour),
   };
 }
 
+/** "Check Server Time" as fapi, dapi and spot all document it: weight 1, no parameters. */
+const SERVER_TIME: Route = { weight: () => 1, signed: false, params: [], handle: ({ serverNow }) => ({ serverTime: serverNow }) };
+
 /**
- * The endpoints one simulator serves, so a single base URL stands in for papi, fapi and dapi:
+ * The endpoints one simulator serves, so a single base URL stands in for papi, fapi, dapi and api:
  * - `GET /papi/v1/cm/forceOrders`, `GET /papi/v1/um/forceOrders` (USER_DATA):
  *   https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-CM-Force-Orders
  * - `GET /papi/v1/ping` → `{}` (weight 1): .../portfolio-margin/market-data/Test-Connectivity
- * - `GET /fapi/v1/time` → `{"serverTime": ms}` (weight 1):
- *   https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api/Check-Server-Time
+ * - `GET /fapi/v1/time`, `GET /dapi/v1/time`, `GET /api/v3/time` → `{"serverTime": ms}` (weight 1):
+ *   https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api/Check-Server-Time,
+ *   https://developers.binance.com/docs/derivatives/coin-margined-futures/market-data/rest-api/Check-Server-time,
+ *   https://developers.binance.com/docs/binance-spot-api-docs/rest-api/general-endpoints
+ * - `GET /fapi/v1/exchangeInfo` (weight 1):
+ *   https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api/Exchange-Information
  * - `GET /dapi/v1/exchangeInfo` (weight 1):
  *   https://developers.binance.com/docs/derivatives/coin-margined-futures/market-data/Exchange-Information
  */
 export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['GET /papi/v1/cm/forceOrders', forceOrdersRoute('cm')],
   ['GET /papi/v1/um/forceOrders', forceOrdersRoute('um')],
-  ['GET /papi/v1/ping', { weight: () => 1, signed: false, handle: () => ({}) }],
-  ['GET /fapi/v1/time', { weight: () => 1, signed: false, handle: ({ serverNow }) => ({ serverTime: serverNow }) }],
-  ['GET /dapi/v1/exchangeInfo', { weight: () => 1, signed: false, handle: ({ serverNow }) => coinMExchangeInfo(serverNow) }],
+  ['GET /papi/v1/ping', { weight: () => 1, signed: false, params: [], handle: () => ({}) }],
+  ['GET /fapi/v1/time', SERVER_TIME],
+  ['GET /dapi/v1/time', SERVER_TIME],
+  ['GET /api/v3/time', SERVER_TIME],
+  ['GET /fapi/v1/exchangeInfo', { weight: () => 1, signed: false, params: [], handle: ({ serverNow }) => usdMExchangeInfo(serverNow) }],
+  ['GET /dapi/v1/exchangeInfo', { weight: () => 1, signed: false, params: [], handle: ({ serverNow }) => coinMExchangeInfo(serverNow) }],
 ]);
+
+/** The API a path belongs to, by its first segment (`/papi/…`, `/fapi/…`, `/dapi/…`, `/api/…`); undefined for none. */
+export function apiOfPath(path: string): SimApi | undefined {
+  return /^\/(papi|fapi|dapi|api)\//.exec(path)?.[1] as SimApi | undefined;
+}

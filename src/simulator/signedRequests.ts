@@ -78,13 +78,31 @@ export function signedPayload(rawQuery: string, body: string): string {
 }
 
 /**
+ * True when `signature` is the last parameter of the query string, or of the body when the query has none:
+ * "Please make sure the signature is the end part of your query string or request body" (General Info).
+ */
+export function signatureIsLast(rawQuery: string, body: string): boolean {
+  const segments = (text: string) => text.split('&').filter((segment) => segment !== '');
+  const part = segments(rawQuery).some((segment) => segment.startsWith('signature=')) ? rawQuery : body;
+  return segments(part).at(-1)?.startsWith('signature=') ?? false;
+}
+
+/**
  * Checks a SIGNED request in the order Binance's General Info describes: API key, mandatory
  * `timestamp`, `recvWindow` bound, signature, then timing security — accepted only when
  * `timestamp < serverTime + 1000` and `serverTime - timestamp <= recvWindow`. Throws the Binance
- * error for the first failure; returns the account.
+ * error for the first failure; returns the account. With `signatureLast`, a signature that is not the
+ * last parameter is -1022: the docs ask for it last without naming the error; -1022 is what clients
+ * that sent it elsewhere reported (binance/binance-api-postman's README lists it among -1022's causes,
+ * Binance-docs/Binance_Futures_python#24), so this is the documented rule with the reported answer.
  * Docs: https://developers.binance.com/docs/derivatives/portfolio-margin/general-info
  */
-export function authenticateSigned(accounts: readonly SimulatorAccount[], request: SignedRequest, serverNow: number): SimulatorAccount {
+export function authenticateSigned(
+  accounts: readonly SimulatorAccount[],
+  request: SignedRequest,
+  serverNow: number,
+  options: { signatureLast: boolean },
+): SimulatorAccount {
   const { apiKey, params } = request;
   const account = apiKey === undefined ? undefined : accounts.find((a) => a.apiKey === apiKey);
   if (!account) {
@@ -94,6 +112,7 @@ export function authenticateSigned(accounts: readonly SimulatorAccount[], reques
   const { timestamp, recvWindow } = readTiming(params);
   const signature = params.signature;
   if (signature === undefined || signature === '') throw binanceErrors.mandatoryMissing('signature');
+  if (options.signatureLast && !signatureIsLast(request.rawQuery, request.body)) throw binanceErrors.badSignature();
   if (!verifySignature(account, signedPayload(request.rawQuery, request.body), signature)) {
     throw binanceErrors.badSignature();
   }

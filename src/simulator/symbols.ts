@@ -104,11 +104,8 @@ export function symbolsOf(market: SimMarket): ReadonlySet<string> {
   return new Set(SIM_CONTRACTS.filter((c) => c.market === market).map((c) => c.symbol));
 }
 
-/**
- * The body of `GET /dapi/v1/exchangeInfo`: the fields forcewatch reads, as dapi names them.
- * Docs: https://developers.binance.com/docs/derivatives/coin-margined-futures/market-data/Exchange-Information
- */
-export function coinMExchangeInfo(serverTime: number): unknown {
+/** What fapi's and dapi's exchangeInfo both begin with: zone, time and the 2400-weight, 1200-order limits per minute. */
+function futuresExchangeInfoHead(serverTime: number) {
   return {
     timezone: 'UTC',
     serverTime,
@@ -117,6 +114,16 @@ export function coinMExchangeInfo(serverTime: number): unknown {
       { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
     ],
     exchangeFilters: [],
+  };
+}
+
+/**
+ * The body of `GET /dapi/v1/exchangeInfo`: the fields forcewatch reads, as dapi names them.
+ * Docs: https://developers.binance.com/docs/derivatives/coin-margined-futures/market-data/Exchange-Information
+ */
+export function coinMExchangeInfo(serverTime: number): unknown {
+  return {
+    ...futuresExchangeInfoHead(serverTime),
     symbols: SIM_CONTRACTS.filter((c) => c.market === 'cm').map((c) => ({
       symbol: c.symbol,
       pair: c.pair,
@@ -132,6 +139,37 @@ export function coinMExchangeInfo(serverTime: number): unknown {
       quantityPrecision: 0,
       baseAssetPrecision: 8,
       quotePrecision: 8,
+    })),
+  };
+}
+
+/**
+ * The body of `GET /fapi/v1/exchangeInfo`: the USD-M contracts, with the fields its page shows (USD-M says
+ * `status` where COIN-M says `contractStatus`, and has no `contractSize`).
+ * Docs: https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api/Exchange-Information
+ */
+export function usdMExchangeInfo(serverTime: number): unknown {
+  return {
+    ...futuresExchangeInfoHead(serverTime),
+    assets: [{ asset: 'USDT', marginAvailable: true, autoAssetExchange: '0' }],
+    symbols: SIM_CONTRACTS.filter((c) => c.market === 'um').map((c) => ({
+      symbol: c.symbol,
+      pair: c.pair,
+      contractType: c.contractType,
+      deliveryDate: c.deliveryDate,
+      onboardDate: Date.UTC(2019, 8, 8),
+      status: 'TRADING',
+      baseAsset: c.baseAsset,
+      quoteAsset: c.quoteAsset,
+      marginAsset: c.marginAsset,
+      pricePrecision: c.pricePrecision,
+      quantityPrecision: c.quantityPrecision,
+      baseAssetPrecision: 8,
+      quotePrecision: 8,
+      underlyingType: 'COIN',
+      triggerProtect: '0.0500',
+      liquidationFee: '0.012500',
+      marketTakeBound: '0.05',
     })),
   };
 }

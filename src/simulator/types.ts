@@ -8,6 +8,12 @@
 /** Which Portfolio Margin book: COIN-M (`cm`) or USD-M (`um`). */
 export type SimMarket = 'cm' | 'um';
 
+/**
+ * The Binance APIs the simulator serves, by the first segment of the path: Portfolio Margin (`/papi`),
+ * USD-M futures (`/fapi`), COIN-M futures (`/dapi`) and spot (`/api`). Binance limits each apart.
+ */
+export type SimApi = 'papi' | 'fapi' | 'dapi' | 'api';
+
 /** Why the order exists; `SETTLEMENT` is a delivery/delisting close (`settlement_autoclose-…`). */
 export type SimOrderKind = 'LIQUIDATION' | 'ADL' | 'SETTLEMENT';
 
@@ -60,8 +66,12 @@ export interface PapiSimulatorOptions {
   accounts?: SimulatorAccount[];
   /** The exchange's clock; default `Date.now` (tests pass a FakeClock's `now`). */
   now?: () => number;
-  /** IP request-weight limit per minute; default 6000 (PAPI General Info, "IP Limits"). */
-  weightLimitPerMinute?: number;
+  /**
+   * IP request-weight limit per minute, per API: a number sets PAPI's, an object any API's. Defaults are
+   * Binance's: papi 6000 (PAPI General Info, "IP Limits"), fapi 2400 and dapi 2400 (their exchangeInfo
+   * `rateLimits`), api 6000 (spot exchangeInfo).
+   */
+  weightLimitPerMinute?: number | Partial<Record<SimApi, number>>;
   /** 429 answers an IP may collect in one minute before it is banned with 418; default 5. */
   rateLimitStrikesBeforeBan?: number;
   /** Undocumented: which end of the window a full page keeps; default `'oldest'`. */
@@ -70,6 +80,13 @@ export interface PapiSimulatorOptions {
   windowField?: 'updateTime' | 'time';
   /** Which documented error a window over 7 days earns: -1127 (default) or -4165. */
   windowTooLongCode?: -1127 | -4165;
+  /**
+   * Default true: answer as strictly as Binance documents, which is stricter than PAPI may be (unconfirmed):
+   * a parameter the endpoint does not read (unknown or misspelt) is -1104 (spot's documented answer), and a
+   * `signature` anywhere but at the end of the query string or body is -1022 ("Please make sure the
+   * signature is the end part of your query string or request body", General Info). False ignores both.
+   */
+  strictParams?: boolean;
   /** Listening address; default 127.0.0.1 and a free port. */
   host?: string;
   port?: number;

@@ -5,8 +5,9 @@ import type { SimOrderKind } from './types.js';
 /**
  * Parameter checks of the signed force-order endpoints, with the errors Binance documents
  * (https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-CM-Force-Orders
- * and .../error-code). Unknown parameters are ignored: Binance's futures family accepts them
- * (unconfirmed for PAPI; a client must not depend on either answer).
+ * and .../error-code). Unknown parameters are -1104 under `strictParams` (spot's documented answer) and
+ * ignored otherwise (what Binance's futures family has been seen to do; unconfirmed for PAPI, so a client
+ * must work under both).
  */
 
 /** The 7 days Binance serves per query ("If startTime is not sent, data within 7 days before endTime"). */
@@ -26,6 +27,16 @@ export function readParams(rawQuery: string, body: string): Record<string, strin
   const fromQuery = singleValues(new URLSearchParams(rawQuery));
   const fromBody = singleValues(new URLSearchParams(body));
   return { ...fromBody, ...fromQuery };
+}
+
+/**
+ * -1104 when `params` holds a name the endpoint does not read: "Not all sent parameters were read; read
+ * '%s' parameter(s) but was sent '%s'." (https://developers.binance.com/docs/derivatives/coin-margined-futures/error-code).
+ */
+export function requireAllRead(params: Record<string, string>, read: ReadonlySet<string>): void {
+  const sent = Object.keys(params);
+  const readCount = sent.filter((name) => read.has(name)).length;
+  if (readCount < sent.length) throw binanceErrors.unreadParams(readCount, sent.length);
 }
 
 function singleValues(search: URLSearchParams): Record<string, string> {
@@ -79,10 +90,10 @@ export function readForceOrderQuery(
   if (symbol !== undefined && !knownSymbols.has(symbol)) throw binanceErrors.invalidSymbol();
 
   const kindText = params.autoCloseType;
-  if (kindText !== undefined && kindText !== 'LIQUIDATION' && kindText !== 'ADL') throw binanceErrors.invalidParam();
+  if (kindText !== undefined && kindText !== 'LIQUIDATION' && kindText !== 'ADL') throw binanceErrors.invalidParam('autoCloseType');
 
   const limitValue = optionalLong(params, 'limit') ?? 50;
-  if (limitValue < 1 || limitValue > 100) throw binanceErrors.invalidParam();
+  if (limitValue < 1 || limitValue > 100) throw binanceErrors.invalidParam('limit');
 
   const start = optionalLong(params, 'startTime');
   const end = optionalLong(params, 'endTime');

@@ -3,7 +3,7 @@ import { createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import { WeightLimiter } from '../../src/binance/WeightLimiter.js';
 import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { FakeClock } from '../fakes/FakeClock.js';
-import { idle, startHarness } from './harness.js';
+import { idle, startHarness, untilRequests } from './harness.js';
 
 const WINDOW = { startTime: 0, endTime: 0 };
 
@@ -130,5 +130,79 @@ describe('WeightLimiter', () => {
 
   it('refuses a limit below the heaviest request', () => {
     expect(() => new WeightLimiter({ weightLimitPerMinute: 10 })).toThrow(/weightLimitPerMinute/);
+  });
+});
+
+describe('one weight budget per API (Binance counts papi, fapi and dapi apart)', () => {
+  const papiRequests = (sim: { requests: { path: string; status: number }[] }) => sim.requests.filter((r) => r.path.startsWith('/papi'));
+
+  it("a fapi answer's used-weight header does not reset the PAPI budget", async () => {
+    const { sim, client, clock } = await startHarness({ fakeClock: true });
+    const other = createBinanceClient({ apiKey: SIM_API_KEY, apiSecret: SIM_API_SECRET, papiUrl: sim.url, clock: clock! });
+    try {
+      await Promise.all(Array.from({ length: 100 }, () => other.forceOrders('cm', WINDOW))); // 5000 of PAPI's 6000
+    } finally {
+      await other.close();
+    }
+    await client.forceOrders('cm', WINDOW); // learns 5050 used on PAPI
+    await client.sync(); // fapi says 1 used: of fapi's own budget, not PAPI's
+    const queries = Array.from({ length: 30 }, () => client.forceOrders('cm', WINDOW));
+    await untilSettled(queries, 19);
+    await client.sync(); // a round trip more: a request the budget let through too early has arrived by now
+    await idle();
+    expect(papiRequests(sim).filter((r) => r.status !== 200)).toEqual([]);
+    expect(papiRequests(sim)).toHaveLength(120); // 5050 + 19 × 50 = 6000
+    await clock!.advance(60_000);
+    await Promise.all(queries);
+    expect(papiRequests(sim).filter((r) => r.status !== 200)).toEqual([]);
+  }, 5000); // a budget shared with fapi hangs here instead: the 429s it earns pause the sync too
+
+  it.each([
+    { limited: '/fapi', status: 429 as const, retryAfterSec: 30, other: 'a PAPI query' },
+    { limited: '/papi', status: 418 as const, retryAfterSec: 120, other: 'the clock sync on fapi' },
+  ])(
+    'a $status on $limited pauses that API only: $other goes out and comes back meanwhile',
+    async (c) => {
+      const { sim, client, clock } = await startHarness({ fakeClock: true });
+      sim.injectFault({ type: 'rateLimit', status: c.status, retryAfterSec: c.retryAfterSec, path: c.limited });
+      const [limited, other] =
+        c.limited === '/fapi'
+          ? [client.sync(), () => client.forceOrders('cm', WINDOW)]
+          : [client.forceOrders('cm', WINDOW), () => client.sync()];
+      await untilRequests(sim, 1);
+      await clock!.untilSleeping(1); // the limited API's pause
+      await other(); // behind a pause shared by every API, this would wait (and the test time out)
+      await clock!.advance(c.retryAfterSec * 1000);
+      await limited;
+      const [first, second] =
+        c.limited === '/fapi' ? ['/fapi/v1/time', '/papi/v1/cm/forceOrders'] : ['/papi/v1/cm/forceOrders', '/fapi/v1/time'];
+      expect(sim.requests.map((r) => `${r.path} ${r.status}`)).toEqual([`${first} ${c.status}`, `${second} 200`, `${first} 200`]);
+    },
+    5000,
+  );
+
+  it('hands each used-weight header to onUsedWeight with its API, and survives a hook that throws', async () => {
+    const reported: [string, number][] = [];
+    const { sim, client } = await startHarness({ client: { onUsedWeight: (api, used) => reported.push([api, used]) } });
+    await client.sync();
+    await client.forceOrders('cm', WINDOW);
+    await client.source('cm').allForceOrders({ startTime: 0, endTime: 10 });
+    expect(reported).toEqual([
+      ['fapi', 1],
+      ['papi', 50],
+      ['papi', 100],
+    ]);
+    expect(sim.usedWeight('papi')).toBe(100);
+
+    const throwing = await startHarness({
+      client: {
+        onUsedWeight: () => {
+          throw new Error('gauge broke');
+        },
+      },
+    });
+    expect(await throwing.client.forceOrders('cm', WINDOW)).toEqual([]);
+    expect(throwing.sim.requests).toHaveLength(1);
+    expect(throwing.lines.some((line) => line.includes('onUsedWeight failed'))).toBe(true);
   });
 });

@@ -12,10 +12,29 @@ describe('request weight (General Info: IP limits)', () => {
     expect(first.headers.get('x-mbx-used-weight-1m')).toBe('20');
     const second = await h.forceOrders('um');
     expect(second.headers.get('X-MBX-USED-WEIGHT-1M')).toBe('70');
-    const time = await get(h.sim.url, '/fapi/v1/time');
-    expect(time.headers.get('x-mbx-used-weight-1m')).toBe('71');
-    expect(h.sim.usedWeight()).toBe(71);
-    expect(h.sim.requests.map((r) => r.weight)).toEqual([20, 50, 1]);
+    expect(h.sim.usedWeight()).toBe(70);
+    expect(h.sim.requests.map((r) => r.weight)).toEqual([20, 50]);
+  });
+
+  it('counts each API apart: fapi, dapi and spot weight never shows in the PAPI header, nor PAPI weight in theirs', async () => {
+    await h.forceOrders('um'); // 50 on papi
+    const fapi = await get(h.sim.url, '/fapi/v1/time');
+    expect(fapi.headers.get('x-mbx-used-weight-1m')).toBe('1');
+    expect((await get(h.sim.url, '/fapi/v1/exchangeInfo')).headers.get('x-mbx-used-weight-1m')).toBe('2');
+    expect((await get(h.sim.url, '/dapi/v1/exchangeInfo')).headers.get('x-mbx-used-weight-1m')).toBe('1');
+    expect((await get(h.sim.url, '/dapi/v1/time')).headers.get('x-mbx-used-weight-1m')).toBe('2');
+    expect((await get(h.sim.url, '/api/v3/time')).headers.get('x-mbx-used-weight-1m')).toBe('1');
+    expect((await get(h.sim.url, '/papi/v1/ping')).headers.get('x-mbx-used-weight-1m')).toBe('51');
+    expect([h.sim.usedWeight(), h.sim.usedWeight('papi')]).toEqual([51, 51]);
+    expect([h.sim.usedWeight('fapi'), h.sim.usedWeight('dapi'), h.sim.usedWeight('api')]).toEqual([2, 2, 1]);
+  });
+
+  it("limits each API by its own limit: PAPI's 429 leaves fapi answering", async () => {
+    for (let i = 0; i < 2; i += 1) await h.forceOrders('um'); // PAPI's 100 spent
+    expect((await h.forceOrders('um')).status).toBe(429);
+    const fapi = await get(h.sim.url, '/fapi/v1/time');
+    expect(fapi.status).toBe(200);
+    expect(fapi.headers.get('x-mbx-used-weight-1m')).toBe('1');
   });
 
   it('counts weight even for requests Binance refuses (a bad signature still costs)', async () => {
@@ -54,17 +73,31 @@ describe('request weight (General Info: IP limits)', () => {
       code: -1003,
       msg: `Way too much request weight used; IP banned until ${START + 2 * MINUTE}. Please use WebSocket Streams for live updates to avoid bans.`,
     });
-    // Banned for every endpoint, and the ban survives the minute boundary.
+    // Banned for every endpoint of the API (not the other APIs), and the ban survives the minute boundary.
+    expect((await get(h.sim.url, '/fapi/v1/time')).status).toBe(200);
     h.advance(MINUTE);
-    const still = await get(h.sim.url, '/fapi/v1/time');
+    const still = await get(h.sim.url, '/papi/v1/ping');
     expect(still.status).toBe(418);
     expect(still.headers.get('retry-after')).toBe('60');
     h.advance(MINUTE);
-    expect((await get(h.sim.url, '/fapi/v1/time')).status).toBe(200);
+    expect((await get(h.sim.url, '/papi/v1/ping')).status).toBe(200);
 
     for (let i = 0; i < 5; i += 1) await h.forceOrders('um');
     const again = await h.forceOrders('um');
     expect(again.status).toBe(418);
     expect(again.headers.get('retry-after')).toBe('240');
+  });
+});
+
+describe('request weight: a limit per API', () => {
+  const h = useSimulator({ weightLimitPerMinute: { fapi: 2 } });
+
+  it("takes an object of limits: fapi's 2 is passed at the third time request, PAPI keeps Binance's 6000", async () => {
+    expect((await get(h.sim.url, '/fapi/v1/time')).status).toBe(200);
+    expect((await get(h.sim.url, '/fapi/v1/time')).status).toBe(200);
+    const over = await get(h.sim.url, '/fapi/v1/time');
+    expect(over.status).toBe(429);
+    expect((over.json as { msg: string }).msg).toContain('current limit is 2 request weight per 1 MINUTE');
+    expect((await h.forceOrders('um')).status).toBe(200);
   });
 });

@@ -45,10 +45,36 @@ describe('unsigned endpoints', () => {
   });
 
   it('logs each request with path, params, key, weight, status and server time', async () => {
-    await get(h.sim.url, '/fapi/v1/time?x=1', 'abc');
+    await get(h.sim.url, '/fapi/v1/time?x=1', 'abc'); // x is not read: -1104, HTTP 400, weight still charged
     expect(h.sim.requests).toEqual([
-      { method: 'GET', path: '/fapi/v1/time', params: { x: '1' }, apiKey: 'abc', weight: 1, status: 200, at: START },
+      { method: 'GET', path: '/fapi/v1/time', params: { x: '1' }, apiKey: 'abc', weight: 1, status: 400, at: START },
     ]);
+  });
+
+  it.each(['/dapi/v1/time', '/api/v3/time'])('GET %s answers the server clock (weight 1)', async (path) => {
+    const reply = await get(h.sim.url, path);
+    expect(reply.status).toBe(200);
+    expect(reply.json).toEqual({ serverTime: START });
+    expect(reply.headers.get('x-mbx-used-weight-1m')).toBe('1');
+  });
+
+  it('GET /fapi/v1/exchangeInfo lists every USD-M symbol it trades, with status and no contract size', async () => {
+    const reply = await get(h.sim.url, '/fapi/v1/exchangeInfo');
+    const info = reply.json as { timezone: string; rateLimits: unknown[]; symbols: Record<string, unknown>[] };
+    expect(info.timezone).toBe('UTC');
+    expect(info.rateLimits).toContainEqual({ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 2400 });
+    const bySymbol = new Map(info.symbols.map((s) => [s.symbol, s]));
+    expect(bySymbol.get('BTCUSDT')).toMatchObject({
+      pair: 'BTCUSDT',
+      contractType: 'PERPETUAL',
+      status: 'TRADING',
+      baseAsset: 'BTC',
+      quoteAsset: 'USDT',
+      marginAsset: 'USDT',
+    });
+    expect(bySymbol.get('BTCUSDT')).not.toHaveProperty('contractSize');
+    expect(bySymbol.has('BTCUSD_PERP')).toBe(false);
+    for (const order of h.sim.addBurst(200, { market: 'um' })) expect(bySymbol.has(order.symbol)).toBe(true);
   });
 });
 

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
-import { hmacSha256Hex, signedPayload, verifySignature } from '../../src/simulator/signedRequests.js';
+import { hmacSha256Hex, signatureIsLast, signedPayload, verifySignature } from '../../src/simulator/signedRequests.js';
 import { get, type Signer, signatureFor, signedGet } from './binanceRequest.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -69,6 +69,25 @@ describe('SIGNED requests (General Info: signing and timing security)', () => {
     const sig = signatureFor(HMAC, `symbol=BTCUSD_PERP&timestamp=${NOW}`);
     const reordered = await get(sim.url, `${PATH}?${payload}&signature=${sig}`, SIM_API_KEY);
     expect(reordered.json).toMatchObject({ code: -1022 });
+  });
+
+  it('wants the signature last: one that signs everything else but sits before timestamp is -1022', async () => {
+    const sig = signatureFor(HMAC, `symbol=BTCUSD_PERP&timestamp=${NOW}`);
+    const early = await get(sim.url, `${PATH}?symbol=BTCUSD_PERP&signature=${sig}&timestamp=${NOW}`, SIM_API_KEY);
+    expect(early.status).toBe(400);
+    expect(early.json).toEqual({ code: -1022, msg: 'Signature for this request is not valid.' });
+    expect((await get(sim.url, `${PATH}?symbol=BTCUSD_PERP&timestamp=${NOW}&signature=${sig}`, SIM_API_KEY)).status).toBe(200);
+  });
+
+  it('accepts the signature anywhere when strictParams is off', async () => {
+    const lenient = await PapiSimulator.start({ now: () => now, strictParams: false });
+    try {
+      const sig = signatureFor(HMAC, `symbol=BTCUSD_PERP&timestamp=${NOW}`);
+      const early = await get(lenient.url, `${PATH}?signature=${sig}&symbol=BTCUSD_PERP&timestamp=${NOW}`, SIM_API_KEY);
+      expect(early.status).toBe(200);
+    } finally {
+      await lenient.close();
+    }
   });
 
   it('rejects a missing or unknown key with -2015 (401) and a malformed one with -2014', async () => {
@@ -143,6 +162,17 @@ describe('signedPayload (totalParams)', () => {
     expect(signedPayload('', 'timestamp=1&signature=ab')).toBe('timestamp=1');
     // Only a parameter named exactly `signature` is removed.
     expect(signedPayload('xsignature=1&timestamp=2', '')).toBe('xsignature=1&timestamp=2');
+  });
+});
+
+describe('signatureIsLast', () => {
+  it('looks at the end of the query string, or of the body when the query carries no signature', () => {
+    expect(signatureIsLast('a=1&timestamp=2&signature=ab', '')).toBe(true);
+    expect(signatureIsLast('a=1&signature=ab&timestamp=2', '')).toBe(false);
+    expect(signatureIsLast('a=1', 'timestamp=2&signature=ab')).toBe(true);
+    expect(signatureIsLast('a=1', 'signature=ab&timestamp=2')).toBe(false);
+    expect(signatureIsLast('xsignature=1', '')).toBe(false);
+    expect(signatureIsLast('', '')).toBe(false);
   });
 });
 

@@ -8,10 +8,10 @@ const DAY = 24 * 60 * 60 * 1000;
 describe("force-order parameters (Query User's CM/UM Force Orders)", () => {
   const h = useSimulator();
 
-  it.each([['0'], ['101']])('rejects limit=%s with -1130 and HTTP 400', async (limit) => {
+  it.each([['0'], ['101']])('rejects limit=%s with -1130 naming the parameter, and HTTP 400', async (limit) => {
     const reply = await h.forceOrders('cm', { limit });
     expect(reply.status).toBe(400);
-    expect(reply.json).toEqual({ code: -1130, msg: 'Invalid data sent for a parameter.' });
+    expect(reply.json).toEqual({ code: -1130, msg: "Data sent for parameter 'limit' is not valid." });
   });
 
   it('rejects a non-numeric limit as illegal characters (-1100)', async () => {
@@ -24,7 +24,10 @@ describe("force-order parameters (Query User's CM/UM Force Orders)", () => {
   });
 
   it('rejects an autoCloseType other than LIQUIDATION or ADL with -1130', async () => {
-    expect((await h.forceOrders('um', { autoCloseType: 'SETTLEMENT' })).json).toMatchObject({ code: -1130 });
+    expect((await h.forceOrders('um', { autoCloseType: 'SETTLEMENT' })).json).toEqual({
+      code: -1130,
+      msg: "Data sent for parameter 'autoCloseType' is not valid.",
+    });
     expect((await h.forceOrders('um', { autoCloseType: 'adl' })).json).toMatchObject({ code: -1130 });
   });
 
@@ -48,8 +51,13 @@ describe("force-order parameters (Query User's CM/UM Force Orders)", () => {
     expect(reply.json).toEqual({ code: -1127, msg: 'More than 168 hours between startTime and endTime.' });
   });
 
-  it('ignores parameters it does not know', async () => {
-    expect((await h.forceOrders('cm', { foo: 'bar' })).status).toBe(200);
+  it('refuses a parameter the endpoint does not read (unknown or misspelt) with -1104, counting read and sent', async () => {
+    const reply = await h.forceOrders('cm', { symbol: 'BTCUSD_PERP', limt: 5 });
+    expect(reply.status).toBe(400);
+    // symbol, timestamp and signature read; limt not: 3 of 4.
+    expect(reply.json).toEqual({ code: -1104, msg: "Not all sent parameters were read; read '3' parameter(s) but was sent '4'." });
+    expect((await get(h.sim.url, '/fapi/v1/time?symbol=BTCUSDT')).json).toMatchObject({ code: -1104 });
+    expect((await h.forceOrders('cm', { symbol: 'BTCUSD_PERP', limit: 5, recvWindow: 5000 })).status).toBe(200);
   });
 
   it('rejects the same parameter twice with -1101', async () => {
@@ -58,6 +66,15 @@ describe("force-order parameters (Query User's CM/UM Force Orders)", () => {
     const reply = await get(h.sim.url, `/papi/v1/cm/forceOrders?${payload}&signature=${signature}`, SIM_API_KEY);
     expect(reply.status).toBe(400);
     expect(reply.json).toMatchObject({ code: -1101 });
+  });
+});
+
+describe('strictParams: false (lenient, as Binance futures have been seen to be)', () => {
+  const h = useSimulator({ strictParams: false });
+
+  it('ignores parameters it does not know', async () => {
+    expect((await h.forceOrders('cm', { foo: 'bar' })).status).toBe(200);
+    expect((await get(h.sim.url, '/fapi/v1/time?x=1')).status).toBe(200);
   });
 });
 
