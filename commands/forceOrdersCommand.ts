@@ -76,7 +76,9 @@ export async function runForceOrders(
   const exchangeStart = Math.max(startTime, endTime - EXCHANGE_REACH_MS);
   const window: ForceOrderWindow = { startTime: exchangeStart, endTime };
   if (query.target?.type === 'symbol') window.symbol = query.target.value;
-  if (query.kind !== undefined) window.autoCloseType = query.kind;
+  // Binance's `autoCloseType` takes LIQUIDATION or ADL only (-1130 otherwise): settlement closes come from
+  // an unfiltered query and are picked out by `matches` below.
+  if (query.kind !== undefined && query.kind !== 'SETTLEMENT') window.autoCloseType = query.kind;
 
   let page: ForceOrderPage;
   try {
@@ -115,6 +117,7 @@ export async function runForceOrders(
       notionalUsd: sumDecimals(matched.map((order) => order.notionalUsd)),
       liquidations: matched.filter((order) => order.kind === 'LIQUIDATION').length,
       adl: matched.filter((order) => order.kind === 'ADL').length,
+      settlement: matched.filter((order) => order.kind === 'SETTLEMENT').length,
     },
     window: { startTime, endTime },
     source,

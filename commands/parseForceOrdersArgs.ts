@@ -4,7 +4,7 @@
  * of each slot both share, and how user input is quoted back.
  */
 
-import type { AutoCloseType } from '../src/binance/types.js';
+import type { ForceOrderKind } from '../src/binance/types.js';
 import { forceOrdersUsage } from '../src/format/orderText.js';
 import type { ForceOrdersQuery } from '../src/queries.js';
 import { DAY_MS, formatDuration, MINUTE_MS, parseDuration } from '../src/time.js';
@@ -40,8 +40,8 @@ export type ParsedForceOrdersArgs = { ok: true; query: ForceOrdersQuery } | { ok
 export interface ForceOrdersArgs {
   /** A symbol or pair in any case (`BTCUSD_PERP`, `btcusd`); absent or blank = every symbol. */
   target?: string;
-  /** Which force orders; absent or `all` = both kinds. */
-  kind?: 'liquidation' | 'adl' | 'all';
+  /** Which force orders; absent or `all` = every kind. */
+  kind?: 'liquidation' | 'adl' | 'settlement' | 'all';
   /** How far back, as the text command writes it (`30m`, `24h`, `7d`); absent or blank = 24 hours. */
   since?: string;
   /** Rows to show, 1 to `MAX_LIMIT`; absent = 20. */
@@ -58,11 +58,13 @@ export interface ForceOrdersArgs {
 const COIN_M_SYMBOL = /^([A-Z0-9]{2,20}USD)(?:_PERP|_(\d{2})(\d{2})(\d{2}))?$/;
 /** A window: a whole number of minutes, hours, days or weeks (seconds are finer than the command needs). */
 const WINDOW_UNITS = ['m', 'h', 'd', 'w'] as const;
-const KINDS: Record<string, AutoCloseType> = {
+const KINDS: Record<string, ForceOrderKind> = {
   liq: 'LIQUIDATION',
   liquidation: 'LIQUIDATION',
   liquidations: 'LIQUIDATION',
   adl: 'ADL',
+  settlement: 'SETTLEMENT',
+  settlements: 'SETTLEMENT',
 };
 /** Control and invisible formatting characters (zero-width, bidi overrides); tabs and newlines only separate. */
 const FORBIDDEN = /[\p{Cc}\p{Cf}]/u;
@@ -71,7 +73,7 @@ const SEPARATORS = /^[\t\n\r]$/;
 type Slot = 'target' | 'kind' | 'window' | 'limit' | 'public';
 type Token =
   | { slot: 'target'; value: NonNullable<ForceOrdersQuery['target']> }
-  | { slot: 'kind'; value: AutoCloseType }
+  | { slot: 'kind'; value: ForceOrderKind }
   | { slot: 'window'; value: number }
   | { slot: 'limit'; value: number }
   | { slot: 'public'; value: true }
@@ -81,7 +83,7 @@ type SlotReader = (word: string) => Token | undefined;
 
 const TWICE: Record<Slot, string> = {
   target: 'Two symbols, %1 and %2: ask for one symbol or pair at a time.',
-  kind: 'Two kinds, %1 and %2: give liq or adl, or neither for both.',
+  kind: 'Two kinds, %1 and %2: give one of liq, adl or settlement, or none for every kind.',
   window: 'Two windows, %1 and %2: give one.',
   limit: 'Two row counts, %1 and %2: give one.',
   public: '"public" given twice.',
@@ -90,7 +92,7 @@ const TWICE: Record<Slot, string> = {
 /** What each slot accepts, in the words of an "Unknown word" refusal. */
 const EXPECTED = {
   target: 'a symbol or pair (BTCUSD_PERP, BTCUSD)',
-  kind: 'liq or adl',
+  kind: 'liq, adl or settlement',
   window: 'a window (30m, 24h, 7d)',
   limit: `a row count (1-${MAX_LIMIT})`,
   public: 'public',
@@ -105,7 +107,7 @@ export function parseForceOrdersInput(input: string | ForceOrdersArgs, options: 
 }
 
 /**
- * Parses `[symbol-or-pair] [liq|adl] [since] [limit] [public]`, in any order and any case, separated
+ * Parses `[symbol-or-pair] [liq|adl|settlement] [since] [limit] [public]`, in any order and any case, separated
  * by spaces or commas. Every refusal names the token (quoted through `safeEcho`), says why and what is allowed.
  */
 export function parseForceOrdersArgs(text: string, options: ParseForceOrdersOptions = {}): ParsedForceOrdersArgs {
@@ -133,7 +135,7 @@ function parseTypedArgs(args: ForceOrdersArgs, options: ParseForceOrdersOptions)
   const maxSinceMs = options.maxSinceMs ?? MAX_SINCE_MS;
   const tokens = [
     args.target === undefined ? undefined : readField(args.target, readTarget, EXPECTED.target),
-    args.kind === undefined || args.kind === 'all' ? undefined : readField(args.kind, readKind, 'liquidation, adl or all'),
+    args.kind === undefined || args.kind === 'all' ? undefined : readField(args.kind, readKind, 'liquidation, adl, settlement or all'),
     args.since === undefined ? undefined : readField(args.since, (word) => readWindow(word, maxSinceMs), EXPECTED.window),
     args.rows === undefined ? undefined : rowsToken(args.rows, String(args.rows)),
     args.public === true ? PUBLIC : undefined,

@@ -5,14 +5,14 @@
  * them has to import another's layer to share these types.
  */
 
-import type { AutoCloseType, ForceOrder } from './binance/types.js';
+import type { ForceOrder, ForceOrderKind } from './binance/types.js';
 
 /** A validated `/forceorders` request, whatever platform it was typed on. */
 export interface ForceOrdersQuery {
   /** A symbol (`BTCUSD_PERP`, `BTCUSD_261225`) or a pair (`BTCUSD`); absent = every symbol. */
   target?: { type: 'symbol' | 'pair'; value: string };
-  /** Absent = both kinds. */
-  kind?: AutoCloseType;
+  /** Absent = every kind. SETTLEMENT cannot be asked of Binance (`autoCloseType` takes LIQUIDATION or ADL): it is filtered here. */
+  kind?: ForceOrderKind;
   /** How far back, in ms (default 24 h). */
   sinceMs: number;
   /** Rows to show (default 20, 1..100). */
@@ -39,7 +39,8 @@ export type ForceOrdersResult =
       rows: ForceOrder[];
       /** How many orders matched in all (rows may show fewer). */
       total: number;
-      totals: { notionalUsd: string; liquidations: number; adl: number };
+      /** Over every match; settlement closes (delivery/delisting) counted apart from liquidations. */
+      totals: { notionalUsd: string; liquidations: number; adl: number; settlement: number };
       window: { startTime: number; endTime: number };
       /** Where the answer came from. */
       source: ResultSource;

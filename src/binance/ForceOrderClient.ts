@@ -5,7 +5,16 @@ import { collectForceOrders, PageEndMemory } from './collectForceOrders.js';
 import type { ExchangeInfoCache } from './ExchangeInfoCache.js';
 import { MAX_LIMIT, type PapiClient } from './PapiClient.js';
 import { classifyForceOrder } from './parseForceOrders.js';
-import type { AutoCloseType, ForceOrder, ForceOrderPage, ForceOrderSource, ForceOrderWindow, Market, RawForceOrder } from './types.js';
+import type {
+  AutoCloseType,
+  ForceOrder,
+  ForceOrderKind,
+  ForceOrderPage,
+  ForceOrderSource,
+  ForceOrderWindow,
+  Market,
+  RawForceOrder,
+} from './types.js';
 
 /** Orders whose kind was learnt by lookup, remembered (oldest forgotten first). */
 const LEARNT_KINDS_MAX = 10_000;
@@ -26,7 +35,7 @@ export class ForceOrderClient implements ForceOrderSource {
   private readonly papi: PapiClient;
   private readonly exchangeInfo: ExchangeInfoCache;
   private readonly logger: Logger;
-  /** Kinds learnt by lookup, so a poll that sees the same settlement order again does not ask again. */
+  /** Kinds learnt by lookup, so a poll that sees the same unclear order again does not ask again. */
   private readonly learntKinds = new Map<number, AutoCloseType>();
   /** Which end a full page keeps, learnt by the paging and kept for this client's life. */
   private readonly pageEnd = new PageEndMemory();
@@ -38,7 +47,7 @@ export class ForceOrderClient implements ForceOrderSource {
     this.logger = (options.logger ?? silentLogger).child({ market: this.market });
   }
 
-  /** Every force order in the window, none twice, each tagged LIQUIDATION or ADL with its USD notional. */
+  /** Every force order in the window, none twice, each tagged with its kind and its USD notional. */
   async allForceOrders(window: ForceOrderWindow, options: { signal?: AbortSignal } = {}): Promise<ForceOrderPage> {
     const cost: RequestCost = { weight: 0, requests: 0 };
     const { signal } = options;
@@ -49,7 +58,7 @@ export class ForceOrderClient implements ForceOrderSource {
       orders.push({
         ...order,
         market: this.market,
-        kind: kinds.get(order.orderId) as AutoCloseType, // kindsOf decides every order
+        kind: kinds.get(order.orderId) as ForceOrderKind, // kindsOf decides every order
         pair: order.pair ?? order.symbol,
         notionalUsd: await this.notionalUsd(order, signal),
       });
@@ -67,41 +76,44 @@ export class ForceOrderClient implements ForceOrderSource {
   }
 
   /**
-   * Kind per orderId. `clientOrderId` says for most; for the rest (e.g. `settlement_autoclose-…`) the window
-   * is asked again with `autoCloseType=LIQUIDATION` and `=ADL`, and the answer an order appears in decides.
+   * Kind per orderId. `clientOrderId` says for all Binance documents (settlement closes included); for an
+   * id it does not know the window is asked again with `autoCloseType=LIQUIDATION` and `=ADL`, and the
+   * answer an order appears in decides: a lookup can say only those two, never SETTLEMENT.
    */
   private async kindsOf(
     raw: RawForceOrder[],
     window: ForceOrderWindow,
     cost: RequestCost,
     signal?: AbortSignal,
-  ): Promise<Map<number, AutoCloseType>> {
-    const kinds = new Map<number, AutoCloseType>();
+  ): Promise<Map<number, ForceOrderKind>> {
+    const kinds = new Map<number, ForceOrderKind>();
     const unclear: RawForceOrder[] = [];
     for (const order of raw) {
-      // When the query itself was narrowed to one kind, Binance has already said.
-      const kind = window.autoCloseType ?? classifyForceOrder(order.clientOrderId) ?? this.learntKinds.get(order.orderId);
+      // The order's own id first: a query narrowed to one kind says only what it asked for, and Binance
+      // does not document that a narrowed query never lists a settlement close. Else the narrowed kind.
+      const kind = classifyForceOrder(order.clientOrderId) ?? window.autoCloseType ?? this.learntKinds.get(order.orderId);
       if (kind) kinds.set(order.orderId, kind);
       else unclear.push(order);
     }
     if (unclear.length === 0) return kinds;
-    // Per symbol, over just the span of its unclear orders: a few settlement closes inside a cascade
+    // Per symbol, over just the span of its unclear orders: a few unclear orders inside a cascade
     // must not cost a second and third walk of the whole cascade (and one symbol costs 20, not 50).
     const bySymbol = new Map<string, RawForceOrder[]>();
+    const lookedUp = new Map<number, AutoCloseType>();
     for (const order of unclear) bySymbol.set(order.symbol, [...(bySymbol.get(order.symbol) ?? []), order]);
     for (const [symbol, orders] of bySymbol) {
       const times = orders.flatMap((order) => [order.time, order.updateTime]);
       const lookup: ForceOrderWindow = { startTime: Math.min(...times), endTime: Math.max(...times), symbol };
       for (const autoCloseType of ['LIQUIDATION', 'ADL'] as const) {
-        const wanted = orders.filter((order) => !kinds.has(order.orderId));
+        const wanted = orders.filter((order) => !lookedUp.has(order.orderId));
         if (wanted.length === 0) break;
         const answer = new Set((await this.collect({ ...lookup, autoCloseType }, cost, signal)).map((order) => order.orderId));
-        for (const order of wanted) if (answer.has(order.orderId)) kinds.set(order.orderId, autoCloseType);
+        for (const order of wanted) if (answer.has(order.orderId)) lookedUp.set(order.orderId, autoCloseType);
       }
     }
     for (const order of unclear) {
-      const found = kinds.get(order.orderId);
-      const fields = { orderId: order.orderId, clientOrderId: order.clientOrderId, kind: found ?? 'LIQUIDATION' };
+      const found = lookedUp.get(order.orderId);
+      const fields = { orderId: order.orderId, clientOrderId: order.clientOrderId, kind: found ?? ('LIQUIDATION' as const) };
       if (found) this.logger.debug('kind taken from an autoCloseType query', fields);
       // Never drop an order Binance calls forced: alert it as a liquidation and say so.
       else this.logger.warn('order appears under neither autoCloseType; tagged LIQUIDATION', fields);

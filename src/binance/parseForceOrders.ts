@@ -1,6 +1,6 @@
 import { isDecimal } from '../decimal.js';
 import { BinanceResponseError } from './errors.js';
-import type { AutoCloseType, Market, RawForceOrder } from './types.js';
+import type { ForceOrderKind, Market, RawForceOrder } from './types.js';
 
 /**
  * Validates a force-orders body against the documented schema and keeps only documented fields.
@@ -13,13 +13,14 @@ export function parseForceOrders(body: unknown, market: Market, path: string): R
 }
 
 /**
- * What `clientOrderId` says about an order: "autoclose-…" = liquidation, "adl_autoclose…" = ADL; anything
- * else (e.g. "settlement_autoclose-…", a delivery or delisting settlement) does not say: `undefined`.
+ * What `clientOrderId` says about an order: "autoclose-…" = liquidation, "adl_autoclose…" = ADL,
+ * "settlement_autoclose-…" = a delivery or delisting settlement; any other id does not say: `undefined`.
  * https://developers.binance.com/docs/derivatives/portfolio-margin/user-data-streams/Event-Futures-Order-update
  */
-export function classifyForceOrder(clientOrderId: string): AutoCloseType | undefined {
+export function classifyForceOrder(clientOrderId: string): ForceOrderKind | undefined {
   if (clientOrderId.startsWith('autoclose-')) return 'LIQUIDATION';
   if (clientOrderId.startsWith('adl_autoclose')) return 'ADL';
+  if (clientOrderId.startsWith('settlement_autoclose-')) return 'SETTLEMENT';
   return undefined;
 }
 

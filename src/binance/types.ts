@@ -9,8 +9,17 @@ import { WEEK_MS } from '../time.js';
 /** How far back the force-order endpoints serve, and the longest window one request may span: 7 days. */
 export const FORCE_ORDER_WINDOW_MS = WEEK_MS;
 
-/** How Binance closed the position: a liquidation or an auto-deleveraging. */
+/**
+ * The `autoCloseType` query parameter: the two values the force-order endpoints accept (any other,
+ * SETTLEMENT included, is refused with -1130). It narrows a query; an order's kind is `ForceOrderKind`.
+ */
 export type AutoCloseType = 'LIQUIDATION' | 'ADL';
+
+/**
+ * Why Binance closed the position: a liquidation, an auto-deleveraging, or a settlement close
+ * (`settlement_autoclose-…`: the contract was delivered or delisted, no margin event).
+ */
+export type ForceOrderKind = AutoCloseType | 'SETTLEMENT';
 
 /** Which Portfolio Margin book the order belongs to: COIN-M (`cm`) or USD-M (`um`). */
 export type Market = 'cm' | 'um';
@@ -44,8 +53,8 @@ export interface RawForceOrder {
 /** A validated, classified force order: what the rest of forcewatch works with. */
 export interface ForceOrder extends RawForceOrder {
   market: Market;
-  /** Liquidation or ADL, from `clientOrderId` or, where that is silent, from an `autoCloseType` query. */
-  kind: AutoCloseType;
+  /** From `clientOrderId` or, where that is silent, from an `autoCloseType` query (which never says SETTLEMENT). */
+  kind: ForceOrderKind;
   /** Pair for COIN-M; for USD-M the symbol itself. */
   pair: string;
   /** USD notional as an exact decimal string (COIN-M: executedQty x contractSize; USD-M: cumQuote). */

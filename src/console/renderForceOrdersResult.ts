@@ -40,7 +40,7 @@ export function renderForceOrdersResult(result: ForceOrdersResult): string {
   const shown = result.rows.length < result.total ? `Showing ${result.rows.length} of ${result.total}. ` : '';
   lines.push(
     `${shown}Total: ${result.total} orders, ${displayDecimal(result.totals.notionalUsd)} USD notional ` +
-      `(${formatKindCounts({ LIQUIDATION: result.totals.liquidations, ADL: result.totals.adl })})`,
+      `(${formatKindCounts({ LIQUIDATION: result.totals.liquidations, ADL: result.totals.adl, SETTLEMENT: result.totals.settlement })})`,
     `Source: ${describeSource(result.source)}; Binance request weight spent: ${result.weightSpent}`,
   );
   if (result.note !== undefined) lines.push(`Note: ${result.note}`);

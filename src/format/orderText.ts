@@ -1,10 +1,10 @@
 /**
  * Force orders and `/forceorders` answers in plain words, free of platform markup: the pieces every
  * renderer (Slack, Discord, console) lays out in its own way, so all of them say the same thing.
- * A kind is shown as itself (`LIQUIDATION`, `ADL`): Binance's word, which readers already know.
+ * A kind is shown as itself (`LIQUIDATION`, `ADL`, `SETTLEMENT`): Binance's word, which readers already know.
  */
 
-import type { AutoCloseType, ForceOrder } from '../binance/types.js';
+import type { ForceOrder, ForceOrderKind } from '../binance/types.js';
 import { displayDecimal } from '../decimal.js';
 import type { ForceOrdersQuery, ResultSource } from '../queries.js';
 import { formatDuration, formatTime } from '../time.js';
@@ -62,10 +62,45 @@ export function orderSummary(order: ForceOrder): string {
   );
 }
 
-/** How many of each kind, in words every platform can show: `3 LIQUIDATION, 2 ADL`. */
-export function formatKindCounts(counts: Record<AutoCloseType, number>): string {
-  return `${counts.LIQUIDATION} LIQUIDATION, ${counts.ADL} ADL`;
+/** Every kind, most serious first: the order counts list them in, and which one marks a group. */
+const KINDS_BY_SEVERITY = ['LIQUIDATION', 'ADL', 'SETTLEMENT'] as const satisfies readonly ForceOrderKind[];
+
+/**
+ * What a settlement close is, said wherever one is shown alone: Binance's word does not tell a reader
+ * that no margin ran out. Undefined for the kinds whose name says it.
+ */
+export function kindNote(kind: ForceOrderKind): string | undefined {
+  return kind === 'SETTLEMENT'
+    ? 'Settlement (delivery/delisting): Binance closed the position because the contract was delivered or delisted, not for lack of margin.'
+    : undefined;
 }
+
+/** The kind a group or an answer is marked with (icon, colour): the most serious one it holds. */
+export function leadingKind(counts: Record<ForceOrderKind, number>): ForceOrderKind {
+  return KINDS_BY_SEVERITY.find((kind) => counts[kind] > 0) ?? 'LIQUIDATION';
+}
+
+/**
+ * How many of each kind, in words every platform can show: `3 LIQUIDATION, 2 ADL`, then `, 1 SETTLEMENT`
+ * only when there is one (settlement closes are rare and no margin event: a zero would only add noise).
+ */
+export function formatKindCounts(counts: Record<ForceOrderKind, number>): string {
+  const text = `${counts.LIQUIDATION} LIQUIDATION, ${counts.ADL} ADL`;
+  return counts.SETTLEMENT > 0 ? `${text}, ${counts.SETTLEMENT} SETTLEMENT` : text;
+}
+
+/** A `/forceorders` answer's counts in words: `3 liquidations, 1 ADL`, then `, 2 settlements` only when there are any. */
+export function describeKindTotals(totals: { liquidations: number; adl: number; settlement: number }): string {
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const text = `${plural(totals.liquidations, 'liquidation')}, ${totals.adl} ADL`;
+  return totals.settlement > 0 ? `${text}, ${plural(totals.settlement, 'settlement')}` : text;
+}
+
+const QUERY_KIND: Record<ForceOrderKind, string> = {
+  LIQUIDATION: 'liquidations only',
+  ADL: 'ADL only',
+  SETTLEMENT: 'settlements (delivery/delisting) only',
+};
 
 /** What a query asked for, in words: `BTCUSD (every symbol of the pair), liquidations only, last 24h`. */
 export function describeQuery(query: ForceOrdersQuery): string {
@@ -75,7 +110,7 @@ export function describeQuery(query: ForceOrdersQuery): string {
       : query.target.type === 'pair'
         ? `${query.target.value} (every symbol of the pair)`
         : query.target.value;
-  const kind = query.kind === 'LIQUIDATION' ? 'liquidations only' : query.kind === 'ADL' ? 'ADL only' : 'liquidations and ADL';
+  const kind = query.kind === undefined ? 'every kind' : QUERY_KIND[query.kind];
   return `${target}, ${kind}, last ${formatDuration(query.sinceMs)}`;
 }
 
@@ -99,7 +134,7 @@ export interface UsageBounds {
 /** The `/forceorders` usage line, free of platform markup (adapters add their own). */
 export function forceOrdersUsage(bounds: UsageBounds): string {
   return (
-    `Usage: /forceorders [BTCUSD | BTCUSD_PERP | BTCUSD_261225] [liq | adl] ` +
+    `Usage: /forceorders [BTCUSD | BTCUSD_PERP | BTCUSD_261225] [liq | adl | settlement] ` +
     `[30m | 24h | 7d, up to ${formatDuration(bounds.maxSinceMs)}] [rows 1-${bounds.maxLimit}, default 20] [public]`
   );
 }

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { appendFile, chmod, type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { classifyForceOrder } from '../binance/parseForceOrders.js';
 import { type ForceOrder, orderKey } from '../binance/types.js';
 import { errorCode } from '../errorCode.js';
 import type { Logger } from '../ops/logger.js';
@@ -203,6 +204,16 @@ export class ForceOrderArchive implements ArchiveReader {
   }
 }
 
+/**
+ * Settlement closes were archived as LIQUIDATION before SETTLEMENT was a kind of its own. Their
+ * `clientOrderId` still says what they are, so they read back as SETTLEMENT, and the next compaction
+ * writes them so: no migration step is needed. Kinds the id does not state (learnt by lookup) stay.
+ */
+function withStatedKind(order: ForceOrder): ForceOrder {
+  const stated = typeof order.clientOrderId === 'string' ? classifyForceOrder(order.clientOrderId) : undefined;
+  return stated === 'SETTLEMENT' && order.kind !== stated ? { ...order, kind: stated } : order;
+}
+
 function parseLine(line: string): ForceOrder | undefined {
   try {
     const value = JSON.parse(line) as Partial<ForceOrder> | null;
@@ -213,7 +224,7 @@ function parseLine(line: string): ForceOrder | undefined {
       Number.isFinite(value.updateTime) &&
       typeof value.symbol === 'string'
     ) {
-      return value as ForceOrder;
+      return withStatedKind(value as ForceOrder);
     }
   } catch {
     // counted by the caller

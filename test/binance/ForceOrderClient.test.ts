@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BinanceError } from '../../src/binance/errors.js';
 import { FORCE_ORDER_WINDOW_MS } from '../../src/binance/types.js';
+import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { rejection, startHarness } from './harness.js';
 
 const T0 = Date.UTC(2026, 10, 20);
@@ -73,13 +74,14 @@ describe('ForceOrderClient.allForceOrders against the PAPI simulator', () => {
     }
   });
 
-  it('tags kinds from clientOrderId and, where it is silent, from autoCloseType queries', async () => {
+  it('tags kinds from clientOrderId (settlement closes as SETTLEMENT, silently) and, where it is silent, from autoCloseType queries', async () => {
     const { sim, client, lines } = await startHarness();
-    const [liq, adl, odd, settlement] = sim.addOrders([
+    const [liq, adl, odd, settlement, unknown] = sim.addOrders([
       { time: T0 + 10, updateTime: T0 + 10, kind: 'LIQUIDATION' },
       { time: T0 + 20, updateTime: T0 + 20, kind: 'ADL' },
-      { time: T0 + 30, updateTime: T0 + 30, kind: 'ADL', clientOrderId: 'renamed-by-binance-1' },
+      { time: T0 + 30, updateTime: T0 + 30, kind: 'ADL', symbol: 'BTCUSD_PERP', clientOrderId: 'renamed-by-binance-1' },
       { time: T0 + 40, updateTime: T0 + 40, kind: 'SETTLEMENT', symbol: 'BTCUSD_261225' },
+      { time: T0 + 50, updateTime: T0 + 50, kind: 'SETTLEMENT', symbol: 'ETHUSD_261225', clientOrderId: 'renamed-by-binance-2' },
     ]);
     const source = client.source();
     const { orders } = await source.allForceOrders({ startTime: T0, endTime: T0 + HOUR });
@@ -87,21 +89,47 @@ describe('ForceOrderClient.allForceOrders against the PAPI simulator', () => {
     expect(kindOf(liq?.orderId)).toBe('LIQUIDATION');
     expect(kindOf(adl?.orderId)).toBe('ADL');
     expect(kindOf(odd?.orderId)).toBe('ADL');
-    // The simulator returns settlement closes under neither kind: never dropped, tagged LIQUIDATION, said loudly.
-    expect(kindOf(settlement?.orderId)).toBe('LIQUIDATION');
-    expect(lines.some((l) => l.includes('"level":"warn"') && l.includes('neither autoCloseType'))).toBe(true);
-    // Asked per symbol (weight 20), over just the span of that symbol's unclear orders.
+    // `settlement_autoclose-…` says what it is: no lookup, no warning.
+    expect(kindOf(settlement?.orderId)).toBe('SETTLEMENT');
+    // An id that says nothing and appears under neither autoCloseType: never dropped, tagged LIQUIDATION, said loudly.
+    expect(kindOf(unknown?.orderId)).toBe('LIQUIDATION');
+    const warnings = lines.filter((l) => l.includes('"level":"warn"'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('neither autoCloseType');
+    expect(warnings[0]).toContain(`"orderId":${unknown!.orderId}`);
+    // Asked per symbol (weight 20), over just the span of that symbol's unclear orders; never for the settlement close.
     const lookups = sim.requests.filter((r) => r.params.autoCloseType).map((r) => [r.params.symbol, r.params.autoCloseType, r.weight]);
     expect(lookups).toEqual([
-      [odd!.symbol, 'LIQUIDATION', 20],
-      [odd!.symbol, 'ADL', 20],
-      ['BTCUSD_261225', 'LIQUIDATION', 20],
-      ['BTCUSD_261225', 'ADL', 20],
+      ['BTCUSD_PERP', 'LIQUIDATION', 20],
+      ['BTCUSD_PERP', 'ADL', 20],
+      ['ETHUSD_261225', 'LIQUIDATION', 20],
+      ['ETHUSD_261225', 'ADL', 20],
     ]);
-    expect(sim.requests.filter((r) => r.params.symbol === 'BTCUSD_261225').every((r) => r.params.startTime === String(T0 + 40))).toBe(true);
+    expect(sim.requests.filter((r) => r.params.symbol === 'ETHUSD_261225').every((r) => r.params.startTime === String(T0 + 50))).toBe(true);
     // A second poll of the same window does not ask again.
     await source.allForceOrders({ startTime: T0, endTime: T0 + HOUR });
     expect(sim.requests.filter((r) => r.params.autoCloseType)).toHaveLength(4);
+  });
+
+  it('keeps a settlement close SETTLEMENT even when a query narrowed by autoCloseType returns it', async () => {
+    // Binance does not document whether `autoCloseType=LIQUIDATION` can list a settlement close; if it does,
+    // the order's own clientOrderId decides, so `/forceorders liq` cannot show it as a liquidation.
+    const { sim, client, lines } = await startHarness();
+    const {
+      market: _m,
+      kind: _k,
+      notionalUsd: _n,
+      ...wire
+    } = forceOrderFixture({
+      orderId: 77,
+      symbol: 'BTCUSD_261225',
+      clientOrderId: 'settlement_autoclose-1764071880000000001',
+      updateTime: T0 + 5,
+    });
+    sim.injectFault({ type: 'badSchema', body: [wire], path: '/papi/v1/cm/forceOrders' });
+    const { orders } = await client.source().allForceOrders({ startTime: T0, endTime: T0 + HOUR, autoCloseType: 'LIQUIDATION' });
+    expect(orders.map((o) => [o.orderId, o.kind])).toEqual([[77, 'SETTLEMENT']]);
+    expect(lines.filter((l) => l.includes('"level":"warn"'))).toEqual([]);
   });
 
   it('prices COIN-M orders by contractSize from exchangeInfo, fetched once', async () => {

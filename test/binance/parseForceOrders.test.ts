@@ -78,7 +78,8 @@ describe('classifyForceOrder', () => {
     ['autoclose-1596542005017000006', 'LIQUIDATION'],
     ['adl_autoclose', 'ADL'],
     ['adl_autoclose-1596542005017000007', 'ADL'],
-    ['settlement_autoclose-1596542005017000008', undefined],
+    // A delivery or delisting settlement: its own kind, never a liquidation.
+    ['settlement_autoclose-1596542005017000008', 'SETTLEMENT'],
     ['my-order-1', undefined],
     ['AUTOCLOSE-1', undefined],
   ])('%s -> %s', (clientOrderId, kind) => {

@@ -87,7 +87,7 @@ describe('forceOrdersCommand against the PAPI simulator', () => {
       ['BTCUSD_PERP', 'LIQUIDATION'],
     ]);
     // BTC contracts are 100 USD each: 1 + 2 contracts.
-    expect(result.totals).toEqual({ notionalUsd: '300', liquidations: 1, adl: 1 });
+    expect(result.totals).toEqual({ notionalUsd: '300', liquidations: 1, adl: 1, settlement: 0 });
     expect(result.weightSpent).toBe(requests.reduce((sum, r) => sum + r.weight, 0));
   });
 
@@ -104,6 +104,21 @@ describe('forceOrdersCommand against the PAPI simulator', () => {
     expect(request?.weight).toBe(20);
     expect(result.weightSpent).toBe(20);
     expect(result.rows.map((o) => o.kind)).toEqual(['ADL']);
+  });
+
+  it('answers "settlement" from an unfiltered query (the simulator refuses autoCloseType=SETTLEMENT as Binance does)', async () => {
+    const now = clock.now();
+    const settled = sim.addOrder({ symbol: 'BTCUSD_261225', kind: 'SETTLEMENT', updateTime: now - HOUR, executedQty: '3' });
+    sim.addOrder({ symbol: 'BTCUSD_PERP', kind: 'LIQUIDATION', updateTime: now - 2 * HOUR });
+    sim.addOrder({ symbol: 'BTCUSD_261225', kind: 'ADL', updateTime: now - 3 * HOUR });
+
+    const result = ok(await forceOrdersCommand('btcusd settlement', connect()));
+
+    const requests = forceOrderRequests();
+    expect(requests.map((r) => [r.status, r.params.autoCloseType])).toEqual([[200, undefined]]);
+    expect(result.rows.map((o) => [o.orderId, o.kind])).toEqual([[settled.orderId, 'SETTLEMENT']]);
+    expect(result.totals).toEqual({ notionalUsd: '300', liquidations: 0, adl: 0, settlement: 1 });
+    expect(result.query.kind).toBe('SETTLEMENT');
   });
 
   it('asks Binance for the last 7 days of a 30-day window and merges the archive without duplicates', async () => {
@@ -126,7 +141,7 @@ describe('forceOrdersCommand against the PAPI simulator', () => {
       [42, 'FILLED'],
     ]);
     expect(result.source).toBe('exchange+archive');
-    expect(result.totals).toEqual({ notionalUsd: '1100', liquidations: 1, adl: 1 });
+    expect(result.totals).toEqual({ notionalUsd: '1100', liquidations: 1, adl: 1, settlement: 0 });
   });
 
   it('reads a window of exactly 7 days from Binance alone, which accepts it', async () => {

@@ -135,6 +135,21 @@ describe('runForceOrders', () => {
     expect(result.weightSpent).toBe(20);
   });
 
+  it('asks for settlement closes without autoCloseType (Binance takes only LIQUIDATION or ADL) and keeps only them', async () => {
+    const t = setup([perp(1, HOUR), perp(2, HOUR, { kind: 'ADL' }), delivery(3, HOUR, { kind: 'SETTLEMENT' })]);
+    const result = ok(await runForceOrders(q({ target: { type: 'pair', value: 'BTCUSD' }, kind: 'SETTLEMENT' }), t.deps));
+    expect(t.exchange.windows).toEqual([{ startTime: t.now - DAY, endTime: t.now }]);
+    expect(result.rows.map((o) => o.orderId)).toEqual([3]);
+    expect(result.totals).toEqual({ notionalUsd: '100', liquidations: 0, adl: 0, settlement: 1 });
+  });
+
+  it('counts settlement closes apart from liquidations when every kind is asked', async () => {
+    const t = setup([perp(1, HOUR), perp(2, 2 * HOUR, { kind: 'ADL' }), delivery(3, 3 * HOUR, { kind: 'SETTLEMENT' })]);
+    const result = ok(await runForceOrders(q(), t.deps));
+    expect(result.total).toBe(3);
+    expect(result.totals).toEqual({ notionalUsd: '300', liquidations: 1, adl: 1, settlement: 1 });
+  });
+
   it('returns rows newest first, at most limit, with exact totals over every match', async () => {
     const orders = [
       perp(10, 5 * HOUR, { notionalUsd: '0.1' }),
@@ -146,14 +161,14 @@ describe('runForceOrders', () => {
     const result = ok(await runForceOrders(q({ limit: 3 }), t.deps));
     expect(result.rows.map((o) => o.orderId)).toEqual([11, 14, 12]);
     expect(result.total).toBe(4);
-    expect(result.totals).toEqual({ notionalUsd: '1234568.191000001', liquidations: 3, adl: 1 });
+    expect(result.totals).toEqual({ notionalUsd: '1234568.191000001', liquidations: 3, adl: 1, settlement: 0 });
   });
 
   it('answers an empty window with no rows and zero totals', async () => {
     const t = setup([perp(1, 2 * DAY)]);
     const result = ok(await runForceOrders(q(), t.deps));
     expect(result.rows).toEqual([]);
-    expect(result.totals).toEqual({ notionalUsd: '0', liquidations: 0, adl: 0 });
+    expect(result.totals).toEqual({ notionalUsd: '0', liquidations: 0, adl: 0, settlement: 0 });
   });
 
   it('asks Binance for the window as given up to exactly 7 days, without the archive', async () => {
@@ -176,7 +191,7 @@ describe('runForceOrders', () => {
     expect(result.rows.map((o) => o.orderId)).toEqual([1, 2, 3]);
     expect(result.rows[0]?.status).toBe('FILLED');
     expect(result.total).toBe(3);
-    expect(result.totals).toEqual({ notionalUsd: '300', liquidations: 2, adl: 1 });
+    expect(result.totals).toEqual({ notionalUsd: '300', liquidations: 2, adl: 1, settlement: 0 });
     expect(result.source).toBe('exchange+archive');
     expect(result.note).toMatch(/older than 7 days come from the bot's own archive/);
     expect(result.window).toEqual({ startTime: t.now - 30 * DAY, endTime: t.now });
@@ -250,7 +265,7 @@ describe('runForceOrders: properties', () => {
       orderId: fc.integer({ min: 1, max: 40 }),
       market: fc.constantFrom('cm' as const, 'um' as const),
       symbol: fc.constantFrom('BTCUSD_PERP', 'BTCUSD_261225', 'ETHUSD_PERP'),
-      kind: fc.constantFrom('LIQUIDATION' as const, 'ADL' as const),
+      kind: fc.constantFrom('LIQUIDATION' as const, 'ADL' as const, 'SETTLEMENT' as const),
       ago: fc.integer({ min: 0, max: 40 * DAY }),
       notionalUsd: fc.stringMatching(/^\d{1,6}(\.\d{1,8})?$/),
     })
@@ -264,7 +279,7 @@ describe('runForceOrders: properties', () => {
       ),
       { nil: undefined },
     ),
-    kind: fc.option(fc.constantFrom('LIQUIDATION' as const, 'ADL' as const), { nil: undefined }),
+    kind: fc.option(fc.constantFrom('LIQUIDATION' as const, 'ADL' as const, 'SETTLEMENT' as const), { nil: undefined }),
     sinceMs: fc.integer({ min: 60_000, max: 35 * DAY }),
     limit: fc.integer({ min: 1, max: 100 }),
     public: fc.boolean(),
@@ -304,7 +319,8 @@ describe('runForceOrders: properties', () => {
         }
         const all = [...expected.values()];
         expect(compareDecimal(result.totals.notionalUsd, sumDecimals(all.map((o) => o.notionalUsd)))).toBe(0);
-        expect(result.totals.liquidations + result.totals.adl).toBe(expected.size);
+        const count = (kind: ForceOrder['kind']) => all.filter((o) => o.kind === kind).length;
+        expect(result.totals).toMatchObject({ liquidations: count('LIQUIDATION'), adl: count('ADL'), settlement: count('SETTLEMENT') });
         expect(result.source).toBe(start < exchangeStart ? 'exchange+archive' : 'exchange');
       }),
       { numRuns: 300 },

@@ -16,14 +16,14 @@ describe('renderForceOrdersResult', () => {
         forceOrderFixture({ orderId: 1, updateTime: END - 3_600_000, symbol: 'BTCUSD_261225', avgPrice: '90000.55' }),
       ],
       total: 3,
-      totals: { notionalUsd: '12200', liquidations: 2, adl: 1 },
+      totals: { notionalUsd: '12200', liquidations: 2, adl: 1, settlement: 0 },
       window: { startTime: END - DAY, endTime: END },
       source: 'exchange',
       weightSpent: 50,
     };
     expect(renderForceOrdersResult(result)).toBe(
       [
-        'Force orders: BTCUSD (every symbol of the pair), liquidations and ADL, last 24h',
+        'Force orders: BTCUSD (every symbol of the pair), every kind, last 24h',
         'Window: 2026-11-24T12:00:00Z to 2026-11-25T12:00:00Z',
         'TIME (UTC)            SYMBOL         KIND         SIDE                 CONTRACTS  AVG PRICE  NOTIONAL (USD)  ORDER ID',
         '2026-11-25T11:59:00Z  BTCUSD_PERP    ADL          BUY closing a SHORT        120   11,326.9          12,000         2',
@@ -40,7 +40,7 @@ describe('renderForceOrdersResult', () => {
       query: { kind: 'ADL', sinceMs: 30 * DAY, limit: 20, public: true },
       rows: [],
       total: 0,
-      totals: { notionalUsd: '0', liquidations: 0, adl: 0 },
+      totals: { notionalUsd: '0', liquidations: 0, adl: 0, settlement: 0 },
       window: { startTime: END - 30 * DAY, endTime: END },
       source: 'exchange+archive',
       weightSpent: 50,
@@ -54,6 +54,22 @@ describe('renderForceOrdersResult', () => {
       "Source: Binance (last 7 days) and the bot's archive (older); Binance request weight spent: 50",
       'Note: Orders older than 7 days come from the archive.',
     ]);
+  });
+
+  it('shows settlement rows as SETTLEMENT and counts them apart', () => {
+    const text = renderForceOrdersResult({
+      ok: true,
+      query: { kind: 'SETTLEMENT', sinceMs: 7 * DAY, limit: 20, public: false },
+      rows: [forceOrderFixture({ orderId: 9, updateTime: END - 60_000, kind: 'SETTLEMENT', symbol: 'BTCUSD_261225' })],
+      total: 1,
+      totals: { notionalUsd: '100', liquidations: 0, adl: 0, settlement: 1 },
+      window: { startTime: END - 7 * DAY, endTime: END },
+      source: 'exchange',
+      weightSpent: 50,
+    }).split('\n');
+    expect(text[0]).toBe('Force orders: all symbols, settlements (delivery/delisting) only, last 7d');
+    expect(text[3]).toMatch(/^2026-11-25T11:59:00Z {2}BTCUSD_261225 {2}SETTLEMENT {2}SELL closing a LONG /);
+    expect(text[4]).toBe('Total: 1 orders, 100 USD notional (0 LIQUIDATION, 0 ADL, 1 SETTLEMENT)');
   });
 
   it('prints an error followed by the usage', () => {

@@ -31,7 +31,11 @@ export function cascade(count: number, symbolCount = 40): Extract<Notification, 
     summary: {
       count,
       totalNotionalUsd: sumDecimals(orders.map((o) => o.notionalUsd)),
-      byKind: { LIQUIDATION: orders.filter((o) => o.kind === 'LIQUIDATION').length, ADL: orders.filter((o) => o.kind === 'ADL').length },
+      byKind: {
+        LIQUIDATION: orders.filter((o) => o.kind === 'LIQUIDATION').length,
+        ADL: orders.filter((o) => o.kind === 'ADL').length,
+        SETTLEMENT: orders.filter((o) => o.kind === 'SETTLEMENT').length,
+      },
       symbols: [...bySymbol].map(([symbol, list]) => ({
         symbol,
         count: list.length,

@@ -13,7 +13,7 @@ export function forceOrderFixture(overrides: Partial<ForceOrder> = {}): ForceOrd
     symbol: 'BTCUSD_PERP',
     pair: 'BTCUSD',
     status: 'FILLED',
-    clientOrderId: kind === 'ADL' ? 'adl_autoclose' : `autoclose-${updateTime}000006`,
+    clientOrderId: kind === 'ADL' ? 'adl_autoclose' : `${kind === 'SETTLEMENT' ? 'settlement_' : ''}autoclose-${updateTime}000006`,
     price: '11326.9',
     avgPrice: '11326.9',
     origQty: '1',

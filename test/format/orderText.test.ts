@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  describeKindTotals,
   describeQuery,
   describeSide,
   describeSource,
   forceOrdersUsage,
   formatKindCounts,
+  kindNote,
+  leadingKind,
   orderFacts,
   orderSummary,
 } from '../../src/format/orderText.js';
@@ -70,21 +73,47 @@ describe('orderSummary', () => {
 });
 
 describe('formatKindCounts', () => {
-  it('labels the two kinds by their own names and counts them', () => {
-    expect(formatKindCounts({ LIQUIDATION: 0, ADL: 2 })).toBe('0 LIQUIDATION, 2 ADL');
-    expect(formatKindCounts({ LIQUIDATION: 3, ADL: 0 })).toBe('3 LIQUIDATION, 0 ADL');
+  it('labels each kind by its own name and counts them; SETTLEMENT only when there is one', () => {
+    expect(formatKindCounts({ LIQUIDATION: 0, ADL: 2, SETTLEMENT: 0 })).toBe('0 LIQUIDATION, 2 ADL');
+    expect(formatKindCounts({ LIQUIDATION: 3, ADL: 0, SETTLEMENT: 0 })).toBe('3 LIQUIDATION, 0 ADL');
+    expect(formatKindCounts({ LIQUIDATION: 3, ADL: 2, SETTLEMENT: 1 })).toBe('3 LIQUIDATION, 2 ADL, 1 SETTLEMENT');
+  });
+});
+
+describe('describeKindTotals', () => {
+  it('counts each kind in words, settlements apart and only when there are any', () => {
+    expect(describeKindTotals({ liquidations: 3, adl: 0, settlement: 0 })).toBe('3 liquidations, 0 ADL');
+    expect(describeKindTotals({ liquidations: 1, adl: 2, settlement: 1 })).toBe('1 liquidation, 2 ADL, 1 settlement');
+    expect(describeKindTotals({ liquidations: 0, adl: 0, settlement: 2 })).toBe('0 liquidations, 0 ADL, 2 settlements');
+  });
+});
+
+describe('leadingKind and kindNote', () => {
+  it('marks a group by its most serious kind, a settlement only when nothing else is there', () => {
+    expect(leadingKind({ LIQUIDATION: 1, ADL: 5, SETTLEMENT: 9 })).toBe('LIQUIDATION');
+    expect(leadingKind({ LIQUIDATION: 0, ADL: 5, SETTLEMENT: 9 })).toBe('ADL');
+    expect(leadingKind({ LIQUIDATION: 0, ADL: 0, SETTLEMENT: 9 })).toBe('SETTLEMENT');
+  });
+
+  it('explains a settlement close, and only that kind', () => {
+    expect(kindNote('SETTLEMENT')).toMatch(/^Settlement \(delivery\/delisting\): .*not for lack of margin\.$/);
+    expect(kindNote('LIQUIDATION')).toBeUndefined();
+    expect(kindNote('ADL')).toBeUndefined();
   });
 });
 
 describe('describeQuery', () => {
   it('puts target, kind and window in words', () => {
-    expect(describeQuery({ sinceMs: 86_400_000, limit: 20, public: false })).toBe('all symbols, liquidations and ADL, last 24h');
+    expect(describeQuery({ sinceMs: 86_400_000, limit: 20, public: false })).toBe('all symbols, every kind, last 24h');
     expect(
       describeQuery({ target: { type: 'pair', value: 'BTCUSD' }, kind: 'LIQUIDATION', sinceMs: 7 * 86_400_000, limit: 20, public: false }),
     ).toBe('BTCUSD (every symbol of the pair), liquidations only, last 7d');
     expect(
       describeQuery({ target: { type: 'symbol', value: 'BTCUSD_PERP' }, kind: 'ADL', sinceMs: 1_800_000, limit: 5, public: true }),
     ).toBe('BTCUSD_PERP, ADL only, last 30m');
+    expect(describeQuery({ kind: 'SETTLEMENT', sinceMs: 7 * 86_400_000, limit: 20, public: false })).toBe(
+      'all symbols, settlements (delivery/delisting) only, last 7d',
+    );
   });
 });
 
@@ -100,7 +129,7 @@ describe('forceOrdersUsage', () => {
   it('states the forms and the bounds it is given, without markup', () => {
     const usage = forceOrdersUsage({ maxLimit: 100, maxSinceMs: 90 * 86_400_000 });
     expect(usage).toBe(
-      'Usage: /forceorders [BTCUSD | BTCUSD_PERP | BTCUSD_261225] [liq | adl] [30m | 24h | 7d, up to 90d] [rows 1-100, default 20] [public]',
+      'Usage: /forceorders [BTCUSD | BTCUSD_PERP | BTCUSD_261225] [liq | adl | settlement] [30m | 24h | 7d, up to 90d] [rows 1-100, default 20] [public]',
     );
     expect(forceOrdersUsage({ maxLimit: 50, maxSinceMs: 7 * 86_400_000 })).toContain('up to 7d] [rows 1-50');
     expect(usage).not.toMatch(/[*`<>~]/);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type ForceOrdersDeps, forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
 import { MAX_LIMIT, MAX_SINCE_MS, MIN_SINCE_MS } from '../../commands/parseForceOrdersArgs.js';
 import { parseForceOrders } from '../../src/binance/parseForceOrders.js';
-import { type ForceOrder, orderKey } from '../../src/binance/types.js';
+import type { ForceOrder } from '../../src/binance/types.js';
 import { sumDecimals } from '../../src/decimal.js';
 import { renderAlertEmbeds, renderForceOrdersReply } from '../../src/discord/renderDiscord.js';
 import type { ForceOrdersResult } from '../../src/queries.js';
@@ -62,6 +62,7 @@ function resultOf(orders: ForceOrder[], note?: string): ForceOrdersResult {
       notionalUsd: sumDecimals(orders.map((o) => o.notionalUsd)),
       liquidations: orders.filter((o) => o.kind === 'LIQUIDATION').length,
       adl: orders.filter((o) => o.kind === 'ADL').length,
+      settlement: orders.filter((o) => o.kind === 'SETTLEMENT').length,
     },
     window: { startTime: NOW - 7 * 86_400_000, endTime: NOW },
     source: 'exchange+archive',

@@ -124,7 +124,7 @@ const hostileOrder: fc.Arbitrary<ForceOrder> = fc
     time: fc.integer({ min: 0, max: 8_640_000_000_000_000 }),
     updateTime: fc.integer({ min: 0, max: 8_640_000_000_000_000 }),
     market: fc.constantFrom('cm' as const, 'um' as const),
-    kind: fc.constantFrom('LIQUIDATION' as const, 'ADL' as const),
+    kind: fc.constantFrom('LIQUIDATION' as const, 'ADL' as const, 'SETTLEMENT' as const),
     notionalUsd: decimalText,
   })
   .map((o) => o as ForceOrder);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import { mergeForceOrderSources } from '../../src/pipeline/mergeForceOrderSources.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
+import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
 import { PipelineHarness, tempDir } from './pipelineHarness.js';
@@ -11,12 +12,16 @@ let cleanup: () => Promise<void>;
 let sim: PapiSimulator;
 let client: BinanceClient;
 let clock: FakeClock;
+/** What the client logged. */
+let clientLog: string[];
 const harnesses: PipelineHarness[] = [];
 
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir());
   clock = new FakeClock();
   sim = await PapiSimulator.start({ now: () => clock.now() });
+  const { logger, lines } = captureLogger();
+  clientLog = lines;
   client = createBinanceClient({
     apiKey: SIM_API_KEY,
     apiSecret: SIM_API_SECRET,
@@ -25,6 +30,7 @@ beforeEach(async () => {
     dapiUrl: sim.url,
     requestTimeoutMs: 2_000,
     clock,
+    logger,
   });
 });
 
@@ -70,5 +76,32 @@ describe('Pipeline against the PAPI simulator over HTTP', () => {
         expect.arrayContaining(burst.map((o) => o.orderId)),
       );
     }
+  });
+
+  it('alerts settlement closes as SETTLEMENT, counted apart in a group, with no warning per order', async () => {
+    const h = harness();
+    await h.start();
+    const t = clock.now() + 1_000;
+    const liquidations = sim.addOrders(
+      Array.from({ length: 4 }, (_, i) => ({ market: 'cm' as const, kind: 'LIQUIDATION' as const, time: t + i, updateTime: t + i })),
+    );
+    const adl = sim.addOrder({ market: 'cm', kind: 'ADL', time: t + 10, updateTime: t + 10 });
+    const settlements = sim.addOrders([
+      { market: 'cm', kind: 'SETTLEMENT', symbol: 'BTCUSD_261225', time: t + 20, updateTime: t + 20 },
+      { market: 'um', kind: 'SETTLEMENT', time: t + 30, updateTime: t + 30 },
+    ]);
+    await h.tick();
+    const [sink] = h.sinks;
+    await sink!.untilAlerts(7);
+    const group = sink!.received.find((n) => n.type === 'group');
+    if (group?.type !== 'group') throw new Error('expected one group of the seven');
+    expect(group.summary.byKind).toEqual({ LIQUIDATION: 4, ADL: 1, SETTLEMENT: 2 });
+    const kinds = new Map(group.alerts.map((a) => [a.order.orderId, a.order.kind]));
+    for (const o of settlements) expect(kinds.get(o.orderId)).toBe('SETTLEMENT');
+    for (const o of liquidations) expect(kinds.get(o.orderId)).toBe('LIQUIDATION');
+    expect(kinds.get(adl.orderId)).toBe('ADL');
+    expect(clientLog.filter((l) => l.includes('"level":"warn"'))).toEqual([]);
+    // Settlement closes say what they are: no autoCloseType lookup was needed.
+    expect(sim.requests.filter((r) => r.params.autoCloseType !== undefined)).toEqual([]);
   });
 });

@@ -34,6 +34,7 @@ export function group(count: number): Extract<Notification, { type: 'group' }> {
       byKind: {
         LIQUIDATION: alerts.filter((a) => a.order.kind === 'LIQUIDATION').length,
         ADL: alerts.filter((a) => a.order.kind === 'ADL').length,
+        SETTLEMENT: alerts.filter((a) => a.order.kind === 'SETTLEMENT').length,
       },
       symbols: [{ symbol: 'BTCUSD_PERP', count, notionalUsd: total }],
       firstTime: start,

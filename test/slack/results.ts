@@ -10,7 +10,7 @@ export function okResult(count: number, query: Partial<ForceOrdersQuery> = {}): 
     query: { target: { type: 'pair', value: 'BTCUSD' }, sinceMs: 86_400_000, limit: 20, public: false, ...query },
     rows,
     total: count,
-    totals: { notionalUsd: String(100 * count), liquidations: count, adl: 0 },
+    totals: { notionalUsd: String(100 * count), liquidations: count, adl: 0, settlement: 0 },
     window: { startTime: end - 86_400_000, endTime: end },
     source: 'exchange',
     weightSpent: 20,

@@ -63,6 +63,25 @@ describe('ForceOrderArchive', () => {
     expect(found[0]).toEqual(orders[1]);
   });
 
+  it('reads a settlement close archived as LIQUIDATION (before SETTLEMENT was a kind) as SETTLEMENT, and compaction rewrites it so', async () => {
+    const path = join(dir, 'archive.jsonl');
+    const { archive } = archiveIn(path);
+    const settlement = forceOrderFixture({ orderId: 1, updateTime: NOW, kind: 'SETTLEMENT', symbol: 'BTCUSD_261225' });
+    // An older build's line: the same order, tagged LIQUIDATION.
+    const before = { ...settlement, kind: 'LIQUIDATION' };
+    // Kinds the id does not state (learnt by lookup) are kept as archived.
+    const learnt = forceOrderFixture({ orderId: 2, updateTime: NOW, kind: 'ADL', clientOrderId: 'renamed-by-binance-1' });
+    await writeFile(path, `${JSON.stringify(before)}\n${JSON.stringify(learnt)}\n`);
+    expect(await archive.read({ startTime: NOW, endTime: NOW })).toEqual([settlement, learnt]);
+    await archive.compact();
+    expect(
+      (await readFile(path, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).kind),
+    ).toEqual(['SETTLEMENT', 'ADL']);
+  });
+
   it('keeps the same orderId apart across markets', async () => {
     const { archive } = archiveIn(join(dir, 'archive.jsonl'));
     await archive.append([

@@ -65,7 +65,7 @@ describe('sampleNotifications', () => {
     expect(group.alerts).toHaveLength(6);
     expect(group.summary).toMatchObject({
       count: 6,
-      byKind: { LIQUIDATION: 4, ADL: 2 },
+      byKind: { LIQUIDATION: 4, ADL: 2, SETTLEMENT: 0 },
       totalNotionalUsd: sumDecimals(group.alerts.map((a) => a.order.notionalUsd)),
     });
     for (const { order } of [single.alert, ...group.alerts]) {
