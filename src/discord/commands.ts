@@ -9,6 +9,7 @@ import {
   ApplicationIntegrationType,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
+  DiscordAPIError,
   type Interaction,
   InteractionContextType,
   type InteractionReplyOptions,
@@ -201,9 +202,39 @@ export function createInteractionHandler(deps: InteractionHandlerDeps): (interac
       if (interaction.isAutocomplete() && interaction.commandName === FORCE_ORDERS_COMMAND) await autocomplete(interaction, deps);
       else if (interaction.isChatInputCommand() && interaction.commandName === FORCE_ORDERS_COMMAND) await command(interaction, deps);
     } catch (error) {
-      logger.error('discord interaction failed', { interactionId: interaction.id, ...describeDiscordError(error) });
+      logInteractionFailure(logger, interaction.id, error);
     }
   };
+}
+
+/**
+ * JSON error codes of an answer Discord no longer takes: the first response came after the 3 s
+ * Discord allows, or an edit or follow-up after the token's 15 minutes.
+ * https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes
+ * https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction
+ */
+const UNKNOWN_INTERACTION = 10062;
+const INVALID_WEBHOOK_TOKEN = 50027;
+
+/**
+ * Logs why an interaction could not be answered. Too late is said in words, at warn: the asker
+ * saw "The application did not respond" or a reply stuck at "thinking…", and nothing is broken.
+ */
+function logInteractionFailure(logger: Logger, interactionId: string, error: unknown): void {
+  const facts = { interactionId, ...describeDiscordError(error) };
+  if (error instanceof DiscordAPIError && error.code === UNKNOWN_INTERACTION) {
+    logger.warn('discord interaction not answered: the first response came after the 3 s Discord allows', {
+      ...facts,
+      hint: 'a command replayed after a gateway resume, or one met by a stalled event loop, is too old to answer; the asker can run it again',
+    });
+  } else if (error instanceof DiscordAPIError && error.code === INVALID_WEBHOOK_TOKEN) {
+    logger.warn('discord /forceorders answer not delivered: Discord takes answers for 15 minutes after the command and refused this one', {
+      ...facts,
+      hint: 'the query took longer than the interaction token lives; the asker can run it again',
+    });
+  } else {
+    logger.error('discord interaction failed', facts);
+  }
 }
 
 async function autocomplete(interaction: AutocompleteInteraction, deps: InteractionHandlerDeps): Promise<void> {

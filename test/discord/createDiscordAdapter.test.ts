@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ForceOrdersArgs, forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
 import { BOT_PERMISSIONS, createDiscordAdapter, type DiscordAdapter, inviteUrl } from '../../src/discord/createDiscordAdapter.js';
-import { type DiscordConfig, parseDiscordConfig } from '../../src/discord/DiscordConfig.js';
+import type { DiscordConfig } from '../../src/discord/DiscordConfig.js';
 import type { ForceOrdersResult } from '../../src/queries.js';
 import { DAY_MS, formatTime } from '../../src/time.js';
 import { captureLogger } from '../fakes/captureLogger.js';
@@ -10,14 +9,12 @@ import { FakeDiscord, type RecordedInteraction } from '../fakes/discord/FakeDisc
 import { resolveMentions } from '../fakes/discord/validateMessage.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { MemoryForceOrderSource } from '../fakes/memoryForceOrderSource.js';
+import { commandOption, discordConfigFor, expectNoTokenLogged, interactAndWait } from './adapterHarness.js';
 import { singleNotification } from './alertFixtures.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 /** ARCHIVE_DAYS=14: how far back the bot's archive, and so /forceorders, reaches. */
 const ARCHIVE_REACH_MS = 14 * DAY_MS;
-const STRING = 3;
-const INTEGER = 4;
-const BOOLEAN = 5;
 const EPHEMERAL = 64;
 const CALLBACK_MESSAGE = 4;
 const CALLBACK_DEFERRED = 5;
@@ -38,39 +35,17 @@ const orders = Array.from({ length: 30 }, (_, i) =>
   forceOrderFixture({ orderId: 5000 + i, kind: i % 5 === 0 ? 'ADL' : 'LIQUIDATION', updateTime: NOW - (i + 1) * 3_600_000 }),
 );
 
-function configFor(env: Record<string, string> = {}): DiscordConfig {
-  const parsed = parseDiscordConfig({
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_ALERT_CHANNEL_ID: fake.alertChannelId,
-    DISCORD_GUILD_ID: fake.guildId,
-    DISCORD_API_URL: fake.apiUrl,
-    DISCORD_ALLOWED_ROLE_IDS: fake.traderRoleId,
-    ...env,
-  });
-  if (!parsed.ok || !parsed.config) throw new Error(`bad test config: ${JSON.stringify(parsed)}`);
-  return parsed.config;
-}
-
 /** Dispatches an interaction and resolves once the fake saw `event` for it. */
-async function interaction(
-  event: 'edit' | 'callback' | 'followUp',
-  input: Parameters<FakeDiscord['interact']>[0],
-): Promise<RecordedInteraction> {
-  const seen = fake.next<RecordedInteraction>(event);
-  const sent = fake.interact(input);
-  const got = await seen;
-  expect(got.id).toBe(sent.id);
-  return got;
+function interaction(event: 'edit' | 'callback' | 'followUp', input: Parameters<FakeDiscord['interact']>[0]): Promise<RecordedInteraction> {
+  return interactAndWait(fake, event, input);
 }
 
-function option(name: string, value: string | number | boolean, focused = false) {
-  const type = typeof value === 'string' ? STRING : typeof value === 'number' ? INTEGER : BOOLEAN;
-  return { name, type, value, ...(focused && { focused }) };
+function configFor(env: Record<string, string> = {}): DiscordConfig {
+  return discordConfigFor(fake, env);
 }
 
 beforeEach(async () => {
-  fake = await FakeDiscord.start({ heartbeatIntervalMs: 1000 });
+  fake = await FakeDiscord.start();
   log = captureLogger();
   asked = [];
   commandOverride = undefined;
@@ -93,10 +68,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await adapter.stop();
   await fake.close();
-  // Neither the bot token nor any interaction token may reach a log line.
-  const all = log.lines.join('\n');
-  expect(all).not.toContain(fake.token);
-  for (const { token } of fake.interactions.values()) expect(all).not.toContain(token);
+  expectNoTokenLogged(fake, log.lines);
 });
 
 describe('Discord adapter against the fake Discord', () => {
@@ -129,7 +101,12 @@ describe('Discord adapter against the fake Discord', () => {
     const done = await interaction('edit', {
       type: 'command',
       roles: [fake.traderRoleId],
-      options: [option('symbol', 'BTCUSD_PERP'), option('type', 'liquidation'), option('since', '7d'), option('limit', 5)],
+      options: [
+        commandOption('symbol', 'BTCUSD_PERP'),
+        commandOption('type', 'liquidation'),
+        commandOption('since', '7d'),
+        commandOption('limit', 5),
+      ],
     });
 
     expect(asked).toEqual([{ target: 'BTCUSD_PERP', kind: 'liquidation', since: '7d', rows: 5 }]);
@@ -148,7 +125,11 @@ describe('Discord adapter against the fake Discord', () => {
   });
 
   it('hands the options over typed, each value whole: a space inside one adds no kind, and type all filters nothing', async () => {
-    const smuggled = await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [option('symbol', 'BTCUSD adl')] });
+    const smuggled = await interaction('edit', {
+      type: 'command',
+      roles: [fake.traderRoleId],
+      options: [commandOption('symbol', 'BTCUSD adl')],
+    });
     expect(asked).toEqual([{ target: 'BTCUSD adl' }]);
     expect(smuggled.original!.content).toContain('Unknown word');
     expect(smuggled.original!.embeds ?? []).toEqual([]);
@@ -156,7 +137,7 @@ describe('Discord adapter against the fake Discord', () => {
     const all = await interaction('edit', {
       type: 'command',
       roles: [fake.traderRoleId],
-      options: [option('type', 'all'), option('since', ' 24 h '), option('public', false)],
+      options: [commandOption('type', 'all'), commandOption('since', ' 24 h '), commandOption('public', false)],
     });
     expect(asked[1]).toEqual({ kind: 'all', since: ' 24 h ', public: false });
     expect(all.callbacks[0]).toMatchObject({ type: CALLBACK_DEFERRED, data: { flags: EPHEMERAL } });
@@ -166,7 +147,7 @@ describe('Discord adapter against the fake Discord', () => {
   });
 
   it('defers in the channel when public was asked for', async () => {
-    const done = await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [option('public', true)] });
+    const done = await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [commandOption('public', true)] });
     expect(asked).toEqual([{ public: true }]);
     expect(done.callbacks[0]!.type).toBe(CALLBACK_DEFERRED);
     expect(Number(done.callbacks[0]!.data?.flags ?? 0) & EPHEMERAL).toBe(0);
@@ -177,7 +158,7 @@ describe('Discord adapter against the fake Discord', () => {
     const done = await interaction('callback', {
       type: 'autocomplete',
       roles: [fake.traderRoleId],
-      options: [option('symbol', 'btc', true)],
+      options: [commandOption('symbol', 'btc', true)],
     });
     const choices = done.callbacks[0]!.data!.choices as { name: string; value: string }[];
     expect(done.callbacks[0]!.type).toBe(8);
@@ -187,7 +168,7 @@ describe('Discord adapter against the fake Discord', () => {
     const eth = await interaction('callback', {
       type: 'autocomplete',
       roles: [fake.traderRoleId],
-      options: [option('symbol', 'eth', true)],
+      options: [commandOption('symbol', 'eth', true)],
     });
     expect(eth.callbacks[0]!.data!.choices).toEqual([{ name: 'ETHUSD_PERP', value: 'ETHUSD_PERP' }]);
   });
@@ -197,7 +178,7 @@ describe('Discord adapter against the fake Discord', () => {
       type: 'command',
       roles: [],
       channelId: fake.otherChannelId,
-      options: [option('symbol', 'BTCUSD')],
+      options: [commandOption('symbol', 'BTCUSD')],
     });
     expect(done.callbacks[0]).toMatchObject({ type: CALLBACK_MESSAGE, data: { flags: EPHEMERAL } });
     expect(done.callbacks[0]!.data!.content).toMatch(/^Sorry/);
@@ -207,7 +188,7 @@ describe('Discord adapter against the fake Discord', () => {
       type: 'autocomplete',
       roles: [],
       channelId: fake.otherChannelId,
-      options: [option('symbol', 'BTC', true)],
+      options: [commandOption('symbol', 'BTC', true)],
     });
     expect(suggest.callbacks[0]!.data!.choices).toEqual([]);
   });
@@ -222,7 +203,7 @@ describe('Discord adapter against the fake Discord', () => {
     const done = await interaction('edit', {
       type: 'command',
       roles: [fake.traderRoleId],
-      options: [option('symbol', '@everyone'), option('since', `<@&${fake.pingRoleId}>`)],
+      options: [commandOption('symbol', '@everyone'), commandOption('since', `<@&${fake.pingRoleId}>`)],
     });
     const answer = done.original!;
     expect(answer.allowed_mentions).toEqual({ parse: [] });
@@ -237,7 +218,7 @@ describe('Discord adapter against the fake Discord', () => {
     const done = await interaction('followUp', {
       type: 'command',
       roles: [fake.traderRoleId],
-      options: [option('symbol', 'NOPE'), option('public', true)],
+      options: [commandOption('symbol', 'NOPE'), commandOption('public', true)],
     });
     expect(done.originalDeleted).toBe(true);
     expect(done.followUps).toHaveLength(1);
@@ -264,7 +245,7 @@ describe('Discord adapter against the fake Discord', () => {
     expect(failed.original!.content).not.toContain('90d');
 
     commandOverride = undefined;
-    const refused = await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [option('since', '30d')] });
+    const refused = await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [commandOption('since', '30d')] });
     expect(refused.original!.content).toContain('at most 14d');
     expect(refused.original!.content).toContain('up to 14d]');
   });
@@ -305,54 +286,6 @@ describe('Discord adapter against the fake Discord', () => {
         mentionNotionalUsd: '50k',
       }),
     ).toThrow(/mentionNotionalUsd/);
-  });
-
-  it.each([
-    ['a close with 4000', 4000],
-    ['a cut connection (1006)', undefined],
-  ])('resumes the gateway after %s, while alerts keep flowing over REST', async (_label, code) => {
-    const resumed = once(fake.gateway, 'resume');
-    fake.gateway.drop(code);
-    // While the gateway is down, an alert still goes out.
-    await adapter.sink.deliver(singleNotification());
-    expect(fake.messages).toHaveLength(1);
-    const [resume] = (await resumed) as [Record<string, unknown>];
-    expect(resume.session_id).toBe('session-1');
-    expect(fake.gateway.identifies).toHaveLength(1);
-
-    // A command typed after the resume is answered.
-    await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [] });
-    expect(log.lines.some((l) => l.includes('discord gateway disconnected, reconnecting'))).toBe(true);
-    expect(log.lines.some((l) => l.includes('discord gateway resumed'))).toBe(true);
-  });
-
-  it('resumes when heartbeats go unanswered (a zombie connection)', async () => {
-    fake.gateway.ackHeartbeats = false;
-    fake.gateway.once('connection', () => (fake.gateway.ackHeartbeats = true));
-    const [resume] = (await once(fake.gateway, 'resume')) as [Record<string, unknown>];
-    expect(resume.session_id).toBe('session-1');
-    await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [] });
-  });
-
-  it('identifies anew when the session cannot be resumed', async () => {
-    fake.gateway.forgetSessions();
-    const identified = once(fake.gateway, 'identify');
-    fake.gateway.drop(4000);
-    await identified;
-    expect(fake.gateway.resumes).toHaveLength(1);
-    expect(fake.gateway.identifies).toHaveLength(2);
-    await interaction('edit', { type: 'command', roles: [fake.traderRoleId], options: [] });
-  });
-
-  it('replays what was dispatched while the connection was down', async () => {
-    const resumed = once(fake.gateway, 'resume');
-    fake.gateway.drop(4000);
-    const edited = fake.next<RecordedInteraction>('edit');
-    // Dispatched while no socket is open: Discord keeps it for the resume.
-    fake.interact({ type: 'command', roles: [fake.traderRoleId], options: [option('limit', 3)] });
-    await resumed;
-    const done = await edited;
-    expect(done.original!.embeds!.flatMap((e) => e.fields ?? [])).toHaveLength(3);
   });
 });
 

@@ -64,8 +64,19 @@ export interface FakeDiscordOptions {
   bucketWindowSec?: number;
   /** Gateway heartbeat interval in ms (default 41250 as Discord; tests pass a short one). */
   heartbeatIntervalMs?: number;
+  /**
+   * How long a gateway connection may go without a heartbeat before the gateway closes it (default
+   * two intervals: Discord documents that a late heartbeat closes the connection, not how late).
+   */
+  heartbeatTimeoutMs?: number;
   /** Nonce memory, in ms: "the past few minutes" (default 5 minutes). */
   nonceWindowMs?: number;
+  /**
+   * Discord's clock for what it remembers for a while: interaction deadlines (3 s, 15 minutes) and
+   * nonces; default `Date.now`. Rate-limit buckets keep real time: @discordjs/rest waits them out
+   * with real timers.
+   */
+  now?: () => number;
 }
 
 let snowflakeCounter = 0n;
@@ -78,8 +89,20 @@ function snowflake(at = Date.now()): string {
 /** The interaction callback types the fake understands. https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-interaction-callback-type */
 const CALLBACK = { MESSAGE: 4, DEFERRED_MESSAGE: 5, AUTOCOMPLETE_RESULT: 8 } as const;
 const INTERACTION = { COMMAND: 2, AUTOCOMPLETE: 4 } as const;
-/** Interactions must be answered within 3 s; after that Discord says Unknown interaction. */
+/**
+ * "You must send an initial response within 3 seconds of receiving the event. If the 3 second
+ * deadline is exceeded, the token will be invalidated": the callback then gets 404 Unknown
+ * interaction (10062).
+ * https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction
+ */
 const ACK_DEADLINE_MS = 3000;
+/**
+ * "Interaction tokens are valid for 15 minutes": after that every webhook call with the token
+ * (edit, delete, follow-up) gets 401 Invalid Webhook Token (50027), as reported in
+ * https://github.com/discord/discord-api-docs/issues/6851.
+ * https://discord.com/developers/docs/interactions/receiving-and-responding#followup-messages
+ */
+const TOKEN_LIFETIME_MS = 15 * 60 * 1000;
 const EPHEMERAL = 1 << 6;
 
 /** Discord's REST API and gateway on 127.0.0.1, recording what the bot sent. */
@@ -116,7 +139,7 @@ export class FakeDiscord extends EventEmitter {
   private readonly channels: string[];
   private readonly hiddenChannels = new Set<string>();
   private readonly noHistory = new Set<string>();
-  private readonly options: Required<FakeDiscordOptions>;
+  private readonly options: Required<Omit<FakeDiscordOptions, 'heartbeatTimeoutMs'>>;
   private port = 0;
 
   private constructor(
@@ -124,7 +147,7 @@ export class FakeDiscord extends EventEmitter {
     options: FakeDiscordOptions,
   ) {
     super();
-    this.options = { bucketLimit: 50, bucketWindowSec: 5, heartbeatIntervalMs: 41_250, nonceWindowMs: 300_000, ...options };
+    this.options = { bucketLimit: 50, bucketWindowSec: 5, heartbeatIntervalMs: 41_250, nonceWindowMs: 300_000, now: Date.now, ...options };
     this.channels = [this.alertChannelId, this.otherChannelId];
     this.gateway = new FakeDiscordGateway(
       server,
@@ -134,6 +157,7 @@ export class FakeDiscord extends EventEmitter {
         botUser: this.botUser,
         guild: () => this.guildPayload(),
         heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+        heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 2 * this.options.heartbeatIntervalMs,
       },
       () => this.gatewayUrl,
     );
@@ -179,7 +203,7 @@ export class FakeDiscord extends EventEmitter {
     channelId?: string;
     commandName?: string;
   }): RecordedInteraction {
-    const id = snowflake();
+    const id = snowflake(this.options.now());
     const token = `aW50ZXJhY3Rpb24.${id}.${Math.random().toString(36).slice(2)}`;
     const channelId = input.channelId ?? this.alertChannelId;
     const type = input.type === 'command' ? INTERACTION.COMMAND : INTERACTION.AUTOCOMPLETE;
@@ -189,7 +213,7 @@ export class FakeDiscord extends EventEmitter {
       token,
       type,
       channelId,
-      dispatchedAt: Date.now(),
+      dispatchedAt: this.options.now(),
       callbacks: [],
       original: undefined,
       originalDeleted: false,
@@ -468,11 +492,11 @@ export class FakeDiscord extends EventEmitter {
     // returned and no new message will be created."
     const nonceKey = body.enforce_nonce && body.nonce !== undefined ? `${this.botUser.id}:${body.nonce}` : undefined;
     const seen = nonceKey ? this.nonces.get(nonceKey) : undefined;
-    if (seen && Date.now() - seen.at < this.options.nonceWindowMs)
+    if (seen && this.options.now() - seen.at < this.options.nonceWindowMs)
       return { status: 200, body: this.messageObject(seen.message.id, channelId, seen.message.body) };
     const message: RecordedMessage = { id: snowflake(), channelId, body, pinged: resolveMentions(body) };
     this.messages.push(message);
-    if (nonceKey) this.nonces.set(nonceKey, { message, at: Date.now() });
+    if (nonceKey) this.nonces.set(nonceKey, { message, at: this.options.now() });
     this.emit('message', message);
     return { status: 200, body: this.messageObject(message.id, channelId, body) };
   }
@@ -480,7 +504,7 @@ export class FakeDiscord extends EventEmitter {
   private callback(id: string, token: string, body: unknown, query: URLSearchParams): { status: number; body?: unknown } {
     const interaction = this.interactions.get(id);
     if (!interaction || interaction.token !== token) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
-    const afterMs = Date.now() - interaction.dispatchedAt;
+    const afterMs = this.options.now() - interaction.dispatchedAt;
     if (afterMs > ACK_DEADLINE_MS) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
     if (interaction.callbacks.length > 0)
       return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
@@ -521,6 +545,8 @@ export class FakeDiscord extends EventEmitter {
   ): { status: number; body?: unknown } {
     const interaction = [...this.interactions.values()].find((i) => i.token === token);
     if (applicationId !== this.applicationId || !interaction) return { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
+    if (this.options.now() - interaction.dispatchedAt > TOKEN_LIFETIME_MS)
+      return { status: 401, body: { message: 'Invalid Webhook Token', code: 50027 } };
     const answered = interaction.callbacks.some((c) => c.type === CALLBACK.MESSAGE || c.type === CALLBACK.DEFERRED_MESSAGE);
     if (!answered) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
     if (original && method === 'DELETE') {
