@@ -84,6 +84,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   client.on(Events.ShardError, (error, shardId) => logger.warn('discord gateway error', { shardId, ...describeDiscordError(error) }));
   client.on(Events.Warn, (message) => logger.warn('discord.js warning', { message }));
   client.on(Events.Error, (error) => logger.error('discord.js error', describeDiscordError(error)));
+  dropUnhandlablePackets(client, logger);
   client.rest.on('rateLimited', (info) =>
     logger.warn('discord rate limited', { route: info.route, retryAfterMs: info.retryAfter, scope: info.scope, global: info.global }),
   );
@@ -110,6 +111,46 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       client.rest.setToken(config.token);
       logger.info('discord stopped');
     },
+  };
+}
+
+/** The part of discord.js's gateway manager that turns dispatches into events (private in its typings). */
+interface PacketHandling {
+  handlePacket?: (packet?: { t?: unknown; s?: unknown; d?: unknown }, shard?: unknown) => boolean;
+}
+
+/**
+ * Keeps a gateway packet discord.js cannot read from crashing the process. discord.js handles each
+ * dispatch in `WebSocketManager#handlePacket`, called from @discordjs/ws's message handler, whose
+ * promise nobody awaits: a throw there (an INTERACTION_CREATE without `data` is a TypeError in
+ * InteractionCreateAction) is an unhandled rejection, and for a packet queued before ready an
+ * uncaught exception; either ends the process. No documented hook sees that throw: `error` and
+ * `shardError` carry connection errors only, and the `raw` and `client.ws` dispatch events run
+ * before the handler and cannot stop it. So that one method is wrapped: a packet it throws on is
+ * logged without its contents (an interaction carries its token) and dropped; the next is handled as usual.
+ */
+function dropUnhandlablePackets(client: Client, logger: Logger): void {
+  const manager = client.ws as unknown as PacketHandling;
+  const handlePacket = manager.handlePacket?.bind(manager);
+  if (!handlePacket) {
+    logger.warn('discord.js has no WebSocketManager#handlePacket any more: a malformed gateway packet may crash the bot', {
+      fix: 'adapt dropUnhandlablePackets in src/discord/createDiscordAdapter.ts to this discord.js version',
+    });
+    return;
+  }
+  manager.handlePacket = (packet, shard) => {
+    try {
+      return handlePacket(packet, shard);
+    } catch (error) {
+      const fields = typeof packet?.d === 'object' && packet.d !== null ? Object.keys(packet.d).sort() : [];
+      logger.error('discord gateway packet dropped: discord.js could not handle it', {
+        event: packet?.t,
+        sequence: packet?.s,
+        fields,
+        ...describeDiscordError(error),
+      });
+      return true;
+    }
   };
 }
 

@@ -203,6 +203,36 @@ describe('Discord adapter when the gateway asks something of it', () => {
 });
 
 describe('Discord adapter against packets and deadlines it cannot satisfy', () => {
+  it('survives an INTERACTION_CREATE without data: logs it without its token at error, answers the next command', async () => {
+    const { fake, log } = await startBot();
+    const crashes: unknown[] = [];
+    const crashed = (error: unknown) => crashes.push(error);
+    process.on('unhandledRejection', crashed);
+    process.on('uncaughtException', crashed);
+    const token = 'aW50ZXJhY3Rpb246bWFsZm9ybWVkOnNlY3JldC10b2tlbi1uZXZlci1sb2c';
+    try {
+      fake.gateway.dispatch('INTERACTION_CREATE', {
+        id: '1000000000000000777',
+        application_id: fake.applicationId,
+        type: 2,
+        token,
+        guild_id: fake.guildId,
+        channel_id: fake.alertChannelId,
+        version: 1,
+        entitlements: [],
+      });
+      expect(rows(await interactAndWait(fake, 'edit', command(fake, [commandOption('limit', 1)])))).toBe(1);
+      expect(crashes).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', crashed);
+      process.off('uncaughtException', crashed);
+    }
+    const line = JSON.parse(await log.next('discord gateway packet dropped')) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 'error', event: 'INTERACTION_CREATE', error: 'TypeError' });
+    expect(line.fields).toContain('token');
+    expectNoTokenLogged(fake, log.lines, [token]);
+  });
+
   it('logs a clear warning, and keeps working, when the answer comes after the 15 minutes an interaction token lives', async () => {
     const { fake, log, clock } = await startBot();
     let release: () => void = () => {};
