@@ -39,7 +39,7 @@ const FORCE_ORDERS_COMMAND = 'forceorders';
 const OPTION = { symbol: 'symbol', type: 'type', since: 'since', limit: 'limit', public: 'public' } as const;
 
 /** The `type` option's choices, shared by the definition and the handler. */
-const KIND_CHOICES = ['all', 'liquidation', 'adl'] as const satisfies readonly NonNullable<ForceOrdersArgs['kind']>[];
+const KIND_CHOICES = ['all', 'liquidation', 'adl', 'settlement'] as const satisfies readonly NonNullable<ForceOrdersArgs['kind']>[];
 
 /**
  * `/forceorders` as registered with Discord. Every option is optional, so order does not matter.
@@ -71,7 +71,8 @@ function forceOrdersCommandData(): RESTPostAPIChatInputApplicationCommandsJSONBo
         type: ApplicationCommandOptionType.String,
         name: OPTION.type,
         description: 'Which force orders (default: all)',
-        choices: KIND_CHOICES.map((kind) => ({ name: kind, value: kind })),
+        // The one choice whose word alone does not say what it is gets the words it needs.
+        choices: KIND_CHOICES.map((kind) => ({ name: kind === 'settlement' ? 'settlement (delivery/delisting)' : kind, value: kind })),
       },
       {
         type: ApplicationCommandOptionType.String,

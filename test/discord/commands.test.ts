@@ -46,7 +46,12 @@ describe('registerCommands', () => {
     expect(Object.keys(options)).toEqual(['symbol', 'type', 'since', 'limit', 'public']);
     expect(options.symbol).toMatchObject({ type: 3, autocomplete: true });
     expect(options.symbol!.choices).toBeUndefined();
-    expect(options.type!.choices!.map((c) => c.value)).toEqual(['all', 'liquidation', 'adl']);
+    expect(options.type!.choices).toEqual([
+      { name: 'all', value: 'all' },
+      { name: 'liquidation', value: 'liquidation' },
+      { name: 'adl', value: 'adl' },
+      { name: 'settlement (delivery/delisting)', value: 'settlement' },
+    ]);
     expect(options.limit).toMatchObject({ type: 4, min_value: 1, max_value: 100 });
     expect(options.public).toMatchObject({ type: 5 });
     expect(command!.options!.every((o) => !o.required)).toBe(true);

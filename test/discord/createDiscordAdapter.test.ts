@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ForceOrdersArgs, forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
 import { BOT_PERMISSIONS, createDiscordAdapter, type DiscordAdapter, inviteUrl } from '../../src/discord/createDiscordAdapter.js';
 import type { DiscordConfig } from '../../src/discord/DiscordConfig.js';
+import { KIND_COLOUR } from '../../src/discord/renderDiscord.js';
 import type { ForceOrdersResult } from '../../src/queries.js';
 import { DAY_MS, formatTime } from '../../src/time.js';
 import { captureLogger } from '../fakes/captureLogger.js';
@@ -31,9 +32,13 @@ let log: ReturnType<typeof captureLogger>;
 let asked: ForceOrdersArgs[];
 let commandOverride: ((args: ForceOrdersArgs) => Promise<ForceOrdersResult>) | undefined;
 
-const orders = Array.from({ length: 30 }, (_, i) =>
-  forceOrderFixture({ orderId: 5000 + i, kind: i % 5 === 0 ? 'ADL' : 'LIQUIDATION', updateTime: NOW - (i + 1) * 3_600_000 }),
-);
+const orders = [
+  ...Array.from({ length: 30 }, (_, i) =>
+    forceOrderFixture({ orderId: 5000 + i, kind: i % 5 === 0 ? 'ADL' : 'LIQUIDATION', updateTime: NOW - (i + 1) * 3_600_000 }),
+  ),
+  // A delivery settlement two days back: outside every 24 h query here, inside a 7-day one.
+  forceOrderFixture({ orderId: 6000, kind: 'SETTLEMENT', symbol: 'BTCUSD_261225', updateTime: NOW - 40 * 3_600_000 }),
+];
 
 /** Dispatches an interaction and resolves once the fake saw `event` for it. */
 function interaction(event: 'edit' | 'callback' | 'followUp', input: Parameters<FakeDiscord['interact']>[0]): Promise<RecordedInteraction> {
@@ -144,6 +149,20 @@ describe('Discord adapter against the fake Discord', () => {
     const description = all.original!.embeds![0]!.description!;
     expect(description).toMatch(/\([1-9]\d* liquidations, [1-9]\d* ADL\)/);
     expect(description).toContain(`From ${formatTime(NOW - DAY_MS)} to ${formatTime(NOW)}`);
+  });
+
+  it('answers type settlement with the settlement closes alone, shown and counted as SETTLEMENT', async () => {
+    const done = await interaction('edit', {
+      type: 'command',
+      roles: [fake.traderRoleId],
+      options: [commandOption('type', 'settlement'), commandOption('since', '7d')],
+    });
+    expect(asked).toEqual([{ kind: 'settlement', since: '7d' }]);
+    const embeds = done.original!.embeds!;
+    expect(embeds[0]!.title).toContain('settlements (delivery/delisting) only');
+    expect(embeds[0]!.description).toContain('**1 matched** (0 liquidations, 0 ADL, 1 settlement)');
+    expect(embeds[0]!.color).toBe(KIND_COLOUR.SETTLEMENT);
+    expect(embeds.flatMap((e) => e.fields ?? []).map((f) => f.name)).toEqual([expect.stringMatching(/^SETTLEMENT BTCUSD\\_261225 /)]);
   });
 
   it('defers in the channel when public was asked for', async () => {

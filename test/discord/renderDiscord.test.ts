@@ -6,8 +6,10 @@ import {
   embedLength,
   escapeDiscordText,
   field,
+  KIND_COLOUR,
   packEmbeds,
   renderAlertEmbeds,
+  renderForceOrdersReply,
 } from '../../src/discord/renderDiscord.js';
 import { validateMessage } from '../fakes/discord/validateMessage.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
@@ -98,6 +100,27 @@ describe('renderAlertEmbeds', () => {
     expect(validateMessage({ embeds }, { requireContentOrEmbeds: true })).toEqual([]);
   });
 
+  it('shows a settlement close as SETTLEMENT in its own colour and says what it is', () => {
+    const order = forceOrderFixture({ kind: 'SETTLEMENT', symbol: 'BTCUSD_261225' });
+    const [embed] = renderAlertEmbeds(singleNotification(order));
+    expect(embed!.title).toBe('SETTLEMENT BTCUSD\\_261225 SELL closing a LONG');
+    expect(embed!.color).toBe(KIND_COLOUR.SETTLEMENT);
+    expect(new Set(Object.values(KIND_COLOUR)).size).toBe(3);
+    expect(embed!.description).toMatch(/^Settlement \(delivery\/delisting\): /);
+    // A liquidation needs no such line.
+    expect(renderAlertEmbeds(singleNotification())[0]!.description).toBeUndefined();
+  });
+
+  it('counts settlement closes apart in a group title, and only a group of nothing else takes their colour', () => {
+    const notification = cascade(8);
+    notification.summary.byKind = { LIQUIDATION: 5, ADL: 2, SETTLEMENT: 1 };
+    const [summary] = renderAlertEmbeds(notification);
+    expect(summary!.title).toBe('8 force orders: 5 LIQUIDATION, 2 ADL, 1 SETTLEMENT');
+    expect(summary!.color).toBe(KIND_COLOUR.LIQUIDATION);
+    notification.summary.byKind = { LIQUIDATION: 0, ADL: 0, SETTLEMENT: 8 };
+    expect(renderAlertEmbeds(notification)[0]!.color).toBe(KIND_COLOUR.SETTLEMENT);
+  });
+
   it('leaves the timestamp out rather than throwing on a time a Date cannot hold', () => {
     const notification = cascade(3);
     notification.summary.lastTime = 9e15;
@@ -112,5 +135,27 @@ describe('alert nonce', () => {
     expect(alertNonce(long)).toBe(alertNonce(long));
     expect(alertNonce('cm:1')).not.toBe(alertNonce('cm:2'));
     expect(alertRef('cm:1')).toBe(`ref ${alertNonce('cm:1')}`);
+  });
+});
+
+describe('renderForceOrdersReply', () => {
+  it('counts settlement closes apart from liquidations and lists them as SETTLEMENT', () => {
+    const end = Date.UTC(2026, 10, 25, 12, 0, 0);
+    const reply = renderForceOrdersReply({
+      ok: true,
+      query: { kind: 'SETTLEMENT', sinceMs: 7 * 86_400_000, limit: 20, public: false },
+      rows: [forceOrderFixture({ kind: 'SETTLEMENT', symbol: 'BTCUSD_261225', updateTime: end - 60_000 })],
+      total: 1,
+      totals: { notionalUsd: '100', liquidations: 0, adl: 0, settlement: 1 },
+      window: { startTime: end - 7 * 86_400_000, endTime: end },
+      source: 'exchange',
+      weightSpent: 50,
+    });
+    if (!reply.ok) throw new Error(reply.content);
+    const [head] = reply.embeds;
+    expect(head!.title).toBe('Force orders: all symbols, settlements (delivery/delisting) only, last 7d');
+    expect(head!.description).toContain('**1 matched** (0 liquidations, 0 ADL, 1 settlement)');
+    expect(head!.color).toBe(KIND_COLOUR.SETTLEMENT);
+    expect(head!.fields![0]!.name).toMatch(/^SETTLEMENT BTCUSD\\_261225 /);
   });
 });
