@@ -1,16 +1,17 @@
 import { webApi } from '@slack/bolt';
-import Bottleneck from 'bottleneck';
 import { compareDecimal } from '../decimal.js';
 import { errorCode, errorMessage } from '../errorCode.js';
 import type { Logger } from '../ops/logger.js';
+import { SerialQueue } from '../SerialQueue.js';
 import type { DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
 import { SinkError } from '../sinks/Sink.js';
-import { MINUTE_MS } from '../time.js';
+import { MINUTE_MS, systemClock } from '../time.js';
 import { renderAlert } from './blockKit.js';
 
 /**
- * Slack allows about one message a second per channel, with short bursts.
- * Docs: https://api.slack.com/methods/chat.postMessage#rate_limiting
+ * Slack allows one message a second per channel; it allows short bursts too, but names no size and
+ * guarantees nothing for them, so the sink never bursts.
+ * Docs: https://docs.slack.dev/reference/methods/chat.postMessage (rate limiting), https://api.slack.com/docs/rate-limits
  */
 const SLACK_MESSAGE_INTERVAL_MS = 1_000;
 
@@ -31,7 +32,7 @@ export interface SlackSinkOptions {
   mention?: string;
   /** Decimal USD: mention only at or above this notional (single order or group total); default 0. */
   mentionNotionalUsd?: string;
-  /** Spacing between messages to the channel; default `SLACK_MESSAGE_INTERVAL_MS`. */
+  /** Spacing between the answer to one message and the next message to the channel; default `SLACK_MESSAGE_INTERVAL_MS`. */
   minIntervalMs?: number;
   /** History searched before an earlier attempt's start; default `SLACK_HISTORY_MARGIN_MS`. */
   historyMarginMs?: number;
@@ -47,8 +48,16 @@ export interface SlackSinkOptions {
  */
 export class SlackSink implements Sink {
   readonly name = 'slack';
-  private readonly limiter: Bottleneck;
-  private identity: Promise<BotIdentity> | undefined;
+  /** This channel's posts, one at a time, in order. */
+  private readonly posts = new SerialQueue();
+  /** When Slack last answered a post (`performance.now()`): the next one waits the interval from here. */
+  private lastAnsweredAt = Number.NEGATIVE_INFINITY;
+  /** Aborted by `stop()`: posts still waiting their turn give up (they stay in the pipeline's outbox). */
+  private readonly stopping = new AbortController();
+  /** Our bot's id and the token's scopes, asked of `auth.test` once (again after a failure). */
+  private readonly ownIdentity = keptUntilFailure(() => askIdentity(this.options.client));
+  /** Whether the alert channel is private, asked of `conversations.info` once (again after a failure). */
+  private readonly channelIsPrivate = keptUntilFailure(() => askIsPrivate(this.options.client, this.options.channel));
   /**
    * Keys this sink tried and failed, by what Slack's answer proves: `refused` when every failure was
    * Slack saying no (nothing posted), `uncertain` once one may have posted (timeout, 5xx, dropped).
@@ -57,11 +66,7 @@ export class SlackSink implements Sink {
    */
   private readonly failed = new Map<string, 'refused' | 'uncertain'>();
 
-  constructor(private readonly options: SlackSinkOptions) {
-    // Bottleneck's `minTime` is the job it is made for: launch this channel's posts in order, one per
-    // interval (Slack's per-channel limit), and `stop()` drops the queued ones.
-    this.limiter = new Bottleneck({ maxConcurrent: 1, minTime: options.minIntervalMs ?? SLACK_MESSAGE_INTERVAL_MS });
-  }
+  constructor(private readonly options: SlackSinkOptions) {}
 
   async deliver(notification: Notification, options: DeliverOptions = {}): Promise<void> {
     const { key } = notification;
@@ -73,18 +78,16 @@ export class SlackSink implements Sink {
     const message = renderAlert(notification, { mention: this.mentionFor(notification) });
     const { client, channel, logger } = this.options;
     try {
-      const result = await this.limiter.schedule(() => {
-        // The alert may have waited in the queue; do not post one the pipeline gave up on.
-        options.signal?.throwIfAborted();
-        return client.chat.postMessage({
+      const result = await this.paced(options.signal, () =>
+        client.chat.postMessage({
           channel,
           text: message.text,
           blocks: message.blocks,
           metadata: alertMetadata(notification.key),
           unfurl_links: false,
           unfurl_media: false,
-        });
-      });
+        }),
+      );
       this.failed.delete(key);
       logger.info('slack alert posted', { key, channel, ts: result.ts });
     } catch (error) {
@@ -142,40 +145,53 @@ export class SlackSink implements Sink {
    */
   async checkHistoryAccess(): Promise<void> {
     const { channel, logger } = this.options;
-    const needed = historyScope(channel);
     const { scopes } = await this.ownIdentity().catch(() => ({ scopes: undefined }));
-    if (scopes && !scopes.includes(needed)) {
-      logger.warn(
-        `the Slack bot token lacks ${needed}: after a crash an alert may be posted twice; add the scope (see slack-app-manifest.yml) and reinstall the app`,
-        {
-          channel,
-        },
-      );
-    }
+    if (!scopes) return;
+    const isPrivate = await this.channelIsPrivate().catch(() => undefined);
+    // A channel keeps its id when it turns private, so only Slack can say which scope applies.
+    const needed = isPrivate === undefined ? ['channels:history', 'groups:history'] : [isPrivate ? 'groups:history' : 'channels:history'];
+    const missing = needed.filter((scope) => !scopes.includes(scope));
+    if (missing.length === 0) return;
+    const unsure =
+      isPrivate === undefined
+        ? ` (conversations.info could not say whether ${channel} is private or public: it needs channels:read and groups:read)`
+        : '';
+    logger.warn(
+      `the Slack bot token lacks ${missing.join(' and ')}${unsure}: after a crash an alert may be posted twice; add the scope (see slack-app-manifest.yml) and reinstall the app`,
+      { channel },
+    );
   }
 
-  /** Our bot's id and the token's scopes, asked of `auth.test` once (again after a failure). */
-  private ownIdentity(): Promise<BotIdentity> {
-    if (this.identity !== undefined) return this.identity;
-    const asked = this.options.client.auth.test().then((result): BotIdentity => {
-      if (!result.bot_id) throw new Error('auth.test returned no bot_id: SLACK_BOT_TOKEN must be a bot token (xoxb-)');
-      return { botId: result.bot_id, scopes: result.response_metadata?.scopes };
+  /**
+   * Runs `post` in this channel's turn, at least the interval after Slack answered the previous one.
+   * Spaced from the answer, not from the previous start: two requests started a second apart can
+   * reach Slack closer together when the first was slower on the way (a load test measured 969 ms).
+   */
+  private paced<T>(signal: AbortSignal | undefined, post: () => Promise<T>): Promise<T> {
+    return this.posts.run(async () => {
+      const stop = signal ? AbortSignal.any([signal, this.stopping.signal]) : this.stopping.signal;
+      const wait = this.lastAnsweredAt + (this.options.minIntervalMs ?? SLACK_MESSAGE_INTERVAL_MS) - performance.now();
+      if (wait > 0) await systemClock.sleep(wait, stop);
+      // The alert may have waited its turn; do not post one the pipeline gave up on, or after stop().
+      stop.throwIfAborted();
+      try {
+        return await post();
+      } finally {
+        this.lastAnsweredAt = performance.now();
+      }
     });
-    asked.catch(() => {
-      if (this.identity === asked) this.identity = undefined;
-    });
-    this.identity = asked;
-    return asked;
   }
 
-  /** Stops taking new messages and drops queued ones (they are still in the pipeline's outbox). */
+  /** Stops taking new messages and drops the waiting ones (they are still in the pipeline's outbox). */
   async stop(): Promise<void> {
-    await this.limiter.stop({ dropWaitingJobs: true });
+    this.stopping.abort(new Error('the Slack sink is stopping'));
+    await this.posts.idle();
   }
 
   private mentionFor(notification: Notification): string | undefined {
     const { mention, mentionNotionalUsd = '0' } = this.options;
-    if (!mention) return undefined;
+    // An operational notice is about the bot, not the account: it never mentions anyone.
+    if (!mention || notification.type === 'notice') return undefined;
     const notional = notification.type === 'single' ? notification.alert.order.notionalUsd : notification.summary.totalNotionalUsd;
     return compareDecimal(notional, mentionNotionalUsd) >= 0 ? mention : undefined;
   }
@@ -187,13 +203,37 @@ interface BotIdentity {
   scopes: string[] | undefined;
 }
 
+async function askIdentity(client: webApi.WebClient): Promise<BotIdentity> {
+  const result = await client.auth.test();
+  if (!result.bot_id) throw new Error('auth.test returned no bot_id: SLACK_BOT_TOKEN must be a bot token (xoxb-)');
+  return { botId: result.bot_id, scopes: result.response_metadata?.scopes };
+}
+
 /**
- * The scope `conversations.history` needs for the alert channel: private channels (`G…`) need
- * `groups:history`, public ones `channels:history`.
- * Docs: https://docs.slack.dev/reference/methods/conversations.history
+ * Whether `channel` is private, from `conversations.info` (`channel.is_private`; needs channels:read
+ * or groups:read). Never from the id: Slack keeps a channel's `C…` id when it turns private, so
+ * `conversations.history` may need `groups:history` for a `C…` channel.
+ * Docs: https://docs.slack.dev/reference/methods/conversations.info,
+ * https://docs.slack.dev/changelog/2018/09/01/more-reasons-to-be-a-conversations-api-convert
  */
-function historyScope(channel: string): string {
-  return channel.startsWith('G') ? 'groups:history' : 'channels:history';
+async function askIsPrivate(client: webApi.WebClient, channel: string): Promise<boolean> {
+  const isPrivate = (await client.conversations.info({ channel })).channel?.is_private;
+  if (typeof isPrivate !== 'boolean') throw new Error('conversations.info returned no channel.is_private');
+  return isPrivate;
+}
+
+/** `ask` once and keep its answer; a failed ask is forgotten, so the next call asks again. */
+function keptUntilFailure<T>(ask: () => Promise<T>): () => Promise<T> {
+  let kept: Promise<T> | undefined;
+  return () => {
+    if (kept) return kept;
+    const asked = ask();
+    kept = asked;
+    asked.catch(() => {
+      if (kept === asked) kept = undefined;
+    });
+    return asked;
+  };
 }
 
 // The resend check: every alert carries its key in message metadata, so a restarted bot can find it.
@@ -280,8 +320,9 @@ function slackTs(ms: number): string {
 // Error mapping: what a WebClient failure means for the pipeline's retry.
 
 /**
- * Platform errors a retry cannot fix, with what the operator must change.
- * Docs: https://api.slack.com/methods/chat.postMessage#errors
+ * Platform errors a retry cannot fix, with what the operator must change (`%needed`: the scope
+ * Slack's answer names). Alerts refused for these stay in the outbox and go out once it is fixed.
+ * Docs: https://docs.slack.dev/reference/methods/chat.postMessage (errors)
  */
 const FATAL: Record<string, string> = {
   invalid_auth: 'SLACK_BOT_TOKEN is not valid: copy the Bot User OAuth Token (xoxb-) from the app page',
@@ -290,10 +331,14 @@ const FATAL: Record<string, string> = {
   token_revoked: 'the bot token was revoked: reinstall the app and update SLACK_BOT_TOKEN',
   token_expired: 'the bot token expired: reinstall the app and update SLACK_BOT_TOKEN',
   no_permission: 'the bot lacks permission for this channel: check the app scopes',
-  missing_scope: 'the bot token lacks the chat:write scope: add it and reinstall the app',
-  channel_not_found: 'SLACK_ALERT_CHANNEL does not exist or the bot cannot see it: use the channel id (C…)',
-  not_in_channel: 'the bot is not a member of SLACK_ALERT_CHANNEL: /invite the app into the channel',
-  is_archived: 'SLACK_ALERT_CHANNEL is archived: unarchive it or choose another channel',
+  missing_scope:
+    'the bot token lacks the %needed scope: add it to the bot token scopes (OAuth & Permissions, or oauth_config.scopes.bot in slack-app-manifest.yml) and reinstall the app; alerts wait in the outbox until then',
+  channel_not_found:
+    'SLACK_ALERT_CHANNEL does not exist or the bot cannot see it: use the channel id (C…, channel details), and invite the bot if the channel is private; alerts wait in the outbox until then',
+  not_in_channel:
+    'the bot is not a member of SLACK_ALERT_CHANNEL: invite it (/invite @forcewatch in the channel); alerts wait in the outbox until then',
+  is_archived:
+    'SLACK_ALERT_CHANNEL is archived: unarchive it, or set SLACK_ALERT_CHANNEL to another channel and invite the bot there; alerts wait in the outbox until then',
   restricted_action: 'the workspace does not let the bot post in SLACK_ALERT_CHANNEL',
   msg_too_long: 'the message was too long for Slack (a rendering bug: please report it)',
   msg_blocks_too_long: 'the blocks were too long for Slack (a rendering bug: please report it)',
@@ -302,19 +347,39 @@ const FATAL: Record<string, string> = {
   no_text: 'the message had no text (a rendering bug: please report it)',
 };
 
-/** Maps whatever the Slack WebClient threw to a `SinkError` that says whether a retry can help. */
+/** Platform errors that mean the token or its grants were refused (the `auth` failure reason). */
+const AUTH_ERRORS = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'no_permission',
+  'missing_scope',
+  'restricted_action',
+]);
+
+/** Maps whatever the Slack WebClient threw to a `SinkError` that says whether a retry can help, and why it failed. */
 function toSinkError(error: unknown): SinkError {
   switch (errorCode(error)) {
     case webApi.ErrorCode.RateLimitedError: {
       const seconds = (error as webApi.WebAPIRateLimitedError).retryAfter;
-      return new SinkError(`Slack rate limit: retry after ${seconds}s`, { retryable: true, retryAfterMs: seconds * 1000, cause: error });
+      return new SinkError(`Slack rate limit: retry after ${seconds}s`, {
+        retryable: true,
+        retryAfterMs: seconds * 1000,
+        reason: 'rate_limited',
+        cause: error,
+      });
     }
     case webApi.ErrorCode.PlatformError: {
-      const code = (error as webApi.WebAPIPlatformError).data.error;
-      const fix = FATAL[code];
+      const { data } = error as webApi.WebAPIPlatformError;
+      const code = data.error;
+      const needed: unknown = (data as { needed?: unknown }).needed;
+      const fix = FATAL[code]?.replace('%needed', typeof needed === 'string' ? needed : 'chat:write');
+      const reason = AUTH_ERRORS.has(code) ? 'auth' : fix ? 'client_error' : 'server_error';
       return fix
-        ? new SinkError(`Slack refused the alert (${code}): ${fix}`, { retryable: false, cause: error })
-        : new SinkError(`Slack refused the alert (${code})`, { retryable: true, cause: error });
+        ? new SinkError(`Slack refused the alert (${code}): ${fix}`, { retryable: false, reason, cause: error })
+        : new SinkError(`Slack refused the alert (${code})`, { retryable: true, reason, cause: error });
     }
     case webApi.ErrorCode.HTTPError: {
       const status = (error as webApi.WebAPIHTTPError).statusCode;
@@ -322,11 +387,13 @@ function toSinkError(error: unknown): SinkError {
       // something between us and Slack (SLACK_API_URL, a proxy) is misconfigured.
       const retryable = status >= 500 || status === 408;
       const hint = retryable ? 'Slack is having trouble' : 'check SLACK_API_URL and any proxy';
-      return new SinkError(`Slack answered HTTP ${status}: ${hint}`, { retryable, cause: error });
+      const reason = status >= 500 ? 'server_error' : 'client_error';
+      return new SinkError(`Slack answered HTTP ${status}: ${hint}`, { retryable, reason, cause: error });
     }
     case webApi.ErrorCode.RequestError:
       return new SinkError(`could not reach Slack: ${(error as Partial<webApi.WebAPIRequestError>).original?.message ?? 'network error'}`, {
         retryable: true,
+        reason: 'network',
         cause: error,
       });
     default:
@@ -349,9 +416,10 @@ function slackSaidNo(error: unknown): boolean {
 
 /** What to do about a failed history read, for the warning. */
 function historyHint(error: unknown): string {
-  const code = (error as { data?: { error?: unknown } } | undefined)?.data?.error;
-  if (code === 'missing_scope')
-    return 'missing_scope: add channels:history (public channel) or groups:history (private) to the app, see slack-app-manifest.yml, and reinstall';
+  const { error: code, needed } = (error as { data?: { error?: unknown; needed?: unknown } } | undefined)?.data ?? {};
+  // Slack names the scope it wanted; without it, either may apply (the id does not say which).
+  const scope = typeof needed === 'string' ? needed : 'channels:history (public channel) or groups:history (private)';
+  if (code === 'missing_scope') return `missing_scope: add ${scope} to the app, see slack-app-manifest.yml, and reinstall`;
   if (code === 'not_in_channel') return 'not_in_channel: /invite the app into SLACK_ALERT_CHANNEL';
   if (errorCode(error) === webApi.ErrorCode.RateLimitedError) return 'Slack rate-limited the history read';
   return errorMessage(error);

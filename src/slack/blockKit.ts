@@ -1,7 +1,15 @@
 import { displayDecimal } from '../decimal.js';
-import { describeQuery, orderFacts, orderSummary } from '../format/orderText.js';
+import {
+  describeKindTotals,
+  describeQuery,
+  formatKindCounts,
+  kindNote,
+  leadingKind,
+  orderFacts,
+  orderSummary,
+} from '../format/orderText.js';
 import type { ForceOrdersResult } from '../queries.js';
-import type { Alert, Notification } from '../sinks/Sink.js';
+import type { Alert, AlertNotification, Notification, OperationalNotice } from '../sinks/Sink.js';
 import { formatTime } from '../time.js';
 
 /** A Block Kit text object. Docs: https://api.slack.com/reference/block-kit/composition-objects#text */
@@ -174,10 +182,12 @@ export interface RenderAlertOptions {
   mention?: string;
 }
 
-const KIND_ICON = { LIQUIDATION: ':rotating_light:', ADL: ':warning:' } as const;
+/** An icon per kind; a settlement close (delivery/delisting) is no margin event, so it gets no alarm. */
+const KIND_ICON = { LIQUIDATION: ':rotating_light:', ADL: ':warning:', SETTLEMENT: ':calendar:' } as const;
 
-/** Renders one alert or a group as a Block Kit message within Slack's limits. */
+/** Renders one alert, a group or an operational notice (never with a mention) as a Block Kit message within Slack's limits. */
 export function renderAlert(notification: Notification, options: RenderAlertOptions = {}): SlackMessage {
+  if (notification.type === 'notice') return renderNotice(notification.notice);
   const { text, header, body } = notification.type === 'single' ? renderSingle(notification.alert) : renderGroup(notification);
   const { mention } = options;
   if (!mention) return { text, blocks: [header, ...body] };
@@ -198,10 +208,14 @@ function renderSingle(alert: Alert): AlertParts {
     // The time is shown in each reader's own zone; every other fact is a plain value.
     value: fact.label === 'Time' ? slackDate(order.updateTime) : escapeSlackText(fact.value),
   }));
+  const note = kindNote(order.kind);
   return {
     text: escapeSlackText(orderSummary(order)),
     header: headerBlock(`${KIND_ICON[order.kind]} ${order.kind} · ${escapeSlackText(`${order.symbol} ${order.side}`)}`),
-    body: [fieldsBlock(fields), contextBlock([escapeSlackText(`${MARKET_NAME[order.market]} · ${order.clientOrderId}`)])],
+    body: [
+      fieldsBlock(fields),
+      contextBlock([...(note === undefined ? [] : [note]), escapeSlackText(`${MARKET_NAME[order.market]} · ${order.clientOrderId}`)]),
+    ],
   };
 }
 
@@ -210,16 +224,11 @@ const MARKET_NAME = { cm: 'COIN-M', um: 'USD-M' } as const;
 /** Room kept for the blocks around the order list (header, summary, symbols, "and N more"). */
 const GROUP_FRAME_BLOCKS = 6;
 
-function renderGroup(notification: Extract<Notification, { type: 'group' }>): AlertParts {
+function renderGroup(notification: Extract<AlertNotification, { type: 'group' }>): AlertParts {
   const { summary, alerts } = notification;
-  const kinds = (['LIQUIDATION', 'ADL'] as const)
-    .filter((kind) => summary.byKind[kind] > 0)
-    .map((kind) => `${summary.byKind[kind]} ${kind}`)
-    .join(', ');
+  const kinds = formatKindCounts(summary.byKind);
   const total = displayDecimal(summary.totalNotionalUsd);
-  const header = headerBlock(
-    `${KIND_ICON[summary.byKind.LIQUIDATION > 0 ? 'LIQUIDATION' : 'ADL']} ${summary.count} force orders: ${kinds}`,
-  );
+  const header = headerBlock(`${KIND_ICON[leadingKind(summary.byKind)]} ${summary.count} force orders: ${kinds}`);
   const head = [
     fieldsBlock([
       { label: 'Orders', value: String(summary.count) },
@@ -246,6 +255,26 @@ function renderGroup(notification: Extract<Notification, { type: 'group' }>): Al
   };
 }
 
+// Operational notices
+
+const NOTICE_ICON = { warning: ':warning:', recovered: ':white_check_mark:' } as const;
+
+/**
+ * A notice about the bot itself: header, the text as one section, a context line saying what it is.
+ * Never a mention: every text is escaped, so not even a quoted `@channel` in an error can ping.
+ */
+function renderNotice(notice: OperationalNotice): SlackMessage {
+  const title = escapeSlackText(notice.title);
+  return {
+    text: clip(`${title}: ${escapeSlackText(notice.text)}`, SLACK_LIMITS.sectionText),
+    blocks: [
+      headerBlock(`${NOTICE_ICON[notice.severity]} ${title}`),
+      textBlock(escapeSlackText(notice.text)),
+      contextBlock(['forcewatch operational notice: about the bot itself, not a force order']),
+    ],
+  };
+}
+
 // /forceorders answers
 
 /** A `/forceorders` answer for `respond()`: private unless the user asked for `public`. */
@@ -253,12 +282,40 @@ export interface SlackCommandResponse extends SlackMessage {
   response_type: 'ephemeral' | 'in_channel';
 }
 
-/** Longest echo of the user's input; it is escaped, and clipped so it cannot crowd out the answer. */
+/** Most code points of the user's input echoed back, so it cannot crowd out the answer. */
 const ECHO_LIMIT = 200;
 
-/** `/forceorders <what the user typed>`, escaped so no input can mention anyone or make a link. */
+/** Whitespace of any kind (tab, newline, no-break and wide spaces, line and paragraph separators): shown as one space. */
+const ECHO_SPACE = /[\s\p{Zs}\p{Zl}\p{Zp}]+/gu;
+
+/**
+ * What an echo never shows: controls (Cc, NUL among them), format characters (Cf: bidi overrides
+ * such as U+202E, zero-width spaces and joiners, U+2060, U+FEFF), private use (Co), lone surrogates
+ * (Cs), unassigned code points (Cn) and every other default-ignorable one (U+3164 HANGUL FILLER,
+ * variation selectors, tags). They are invisible or reorder the text around them, so an echo could
+ * hide what was typed or make our answer read differently from what it says.
+ * Docs: https://www.unicode.org/reports/tr9/ (bidi controls), https://www.unicode.org/reports/tr44/ (categories)
+ */
+const ECHO_INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * The user's input as printable, inert text for the echo's code span: invisible code points dropped,
+ * whitespace runs as one space, backticks (which would close the code span) as `'`, a bare
+ * `@here`/`@channel`/`@everyone` behind a full-width `＠` (the word joiner `escapeSlackText` uses is
+ * itself invisible), at most `ECHO_LIMIT` code points; `escapeSlackText` then takes `&`, `<`, `>`.
+ */
+function printableEcho(typed: string): string {
+  const visible = typed.replace(ECHO_SPACE, ' ').replace(ECHO_INVISIBLE, '').replace(ECHO_SPACE, ' ').trim();
+  const chars = Array.from(visible.replace(/`/g, "'"));
+  const clipped = chars.length > ECHO_LIMIT ? `${chars.slice(0, ECHO_LIMIT).join('')}…` : chars.join('');
+  // After clipping: a cut can turn `@heresy` into `@here…`.
+  return clipped.replace(/@(here|channel|everyone)\b/gi, '＠$1');
+}
+
+/** `` `/forceorders <what the user typed>` ``: printable, escaped, so no input can mention, link or leave the code span. */
 function echoCommand(typed: string): string {
-  return `\`/forceorders ${escapeSlackText(typed.slice(0, ECHO_LIMIT))}\``;
+  const shown = escapeSlackText(printableEcho(typed));
+  return `\`/forceorders${shown ? ` ${shown}` : ''}\``;
 }
 
 /** Renders the command's result model as Block Kit within Slack's limits, newest orders first. */
@@ -276,7 +333,7 @@ export function renderForceOrders(result: ForceOrdersResult, typed: string): Sla
   const head = [
     headerBlock(`Force orders: ${asked}`),
     fieldsBlock([
-      { label: 'Matched', value: `${result.total} (${result.totals.liquidations} liquidations, ${result.totals.adl} ADL)` },
+      { label: 'Matched', value: `${result.total} (${describeKindTotals(result.totals)})` },
       { label: 'Notional (USD)', value: total },
       { label: 'From', value: slackDate(result.window.startTime) },
       { label: 'To', value: slackDate(result.window.endTime) },

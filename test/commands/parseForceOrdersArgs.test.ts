@@ -8,6 +8,7 @@ import {
   safeEcho,
 } from '../../commands/parseForceOrdersArgs.js';
 import type { ForceOrdersQuery } from '../../src/queries.js';
+import { hostileText } from '../hardening/hostileArbitraries.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -29,7 +30,7 @@ function error(input: string | ForceOrdersArgs, options?: { maxSinceMs: number }
 }
 
 describe('parseForceOrdersArgs: accepted forms', () => {
-  it('gives the defaults (24 hours, 20 rows, private, every symbol, both kinds) for empty input', () => {
+  it('gives the defaults (24 hours, 20 rows, private, every symbol, every kind) for empty input', () => {
     expect(query('')).toEqual(DEFAULTS);
     expect(query('   \t ')).toEqual(DEFAULTS);
   });
@@ -41,7 +42,9 @@ describe('parseForceOrdersArgs: accepted forms', () => {
     expect(query('1000shibusd_perp').target).toEqual({ type: 'symbol', value: '1000SHIBUSD_PERP' });
   });
 
-  it('reads both kinds and their spellings', () => {
+  it('reads every kind and its spellings, settlement closes included', () => {
+    expect(query('settlement').kind).toBe('SETTLEMENT');
+    expect(query('Settlements').kind).toBe('SETTLEMENT');
     expect(query('adl').kind).toBe('ADL');
     expect(query('ADL').kind).toBe('ADL');
     expect(query('liq').kind).toBe('LIQUIDATION');
@@ -94,6 +97,7 @@ describe('parseForceOrdersArgs: refusals', () => {
   it('refuses two windows, two kinds, two counts and public twice', () => {
     expect(error('24h 7d')).toBe('Two windows, "24h" and "7d": give one.');
     expect(error('liq adl')).toMatch(/^Two kinds, "liq" and "adl"/);
+    expect(error('settlement liq')).toBe('Two kinds, "settlement" and "liq": give one of liq, adl or settlement, or none for every kind.');
     expect(error('5 10')).toMatch(/^Two row counts, "5" and "10"/);
     expect(error('public PUBLIC')).toBe('"public" given twice.');
   });
@@ -114,7 +118,7 @@ describe('parseForceOrdersArgs: refusals', () => {
 
   it('refuses unknown words, saying what is allowed', () => {
     expect(error('BTCUSD please')).toBe(
-      'Unknown word "please": expected a symbol or pair (BTCUSD_PERP, BTCUSD), liq or adl, a window (30m, 24h, 7d), a row count (1-100) or public.',
+      'Unknown word "please": expected a symbol or pair (BTCUSD_PERP, BTCUSD), liq, adl or settlement, a window (30m, 24h, 7d), a row count (1-100) or public.',
     );
     expect(error('1.5h')).toMatch(/^Unknown word "1\?5h"/);
     expect(error('BTC')).toMatch(/^Unknown word "BTC"/);
@@ -296,7 +300,8 @@ describe('parseForceOrdersInput: text and typed options', () => {
     expect(error({ target: 'ＢＴＣＵＳＤ' })).toMatch(/^Unknown word "\?\?\?\?\?\?"/);
   });
 
-  it("reads a kind; 'all' means both kinds", () => {
+  it("reads a kind, settlement included; 'all' means every kind", () => {
+    expect(query({ kind: 'settlement' }).kind).toBe('SETTLEMENT');
     expect(query({ kind: 'liquidation' }).kind).toBe('LIQUIDATION');
     expect(query({ kind: 'adl' }).kind).toBe('ADL');
     expect(query({ kind: 'all' })).toEqual(DEFAULTS);
@@ -304,7 +309,7 @@ describe('parseForceOrdersInput: text and typed options', () => {
   });
 
   it('refuses a kind outside its choices (a caller that is not type-checked)', () => {
-    expect(error({ kind: 'both' as ForceOrdersArgs['kind'] })).toBe('Unknown word "both": expected liquidation, adl or all.');
+    expect(error({ kind: 'both' as ForceOrdersArgs['kind'] })).toBe('Unknown word "both": expected liquidation, adl, settlement or all.');
   });
 
   it("reads a window and refuses a bad one with the text parser's words", () => {
@@ -377,9 +382,13 @@ describe('safeEcho', () => {
     expect(safeEcho('a'.repeat(24))).toBe(`"${'a'.repeat(24)}"`);
   });
 
-  it('always yields at most 24 safe characters between quotes', () => {
+  it('replaces NUL, bidi overrides, zero-width characters and backticks, one ? each', () => {
+    expect(safeEcho('\u202eBTC\u0000\u200bUSD\u2060`')).toBe('"?BTC??USD??"');
+  });
+
+  it('always yields at most 24 safe characters between quotes: nothing invisible, nothing that closes a code span', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 100 }), (s) => {
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 100 }), hostileText), (s) => {
         expect(safeEcho(s)).toMatch(/^"[A-Za-z0-9_?-]{0,24}(\.\.\.)?"$/);
       }),
     );

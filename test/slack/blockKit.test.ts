@@ -1,7 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderAlert, renderForceOrders } from '../../src/slack/blockKit.js';
+import { renderAlert, renderForceOrders, type SlackCommandResponse } from '../../src/slack/blockKit.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { validateBlocks } from '../fakes/slack/validateBlocks.js';
+import { hostileText } from '../hardening/hostileArbitraries.js';
+import { slackMarkup } from '../hardening/hostileInertness.js';
 import { group, single } from './notifications.js';
 import { inputError, okResult } from './results.js';
 
@@ -32,6 +35,28 @@ describe('renderAlert', () => {
   it('says ADL in the header of an ADL', () => {
     const message = renderAlert(single(forceOrderFixture({ kind: 'ADL', clientOrderId: 'adl_autoclose' })));
     expect(message.blocks[0]).toMatchObject({ text: { text: ':warning: ADL · BTCUSD_PERP SELL' } });
+  });
+
+  it('shows a settlement close as SETTLEMENT with its own icon and says what it is', () => {
+    const message = renderAlert(single(forceOrderFixture({ kind: 'SETTLEMENT', symbol: 'BTCUSD_261225' })));
+    expect(message.blocks[0]).toMatchObject({ text: { text: ':calendar: SETTLEMENT · BTCUSD_261225 SELL' } });
+    expect(message.text).toMatch(/^SETTLEMENT BTCUSD_261225 SELL closing a LONG: /);
+    const context = message.blocks.find((b) => b.type === 'context');
+    expect(context?.type === 'context' && context.elements[0]?.text).toMatch(/^Settlement \(delivery\/delisting\): /);
+    expect(JSON.stringify(renderAlert(single()).blocks)).not.toContain('Settlement (delivery');
+    expect(validateBlocks(message.blocks)).toBeUndefined();
+  });
+
+  it('counts settlement closes apart in a group, and marks a group of nothing else with their icon', () => {
+    const notification = group(6);
+    notification.summary.byKind = { LIQUIDATION: 3, ADL: 2, SETTLEMENT: 1 };
+    const message = renderAlert(notification);
+    expect(message.blocks[0]).toMatchObject({ text: { text: ':rotating_light: 6 force orders: 3 LIQUIDATION, 2 ADL, 1 SETTLEMENT' } });
+    expect(message.text).toBe('6 force orders (3 LIQUIDATION, 2 ADL, 1 SETTLEMENT), 2,100 USD notional');
+    notification.summary.byKind = { LIQUIDATION: 0, ADL: 0, SETTLEMENT: 6 };
+    expect(renderAlert(notification).blocks[0]).toMatchObject({
+      text: { text: ':calendar: 6 force orders: 0 LIQUIDATION, 0 ADL, 6 SETTLEMENT' },
+    });
   });
 
   it('escapes every dynamic string so nothing from the exchange can mention or link', () => {
@@ -89,6 +114,15 @@ describe('renderForceOrders', () => {
     expect(json).toContain('from the bot’s archive');
   });
 
+  it('counts settlement closes apart in an answer', () => {
+    const result = okResult(2, { kind: 'SETTLEMENT' });
+    if (!result.ok) throw new Error('fixture');
+    const message = renderForceOrders({ ...result, totals: { notionalUsd: '200', liquidations: 0, adl: 0, settlement: 2 } }, 'settlement');
+    const json = JSON.stringify(message.blocks);
+    expect(json).toContain('*Matched*\\n2 (0 liquidations, 0 ADL, 2 settlements)');
+    expect(json).toContain('settlements (delivery/delisting) only');
+  });
+
   it('says when nothing matched', () => {
     expect(JSON.stringify(renderForceOrders(okResult(0), '').blocks)).toContain('No force orders in this window.');
   });
@@ -97,5 +131,71 @@ describe('renderForceOrders', () => {
     const message = renderForceOrders(inputError('xyz'), 'xyz');
     expect(message.response_type).toBe('ephemeral');
     expect(message.text).toBe('unknown argument "xyz"\nUsage: /forceorders [BTCUSD] [liq | adl] [24h] [public]');
+  });
+});
+
+/** The echo's code span of an answer: the context text that starts with it (after "You typed" on an error). */
+function echoOf(message: SlackCommandResponse): string {
+  for (const block of message.blocks) {
+    if (block.type !== 'context') continue;
+    const echo = block.elements.map((e) => e.text.replace(/^You typed /, '')).find((t) => t.startsWith('`/forceorders'));
+    if (echo !== undefined) return echo;
+  }
+  throw new Error('no echo in the answer');
+}
+
+/** Every code point no echo may carry: invisible, reordering, or not a character at all. */
+const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+
+/** Invisible and reordering characters people paste, on purpose or not. */
+const INVISIBLES = [
+  '\u0000',
+  '\u202e',
+  '\u2066',
+  '\u200b',
+  '\u200d',
+  '\u2060',
+  '\ufeff',
+  '\u2028',
+  '\u3164',
+  '\ud800',
+  '\u{e0041}',
+  '`',
+  '```',
+];
+
+/** Any string, hostile fragments, and invisibles sprinkled into either. */
+const typedText = fc.oneof(
+  hostileText,
+  fc.string({ unit: 'binary', maxLength: 300 }),
+  fc.array(fc.oneof(fc.constantFrom(...INVISIBLES), fc.string({ maxLength: 8 })), { maxLength: 40 }).map((parts) => parts.join('')),
+);
+
+describe('the "You typed" echo', () => {
+  it('drops NUL, bidi overrides and zero-width characters, and keeps backticks from closing the code span', () => {
+    const typed = 'BTC\u0000USD\u202e7d\u200b `x` @here\u2060 @\u2060channel\nrows\t5';
+    const echo = echoOf(renderForceOrders(inputError('x'), typed));
+    expect(echo).toBe("`/forceorders BTCUSD7d 'x' ＠here ＠channel rows 5`");
+  });
+
+  it('shows at most 200 characters of the input, then an ellipsis, never half a surrogate pair', () => {
+    const echo = echoOf(renderForceOrders(okResult(1), `${'a'.repeat(199)}🚀🚀`));
+    expect(echo).toBe(`\`/forceorders ${'a'.repeat(199)}🚀…\``);
+  });
+
+  it('is never more than one inert, printable code span, whatever was typed', () => {
+    fc.assert(
+      fc.property(typedText, fc.boolean(), (typed, failed) => {
+        const message = renderForceOrders(failed ? inputError('x') : okResult(1), typed);
+        const echo = echoOf(message);
+        expect(echo).toMatch(/^`\/forceorders[^`]*`$/);
+        expect(echo, JSON.stringify(echo)).not.toMatch(FORBIDDEN);
+        expect(slackMarkup(echo)).toEqual([]);
+        // 200 code points, each at most an entity (`&amp;`), plus the frame and the ellipsis.
+        expect(Array.from(echo).length).toBeLessThanOrEqual(200 * 5 + '`/forceorders …`'.length);
+        expect(validateBlocks(message.blocks)).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -47,9 +47,21 @@ describe('Slack adapter in Socket Mode, end to end against the fake Slack', () =
     await slack.stop();
   });
 
-  it('connects through apps.connections.open after auth.test, then the sink checks its scopes', () => {
-    expect(slack.calls.map((c) => c.method)).toEqual(['auth.test', 'apps.connections.open', 'auth.test']);
+  it('connects through apps.connections.open after auth.test, then the sink checks its scopes for the channel', () => {
+    expect(slack.calls.map((c) => c.method)).toEqual(['auth.test', 'apps.connections.open', 'auth.test', 'conversations.info']);
     expect(logs.lines.filter((l) => l.includes('"level":"warn"'))).toEqual([]);
+  });
+
+  it('reconnects when Slack asks it to (disconnect, refresh_requested) and answers the next command', async () => {
+    await slack.sendSlashCommand({ text: 'before' });
+    // Slack closes the old connection itself only after its grace period; the client must not wait for that.
+    await slack.disconnectSockets('refresh_requested', 60_000);
+    await slack.until(() => slack.connectionCount === 2 && slack.openConnections === 1);
+    expect(slack.calls.filter((c) => c.method === 'apps.connections.open')).toHaveLength(2);
+    const ack = await slack.sendSlashCommand({ text: 'after' });
+    expect(ack.elapsedMs).toBeLessThan(ACK_DEADLINE_MS);
+    await slack.until(() => slack.responses.length === 2);
+    expect(typed).toEqual(['before', 'after']);
   });
 
   it('acks a slash command within 3 s and answers privately at response_url', async () => {
@@ -58,7 +70,7 @@ describe('Slack adapter in Socket Mode, end to end against the fake Slack', () =
     await slack.until(() => slack.responses.length === 1);
     const body = slack.responses[0]!.body;
     expect(body.response_type).toBe('ephemeral');
-    expect(body.text).toBe('3 force orders, 300 USD notional: BTCUSD (every symbol of the pair), liquidations and ADL, last 24h');
+    expect(body.text).toBe('3 force orders, 300 USD notional: BTCUSD (every symbol of the pair), every kind, last 24h');
     expect(JSON.stringify(body.blocks)).toContain('order 300000000');
     expect(typed).toEqual(['BTCUSD']);
   });

@@ -53,22 +53,85 @@ export interface SocketAck {
 /** A failure the next call to a method gets instead of its normal answer. */
 export type FakeFailure = { status: 429; retryAfterSec: number } | { status: 500 | 502 | 503 } | { error: string };
 
+/**
+ * A channel as this fake's Slack knows it. Its id never says whether it is private: Slack keeps a
+ * channel's id when it turns private, so a `C…` channel can be private
+ * (https://docs.slack.dev/changelog/2018/09/01/more-reasons-to-be-a-conversations-api-convert).
+ */
+export interface FakeChannel {
+  /** Whether the bot was invited. */
+  member: boolean;
+  /** A private channel: invisible to a bot that is not a member; needs `groups:*` scopes instead of `channels:*`. */
+  private?: boolean;
+  /** An archived channel: readable, but nobody can post to it. */
+  archived?: boolean;
+  /** Shown by `conversations.info`; default the id in lower case. */
+  name?: string;
+}
+
 /** Options of `FakeSlack`. */
 export interface FakeSlackOptions {
   botToken: string;
   appToken?: string;
-  /** Channel ids that exist, with whether the bot is a member; default: `C0ALERTS` (member). */
-  channels?: Record<string, { member: boolean }>;
+  /** Channels that exist; default `C0ALERTS`, public, the bot a member. Change them later with `setChannel`. */
+  channels?: Record<string, FakeChannel>;
   /** How often the Socket Mode server pings (Slack pings; the client expects one within 30 s). */
   pingIntervalMs?: number;
-  /** Scopes granted to the bot token; default `DEFAULT_BOT_SCOPES`. */
+  /** Scopes granted to the bot token; default `DEFAULT_BOT_SCOPES`. Change them later with `setScopes`. */
   scopes?: readonly string[];
   /** Slack's clock for message `ts` (ms); default `Date.now`. */
   now?: () => number;
+  /**
+   * Messages `chat.postMessage` takes at once into one channel before the one-a-second limit answers
+   * 429; default `DEFAULT_CHANNEL_BURST`. 1 is the strict limit (two posts less than a second apart:
+   * 429); `Infinity` turns the limit off for tests that post faster on purpose.
+   */
+  channelBurst?: number;
 }
 
-/** What the app manifest asks for: posting, the slash command, and reading history back. */
-const DEFAULT_BOT_SCOPES: readonly string[] = ['chat:write', 'commands', 'channels:history', 'groups:history'];
+/** What slack-app-manifest.yml asks for: posting, the slash command, reading history back, and channel info. */
+const DEFAULT_BOT_SCOPES: readonly string[] = [
+  'chat:write',
+  'commands',
+  'channels:history',
+  'groups:history',
+  'channels:read',
+  'groups:read',
+];
+
+/**
+ * `chat.postMessage` allows one message a second per channel: "Short bursts >1 allowed", with no
+ * figure and no guarantee (https://api.slack.com/docs/rate-limits, "Posting messages";
+ * https://docs.slack.dev/reference/methods/chat.postMessage, "Rate limiting"). This fake refills one
+ * message a second per channel and takes a burst of at most this many, the smallest that "short
+ * bursts >1" can mean and what `npm run test-alert` sends at once (a note and two samples); a sink
+ * that paces too fast still meets a 429 within a few messages, and `channelBurst: 1` checks that it
+ * never leans on a burst at all.
+ */
+const DEFAULT_CHANNEL_BURST = 3;
+/** The per-channel refill: one message a second. */
+const CHANNEL_MESSAGE_INTERVAL_MS = 1_000;
+
+/**
+ * Concurrent Socket Mode connections Slack allows one app; a further one is sent a
+ * `too_many_websockets` disconnect (a Slack maintainer in slackapi/node-slack-sdk#1654: "we only
+ * allow 10 concurrent websocket connections per app").
+ */
+const MAX_SOCKET_MODE_CONNECTIONS = 10;
+
+/**
+ * Why Slack asks a Socket Mode client to go, in the `reason` of a `{"type": "disconnect"}` message:
+ * `warning` (this connection closes soon), `refresh_requested` (Slack is recycling it),
+ * `too_many_websockets` (over the connection limit), `link_disabled` (Socket Mode turned off for the
+ * app; what follows is not modelled: the connection just closes at once). On each a client must open
+ * a new connection through `apps.connections.open` or stay deaf; Slack's own client does
+ * (slackapi/node-slack-sdk#1762 and its `packages/socket-mode/test/integrations`).
+ * Docs: https://api.slack.com/apis/connections/socket
+ */
+export type SocketModeDisconnectReason = 'warning' | 'refresh_requested' | 'link_disabled' | 'too_many_websockets';
+
+/** How long Slack keeps a connection it asked the client to leave, before it closes it itself. */
+const DISCONNECT_GRACE_MS = 10_000;
 
 /** This fake's bot identity, as `auth.test` reports it and as its messages carry it. */
 export const FAKE_BOT = { userId: 'U0BOT', botId: 'B0BOT', appId: 'A0FORCEWATCH' } as const;
@@ -92,9 +155,11 @@ const SLASH_COMMAND_DEFAULTS = {
 };
 
 /**
- * Slack on loopback, built from Slack's documentation: the Web API (`auth.test`,
- * `chat.postMessage` with Block Kit validation, `apps.connections.open`), a Socket Mode WebSocket
- * (`hello`, pings, envelopes, acks) and `response_url` endpoints. Failures can be switched on.
+ * Slack on loopback, built from Slack's documentation: the Web API (`auth.test`, `chat.postMessage`
+ * with Block Kit validation, the per-channel rate limit and its channel and scope refusals,
+ * `conversations.history`, `conversations.info`, `apps.connections.open`), a Socket Mode WebSocket
+ * (`hello`, pings, envelopes, acks, `disconnect`, the connection limit) and `response_url`
+ * endpoints. Failures can be switched on.
  */
 export class FakeSlack {
   /** Every message `chat.postMessage` accepted, in order. */
@@ -113,14 +178,24 @@ export class FakeSlack {
   private readonly sockets = new Set<WebSocket>();
   private readonly tickets = new Set<string>();
   private readonly failures = new Map<string, FakeFailure[]>();
+  private readonly delays = new Map<string, number[]>();
   private readonly ackWaiters = new Map<string, { sentAt: number; resolve: (ack: SocketAck) => void }>();
   private readonly responseUrlUses = new Map<string, number>();
   private readonly changed = new Set<() => void>();
+  private readonly channels: Map<string, FakeChannel>;
+  private scopes: readonly string[];
+  /** Per channel: messages it can take now, and when that was counted (`performance.now()`). */
+  private readonly postBudget = new Map<string, { messages: number; at: number }>();
+  private readonly closeTimers = new Set<NodeJS.Timeout>();
   private port = 0;
   private lastTsMicros = 0;
+  /** Socket Mode connections accepted since the start, reconnects included. */
+  connectionCount = 0;
 
   constructor(private readonly options: FakeSlackOptions) {
     this.server = this.createHttpServer();
+    this.channels = new Map(Object.entries(options.channels ?? { C0ALERTS: { member: true } }).map(([id, c]) => [id, { ...c }]));
+    this.scopes = options.scopes ?? DEFAULT_BOT_SCOPES;
   }
 
   /** Web API base URL, with the trailing slash the WebClient expects. */
@@ -137,6 +212,8 @@ export class FakeSlack {
 
   /** Stops listening: new connections are refused (Slack unreachable) until `start()` again. */
   async down(): Promise<void> {
+    for (const timer of this.closeTimers) clearTimeout(timer);
+    this.closeTimers.clear();
     for (const ws of this.sockets) ws.terminate();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -164,6 +241,38 @@ export class FakeSlack {
     this.failures.set(method, [...(this.failures.get(method) ?? []), failure]);
   }
 
+  /**
+   * The next call to `method` is handled `ms` after it arrived, as if it had been slow on the way:
+   * Slack counts it (rate limit, `at`) when it gets there.
+   */
+  delayNext(method: string, ms: number): void {
+    this.delays.set(method, [...(this.delays.get(method) ?? []), ms]);
+  }
+
+  /** Creates a channel or changes one: archive or unarchive it, invite or remove the bot, make it private. */
+  setChannel(id: string, change: Partial<FakeChannel>): void {
+    this.channels.set(id, { member: false, ...this.channels.get(id), ...change });
+  }
+
+  /** Grants the bot token exactly these scopes from now on, as a reinstall of the app would. */
+  setScopes(scopes: readonly string[]): void {
+    this.scopes = scopes;
+  }
+
+  /**
+   * Sends every open Socket Mode connection a `disconnect` message with `reason`, as Slack does, and
+   * closes each one the client has not closed within `graceMs` (default `DISCONNECT_GRACE_MS`; at once
+   * for `link_disabled`). Resolves once they are all closed.
+   */
+  async disconnectSockets(
+    reason: SocketModeDisconnectReason,
+    graceMs = reason === 'link_disabled' ? 0 : DISCONNECT_GRACE_MS,
+  ): Promise<void> {
+    const open = [...this.sockets];
+    for (const ws of open) this.sendDisconnect(ws, reason, graceMs);
+    await this.until(() => open.every((ws) => !this.sockets.has(ws)));
+  }
+
   /** Resolves once `condition()` holds, re-checked after every request the fake handles. */
   async until(condition: () => boolean): Promise<void> {
     while (!condition()) await new Promise<void>((resolve) => this.changed.add(resolve));
@@ -174,12 +283,18 @@ export class FakeSlack {
     await this.until(() => this.sockets.size > 0);
   }
 
+  /** Open Socket Mode connections. */
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
   /**
    * Delivers a `slash_commands` envelope over Socket Mode and resolves with its ack; rejects when
    * no ack arrives within Slack's 3 seconds (Slack would show the user an error).
    */
   async sendSlashCommand(fields: Partial<typeof SLASH_COMMAND_DEFAULTS> = {}): Promise<SocketAck> {
-    const socket = [...this.sockets][0];
+    // The newest connection: after a refresh the old one is on its way out.
+    const socket = [...this.sockets].at(-1);
     if (!socket) throw new Error('no Socket Mode client connected');
     const envelope_id = randomUUID();
     const envelope = { envelope_id, type: 'slash_commands', payload: this.slashCommand(fields), accepts_response_payload: true };
@@ -220,7 +335,12 @@ export class FakeSlack {
   }
 
   private onSocket(ws: WebSocket): void {
+    if (this.sockets.size >= MAX_SOCKET_MODE_CONNECTIONS) {
+      this.sendDisconnect(ws, 'too_many_websockets', 0);
+      return;
+    }
     this.sockets.add(ws);
+    this.connectionCount += 1;
     const ping = setInterval(() => ws.ping(), this.options.pingIntervalMs ?? 5000);
     ws.on('close', () => {
       clearInterval(ping);
@@ -239,12 +359,29 @@ export class FakeSlack {
     ws.send(
       JSON.stringify({
         type: 'hello',
-        num_connections: 1,
+        num_connections: this.sockets.size,
         debug_info: { host: 'fake', approximate_connection_time: 18060 },
         connection_info: { app_id: 'A0FORCEWATCH' },
       }),
     );
     this.notify();
+  }
+
+  /**
+   * `{"type": "disconnect", "reason": …}` on `ws`, then Slack closes the connection itself after
+   * `graceMs` unless the client did first.
+   */
+  private sendDisconnect(ws: WebSocket, reason: SocketModeDisconnectReason, graceMs: number): void {
+    ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'fake' } }));
+    const timer = setTimeout(() => {
+      this.closeTimers.delete(timer);
+      ws.close(1000, reason);
+    }, graceMs);
+    this.closeTimers.add(timer);
+    ws.on('close', () => {
+      clearTimeout(timer);
+      this.closeTimers.delete(timer);
+    });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -253,6 +390,8 @@ export class FakeSlack {
     if (req.method === 'POST' && url.pathname.startsWith('/commands/')) return this.handleResponseUrl(url.pathname, raw, res);
     if (req.method !== 'POST' || !url.pathname.startsWith('/api/')) return send(res, 404, { ok: false, error: 'unknown_method' });
     const method = url.pathname.slice('/api/'.length);
+    const delay = this.delays.get(method)?.shift();
+    if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
     const args = parseArgs(raw, req.headers['content-type']);
     this.calls.push({ method, args });
     const failure = this.failures.get(method)?.shift();
@@ -263,12 +402,36 @@ export class FakeSlack {
     }
     if (failure) return send(res, 200, { ok: false, error: failure.error });
     const token = bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : undefined);
+    if (method === 'chat.postMessage' && token === this.options.botToken) {
+      const retryAfterSec = this.rateLimited(String(args.channel ?? ''));
+      // Docs: https://docs.slack.dev/apis/web-api/rate-limits — HTTP 429 with Retry-After in seconds.
+      if (retryAfterSec !== undefined) return send(res, 429, { ok: false, error: 'ratelimited' }, { 'Retry-After': String(retryAfterSec) });
+    }
     // Slack names the token's scopes on every Web API response (the WebClient reads them into
     // `response_metadata.scopes`).
     // Docs: https://docs.slack.dev/tools/node-slack-sdk/reference/web-api/interfaces/WebAPICallResult
-    const scopes =
-      token === this.options.botToken ? { 'X-OAuth-Scopes': (this.options.scopes ?? DEFAULT_BOT_SCOPES).join(',') } : undefined;
+    const scopes = token === this.options.botToken ? { 'X-OAuth-Scopes': this.scopes.join(',') } : undefined;
     send(res, 200, this.answer(method, token, args), scopes);
+  }
+
+  /**
+   * Seconds until `channel` takes another message (the 429's `Retry-After`), or undefined when it
+   * takes one now: `DEFAULT_CHANNEL_BURST` at once, refilled at one a second.
+   */
+  private rateLimited(channel: string): number | undefined {
+    const burst = this.options.channelBurst ?? DEFAULT_CHANNEL_BURST;
+    const now = performance.now();
+    const last = this.postBudget.get(channel) ?? { messages: burst, at: now };
+    const messages = Math.min(burst, last.messages + (now - last.at) / CHANNEL_MESSAGE_INTERVAL_MS);
+    this.postBudget.set(channel, { messages, at: now });
+    if (messages >= 1) return undefined;
+    return Math.max(1, Math.ceil(((1 - messages) * CHANNEL_MESSAGE_INTERVAL_MS) / 1000));
+  }
+
+  /** Counts a message `channel` accepted against its rate limit. */
+  private spendPost(channel: string): void {
+    const budget = this.postBudget.get(channel);
+    if (budget) budget.messages -= 1;
   }
 
   private answer(method: string, token: string | undefined, args: Record<string, unknown>): Record<string, unknown> {
@@ -299,14 +462,22 @@ export class FakeSlack {
         return token === botToken ? this.postMessage(args) : { ok: false, error: 'invalid_auth' };
       case 'conversations.history':
         return token === botToken ? this.conversationsHistory(args) : { ok: false, error: 'invalid_auth' };
+      case 'conversations.info':
+        return token === botToken ? this.conversationsInfo(args) : { ok: false, error: 'invalid_auth' };
       default:
         return { ok: false, error: 'unknown_method' };
     }
   }
 
+  /**
+   * `chat.postMessage`: needs `chat:write`; refuses a channel it cannot see (`channel_not_found`, a
+   * private one the bot is not in among them), an archived one (`is_archived`) and, without
+   * `chat:write.public`, a public one the bot is not in (`not_in_channel`).
+   * Docs: https://docs.slack.dev/reference/methods/chat.postMessage (errors), https://api.slack.com/scopes/chat:write.public
+   */
   private postMessage(args: Record<string, unknown>): Record<string, unknown> {
     const channel = String(args.channel ?? '');
-    const refused = this.membershipProblem(channel);
+    const refused = this.missingScope('chat:write') ?? this.postingProblem(channel);
     if (refused) return refused;
     let metadata: MessageMetadata | undefined;
     if (args.metadata !== undefined) {
@@ -328,6 +499,7 @@ export class FakeSlack {
     if (!text && blocks === undefined) return { ok: false, error: 'no_text' };
     if (text && text.length > 40_000) return { ok: false, error: 'msg_too_long' };
     const ts = this.stamp();
+    this.spendPost(channel);
     this.messages.push({ channel, text, blocks: blocks as unknown[] | undefined, ts, metadata, args, at: performance.now() });
     this.history.push({
       channel,
@@ -351,10 +523,8 @@ export class FakeSlack {
    */
   private conversationsHistory(args: Record<string, unknown>): Record<string, unknown> {
     const channel = String(args.channel ?? '');
-    const scope = channel.startsWith('G') ? 'groups:history' : 'channels:history';
-    const scopes = this.options.scopes ?? DEFAULT_BOT_SCOPES;
-    if (!scopes.includes(scope)) return { ok: false, error: 'missing_scope', needed: scope, provided: scopes.join(',') };
-    const refused = this.membershipProblem(channel);
+    const refused =
+      this.missingScope(this.channels.get(channel)?.private ? 'groups:history' : 'channels:history') ?? this.membershipProblem(channel);
     if (refused) return refused;
     const inclusive = isTrue(args.inclusive);
     const oldest = args.oldest === undefined ? Number.NEGATIVE_INFINITY : Number(args.oldest);
@@ -389,11 +559,53 @@ export class FakeSlack {
     return { ok: true, messages, has_more: hasMore, pin_count: 0, response_metadata: { next_cursor: nextCursor } };
   }
 
-  /** Slack's refusal when the channel does not exist or the bot is not in it. */
+  /**
+   * `conversations.info`: the channel with `is_private`, `is_archived` and `is_member`. Needs
+   * `channels:read` for a public channel and `groups:read` for a private one; a private channel the
+   * bot is not in does not exist for it.
+   * Docs: https://docs.slack.dev/reference/methods/conversations.info
+   */
+  private conversationsInfo(args: Record<string, unknown>): Record<string, unknown> {
+    const id = String(args.channel ?? '');
+    const channel = this.channels.get(id);
+    const refused = this.missingScope(channel?.private ? 'groups:read' : 'channels:read');
+    if (refused) return refused;
+    if (!channel || (channel.private && !channel.member)) return { ok: false, error: 'channel_not_found' };
+    return {
+      ok: true,
+      channel: {
+        id,
+        name: channel.name ?? id.toLowerCase(),
+        is_channel: true,
+        is_group: false,
+        is_im: false,
+        is_mpim: false,
+        is_private: channel.private ?? false,
+        is_archived: channel.archived ?? false,
+        is_member: channel.member,
+      },
+    };
+  }
+
+  /** Slack's `missing_scope`, naming what was `needed` and what the token was `provided`, when the token lacks `scope`. */
+  private missingScope(scope: string): Record<string, unknown> | undefined {
+    return this.scopes.includes(scope) ? undefined : { ok: false, error: 'missing_scope', needed: scope, provided: this.scopes.join(',') };
+  }
+
+  /** Why `chat.postMessage` cannot post to `channel`, or undefined when it can. */
+  private postingProblem(channel: string): Record<string, unknown> | undefined {
+    const found = this.channels.get(channel);
+    if (!found || (found.private && !found.member)) return { ok: false, error: 'channel_not_found' };
+    if (found.archived) return { ok: false, error: 'is_archived' };
+    if (!found.member && !this.scopes.includes('chat:write.public')) return { ok: false, error: 'not_in_channel' };
+    return undefined;
+  }
+
+  /** Slack's refusal to read a channel that does not exist for the bot or that it is not in. */
   private membershipProblem(channel: string): Record<string, unknown> | undefined {
-    const channels = this.options.channels ?? { C0ALERTS: { member: true } };
-    if (!channels[channel]) return { ok: false, error: 'channel_not_found' };
-    if (!channels[channel].member) return { ok: false, error: 'not_in_channel' };
+    const found = this.channels.get(channel);
+    if (!found || (found.private && !found.member)) return { ok: false, error: 'channel_not_found' };
+    if (!found.member) return { ok: false, error: 'not_in_channel' };
     return undefined;
   }
 
