@@ -4,13 +4,24 @@
  */
 
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, OAuth2Scopes, PermissionFlagsBits, Routes } from 'discord.js';
+import {
+  Client,
+  DiscordAPIError,
+  DiscordjsErrorCodes,
+  Events,
+  GatewayIntentBits,
+  OAuth2Scopes,
+  PermissionFlagsBits,
+  Routes,
+} from 'discord.js';
 import type { ForceOrdersArgs } from '../../commands/forceOrdersCommand.js';
 import { isDecimal } from '../decimal.js';
+import { errorCode, errorMessage } from '../errorCode.js';
 import type { Logger } from '../ops/logger.js';
 import type { ForceOrdersResult } from '../queries.js';
-import type { Sink } from '../sinks/Sink.js';
+import { type Sink, SinkError } from '../sinks/Sink.js';
 import { type Clock, systemClock } from '../time.js';
+import { unlessAborted } from '../unlessAborted.js';
 import { createInteractionHandler } from './commands.js';
 import { type DiscordConfig, discordRestOptions } from './DiscordConfig.js';
 import { DiscordSink, describeDiscordError, toSinkError } from './DiscordSink.js';
@@ -33,8 +44,17 @@ export interface DiscordAdapterOptions {
 /** The running Discord integration: a sink for alerts and the `/forceorders` front end. */
 export interface DiscordAdapter {
   sink: Sink;
-  /** Logs in and resolves once the gateway is ready (guilds received). */
-  start(): Promise<void>;
+  /**
+   * Checks what the sink needs with one REST read of the alert channel. Rejects with a non-retryable
+   * `SinkError` naming DISCORD_TOKEN when Discord refuses the token (401), a retryable one when it
+   * cannot be reached; a channel out of the bot's reach is logged and lets the sink run (a fix in
+   * Discord's settings then takes effect without a restart).
+   */
+  verify(signal?: AbortSignal): Promise<void>;
+  /** Logs in and resolves once the gateway is ready (guilds received); rejects as `verify` does. */
+  connect(signal?: AbortSignal): Promise<void>;
+  /** `verify`, then `connect`. */
+  start(signal?: AbortSignal): Promise<void>;
   /** Closes the gateway connection; the sink keeps working (REST) so a draining pipeline can finish. */
   stop(): Promise<void>;
 }
@@ -89,20 +109,46 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     logger.warn('discord rate limited', { route: info.route, retryAfterMs: info.retryAfter, scope: info.scope, global: info.global }),
   );
 
-  return {
+  const adapter: DiscordAdapter = {
     sink,
-    async start() {
-      const ready = once(client, Events.ClientReady);
-      await client.login(config.token);
-      await ready;
-      logger.info('discord ready', { user: client.user?.tag, guilds: client.guilds.cache.size });
-      // Say now, not at the first liquidation, if the alert channel is out of the bot's reach.
+    async verify(signal) {
       try {
-        await client.rest.get(Routes.channel(config.alertChannelId));
+        await client.rest.get(Routes.channel(config.alertChannelId), { signal });
       } catch (error) {
+        if (signal?.aborted) throw error;
         const problem = toSinkError(error, config.alertChannelId);
-        (problem.retryable ? logger.warn : logger.error)('discord alert channel check failed', { problem: problem.message });
+        if (problem.retryable || (error instanceof DiscordAPIError && error.status === 401)) throw problem;
+        // Say now, not at the first liquidation, that the alert channel is out of the bot's reach.
+        logger.error('discord alert channel check failed', { problem: problem.message });
       }
+    },
+    async connect(signal) {
+      const ready = once(client, Events.ClientReady, { signal });
+      ready.catch(() => {}); // observed below, unless the login fails first
+      try {
+        await unlessAborted(client.login(config.token), signal);
+        await ready;
+      } catch (error) {
+        // A failed login destroys the client, which also unsets the REST token the sink shares.
+        client.rest.setToken(config.token);
+        if (signal?.aborted) throw error;
+        if (errorCode(error) === DiscordjsErrorCodes.TokenInvalid) {
+          throw new SinkError(
+            "Discord refused DISCORD_TOKEN when logging in to the gateway: reset the bot's token (Developer Portal -> Bot -> Reset Token), set DISCORD_TOKEN to it and restart forcewatch",
+            { retryable: false, reason: 'auth', cause: error },
+          );
+        }
+        throw new SinkError(`could not connect to Discord's gateway: ${errorMessage(error)}`, {
+          retryable: true,
+          reason: 'network',
+          cause: error,
+        });
+      }
+      logger.info('discord ready', { user: client.user?.tag, guilds: client.guilds.cache.size });
+    },
+    async start(signal) {
+      await adapter.verify(signal);
+      await adapter.connect(signal);
     },
     async stop() {
       await client.destroy();
@@ -112,6 +158,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       logger.info('discord stopped');
     },
   };
+  return adapter;
 }
 
 /** The part of discord.js's gateway manager that turns dispatches into events (private in its typings). */

@@ -1,8 +1,11 @@
 import type { Server } from 'node:http';
 import { App, type Logger as BoltLogger, LogLevel, webApi } from '@slack/bolt';
+import { errorCode, errorMessage } from '../errorCode.js';
 import type { Logger } from '../ops/logger.js';
 import type { ForceOrdersResult } from '../queries.js';
+import { SinkError } from '../sinks/Sink.js';
 import { type Clock, systemClock } from '../time.js';
+import { unlessAborted } from '../unlessAborted.js';
 import { registerForceOrdersCommand } from './forceOrdersCommand.js';
 import { SlackSink } from './SlackSink.js';
 import type { SlackConfig } from './slackConfig.js';
@@ -23,39 +26,29 @@ export interface SlackAdapterOptions {
 /** The Slack side of forcewatch: an alert sink and the `/forceorders` front end. */
 export interface SlackAdapter {
   sink: SlackSink;
-  /** Verifies the token (`auth.test`), then connects (Socket Mode) or listens (HTTP mode). */
-  start(): Promise<void>;
+  /**
+   * Checks SLACK_BOT_TOKEN with one `auth.test` (what the sink needs). Rejects with a non-retryable
+   * `SinkError` naming the setting when Slack refuses the token for good, a retryable one otherwise.
+   */
+  verify(signal?: AbortSignal): Promise<void>;
+  /** After `verify`: connects (Socket Mode) or listens (HTTP mode) for `/forceorders`; rejects as `verify` does. */
+  connect(signal?: AbortSignal): Promise<void>;
+  /** `verify`, then `connect`. */
+  start(signal?: AbortSignal): Promise<void>;
   /** Disconnects or closes the HTTP server, and stops taking alerts. */
   stop(): Promise<void>;
   /** HTTP mode: the port actually listened on once started (useful with port 0). */
   readonly httpPort: number | undefined;
 }
 
-/** Builds the Bolt app (Socket Mode or HTTP, per config) and the Slack sink. */
+/** Builds the Slack sink now, and the Bolt app (Socket Mode or HTTP, per config) once `verify` has found the bot's ids. */
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const { config, runForceOrders, clock = systemClock } = options;
   const logger = options.logger.child({ component: 'slack' });
   const { connection } = config;
-  // Bolt's own client (auth.test, apps.connections.open) keeps its retry policy: the Socket Mode
-  // client retries connections.open on reconnect and must not give up at the first network error.
-  const shared = {
-    token: config.botToken,
-    logger: toBoltLogger(logger.child({ component: 'bolt' })),
-    clientOptions: { slackApiUrl: config.apiUrl, timeout: SLACK_REQUEST_TIMEOUT_MS },
-    // start() runs auth.test, so a bad token fails start-up instead of an unhandled rejection.
-    deferInitialization: true,
-  };
-  const app =
-    connection.mode === 'socket'
-      ? new App({ ...shared, socketMode: true, appToken: connection.appToken })
-      : new App({ ...shared, signingSecret: connection.signingSecret, port: connection.port });
-  app.error(async (error) => {
-    logger.error('slack listener failed', { error });
-  });
-  registerForceOrdersCommand(app, { runForceOrders, access: config, logger, clock });
-
+  const client = createSlackWebClient(config.botToken, config.apiUrl, logger);
   const sink = new SlackSink({
-    client: createSlackWebClient(config.botToken, config.apiUrl, logger),
+    client,
     channel: config.alertChannel,
     logger,
     mention: config.mention,
@@ -63,15 +56,58 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     minIntervalMs: options.minIntervalMs,
   });
 
+  let identity: BotIdentity | undefined;
+  let app: App | undefined;
+  const buildApp = (bot: BotIdentity): App => {
+    // The bot's ids come from our own auth.test, so Bolt makes none (`tokenVerificationEnabled`): its
+    // client would retry one for about 30 minutes with Slack down, holding the start that long. The
+    // Socket Mode client gets options of its own (`installerOptions.clientOptions`), so it keeps its
+    // policy of retrying apps.connections.open on a reconnect.
+    // Docs: https://docs.slack.dev/tools/bolt-js/reference#app-options
+    const shared = {
+      token: config.botToken,
+      botId: bot.botId,
+      botUserId: bot.botUserId,
+      tokenVerificationEnabled: false,
+      logger: toBoltLogger(logger.child({ component: 'bolt' })),
+      clientOptions: { slackApiUrl: config.apiUrl, timeout: SLACK_REQUEST_TIMEOUT_MS, retryConfig: { retries: 0 } },
+      installerOptions: { clientOptions: { slackApiUrl: config.apiUrl, timeout: SLACK_REQUEST_TIMEOUT_MS } },
+    };
+    const built =
+      connection.mode === 'socket'
+        ? new App({ ...shared, socketMode: true, appToken: connection.appToken })
+        : new App({ ...shared, signingSecret: connection.signingSecret, port: connection.port });
+    built.error(async (error) => {
+      logger.error('slack listener failed', { error });
+    });
+    registerForceOrdersCommand(built, { runForceOrders, access: config, logger, clock });
+    return built;
+  };
+
   let httpPort: number | undefined;
-  return {
+  const adapter: SlackAdapter = {
     sink,
     get httpPort() {
       return httpPort;
     },
-    async start() {
-      await app.init();
-      const started: unknown = await app.start();
+    async verify(signal) {
+      try {
+        const answer = await unlessAborted(client.auth.test(), signal);
+        identity = { botId: answer.bot_id, botUserId: answer.user_id };
+      } catch (error) {
+        throw signal?.aborted ? error : startError(error, 'SLACK_BOT_TOKEN');
+      }
+    },
+    async connect(signal) {
+      app ??= buildApp(identity ?? {});
+      let started: unknown;
+      try {
+        started = await unlessAborted(app.start(), signal);
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        if (connection.mode === 'socket') throw startError(error, 'SLACK_APP_TOKEN');
+        throw new SinkError(`could not listen on SLACK_PORT ${connection.port}: ${errorMessage(error)}`, { retryable: true, cause: error });
+      }
       if (connection.mode === 'http') {
         const address = (started as Server).address();
         httpPort = typeof address === 'object' && address ? address.port : undefined;
@@ -79,12 +115,64 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       logger.info('slack connected', { mode: connection.mode, channel: config.alertChannel, port: httpPort });
       await sink.checkHistoryAccess();
     },
+    async start(signal) {
+      await adapter.verify(signal);
+      await adapter.connect(signal);
+    },
     async stop() {
       await sink.stop();
-      await app.stop();
+      // A start abandoned half-way (Slack down) may leave a receiver that never ran: nothing to stop.
+      await app?.stop().catch((error: unknown) => logger.debug('slack app stop failed', { error }));
       logger.info('slack stopped');
     },
   };
+  return adapter;
+}
+
+/** What `auth.test` said about the bot token, for Bolt (which would otherwise ask itself). */
+interface BotIdentity {
+  botId?: string;
+  botUserId?: string;
+}
+
+/**
+ * Slack's answers that mean a token never works, whatever is retried: only a new token and a restart
+ * fix them. Docs: https://docs.slack.dev/reference/methods/auth.test (errors)
+ */
+const REFUSED_TOKEN: Record<string, string> = {
+  invalid_auth: 'the token is not valid (mistyped, regenerated or revoked)',
+  not_authed: 'no token reached Slack',
+  account_inactive: 'the token belongs to a deleted user or workspace',
+  token_revoked: 'the token was revoked',
+  token_expired: 'the token has expired',
+};
+
+/** Where each token comes from, for the fix. */
+const TOKEN_FIX = {
+  SLACK_BOT_TOKEN: "copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page (reinstall the app if it was revoked)",
+  SLACK_APP_TOKEN: "create an app-level token with connections:write on the app's Basic Information page",
+} as const;
+
+/** A failed start-up call as a `SinkError`: non-retryable when Slack refused `setting` for good. */
+function startError(error: unknown, setting: keyof typeof TOKEN_FIX): SinkError {
+  const code = errorCode(error) === webApi.ErrorCode.PlatformError ? (error as webApi.WebAPIPlatformError).data.error : undefined;
+  const refused = code === undefined ? undefined : REFUSED_TOKEN[code];
+  if (refused) {
+    return new SinkError(
+      `Slack refused ${setting} (${code}): ${refused}; ${TOKEN_FIX[setting]}, set ${setting} to it and restart forcewatch`,
+      {
+        retryable: false,
+        reason: 'auth',
+        cause: error,
+      },
+    );
+  }
+  // Anything else may pass: Slack down or slow (network), rate-limited, or answering an outage.
+  return new SinkError(`Slack did not confirm ${setting}: ${errorMessage(error)}`, {
+    retryable: true,
+    reason: code === undefined ? 'network' : 'server_error',
+    cause: error,
+  });
 }
 
 // The Web API client forcewatch's own calls use (alerts, doctor, test alerts)
