@@ -1,8 +1,10 @@
 import type { Market } from './binance/types.js';
 import { isDecimal } from './decimal.js';
-import { EnvReader, isLoopbackHost } from './envReader.js';
+import { EnvReader, isLoopbackHost, parseHttpUrl } from './envReader.js';
 import type { LogLevel } from './ops/logger.js';
 import { registerSecret } from './ops/redact.js';
+import { DEFAULT_WATCHDOG_AFTER_MS } from './pipeline/Watchdog.js';
+import { DAY_MS } from './time.js';
 
 /**
  * Core settings from the environment. Slack's and Discord's live with their adapters
@@ -27,6 +29,8 @@ export interface CoreConfig {
   poll: { intervalMs: number; overlapMs: number; backfillMs: number };
   alerts: { groupThreshold: number; mentionNotionalUsd?: string };
   metrics: { port?: number; host: string };
+  /** The bot's own health: when its notices speak (WATCHDOG_AFTER), and the dead man's switch (HEARTBEAT_URL). */
+  health: { watchdogAfterMs: number; heartbeatUrl?: string };
   log: { level: LogLevel; format?: 'json' | 'pretty' };
   /** Settings that work but deserve a look, one line each naming the variable: log them at start. */
   warnings: readonly string[];
@@ -87,6 +91,39 @@ function readMetricsHost(reader: EnvReader, port: number | undefined): string {
   return host;
 }
 
+/** WATCHDOG_AFTER's floor: shorter, and every blip a retry absorbs anyway would become a notice. */
+const MIN_WATCHDOG_AFTER_MS = 30_000;
+
+function readWatchdogAfter(reader: EnvReader): number {
+  const ms = reader.duration('WATCHDOG_AFTER', DEFAULT_WATCHDOG_AFTER_MS, DAY_MS, '2m');
+  if (ms >= MIN_WATCHDOG_AFTER_MS) return ms;
+  reader.errors.push(`WATCHDOG_AFTER=${JSON.stringify(reader.raw('WATCHDOG_AFTER'))} is too short: at least 30s (default 2m)`);
+  return DEFAULT_WATCHDOG_AFTER_MS;
+}
+
+/**
+ * HEARTBEAT_URL, the dead man's switch (a healthchecks.io or Dead Man's Snitch check URL). Its path is
+ * the check's secret (anyone holding it can ping or pause the check), so it is registered for
+ * redaction and never echoed, not even in its own error.
+ */
+function readHeartbeatUrl(reader: EnvReader): string | undefined {
+  const value = reader.raw('HEARTBEAT_URL');
+  if (value === undefined) return undefined;
+  const url = parseHttpUrl(value);
+  if (!url) {
+    reader.errors.push(
+      'HEARTBEAT_URL is not valid (value not shown: it holds a secret): expected an http(s) URL such as https://hc-ping.com/<uuid>',
+    );
+    return undefined;
+  }
+  registerSecret(value);
+  registerSecret(`${url.pathname}${url.search}`);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    reader.warnings.push(`HEARTBEAT_URL is cleartext http:// to ${url.hostname}: its secret path travels unencrypted; use https://`);
+  }
+  return value;
+}
+
 /** Parses and validates the core settings; reports every problem at once and never throws. */
 export function parseCoreConfig(env: NodeJS.ProcessEnv): ConfigResult<CoreConfig> {
   const r = new EnvReader(env);
@@ -123,6 +160,7 @@ export function parseCoreConfig(env: NodeJS.ProcessEnv): ConfigResult<CoreConfig
       mentionNotionalUsd: mention,
     },
     metrics: { port: metricsPort, host: readMetricsHost(r, metricsPort) },
+    health: { watchdogAfterMs: readWatchdogAfter(r), heartbeatUrl: readHeartbeatUrl(r) },
     log: {
       level: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
       format: r.oneOf('LOG_FORMAT', ['json', 'pretty'] as const, undefined),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCoreConfig } from '../src/config.js';
+import { redact } from '../src/ops/redact.js';
 
 const minimal = { BINANCE_API_KEY: 'k'.repeat(64), BINANCE_API_SECRET: 's'.repeat(64) };
 
@@ -172,5 +173,38 @@ describe('parseCoreConfig', () => {
     // No server, nothing exposed: no warning without METRICS_PORT.
     const quiet = parseCoreConfig({ ...minimal, METRICS_HOST: '0.0.0.0' });
     expect(quiet.ok && quiet.config.warnings).toEqual([]);
+  });
+
+  it("reads WATCHDOG_AFTER in BACKFILL's duration format, default 2m, at least 30s", () => {
+    const defaults = parseCoreConfig(minimal);
+    expect(defaults.ok && defaults.config.health).toEqual({ watchdogAfterMs: 120_000, heartbeatUrl: undefined });
+    const five = parseCoreConfig({ ...minimal, WATCHDOG_AFTER: '5m' });
+    expect(five.ok && five.config.health.watchdogAfterMs).toBe(300_000);
+    const refused = ['10s', '2 minutes', '0s', '2d'].map((WATCHDOG_AFTER) => parseCoreConfig({ ...minimal, WATCHDOG_AFTER }));
+    expect(refused.map((r) => (r.ok ? 'accepted' : r.errors.join(' ')))).toEqual([
+      'WATCHDOG_AFTER="10s" is too short: at least 30s (default 2m)',
+      expect.stringMatching(/^WATCHDOG_AFTER="2 minutes" is not valid: expected a duration such as 2m/),
+      'WATCHDOG_AFTER="0s" is too short: at least 30s (default 2m)',
+      expect.stringMatching(/^WATCHDOG_AFTER="2d" is not valid: expected a duration such as 2m, at most 1d/),
+    ]);
+  });
+
+  it('takes HEARTBEAT_URL without ever echoing it, registers it for redaction, and warns on cleartext off this machine', () => {
+    const url = 'https://hc-ping.com/0b6e3b6c-2c4f-4a5e-9d8a-5f1e2d3c4b5a';
+    const ok = parseCoreConfig({ ...minimal, HEARTBEAT_URL: url });
+    expect(ok.ok && ok.config.health.heartbeatUrl).toBe(url);
+    expect(ok.ok && ok.config.warnings).toEqual([]);
+    expect(redact(`GET ${url} failed`)).toBe('GET [REDACTED] failed');
+    expect(redact('ping /0b6e3b6c-2c4f-4a5e-9d8a-5f1e2d3c4b5a')).toBe('ping [REDACTED]');
+    const bad = parseCoreConfig({ ...minimal, HEARTBEAT_URL: 'hc-ping.com/9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f' });
+    expect(bad.ok ? [] : bad.errors).toEqual([
+      'HEARTBEAT_URL is not valid (value not shown: it holds a secret): expected an http(s) URL such as https://hc-ping.com/<uuid>',
+    ]);
+    const cleartext = parseCoreConfig({ ...minimal, HEARTBEAT_URL: 'http://monitor.example/ping/9f8e7d6c5b4a' });
+    expect(cleartext.ok && cleartext.config.warnings).toEqual([
+      'HEARTBEAT_URL is cleartext http:// to monitor.example: its secret path travels unencrypted; use https://',
+    ]);
+    const loopback = parseCoreConfig({ ...minimal, HEARTBEAT_URL: 'http://127.0.0.1:8000/ping/9f8e7d6c5b4a' });
+    expect(loopback.ok && loopback.config.warnings).toEqual([]);
   });
 });

@@ -1,15 +1,20 @@
 /**
  * Whether the bot is doing its job: healthy once a poll has succeeded, and for as long as the latest
- * poll succeeded and the last success is recent (a hung poller goes stale and turns unhealthy).
+ * poll succeeded, the last success is recent (a hung poller goes stale and turns unhealthy), and no
+ * sink has failed every delivery for longer than `sinkDownAfterMs` (alerts found but not delivered).
  */
 export class HealthState {
   private lastSuccessAt: number | undefined;
   private lastFailure: string | undefined;
+  /** Sinks whose deliveries fail: since when (the first failure after their last success), and why. */
+  private readonly failingSinks = new Map<string, { since: number; reason: string }>();
 
   constructor(
     private readonly now: () => number,
     /** How old the last success may get before the bot counts as stuck. */
     private readonly staleAfterMs: number,
+    /** How long a sink may fail every delivery before the bot counts as unhealthy (WATCHDOG_AFTER); default never. */
+    private readonly sinkDownAfterMs = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Records a successful poll. */
@@ -23,6 +28,16 @@ export class HealthState {
     this.lastFailure = reason;
   }
 
+  /** Records a failed delivery attempt to `sink` with a short, secret-free reason. */
+  deliveryFailed(sink: string, reason: string): void {
+    this.failingSinks.set(sink, { since: this.failingSinks.get(sink)?.since ?? this.now(), reason });
+  }
+
+  /** Records that `sink` delivered: it is working. */
+  delivered(sink: string): void {
+    this.failingSinks.delete(sink);
+  }
+
   /** The verdict and the reason, as `/healthz` reports it. */
   status(): { healthy: boolean; reason: string; lastSuccessAt?: string } {
     const lastSuccessAt = this.lastSuccessAt === undefined ? undefined : new Date(this.lastSuccessAt).toISOString();
@@ -30,6 +45,16 @@ export class HealthState {
     if (this.lastFailure !== undefined) return { healthy: false, reason: `last poll failed: ${this.lastFailure}`, lastSuccessAt };
     const age = this.now() - this.lastSuccessAt;
     if (age > this.staleAfterMs) return { healthy: false, reason: `no successful poll for ${Math.round(age / 1000)}s`, lastSuccessAt };
+    for (const [sink, failing] of this.failingSinks) {
+      const down = this.now() - failing.since;
+      if (down > this.sinkDownAfterMs) {
+        return {
+          healthy: false,
+          reason: `${sink} has failed every delivery for ${Math.round(down / 1000)}s: ${failing.reason}`,
+          lastSuccessAt,
+        };
+      }
+    }
     return { healthy: true, reason: 'polling', lastSuccessAt };
   }
 }

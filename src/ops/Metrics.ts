@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * The bot's Prometheus metrics, in its own registry (so tests can create several without clashes).
@@ -29,8 +29,22 @@ export class Metrics {
   });
   readonly deliveryFailures = new Counter({
     name: 'forcewatch_delivery_failures_total',
-    help: 'Delivery attempts a sink refused or that failed on the way.',
+    help: 'Delivery attempts a sink refused or that failed on the way, by reason: auth, rate_limited, client_error, server_error, network, other.',
+    labelNames: ['sink', 'reason'],
+    registers: [this.registry],
+  });
+  readonly deliveryLatency = new Histogram({
+    name: 'forcewatch_delivery_latency_seconds',
+    help: 'Seconds from a force order being found (queued) to a sink having it (recorded), one observation per alert.',
     labelNames: ['sink'],
+    // From a quick post (under a second) to an outage's backlog (an hour).
+    buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600],
+    registers: [this.registry],
+  });
+  readonly notices = new Counter({
+    name: 'forcewatch_notices_total',
+    help: 'Operational notices (the bot is blind, a sink fails, it works again) per sink, severity and outcome (sent or failed).',
+    labelNames: ['sink', 'severity', 'outcome'],
     registers: [this.registry],
   });
   readonly outboxDepth = new Gauge({
@@ -42,6 +56,12 @@ export class Metrics {
   readonly weightUsed = new Counter({
     name: 'forcewatch_request_weight_total',
     help: 'Binance request weight spent by polls.',
+    registers: [this.registry],
+  });
+  readonly usedWeight = new Gauge({
+    name: 'forcewatch_binance_used_weight',
+    help: "Request weight Binance counts for this IP in the current minute, per API (papi, fapi, dapi), from each answer's X-MBX-USED-WEIGHT-1M.",
+    labelNames: ['api'],
     registers: [this.registry],
   });
   readonly lastSuccessfulPoll = new Gauge({

@@ -19,6 +19,29 @@ describe('HealthState', () => {
   });
 });
 
+describe('HealthState with sinks', () => {
+  it('turns unhealthy when a sink has failed every delivery for longer than WATCHDOG_AFTER, healthy again once it delivers', async () => {
+    const clock = new FakeClock();
+    const health = new HealthState(() => clock.now(), 15_000, 120_000);
+    health.pollSucceeded(clock.now());
+    health.deliveryFailed('slack', 'Slack answered HTTP 503');
+    await clock.advance(60_000);
+    health.pollSucceeded(clock.now());
+    health.deliveryFailed('slack', 'could not reach Slack: ECONNREFUSED');
+    await clock.advance(60_000);
+    health.pollSucceeded(clock.now());
+    expect(health.status().healthy).toBe(true);
+    await clock.advance(1);
+    health.pollSucceeded(clock.now());
+    expect(health.status()).toMatchObject({
+      healthy: false,
+      reason: 'slack has failed every delivery for 120s: could not reach Slack: ECONNREFUSED',
+    });
+    health.delivered('slack');
+    expect(health.status()).toMatchObject({ healthy: true, reason: 'polling' });
+  });
+});
+
 describe('startOpsServer', () => {
   it('serves /healthz as 503 then 200, and /metrics in Prometheus format', async () => {
     const clock = new FakeClock();
