@@ -1,6 +1,6 @@
 import { displayDecimal } from '../decimal.js';
-import { describeSide, formatKindCounts, orderFacts, orderSummary } from '../format/orderText.js';
-import type { Alert, AlertGroupSummary, Notification, Sink } from '../sinks/Sink.js';
+import { describeSide, formatKindCounts, kindNote, orderFacts, orderSummary } from '../format/orderText.js';
+import type { Alert, AlertGroupSummary, Notification, OperationalNotice, Sink } from '../sinks/Sink.js';
 import { SinkError } from '../sinks/Sink.js';
 import { formatSpan, formatTime } from '../time.js';
 
@@ -21,7 +21,12 @@ export class ConsoleSink implements Sink {
 
   /** Prints the notification; a writer that throws becomes a retryable `SinkError`. */
   async deliver(notification: Notification): Promise<void> {
-    const text = notification.type === 'single' ? formatAlert(notification.alert) : formatGroup(notification.alerts, notification.summary);
+    const text =
+      notification.type === 'single'
+        ? formatAlert(notification.alert)
+        : notification.type === 'group'
+          ? formatGroup(notification.alerts, notification.summary)
+          : formatNotice(notification.notice);
     try {
       this.write(`${text}\n`);
     } catch (error) {
@@ -34,8 +39,10 @@ function formatAlert(alert: Alert): string {
   const { order } = alert;
   const facts = orderFacts(order);
   const width = Math.max(...facts.map((fact) => fact.label.length));
+  const note = kindNote(order.kind);
   return [
     `${order.kind} ${order.symbol}: ${describeSide(order)}`,
+    ...(note === undefined ? [] : [`  ${note}`]),
     ...facts.map((fact) => `  ${fact.label.padEnd(width)}  ${fact.value}`),
   ].join('\n');
 }
@@ -50,4 +57,10 @@ function formatGroup(alerts: Alert[], summary: AlertGroupSummary): string {
     `  Span: ${formatTime(summary.firstTime)} to ${formatTime(summary.lastTime)}${span > 0 ? ` (${formatSpan(span)})` : ''}`,
     ...alerts.map((alert) => `  - ${orderSummary(alert.order)}`),
   ].join('\n');
+}
+
+/** A notice about the bot itself, told apart from alerts at a glance. */
+function formatNotice(notice: OperationalNotice): string {
+  const label = notice.severity === 'warning' ? 'FORCEWATCH WARNING' : 'FORCEWATCH RECOVERED';
+  return [`${label}: ${notice.title}`, ...notice.text.split('\n').map((line) => `  ${line}`)].join('\n');
 }

@@ -5,11 +5,20 @@
 
 import { createHash } from 'node:crypto';
 import { type APIEmbed, type APIEmbedField, escapeMarkdown } from 'discord.js';
-import type { AutoCloseType, ForceOrder } from '../binance/types.js';
+import type { ForceOrder, ForceOrderKind } from '../binance/types.js';
 import { displayDecimal } from '../decimal.js';
-import { describeQuery, describeSide, FINE_DIGITS, orderFacts } from '../format/orderText.js';
+import {
+  describeKindTotals,
+  describeQuery,
+  describeSide,
+  FINE_DIGITS,
+  formatKindCounts,
+  kindNote,
+  leadingKind,
+  orderFacts,
+} from '../format/orderText.js';
 import type { ForceOrdersResult } from '../queries.js';
-import type { AlertGroupSummary, Notification } from '../sinks/Sink.js';
+import type { AlertGroupSummary, Notification, OperationalNotice } from '../sinks/Sink.js';
 import { formatTime } from '../time.js';
 
 // Discord's message and embed limits. Docs: https://discord.com/developers/docs/resources/message#embed-object-embed-limits
@@ -43,8 +52,8 @@ const OVERFLOW_RESERVE = 120;
 /** Symbols listed by name in a group's summary; the rest are counted. */
 const SUMMARY_SYMBOLS = 15;
 
-/** Embed colour per kind: red for a liquidation, orange for an ADL. */
-export const KIND_COLOUR: Record<AutoCloseType, number> = { LIQUIDATION: 0xd93f3f, ADL: 0xf28c28 };
+/** Embed colour per kind: red for a liquidation, orange for an ADL, blue for a settlement close (no margin event). */
+export const KIND_COLOUR: Record<ForceOrderKind, number> = { LIQUIDATION: 0xd93f3f, ADL: 0xf28c28, SETTLEMENT: 0x4f86c6 };
 
 // Text: cut to a limit, made inert
 
@@ -203,11 +212,13 @@ function orderField(order: ForceOrder): APIEmbedField {
   return field(orderTitle(order), value);
 }
 
-/** The embed for one order: kind colour, facts as inline fields, the order's time as timestamp, `ref` in the footer. */
+/** The embed for one order: kind colour (and what a settlement close is), facts as inline fields, the time as timestamp, `ref` in the footer. */
 function orderEmbed(order: ForceOrder, ref: string): APIEmbed {
+  const note = kindNote(order.kind);
   return {
     title: orderTitle(order),
     color: KIND_COLOUR[order.kind],
+    ...(note !== undefined && { description: note }),
     fields: orderFacts(order).map((fact) => field(fact.label, escapeDiscordText(fact.value, EMBED_FIELD_VALUE_MAX), true)),
     timestamp: embedTimestamp(order.updateTime),
     footer: { text: `${order.market === 'cm' ? 'COIN-M' : 'USD-M'} · ${escapeDiscordText(order.pair, 64)} · ${ref}` },
@@ -222,13 +233,26 @@ function summaryEmbed(summary: AlertGroupSummary, ref: string): APIEmbed {
   const more = summary.symbols.length - SUMMARY_SYMBOLS;
   if (more > 0) lines.push(`…and ${more} more symbol${more === 1 ? '' : 's'}`);
   return {
-    title: `${summary.count} force orders: ${summary.byKind.LIQUIDATION} LIQUIDATION, ${summary.byKind.ADL} ADL`,
-    color: summary.byKind.LIQUIDATION > 0 ? KIND_COLOUR.LIQUIDATION : KIND_COLOUR.ADL,
+    title: `${summary.count} force orders: ${formatKindCounts(summary.byKind)}`,
+    color: KIND_COLOUR[leadingKind(summary.byKind)],
     description:
       `**Total notional: ${displayDecimal(summary.totalNotionalUsd)} USD**\n` +
       `From ${timeText(summary.firstTime)} to ${timeText(summary.lastTime)}\n\n${lines.join('\n')}`,
     timestamp: embedTimestamp(summary.lastTime),
     footer: { text: ref },
+  };
+}
+
+/** Notice colours: amber while something is wrong, green once it works again. */
+const NOTICE_COLOUR: Record<OperationalNotice['severity'], number> = { warning: 0xf2c037, recovered: 0x3fb950 };
+
+/** An operational notice as one embed: inert text cut to the limits, `ref` in the footer like an alert's. */
+function noticeEmbed(notice: OperationalNotice, ref: string): APIEmbed {
+  return {
+    title: escapeDiscordText(notice.title, EMBED_TITLE_MAX),
+    color: NOTICE_COLOUR[notice.severity],
+    description: escapeDiscordText(notice.text, EMBED_DESCRIPTION_MAX),
+    footer: { text: `forcewatch operational notice · ${ref}` },
   };
 }
 
@@ -239,6 +263,7 @@ function summaryEmbed(summary: AlertGroupSummary, ref: string): APIEmbed {
  */
 export function renderAlertEmbeds(notification: Notification): APIEmbed[] {
   const ref = alertRef(notification.key);
+  if (notification.type === 'notice') return [noticeEmbed(notification.notice, ref)];
   if (notification.type === 'single') return [orderEmbed(notification.alert.order, ref)];
   const orders = notification.alerts.map((a) => a.order);
   return packEmbeds(
@@ -275,7 +300,7 @@ export function renderForceOrdersReply(result: ForceOrdersResult): ForceOrdersRe
   if (!result.ok) return errorReply(result.error, result.usage);
   const { rows, total, totals, window, query } = result;
   const lines = [
-    `**${total} matched** (${totals.liquidations} liquidation${totals.liquidations === 1 ? '' : 's'}, ${totals.adl} ADL), **${displayDecimal(totals.notionalUsd)} USD** notional`,
+    `**${total} matched** (${describeKindTotals(totals)}), **${displayDecimal(totals.notionalUsd)} USD** notional`,
     `From ${formatTime(window.startTime)} to ${formatTime(window.endTime)}`,
     `Source: ${SOURCE[result.source]} · Binance weight ${result.weightSpent}`,
   ];
@@ -284,7 +309,7 @@ export function renderForceOrdersReply(result: ForceOrdersResult): ForceOrdersRe
   if (result.note) lines.push(escapeDiscordText(result.note, 500));
   const head: APIEmbed = {
     title: escapeDiscordText(`Force orders: ${describeQuery(query)}`, EMBED_TITLE_MAX),
-    color: totals.liquidations > 0 ? KIND_COLOUR.LIQUIDATION : KIND_COLOUR.ADL,
+    color: KIND_COLOUR[leadingKind({ LIQUIDATION: totals.liquidations, ADL: totals.adl, SETTLEMENT: totals.settlement })],
     description: lines.join('\n'),
   };
   const embeds = packEmbeds(

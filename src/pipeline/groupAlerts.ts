@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { AutoCloseType } from '../binance/types.js';
+import type { ForceOrderKind } from '../binance/types.js';
 import { addDecimal, compareDecimal, sumDecimals } from '../decimal.js';
-import type { Alert, AlertGroupSummary, Notification } from '../sinks/Sink.js';
+import type { Alert, AlertGroupSummary, AlertNotification } from '../sinks/Sink.js';
 
 /** Default: more than this many alerts ready at once go out as one grouped notification. */
 export const DEFAULT_GROUP_THRESHOLD = 5;
@@ -10,7 +10,7 @@ export const MAX_GROUP_SIZE = 500;
 
 /** The summary of a group: counts, exact total notional, symbols by order count, time span. */
 export function summarizeAlerts(alerts: readonly Alert[]): AlertGroupSummary {
-  const byKind: Record<AutoCloseType, number> = { LIQUIDATION: 0, ADL: 0 };
+  const byKind: Record<ForceOrderKind, number> = { LIQUIDATION: 0, ADL: 0, SETTLEMENT: 0 };
   const bySymbol = new Map<string, { symbol: string; count: number; notionalUsd: string }>();
   let firstTime = Number.POSITIVE_INFINITY;
   let lastTime = Number.NEGATIVE_INFINITY;
@@ -40,7 +40,7 @@ export function summarizeAlerts(alerts: readonly Alert[]): AlertGroupSummary {
  * The next notification for a sink from its pending alerts (oldest first): a single alert, or one
  * group of up to `MAX_GROUP_SIZE` when more than `threshold` are ready.
  */
-export function nextNotification(pending: readonly Alert[], threshold: number): Notification | undefined {
+export function nextNotification(pending: readonly Alert[], threshold: number): AlertNotification | undefined {
   const [first] = pending;
   if (!first) return undefined;
   if (pending.length <= threshold) return { type: 'single', key: first.id, alert: first };
@@ -60,6 +60,6 @@ export function groupKey(alerts: readonly Alert[]): string {
 }
 
 /** The alert ids a notification carries. */
-export function notificationIds(notification: Notification): string[] {
+export function notificationIds(notification: AlertNotification): string[] {
   return notification.type === 'single' ? [notification.alert.id] : notification.alerts.map((a) => a.id);
 }

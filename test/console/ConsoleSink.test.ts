@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { orderKey } from '../../src/binance/types.js';
 import { ConsoleSink } from '../../src/console/ConsoleSink.js';
+import { summarizeAlerts } from '../../src/pipeline/groupAlerts.js';
 import type { Alert, Notification } from '../../src/sinks/Sink.js';
 import { isSinkError } from '../../src/sinks/Sink.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
@@ -47,6 +48,39 @@ describe('ConsoleSink', () => {
     ]);
   });
 
+  it('prints a settlement close as SETTLEMENT and says what it is', async () => {
+    const { sink, out } = capture();
+    const a = alert({ kind: 'SETTLEMENT', symbol: 'BTCUSD_261225', updateTime: T });
+    await sink.deliver({ type: 'single', key: a.id, alert: a });
+    const lines = out[0]!.split('\n');
+    expect(lines[0]).toBe('SETTLEMENT BTCUSD_261225: SELL closing a LONG');
+    expect(lines[1]).toMatch(/^ {2}Settlement \(delivery\/delisting\): /);
+    expect(lines[2]).toBe('  Contracts       1');
+  });
+
+  it('counts settlement closes apart in a group', async () => {
+    const { sink, out } = capture();
+    const alerts = [
+      alert({ orderId: 1, updateTime: T }),
+      alert({ orderId: 2, updateTime: T, kind: 'SETTLEMENT', symbol: 'BTCUSD_261225' }),
+    ];
+    await sink.deliver({ type: 'group', key: 'group:1,2', alerts, summary: summarizeAlerts(alerts) });
+    const lines = out[0]!.split('\n');
+    expect(lines[0]).toBe('FORCE ORDERS: 2 orders, 200 USD notional (1 LIQUIDATION, 0 ADL, 1 SETTLEMENT)');
+    expect(lines).toContain('  - SETTLEMENT BTCUSD_261225 SELL closing a LONG: 1 @ 11,326.9 = 100 USD, 2026-11-25T11:58:00Z, order 2');
+  });
+
+  it('prints an operational notice apart from alerts: its severity, title, then the text indented', async () => {
+    const { sink, out } = capture();
+    const notice = { severity: 'warning' as const, title: 'forcewatch is blind: Binance refuses the API key', text: 'line one\nline two' };
+    await sink.deliver({ type: 'notice', key: 'notice:poll:1:warning:2', notice });
+    await sink.deliver({ type: 'notice', key: 'notice:poll:1:recovered', notice: { ...notice, severity: 'recovered', title: 'back' } });
+    expect(out).toEqual([
+      'FORCEWATCH WARNING: forcewatch is blind: Binance refuses the API key\n  line one\n  line two\n',
+      'FORCEWATCH RECOVERED: back\n  line one\n  line two\n',
+    ]);
+  });
+
   it('prints a group as its summary, then one line per order', async () => {
     const { sink, out } = capture();
     const alerts = [
@@ -69,7 +103,7 @@ describe('ConsoleSink', () => {
       summary: {
         count: 3,
         totalNotionalUsd: '1120.05',
-        byKind: { LIQUIDATION: 2, ADL: 1 },
+        byKind: { LIQUIDATION: 2, ADL: 1, SETTLEMENT: 0 },
         symbols: [
           { symbol: 'BTCUSD_PERP', count: 2, notionalUsd: '1100' },
           { symbol: 'ETHUSD_PERP', count: 1, notionalUsd: '20.05' },
