@@ -10,6 +10,8 @@ export interface RouteContext {
   orders: readonly StoredForceOrder[];
   behaviour: SelectionBehaviour;
   windowTooLongCode: -1127 | -4165;
+  /** The `X-MBX-APIKEY` header, for USER_STREAM routes (a SIGNED route's key is checked before it runs). */
+  apiKey: string | undefined;
 }
 
 /** One endpoint: its request weight, whether it is SIGNED, the parameters it reads, and its answer. */

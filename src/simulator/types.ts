@@ -1,3 +1,5 @@
+import type { Clock } from '../time.js';
+
 /**
  * Public types of the PAPI simulator. Other parts of forcewatch (client tests, pipeline tests, the
  * benchmark and the demo) code against these names, so they stay stable. They are written out here
@@ -60,12 +62,33 @@ export interface SimulatorAccount {
   publicKeyPem?: string;
 }
 
+/** Options of the simulated Portfolio Margin user data stream (src/simulator/PmUserStream.ts). */
+export interface SimUserStreamOptions {
+  /**
+   * `listenKeyExpired` as the PM page shows it, `{e, E}` (`'pm'`, default), or as the USD-M and COIN-M
+   * pages do, with the expired `listenKey` (`'futures'`).
+   */
+  listenKeyExpired?: 'pm' | 'futures';
+  /** Execution type of a force order's fill: `TRADE` (default) or `CALCULATED` ("Liquidation Execution" on the PM page). */
+  fillExecution?: SimFillExecution;
+}
+
+/** How the engine reports a force order's fill on the stream: a plain `TRADE` or `CALCULATED`. */
+export type SimFillExecution = 'TRADE' | 'CALCULATED';
+
 /** Options of {@link PapiSimulator.start}; every one has a default. */
 export interface PapiSimulatorOptions {
   /** Accepted keys; default one HMAC account ({@link SIM_API_KEY}, {@link SIM_API_SECRET}). */
   accounts?: SimulatorAccount[];
   /** The exchange's clock; default `Date.now` (tests pass a FakeClock's `now`). */
   now?: () => number;
+  /**
+   * The exchange's clock for what happens on time (listenKey expiry, stream pings, the 24-hour close,
+   * orders that become visible later): its `now()` replaces `now`; default `now` with real timers.
+   */
+  clock?: Clock;
+  /** The user data stream's choices where Binance's pages differ or say nothing. */
+  userStream?: SimUserStreamOptions;
   /**
    * IP request-weight limit per minute, per API: a number sets PAPI's, an object any API's. Defaults are
    * Binance's: papi 6000 (PAPI General Info, "IP Limits"), fapi 2400 and dapi 2400 (their exchangeInfo
