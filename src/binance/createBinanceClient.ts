@@ -4,6 +4,7 @@ import { errorCode } from '../errorCode.js';
 import { type Logger, silentLogger } from '../ops/logger.js';
 import { registerSecret } from '../ops/redact.js';
 import { type Clock, systemClock } from '../time.js';
+import { AccountClient } from './AccountClient.js';
 import { BinanceHttpClient, type FetchLike } from './BinanceHttpClient.js';
 import { createSigner, SignerConfigError, type SignerCredentials } from './createSigner.js';
 import { ExchangeInfoCache } from './ExchangeInfoCache.js';
@@ -61,6 +62,8 @@ export interface BinanceClient {
   source(market?: Market): ForceOrderClient;
   /** Binance's current time: our clock plus the offset measured by `sync()` (the poller's windows use it). */
   serverNow(): number;
+  /** The account's risk: `GET /papi/v1/account` and each book's ADL quantiles (what `/risk` shows). */
+  account(): AccountClient;
   /** Stops timers and closes keep-alive sockets. */
   close(): Promise<void>;
 }
@@ -102,6 +105,7 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
   });
   const client = http;
   const papi = new PapiClient(client, options.papiUrl ?? 'https://papi.binance.com');
+  const account = new AccountClient(client, options.papiUrl ?? 'https://papi.binance.com');
   const sources = new Map<Market, ForceOrderClient>();
   return {
     sync: (signal) => client.sync(signal),
@@ -116,6 +120,7 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
       return source;
     },
     serverNow: () => client.serverNow(),
+    account: () => account,
     async close() {
       await Promise.all(Object.values(limiters).map((limiter) => limiter.stop()));
       client.close();
