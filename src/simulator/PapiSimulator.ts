@@ -1,8 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { systemClock } from '../time.js';
+import { AccountRisk, accountInformationRoute } from './accountRisk.js';
+import { AdlQuantiles } from './adlQuantile.js';
 import { binanceErrors, SimBinanceError } from './errors.js';
 import { FaultQueue } from './FaultQueue.js';
 import { OrderGenerator, type StoredForceOrder } from './OrderGenerator.js';
+import { PmUserStream } from './PmUserStream.js';
 import { apiOfPath, ROUTES, type Route, type SelectionBehaviour } from './routes.js';
 import { authenticateSigned, recordSignature } from './signedRequests.js';
 import type {
@@ -65,6 +69,12 @@ const SIGNED_PARAMS = ['recvWindow', 'timestamp', 'signature'];
 export class PapiSimulator {
   /** Every request received, oldest first. */
   readonly requests: SimRequestLog[] = [];
+  /** The account's risk: `GET /papi/v1/account` answers it; `risk.set(…)` changes it and pushes `riskLevelChange`. */
+  readonly risk: AccountRisk;
+  /** The Portfolio Margin user data stream (listenKeys, `/pm/ws/<listenKey>`) and its fault switches. */
+  readonly userStream: PmUserStream;
+  /** The positions' ADL quantiles, `GET /papi/v1/{um|cm}/adlQuantile`; `adl.set(…)` changes them. */
+  readonly adl: AdlQuantiles;
   private readonly stored: StoredForceOrder[] = [];
   private readonly faults = new FaultQueue();
   private readonly generator: OrderGenerator;
@@ -75,6 +85,7 @@ export class PapiSimulator {
   private readonly windowTooLongCode: -1127 | -4165;
   private readonly strictParams: boolean;
   private readonly streams = new Set<() => void>();
+  private readonly routes: ReadonlyMap<string, Route>;
   private readonly requestListeners = new Set<(request: SimRequestLog) => void>();
   private skewMs = 0;
   private server: Server | undefined;
@@ -82,7 +93,8 @@ export class PapiSimulator {
 
   private constructor(options: PapiSimulatorOptions) {
     this.accounts = options.accounts ?? [{ apiKey: SIM_API_KEY, hmacSecret: SIM_API_SECRET }];
-    this.now = options.now ?? Date.now;
+    const clock = options.clock;
+    this.now = clock ? () => clock.now() : (options.now ?? Date.now);
     const limits = options.weightLimitPerMinute;
     this.limiter = new WeightLimiter(
       { ...DEFAULT_WEIGHT_LIMITS, ...(typeof limits === 'number' ? { papi: limits } : limits) },
@@ -92,6 +104,19 @@ export class PapiSimulator {
     this.behaviour = { pageEnd: options.pageEnd ?? 'oldest', windowField: options.windowField ?? 'updateTime' };
     this.windowTooLongCode = options.windowTooLongCode ?? -1127;
     this.generator = new OrderGenerator(options.seed ?? 1);
+    this.risk = new AccountRisk(() => this.serverNow());
+    this.adl = new AdlQuantiles(() => this.serverNow());
+    const sleep = clock ? clock.sleep.bind(clock) : systemClock.sleep;
+    this.userStream = new PmUserStream(
+      { accounts: this.accounts, serverNow: () => this.serverNow(), sleep, risk: this.risk },
+      options.userStream,
+    );
+    this.routes = new Map([
+      ...ROUTES,
+      ...this.userStream.routes(),
+      ['GET /papi/v1/account', accountInformationRoute(this.risk)],
+      ...this.adl.routes(),
+    ]);
   }
 
   /** Starts a simulator listening on `host:port` (default 127.0.0.1 and a free port). */
@@ -104,6 +129,7 @@ export class PapiSimulator {
         else sendJson(res, 500, JSON.stringify({ code: -1000, msg: 'An unknown error occurred while processing the request.' }));
       });
     });
+    server.on('upgrade', (req, socket, head) => sim.userStream.handleUpgrade(req, socket, head));
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -124,6 +150,7 @@ export class PapiSimulator {
   addOrder(input: SimOrderInput = {}): RawForceOrderWire {
     const order = this.generator.make(input, this.serverNow());
     this.stored.push(order);
+    this.userStream.publishOrder(order);
     return order.wire;
   }
 
@@ -197,6 +224,7 @@ export class PapiSimulator {
   /** Stops streams, drops open connections (including requests a `timeout` fault holds) and stops listening. */
   async close(): Promise<void> {
     for (const stop of [...this.streams]) stop();
+    await this.userStream.close();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -241,7 +269,7 @@ export class PapiSimulator {
       log.status = sendFault(res, fault, usedHeader(), serverNow, this.limiter.limit(api ?? 'papi'));
       return;
     }
-    const route = ROUTES.get(`${method} ${path}`);
+    const route = this.routes.get(`${method} ${path}`);
     if (!route || !api) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end();
       log.status = 404;
@@ -276,6 +304,7 @@ export class PapiSimulator {
         orders: this.stored,
         behaviour: this.behaviour,
         windowTooLongCode: this.windowTooLongCode,
+        apiKey: request.apiKey,
       });
       return JSON.stringify(value);
     } catch (error) {
