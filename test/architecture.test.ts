@@ -45,7 +45,8 @@ const FORBIDDEN: [string, string[]][] = [
   ['src/slack', ['src/discord', 'src/app']],
   ['src/discord', ['src/slack', 'src/app']],
   ['commands', ['src/slack', 'src/discord', 'src/console', 'src/pipeline', 'src/store', 'src/app']],
-  ['src/simulator', ['commands', 'src/slack', 'src/discord', 'src/console', 'src/pipeline', 'src/store', 'src/app', 'src/binance']],
+  ['src/simulator', ['commands', 'src/slack', 'src/discord', 'src/console', 'src/pipeline', 'src/store', 'src/app', 'src/binance', 'src/stream']],
+  ['src/stream', ['commands', 'src/slack', 'src/discord', 'src/console', 'src/pipeline', 'src/store', 'src/app', 'src/simulator']],
 ];
 
 function violations(): string[] {
