@@ -39,6 +39,13 @@ interface BinanceRequest {
   params?: Record<string, string | number | undefined>;
   /** Adds `recvWindow`, `timestamp`, the API key header and `signature`. */
   signed: boolean;
+  /**
+   * Sends the API key header without signing (Binance's USER_STREAM security: the listenKey endpoints);
+   * implied by `signed`.
+   */
+  apiKey?: boolean;
+  /** Default GET. Every method sent must be safe to repeat: the retries below resend it as it is. */
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Request weight Binance charges. */
   weight: number;
   signal?: AbortSignal;
@@ -85,8 +92,9 @@ interface BinanceHttpClientOptions {
 const USED_WEIGHT_HEADER = 'x-mbx-used-weight-1m';
 
 /**
- * Signed and unsigned GETs against Binance with the clock offset, weight limiting, timeouts and retries.
- * These requests only read, so repeating one after a network error, timeout or 5xx is safe.
+ * Signed and unsigned requests against Binance with the clock offset, weight limiting, timeouts and retries.
+ * Each request either only reads or is idempotent (the listenKey POST returns the account's live key, PUT
+ * extends it, DELETE closes it), so repeating one after a network error, timeout or 5xx is safe.
  */
 export class BinanceHttpClient {
   private readonly options: BinanceHttpClientOptions;
@@ -129,7 +137,7 @@ export class BinanceHttpClient {
     return this.offsetMs;
   }
 
-  /** GETs and parses JSON, retrying what can be retried; a -1021 (clock drift) resyncs once and retries once. */
+  /** Sends `request` (a GET unless it says otherwise) and parses JSON, retrying what can be retried; a -1021 (clock drift) resyncs once and retries once. */
   async get(request: BinanceRequest): Promise<unknown> {
     let resynced = false;
     for (let attempt = 1; ; attempt += 1) {
@@ -174,13 +182,13 @@ export class BinanceHttpClient {
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (request.signed) headers['X-MBX-APIKEY'] = this.options.apiKey;
+    if (request.signed || request.apiKey) headers['X-MBX-APIKEY'] = this.options.apiKey;
     let status: number;
     let text: string;
     try {
       const sentAt = this.clock.now();
       const response = await this.fetch(url, {
-        method: 'GET',
+        method: request.method ?? 'GET',
         headers,
         signal,
         redirect: 'manual',

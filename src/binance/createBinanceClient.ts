@@ -9,6 +9,7 @@ import { BinanceHttpClient, type FetchLike } from './BinanceHttpClient.js';
 import { createSigner, SignerConfigError, type SignerCredentials } from './createSigner.js';
 import { ExchangeInfoCache } from './ExchangeInfoCache.js';
 import { ForceOrderClient } from './ForceOrderClient.js';
+import { ListenKeyClient } from './ListenKeyClient.js';
 import { type PapiCallOptions, PapiClient } from './PapiClient.js';
 import type { ForceOrderQuery, Market, RawForceOrder } from './types.js';
 import { type BinanceApi, IP_WEIGHT_PER_MINUTE, WeightLimiter } from './WeightLimiter.js';
@@ -64,6 +65,10 @@ export interface BinanceClient {
   serverNow(): number;
   /** The account's risk: `GET /papi/v1/account` and each book's ADL quantiles (what `/risk` shows). */
   account(): AccountClient;
+  /** The user data stream's listenKey endpoints (`/papi/v1/listenKey`). */
+  listenKeys(): ListenKeyClient;
+  /** USD per contract of a COIN-M symbol, from the same exchangeInfo cache COIN-M force orders are priced with. */
+  contractSize(symbol: string, pair: string, signal?: AbortSignal): Promise<string>;
   /** Stops timers and closes keep-alive sockets. */
   close(): Promise<void>;
 }
@@ -104,23 +109,35 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
     fetch: options.fetch,
   });
   const client = http;
-  const papi = new PapiClient(client, options.papiUrl ?? 'https://papi.binance.com');
-  const account = new AccountClient(client, options.papiUrl ?? 'https://papi.binance.com');
+  const papiUrl = options.papiUrl ?? 'https://papi.binance.com';
+  const papi = new PapiClient(client, papiUrl);
+  const account = new AccountClient(client, papiUrl);
+  const listenKeys = new ListenKeyClient(client, papiUrl);
   const sources = new Map<Market, ForceOrderClient>();
+  const exchangeInfos = new Map<Market, ExchangeInfoCache>();
+  const exchangeInfo = (market: Market) => {
+    let info = exchangeInfos.get(market);
+    if (!info) {
+      info = new ExchangeInfoCache({ http: client, market, dapiUrl, fapiUrl, clock, logger });
+      exchangeInfos.set(market, info);
+    }
+    return info;
+  };
   return {
     sync: (signal) => client.sync(signal),
     forceOrders: (market, query, callOptions) => papi.forceOrders(market, query, callOptions),
     source(market = 'cm') {
       let source = sources.get(market);
       if (!source) {
-        const exchangeInfo = new ExchangeInfoCache({ http: client, market, dapiUrl, fapiUrl, clock, logger });
-        source = new ForceOrderClient({ papi, exchangeInfo, market, logger });
+        source = new ForceOrderClient({ papi, exchangeInfo: exchangeInfo(market), market, logger });
         sources.set(market, source);
       }
       return source;
     },
     serverNow: () => client.serverNow(),
     account: () => account,
+    listenKeys: () => listenKeys,
+    contractSize: (symbol, pair, signal) => exchangeInfo('cm').contractSize(symbol, pair, signal),
     async close() {
       await Promise.all(Object.values(limiters).map((limiter) => limiter.stop()));
       client.close();

@@ -1,13 +1,13 @@
 import { isDecimal } from '../decimal.js';
 import { BinanceResponseError } from './errors.js';
-import type { ForceOrderKind, Market, RawForceOrder } from './types.js';
+import type { ForceOrderKind, FuturesMarket, RawForceOrder } from './types.js';
 
 /**
  * Validates a force-orders body against the documented schema and keeps only documented fields.
  * https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-CM-Force-Orders
  * https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-UM-Force-Orders
  */
-export function parseForceOrders(body: unknown, market: Market, path: string): RawForceOrder[] {
+export function parseForceOrders(body: unknown, market: FuturesMarket, path: string): RawForceOrder[] {
   if (!Array.isArray(body)) throw new BinanceResponseError(`${path}: expected an array of orders, got ${typeName(body)}`, { path });
   return body.map((item, index) => parseOne(item, market, `${path}[${index}]`, path));
 }
@@ -32,7 +32,8 @@ const ENUM = /^[A-Z][A-Z_]{0,31}$/;
 const SYMBOL = /^[A-Z0-9][A-Z0-9_]{0,39}$/;
 // Binance's client order id alphabet (`^[\.A-Z\:/a-z0-9_-]{1,36}$` for new orders); system ids run longer.
 const CLIENT_ORDER_ID = /^[.A-Z:/a-z0-9_-]{1,64}$/;
-const STRING_SHAPES = {
+/** The shape each string field of a force order must have, wherever the order comes from (REST or the user data stream). */
+export const FORCE_ORDER_STRING_SHAPES = {
   symbol: SYMBOL,
   status: ENUM,
   clientOrderId: CLIENT_ORDER_ID,
@@ -41,13 +42,13 @@ const STRING_SHAPES = {
   positionSide: ENUM,
   origType: ENUM,
 } as const;
-const STRINGS = Object.keys(STRING_SHAPES) as (keyof typeof STRING_SHAPES)[];
+const STRINGS = Object.keys(FORCE_ORDER_STRING_SHAPES) as (keyof typeof FORCE_ORDER_STRING_SHAPES)[];
 /** The largest time a JavaScript Date can hold; anything later cannot be displayed. */
 const MAX_TIME_MS = 8.64e15;
 const DECIMALS = ['price', 'avgPrice', 'origQty', 'executedQty'] as const;
 const TIMES = ['time', 'updateTime'] as const;
 
-function parseOne(item: unknown, market: Market, where: string, path: string): RawForceOrder {
+function parseOne(item: unknown, market: FuturesMarket, where: string, path: string): RawForceOrder {
   const fail = (field: string, expected: string, value: unknown): never => {
     throw new BinanceResponseError(`${where}${field ? `.${field}` : ''}: expected ${expected}, got ${describeValue(value)}`, { path });
   };
@@ -71,7 +72,7 @@ function parseOne(item: unknown, market: Market, where: string, path: string): R
   const side = o.side === 'BUY' || o.side === 'SELL' ? o.side : fail('side', 'BUY or SELL', o.side);
   const reduceOnly = typeof o.reduceOnly === 'boolean' ? o.reduceOnly : fail('reduceOnly', 'a boolean', o.reduceOnly);
   const order = { orderId: int('orderId'), side, reduceOnly } as RawForceOrder;
-  for (const field of STRINGS) order[field] = str(field, STRING_SHAPES[field]);
+  for (const field of STRINGS) order[field] = str(field, FORCE_ORDER_STRING_SHAPES[field]);
   for (const field of DECIMALS) order[field] = dec(field);
   for (const field of TIMES)
     order[field] = int(field) <= MAX_TIME_MS ? (o[field] as number) : fail(field, 'a time a Date can hold', o[field]);

@@ -1,5 +1,6 @@
 import type { Logger } from '../ops/logger.js';
 import type { Alert } from '../sinks/Sink.js';
+import type { StreamState } from '../stream/UserDataStream.js';
 
 /** Every event the pipeline emits, with its payload. Metrics and the health check listen to these. */
 export interface PipelineEvents {
@@ -9,6 +10,8 @@ export interface PipelineEvents {
   pollSucceeded: { at: number; found: number; newOrders: number; weight: number; durationMs: number; watermark: number };
   /** A poll failed; `fatal`: the exchange refused our credentials, so the poller retries once a minute. */
   pollFailed: { error: unknown; fatal: boolean };
+  /** The user data stream changed state (open: REST polls at the reconciliation interval; else at the poll interval). */
+  streamState: { state: StreamState; reason: string; pollIntervalMs: number };
   /** A sink accepted these alerts and the store recorded it; `latencyMs`: per alert, from queued to recorded. */
   delivered: { sink: string; alertIds: string[]; grouped: boolean; latencyMs: number[] };
   /** A delivery attempt failed; the same notification is tried again in `retryInMs`. */

@@ -74,7 +74,9 @@ export interface PollResult {
  */
 export class ForceOrderPoller {
   private readonly options: ForceOrderPollerOptions;
-  private readonly intervalMs: number;
+  private intervalMs: number;
+  /** Aborted to cut the loop's sleep short when the interval changes (or the poller stops); replaced after each change. */
+  private intervalChanged = new AbortController();
   private readonly overlapMs: number;
   /** Polls never overlap: `pollOnce` calls queue behind the loop's poll. */
   private readonly polls = new SerialQueue();
@@ -99,8 +101,20 @@ export class ForceOrderPoller {
    */
   async stop(): Promise<void> {
     this.stopping.abort();
+    this.intervalChanged.abort();
     await this.loop?.catch(() => {});
     await this.polls.idle();
+  }
+
+  /**
+   * Changes the time between poll starts, the sleep in progress included (measured from the last poll's
+   * start): a fallback to fast polling takes effect at once, not after a long reconciliation sleep.
+   */
+  setIntervalMs(ms: number): void {
+    if (ms === this.intervalMs) return;
+    this.intervalMs = ms;
+    this.intervalChanged.abort();
+    this.intervalChanged = new AbortController();
   }
 
   /** Runs one poll after any poll in progress; rejects with the poll's error. */
@@ -114,7 +128,7 @@ export class ForceOrderPoller {
     let refused = false;
     while (!signal.aborted) {
       const started = clock.now();
-      let interval = this.intervalMs;
+      let refusedNow = false;
       try {
         await this.pollOnce();
         if (refused) logger.info('the exchange accepts our credentials again; polling at the usual interval');
@@ -127,13 +141,27 @@ export class ForceOrderPoller {
           if (refused) logger.warn(message, { error });
           else logger.error(message, { error });
           refused = true;
-          interval = Math.max(interval, CREDENTIALS_RETRY_MS);
+          refusedNow = true;
         } else {
           logger.warn('poll failed; retrying at the next interval', { error });
         }
       }
+      await this.sleepUntilNextPoll(started, refusedNow);
+    }
+  }
+
+  /** Sleeps until `started` plus the interval, the interval as it is now: `setIntervalMs` may change it meanwhile. */
+  private async sleepUntilNextPoll(started: number, credentialsRefused: boolean): Promise<void> {
+    const { clock } = this.options;
+    for (;;) {
+      const interval = credentialsRefused ? Math.max(this.intervalMs, CREDENTIALS_RETRY_MS) : this.intervalMs;
       const wait = Math.max(0, started + interval - clock.now());
-      await clock.sleep(wait, signal).catch(() => {});
+      try {
+        await clock.sleep(wait, this.intervalChanged.signal); // `stop()` aborts it too
+        return;
+      } catch {
+        if (this.stopping.signal.aborted) return;
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 import { type ForceOrder, orderKey } from '../binance/types.js';
 import type { Alert } from '../sinks/Sink.js';
 import type { StateStore } from '../store/StateStore.js';
-import type { DeliveryAttempt, OutboxEntry } from '../store/StoreDocument.js';
+import type { DeliveryAttempt, OutboxEntry, StoreDocument } from '../store/StoreDocument.js';
 import type { DiffResult } from './diffForceOrders.js';
 
 /** An attempt a sink started and never recorded: its marker and the alerts it carried, oldest first. */
@@ -37,14 +37,56 @@ export class Outbox {
     });
   }
 
-  /** Commits a poll in one write; resolves with the queued alerts once the file holds them. */
+  /**
+   * Commits a poll in one write; resolves with the queued alerts once the file holds them. The diff was
+   * made against the seen ids as they were before the poll's fetch: an order the stream committed since
+   * is in the store's seen ids now, so it is not queued again, and the ids the stream added stay seen
+   * (down to the diff's horizon, as the poll's own).
+   */
   async commitPoll(diff: DiffResult, queuedAt: number): Promise<Alert[]> {
-    const alerts = diff.fresh.map((order): Alert => ({ id: orderKey(order), order }));
+    let alerts: Alert[] = [];
     await this.store.update((doc) => {
+      const seen = { ...diff.seen };
+      const horizon = diff.horizon ?? Number.NEGATIVE_INFINITY;
+      for (const [id, updateTime] of Object.entries(doc.seen)) if (!Object.hasOwn(seen, id) && updateTime >= horizon) seen[id] = updateTime;
+      const fresh = diff.fresh.filter((order) => !Object.hasOwn(doc.seen, orderKey(order)));
+      alerts = fresh.map((order): Alert => ({ id: orderKey(order), order }));
       doc.watermark = diff.watermark;
-      doc.seen = diff.seen;
+      doc.seen = seen;
       for (const alert of alerts) doc.outbox.push({ id: alert.id, order: alert.order, queuedAt, deliveredTo: [] });
-      doc.symbols = mergeSymbols(doc.symbols, diff.fresh);
+      doc.symbols = mergeSymbols(doc.symbols, fresh);
+    });
+    return alerts;
+  }
+
+  /**
+   * The orders of `orders` neither source has committed: not among the seen ids, not waiting in the
+   * outbox, not older than the store's `alertFrom`. A read, for the stream to skip what is known already.
+   */
+  unseen(orders: readonly ForceOrder[]): ForceOrder[] {
+    return unseenIn(this.store.data, orders);
+  }
+
+  /**
+   * Commits stream orders in one write: each one no source has committed yet goes into the outbox and
+   * the seen ids (so the REST record that comes later is not alerted again); the watermark does not
+   * move, so REST still reads, and reconciles, every window the stream may have missed. Resolves with
+   * the queued alerts once the file holds them; nothing is written when every order is known already.
+   */
+  async commitStream(orders: readonly ForceOrder[], queuedAt: number): Promise<Alert[]> {
+    if (this.unseen(orders).length === 0) return [];
+    let alerts: Alert[] = [];
+    await this.store.update((doc) => {
+      // Decided again inside the write: a poll may have committed some of these since the read above.
+      const fresh = unseenIn(doc, orders);
+      alerts = fresh.map((order): Alert => ({ id: orderKey(order), order }));
+      const seen = { ...doc.seen };
+      for (const alert of alerts) {
+        seen[alert.id] = alert.order.updateTime;
+        doc.outbox.push({ id: alert.id, order: alert.order, queuedAt, deliveredTo: [] });
+      }
+      doc.seen = seen;
+      doc.symbols = mergeSymbols(doc.symbols, fresh);
     });
     return alerts;
   }
@@ -130,6 +172,19 @@ function withDelivery(entry: OutboxEntry, sink: string): OutboxEntry {
   const { [sink]: _cleared, ...others } = entry.attempts ?? {};
   const { attempts: _attempts, ...rest } = entry;
   return Object.keys(others).length > 0 ? { ...rest, deliveredTo, attempts: others } : { ...rest, deliveredTo };
+}
+
+/** `orders` without those `doc` has seen or queued, or that are older than its `alertFrom`; each order once. */
+function unseenIn(doc: Readonly<StoreDocument>, orders: readonly ForceOrder[]): ForceOrder[] {
+  const known = new Set(doc.outbox.map((entry) => entry.id));
+  const out: ForceOrder[] = [];
+  for (const order of orders) {
+    const id = orderKey(order);
+    if (Object.hasOwn(doc.seen, id) || known.has(id) || order.updateTime < doc.alertFrom) continue;
+    known.add(id);
+    out.push(order);
+  }
+  return out;
 }
 
 function mergeSymbols(known: readonly string[], orders: readonly ForceOrder[]): string[] {

@@ -10,8 +10,9 @@ import { StateStore } from '../store/StateStore.js';
 import { type Clock, DAY_MS, systemClock } from '../time.js';
 import { DeliveryDispatcher, type RetryPolicy } from './DeliveryDispatcher.js';
 import { EventBus } from './EventBus.js';
-import { ForceOrderPoller, type PollResult } from './ForceOrderPoller.js';
+import { DEFAULT_POLL_INTERVAL_MS, ForceOrderPoller, type PollResult } from './ForceOrderPoller.js';
 import { Outbox } from './Outbox.js';
+import { type PipelineStream, StreamSource } from './StreamSource.js';
 import { Watchdog } from './Watchdog.js';
 
 /** The longest backfill on first start: the exchange's force-order window is 7 days. */
@@ -44,6 +45,8 @@ export interface PipelineOptions {
   retry?: Partial<RetryPolicy>;
   /** Polling or a sink failing for this long gets an operational notice to the sinks; default 2 minutes (WATCHDOG_AFTER). */
   watchdogAfterMs?: number;
+  /** The user data stream as the primary source, REST reconciling (BINANCE_STREAM=on); default none: polling only. */
+  stream?: PipelineStream;
 }
 
 /** The running parts, created by `start()`. */
@@ -53,6 +56,7 @@ interface Running {
   poller: ForceOrderPoller;
   dispatcher: DeliveryDispatcher;
   watchdog: Watchdog;
+  stream: StreamSource | undefined;
   compaction: AbortController;
   compactionLoop: Promise<void>;
 }
@@ -116,11 +120,25 @@ export class Pipeline {
       const onQueued = () => dispatcher.notify();
       const poller = new ForceOrderPoller({ ...options, store, outbox, archive: this.archive, bus, clock, logger, onQueued });
       const watchdog = new Watchdog({ sinks: options.sinks, bus, clock, logger, afterMs: options.watchdogAfterMs });
+      const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+      const stream =
+        options.stream &&
+        new StreamSource({ ...options.stream, outbox, archive: this.archive, bus, clock, logger, onQueued, poller, pollIntervalMs });
       const compaction = new AbortController();
-      this.running = { lock, store, poller, dispatcher, watchdog, compaction, compactionLoop: this.compactDaily(compaction.signal) };
+      this.running = {
+        lock,
+        store,
+        poller,
+        dispatcher,
+        watchdog,
+        stream,
+        compaction,
+        compactionLoop: this.compactDaily(compaction.signal),
+      };
       watchdog.start();
       dispatcher.start();
       this.done = poller.start();
+      stream?.start();
     } catch (error) {
       await lock.release();
       throw error;
@@ -133,7 +151,13 @@ export class Pipeline {
     if (!running) return;
     this.running = undefined;
     running.compaction.abort();
-    await Promise.all([running.poller.stop(), running.dispatcher.stop(), running.watchdog.stop(), running.compactionLoop]);
+    await Promise.all([
+      running.stream?.stop(),
+      running.poller.stop(),
+      running.dispatcher.stop(),
+      running.watchdog.stop(),
+      running.compactionLoop,
+    ]);
     await running.store.flush();
     await running.lock.release();
   }

@@ -22,6 +22,11 @@ export interface DiffResult {
   seen: Record<string, number>;
   /** The next watermark: never moves back, even if the wall clock does. */
   watermark: number;
+  /**
+   * `watermark - overlapMs`: seen ids older than this are dropped, as no later window reaches them. The
+   * commit keeps ids another source (the stream) added meanwhile by the same rule; absent, it keeps them all.
+   */
+  horizon?: number;
 }
 
 /**
@@ -46,7 +51,7 @@ export function diffForceOrders(input: DiffInput): DiffResult {
     queued.add(key);
     fresh.push(order);
   }
-  return { fresh, seen, watermark };
+  return { fresh, seen, watermark, horizon };
 }
 
 /** Sort order of force orders: by updateTime, then orderId, then market. */

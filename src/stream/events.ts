@@ -12,9 +12,6 @@ import { isDecimal } from '../decimal.js';
 /** Which futures book an order update belongs to (`fs`): USD-M (`UM`) or COIN-M (`CM`). */
 export type StreamMarket = 'UM' | 'CM';
 
-/** What kind of force order a `clientOrderId` announces. */
-export type ForceOrderKind = 'LIQUIDATION' | 'ADL' | 'SETTLEMENT';
-
 /** The risk levels a `riskLevelChange` can report (`s`). */
 export const RISK_LEVELS = ['MARGIN_CALL', 'SUPPLY_MARGIN', 'REDUCE_ONLY', 'FORCE_LIQUIDATION'] as const;
 /** One of `RISK_LEVELS`. */
@@ -24,12 +21,16 @@ export type RiskLevel = (typeof RISK_LEVELS)[number];
 export interface StreamOrder {
   /** `s` */
   symbol: string;
-  /** `c`: `autoclose-…`, `adl_autoclose…` or `settlement_autoclose-…` for force orders (see `forceOrderKind`). */
+  /** `c`: `autoclose-…`, `adl_autoclose…` or `settlement_autoclose-…` for force orders (`classifyForceOrder`, the one REST uses too). */
   clientOrderId: string;
   /** `S` */
   side: 'BUY' | 'SELL';
   /** `o`: MARKET, LIMIT, LIQUIDATION, … */
   type: string;
+  /** `ot`: the original order type. */
+  origType?: string;
+  /** `f`: GTC, IOC, … */
+  timeInForce?: string;
   /** `q`, decimal string. */
   origQty: string;
   /** `p`, decimal string. */
@@ -100,18 +101,6 @@ export type UserDataEvent = StreamOrderEvent | StreamRiskEvent | ListenKeyExpire
 /** What one stream message turned out to be: an event, an event type we do not use, or something broken. */
 export type ParsedStreamMessage = UserDataEvent | { type: 'ignored'; event: string } | { type: 'malformed'; reason: string };
 
-/**
- * What `clientOrderId` says about an order: `autoclose-…` liquidation, `adl_autoclose…` ADL,
- * `settlement_autoclose-…` settlement (delisting or delivery); anything else is not a force order.
- * The PM docs list the three prefixes in the `ORDER_TRADE_UPDATE` example.
- */
-export function forceOrderKind(clientOrderId: string): ForceOrderKind | undefined {
-  if (clientOrderId.startsWith('autoclose-')) return 'LIQUIDATION';
-  if (clientOrderId.startsWith('adl_autoclose')) return 'ADL';
-  if (clientOrderId.startsWith('settlement_autoclose-')) return 'SETTLEMENT';
-  return undefined;
-}
-
 /** Parses one text frame of the stream; never throws. */
 export function parseStreamMessage(text: string): ParsedStreamMessage {
   let value: unknown;
@@ -158,6 +147,8 @@ function orderEvent(event: Fields): StreamOrderEvent {
       clientOrderId: o.text('c'),
       side,
       type: o.text('o'),
+      origType: o.optional('ot', () => o.text('ot')),
+      timeInForce: o.optional('f', () => o.text('f')),
       origQty: o.decimal('q'),
       price: o.decimal('p'),
       avgPrice: o.decimal('ap'),

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { ForceOrderSource } from '../../src/binance/types.js';
 import type { EventBus, PipelineEvents } from '../../src/pipeline/EventBus.js';
 import type { PollResult } from '../../src/pipeline/ForceOrderPoller.js';
@@ -93,4 +94,26 @@ export class PipelineHarness {
     await this.pipeline?.stop();
     this.pipeline = undefined;
   }
+}
+
+/**
+ * Registers hooks that give each test a temp directory and stop every harness it made afterwards;
+ * returns the factory of harnesses in that directory.
+ */
+export function usePipelineHarnesses(): (options?: ConstructorParameters<typeof PipelineHarness>[1]) => PipelineHarness {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  const harnesses: PipelineHarness[] = [];
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir());
+  });
+  afterEach(async () => {
+    for (const h of harnesses.splice(0)) await h.stop();
+    await cleanup();
+  });
+  return (options) => {
+    const h = new PipelineHarness(dir, options);
+    harnesses.push(h);
+    return h;
+  };
 }

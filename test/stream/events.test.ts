@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forceOrderKind, parseStreamMessage } from '../../src/stream/events.js';
+import { parseStreamMessage } from '../../src/stream/events.js';
 import { orderTradeUpdate, RISK_LEVEL_CHANGE_EXAMPLE } from './pmStreamFakes.js';
 
 const parse = (value: unknown) => parseStreamMessage(JSON.stringify(value));
@@ -16,6 +16,7 @@ describe('parseStreamMessage', () => {
         clientOrderId: 'autoclose-8886774',
         side: 'SELL',
         type: 'LIQUIDATION',
+        timeInForce: 'IOC',
         origQty: '0.00100000',
         price: '7103.04',
         avgPrice: '7103.04000',
@@ -109,16 +110,5 @@ describe('parseStreamMessage', () => {
       type: 'malformed',
       reason: 'ORDER_TRADE_UPDATE.o.i is not a non-negative integer',
     });
-  });
-});
-
-describe('forceOrderKind', () => {
-  it('reads the three documented force-order prefixes of clientOrderId', () => {
-    expect(forceOrderKind('autoclose-1568879465650')).toBe('LIQUIDATION');
-    expect(forceOrderKind('adl_autoclose')).toBe('ADL');
-    expect(forceOrderKind('adl_autoclose-42')).toBe('ADL');
-    expect(forceOrderKind('settlement_autoclose-1568879465650')).toBe('SETTLEMENT');
-    expect(forceOrderKind('TEST')).toBeUndefined();
-    expect(forceOrderKind('my-autoclose-1')).toBeUndefined();
   });
 });
