@@ -5,7 +5,8 @@
  * them has to import another's layer to share these types.
  */
 
-import type { ForceOrder, ForceOrderKind } from './binance/types.js';
+import type { AccountInformation, AdlQuantile } from './binance/AccountClient.js';
+import type { ForceOrder, ForceOrderKind, FuturesMarket } from './binance/types.js';
 
 /** A validated `/forceorders` request, whatever platform it was typed on. */
 export interface ForceOrdersQuery {
@@ -56,5 +57,37 @@ export type ForceOrdersResult =
       /** The usage line, shown under the error. */
       usage: string;
       /** Whether the user can fix it (bad input) or it is on our side (exchange down). */
+      reason: 'input' | 'exchange';
+    };
+
+/** One book's position in the ADL queue, as `/risk` lists it. */
+export interface RiskPosition extends AdlQuantile {
+  market: FuturesMarket;
+  /** The highest of its sides' quantiles: 0 (last in the ADL queue) to 4 (first). */
+  highest: number;
+}
+
+/** The `/risk` result model each adapter renders: the account's risk now, or why it could not be read. */
+export type RiskResult =
+  | {
+      ok: true;
+      /** Answer in the channel instead of privately. */
+      public: boolean;
+      account: AccountInformation;
+      /** Every position of the books asked, highest quantile first. */
+      positions: RiskPosition[];
+      /** When the bot asked (its clock). */
+      askedAt: number;
+      /** Request weight spent at Binance (the account 20, each book 5). */
+      weightSpent: number;
+      /** A plain-language note, e.g. a book whose quantiles could not be read. */
+      note?: string;
+    }
+  | {
+      ok: false;
+      /** Short and specific: what was wrong with the input, or what Binance said. */
+      error: string;
+      /** The usage line, shown under the error. */
+      usage: string;
       reason: 'input' | 'exchange';
     };

@@ -2,7 +2,7 @@ import { isDecimal } from '../decimal.js';
 import type { BinanceHttpClient } from './BinanceHttpClient.js';
 import { BinanceResponseError } from './errors.js';
 import type { PapiCallOptions } from './PapiClient.js';
-import type { Market } from './types.js';
+import type { FuturesMarket } from './types.js';
 
 /**
  * `accountStatus` of a Portfolio Margin account, mildest first, as `GET /papi/v1/account` lists them.
@@ -88,7 +88,7 @@ export class AccountClient {
   }
 
   /** `GET /papi/v1/{um|cm}/adlQuantile` (signed, weight 5): every symbol the book holds a position in. */
-  async adlQuantiles(market: Market, options: PapiCallOptions = {}): Promise<AdlQuantile[]> {
+  async adlQuantiles(market: FuturesMarket, options: PapiCallOptions = {}): Promise<AdlQuantile[]> {
     const path = `/papi/v1/${market}/adlQuantile`;
     const body = await this.http.get({ baseUrl: this.papiUrl, path, signed: true, weight: ADL_QUANTILE_WEIGHT, ...options });
     return parseAdlQuantiles(body, path);

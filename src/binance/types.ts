@@ -21,8 +21,11 @@ export type AutoCloseType = 'LIQUIDATION' | 'ADL';
  */
 export type ForceOrderKind = AutoCloseType | 'SETTLEMENT';
 
+/** A Portfolio Margin futures book: COIN-M (`cm`) or USD-M (`um`), the two with `/{cm|um}/forceOrders`, exchangeInfo and ADL. */
+export type FuturesMarket = 'cm' | 'um';
+
 /** Which Portfolio Margin book the order belongs to: COIN-M (`cm`) or USD-M (`um`). */
-export type Market = 'cm' | 'um';
+export type Market = FuturesMarket;
 
 /** One order exactly as the endpoint returns it, after validation (fields Binance documents). */
 export interface RawForceOrder {
