@@ -8,7 +8,8 @@ import {
   orderFacts,
   orderSummary,
 } from '../format/orderText.js';
-import type { ForceOrdersResult } from '../queries.js';
+import { ADL_SCALE, describeAdlPosition, riskFacts, statusMeaning, statusSeverity } from '../format/accountRiskText.js';
+import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import type { Alert, AlertNotification, Notification, OperationalNotice } from '../sinks/Sink.js';
 import { formatTime } from '../time.js';
 
@@ -313,21 +314,24 @@ function printableEcho(typed: string): string {
 }
 
 /** `` `/forceorders <what the user typed>` ``: printable, escaped, so no input can mention, link or leave the code span. */
-function echoCommand(typed: string): string {
+function echoCommand(typed: string, command = '/forceorders'): string {
   const shown = escapeSlackText(printableEcho(typed));
-  return `\`/forceorders${shown ? ` ${shown}` : ''}\``;
+  return `\`${command}${shown ? ` ${shown}` : ''}\``;
+}
+
+/** A command's error, privately, with the usage and what the user typed under it. */
+function commandError(result: { error: string; usage: string }, typed: string, command: string): SlackCommandResponse {
+  const error = escapeSlackText(result.error);
+  return {
+    response_type: 'ephemeral',
+    text: `${error}\n${escapeSlackText(result.usage)}`,
+    blocks: [textBlock(`:x: ${error}`), contextBlock([escapeSlackText(result.usage), `You typed ${echoCommand(typed, command)}`])],
+  };
 }
 
 /** Renders the command's result model as Block Kit within Slack's limits, newest orders first. */
 export function renderForceOrders(result: ForceOrdersResult, typed: string): SlackCommandResponse {
-  if (!result.ok) {
-    const error = escapeSlackText(result.error);
-    return {
-      response_type: 'ephemeral',
-      text: `${error}\n${escapeSlackText(result.usage)}`,
-      blocks: [textBlock(`:x: ${error}`), contextBlock([escapeSlackText(result.usage), `You typed ${echoCommand(typed)}`])],
-    };
-  }
+  if (!result.ok) return commandError(result, typed, '/forceorders');
   const asked = escapeSlackText(describeQuery(result.query));
   const total = displayDecimal(result.totals.notionalUsd);
   const head = [
@@ -357,5 +361,49 @@ export function renderForceOrders(result: ForceOrdersResult, typed: string): Sla
     response_type: result.query.public ? 'in_channel' : 'ephemeral',
     text: `${result.total} force orders, ${total} USD notional: ${asked}`,
     blocks: [...head, ...body, footer],
+  };
+}
+
+// /risk answers
+
+/** An icon per severity of the account's status. */
+const SEVERITY_ICON = { ok: ':white_check_mark:', warning: ':warning:', danger: ':rotating_light:' } as const;
+
+/** Room kept for the blocks around the position list (ADL scale, "and N more", footer). */
+const RISK_FRAME_BLOCKS = 4;
+
+/**
+ * Renders a `/risk` answer as Block Kit within Slack's limits: the status and what it means, the
+ * account's figures as fields, then each position's ADL quantile, riskiest first; private unless
+ * the user asked for `public`.
+ */
+export function renderRisk(result: RiskResult, typed: string): SlackCommandResponse {
+  if (!result.ok) return commandError(result, typed, '/risk');
+  const { account } = result;
+  const fields = riskFacts(account).map((fact) => ({
+    label: fact.label,
+    value: fact.label === 'Updated' ? slackDate(account.updateTime) : escapeSlackText(fact.value),
+  }));
+  const head = [
+    headerBlock(`${SEVERITY_ICON[statusSeverity(account.accountStatus)]} Account risk: ${account.accountStatus}`),
+    textBlock(escapeSlackText(statusMeaning(account.accountStatus))),
+    fieldsBlock([...fields, { label: 'Binance weight', value: String(result.weightSpent) }]),
+    contextBlock([result.positions.length === 0 ? 'No open positions in the ADL queue.' : escapeSlackText(ADL_SCALE)]),
+  ];
+  const footer = contextBlock([...(result.note ? [escapeSlackText(result.note)] : []), echoCommand(typed, '/risk')]);
+  const room = BLOCKS_TEXT_BUDGET - blocksTextLength([...head, footer]) - 200;
+  const listed = packLines(
+    result.positions.map((position) => `• ${escapeSlackText(describeAdlPosition(position))}`),
+    SLACK_LIMITS.blocksPerMessage - head.length - RISK_FRAME_BLOCKS,
+    room,
+  );
+  const rest = result.positions.length - listed.shown;
+  return {
+    response_type: result.public ? 'in_channel' : 'ephemeral',
+    text: escapeSlackText(
+      `Account ${account.accountStatus}: uniMMR ${displayDecimal(account.uniMMR, 4)}, equity ${displayDecimal(account.accountEquity)} USD, ` +
+        `maintenance margin ${displayDecimal(account.accountMaintMargin)} USD`,
+    ),
+    blocks: [...head, ...listed.blocks, ...(rest > 0 ? [contextBlock([`… and ${rest} more positions`])] : []), footer],
   };
 }

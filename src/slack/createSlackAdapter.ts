@@ -2,11 +2,12 @@ import type { Server } from 'node:http';
 import { App, type Logger as BoltLogger, LogLevel, webApi } from '@slack/bolt';
 import { errorCode, errorMessage } from '../errorCode.js';
 import type { Logger } from '../ops/logger.js';
-import type { ForceOrdersResult } from '../queries.js';
+import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import { SinkError } from '../sinks/Sink.js';
 import { type Clock, systemClock } from '../time.js';
 import { unlessAborted } from '../unlessAborted.js';
 import { registerForceOrdersCommand } from './forceOrdersCommand.js';
+import { registerRiskCommand } from './riskCommand.js';
 import { SlackSink } from './SlackSink.js';
 import type { SlackConfig } from './slackConfig.js';
 
@@ -16,6 +17,8 @@ export interface SlackAdapterOptions {
   logger: Logger;
   /** Runs `/forceorders` with what the user typed (commands/). */
   runForceOrders: (text: string) => Promise<ForceOrdersResult>;
+  /** Runs `/risk` with what the user typed (commands/); absent: the command is not registered. */
+  runRisk?: (text: string) => Promise<RiskResult>;
   /** Decimal USD threshold for `SLACK_MENTION` (core's ALERT_MENTION_NOTIONAL_USD); unset: always. */
   mentionNotionalUsd?: string;
   clock?: Clock;
@@ -43,7 +46,7 @@ export interface SlackAdapter {
 
 /** Builds the Slack sink now, and the Bolt app (Socket Mode or HTTP, per config) once `verify` has found the bot's ids. */
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
-  const { config, runForceOrders, clock = systemClock } = options;
+  const { config, runForceOrders, runRisk, clock = systemClock } = options;
   const logger = options.logger.child({ component: 'slack' });
   const { connection } = config;
   const client = createSlackWebClient(config.botToken, config.apiUrl, logger);
@@ -81,6 +84,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       logger.error('slack listener failed', { error });
     });
     registerForceOrdersCommand(built, { runForceOrders, access: config, logger, clock });
+    if (runRisk) registerRiskCommand(built, runRisk, { access: config, logger, clock });
     return built;
   };
 
