@@ -3,6 +3,7 @@ import { isDecimal } from './decimal.js';
 import { EnvReader, isLoopbackHost, parseHttpUrl } from './envReader.js';
 import type { LogLevel } from './ops/logger.js';
 import { registerSecret } from './ops/redact.js';
+import { DEFAULT_RECONCILE_INTERVAL_MS } from './pipeline/StreamSource.js';
 import { DEFAULT_WATCHDOG_AFTER_MS } from './pipeline/Watchdog.js';
 import { DAY_MS } from './time.js';
 
@@ -27,6 +28,11 @@ export interface CoreConfig {
   };
   store: { path: string; archivePath: string; archiveDays: number };
   poll: { intervalMs: number; overlapMs: number; backfillMs: number };
+  /**
+   * The Portfolio Margin user data stream: force orders pushed as they happen (BINANCE_STREAM on), REST
+   * reconciling every `reconcileIntervalMs` while it is open; off: polling alone, as before.
+   */
+  stream: { enabled: boolean; url: string; reconcileIntervalMs: number };
   alerts: { groupThreshold: number; mentionNotionalUsd?: string };
   metrics: { port?: number; host: string };
   /** The bot's own health: when its notices speak (WATCHDOG_AFTER), and the dead man's switch (HEARTBEAT_URL). */
@@ -41,6 +47,10 @@ export type ConfigResult<T> = { ok: true; config: T } | { ok: false; errors: str
 
 const SEVEN_DAYS_MS = 7 * 86_400_000;
 
+/** The books `BINANCE_MARKETS` may name: COIN-M, USD-M and the cross margin account. */
+const MARKETS: readonly Market[] = ['cm', 'um', 'margin'];
+
+/** `BINANCE_MARKETS`: any of cm, um and margin, comma-separated (default cm); each named once however often given. */
 function readMarkets(reader: EnvReader): Market[] {
   const value = reader.raw('BINANCE_MARKETS') ?? 'cm';
   const markets = [
@@ -51,8 +61,12 @@ function readMarkets(reader: EnvReader): Market[] {
         .map((m) => m.trim()),
     ),
   ];
-  if (markets.length === 0 || markets.some((m) => m !== 'cm' && m !== 'um')) {
-    reader.errors.push(`BINANCE_MARKETS=${JSON.stringify(value)} is not valid: expected cm, um or cm,um`);
+  const unknown = markets.filter((m) => !(MARKETS as readonly string[]).includes(m));
+  if (unknown.length > 0) {
+    const named = unknown.map((m) => JSON.stringify(m)).join(', ');
+    reader.errors.push(
+      `BINANCE_MARKETS=${JSON.stringify(value)} is not valid: ${named} is not a market; expected any of cm, um, margin separated by commas (e.g. cm,um,margin)`,
+    );
     return ['cm'];
   }
   return markets as Market[];
@@ -154,6 +168,11 @@ export function parseCoreConfig(env: NodeJS.ProcessEnv): ConfigResult<CoreConfig
       intervalMs: r.integer('POLL_INTERVAL_MS', 5_000, 1_000, 3_600_000),
       overlapMs: r.integer('POLL_OVERLAP_MS', 60_000, 0, 3_600_000),
       backfillMs: r.duration('BACKFILL', 0, SEVEN_DAYS_MS, '24h'),
+    },
+    stream: {
+      enabled: r.oneOf('BINANCE_STREAM', ['on', 'off'] as const, 'on') === 'on',
+      url: r.wsUrl('BINANCE_PM_STREAM_URL', 'wss://fstream.binance.com/pm'),
+      reconcileIntervalMs: r.integer('RECONCILE_INTERVAL_MS', DEFAULT_RECONCILE_INTERVAL_MS, 5_000, 3_600_000),
     },
     alerts: {
       groupThreshold: r.integer('ALERT_GROUP_THRESHOLD', 5, 1, 1_000),

@@ -12,6 +12,15 @@ export function parseHttpUrl(text: string): URL | undefined {
   }
 }
 
+function parseWsUrl(text: string): URL | undefined {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'ws:' || url.protocol === 'wss:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where a cleartext `http://` URL may point: this machine only (the simulator's case). */
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
@@ -160,6 +169,27 @@ export class EnvReader {
         : url.protocol === 'http:' && !isLoopbackHost(url.hostname)
           ? `cleartext http:// would send the API key and signed requests unencrypted to ${url.hostname}; use https:// (http:// is accepted for localhost only)`
           : undefined;
+    if (problem === undefined) return value.replace(/\/+$/, '');
+    this.errors.push(`${name}=${JSON.stringify(value)} is not valid: ${problem}`);
+    return fallback;
+  }
+
+  /**
+   * A `wss://` URL without trailing slashes, or `fallback` when unset. Cleartext `ws://` only to this
+   * machine (the simulator), since the user data stream's URL carries the listenKey; never a link-local host.
+   */
+  wsUrl(name: string, fallback: string): string {
+    const value = this.string(name, fallback);
+    const url = parseWsUrl(value);
+    const problem = !url
+      ? `expected a wss:// URL such as ${fallback}`
+      : isLinkLocalHost(url.hostname)
+        ? `${url.hostname} is a link-local address (a cloud metadata service, not an exchange); expected a URL such as ${fallback}`
+        : url.protocol === 'ws:' && !isLoopbackHost(url.hostname)
+          ? `cleartext ws:// would send the listenKey and the account's orders unencrypted to ${url.hostname}; use wss:// (ws:// is accepted for localhost only)`
+          : url.search || url.hash
+            ? `expected no query or fragment: the stream's path is appended to it`
+            : undefined;
     if (problem === undefined) return value.replace(/\/+$/, '');
     this.errors.push(`${name}=${JSON.stringify(value)} is not valid: ${problem}`);
     return fallback;

@@ -76,6 +76,23 @@ describe('parseCoreConfig', () => {
     expect(result.config.store.archivePath).toBe('/var/lib/forcewatch/state.archive.jsonl');
   });
 
+  it('takes margin in any combination of BINANCE_MARKETS, and names a market it does not know', () => {
+    for (const [value, markets] of [
+      ['cm,um,margin', ['cm', 'um', 'margin']],
+      ['margin', ['margin']],
+      ['Margin, um, margin', ['margin', 'um']],
+    ] as const) {
+      const result = parseCoreConfig({ ...minimal, BINANCE_MARKETS: value });
+      expect(result.ok ? result.config.binance.markets : result.errors).toEqual(markets);
+    }
+    const refused = parseCoreConfig({ ...minimal, BINANCE_MARKETS: 'margin,bogus' });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.errors).toEqual([
+      'BINANCE_MARKETS="margin,bogus" is not valid: "bogus" is not a market; expected any of cm, um, margin separated by commas (e.g. cm,um,margin)',
+    ]);
+  });
+
   it('never echoes the secret in an error', () => {
     const secret = 'S3cr3tValueThatMustNotLeak';
     const result = parseCoreConfig({ BINANCE_API_SECRET: secret, BINANCE_PRIVATE_KEY_PATH: '/k.pem' });
@@ -206,5 +223,44 @@ describe('parseCoreConfig', () => {
     ]);
     const loopback = parseCoreConfig({ ...minimal, HEARTBEAT_URL: 'http://127.0.0.1:8000/ping/9f8e7d6c5b4a' });
     expect(loopback.ok && loopback.config.warnings).toEqual([]);
+  });
+});
+
+describe('the user data stream settings', () => {
+  it('default to the stream on, at wss://fstream.binance.com/pm, REST reconciling every 60 s', () => {
+    const result = parseCoreConfig(minimal);
+    expect(result.ok && result.config.stream).toEqual({ enabled: true, url: 'wss://fstream.binance.com/pm', reconcileIntervalMs: 60_000 });
+  });
+
+  it('take BINANCE_STREAM=off (polling only) and RECONCILE_INTERVAL_MS from 5000 to 3600000', () => {
+    const off = parseCoreConfig({ ...minimal, BINANCE_STREAM: 'OFF', RECONCILE_INTERVAL_MS: '5000' });
+    expect(off.ok && off.config.stream).toMatchObject({ enabled: false, reconcileIntervalMs: 5_000 });
+    expect(parseCoreConfig({ ...minimal, RECONCILE_INTERVAL_MS: '3600000' }).ok).toBe(true);
+    const bad = parseCoreConfig({ ...minimal, BINANCE_STREAM: 'yes', RECONCILE_INTERVAL_MS: '4999' });
+    expect(bad.ok || bad.errors).toEqual([
+      'BINANCE_STREAM="yes" is not valid: expected one of on, off',
+      'RECONCILE_INTERVAL_MS="4999" is not valid: expected a whole number from 5000 to 3600000',
+    ]);
+    const long = parseCoreConfig({ ...minimal, RECONCILE_INTERVAL_MS: '3600001' });
+    expect(long.ok || long.errors).toEqual(['RECONCILE_INTERVAL_MS="3600001" is not valid: expected a whole number from 5000 to 3600000']);
+  });
+
+  it('hold BINANCE_PM_STREAM_URL to wss://, ws:// to loopback only, never a link-local host', () => {
+    for (const url of ['wss://fstream.binance.com/pm-classic', 'ws://127.0.0.1:4100/pm', 'ws://localhost:9/pm', 'ws://[::1]:9/pm']) {
+      const result = parseCoreConfig({ ...minimal, BINANCE_PM_STREAM_URL: `${url}/` });
+      expect(result.ok && result.config.stream.url, url).toBe(url);
+    }
+    const refused = {
+      'ws://fstream.binance.com/pm':
+        "cleartext ws:// would send the listenKey and the account's orders unencrypted to fstream.binance.com; use wss:// (ws:// is accepted for localhost only)",
+      'https://fstream.binance.com/pm': 'expected a wss:// URL such as wss://fstream.binance.com/pm',
+      'wss://169.254.169.254/pm':
+        '169.254.169.254 is a link-local address (a cloud metadata service, not an exchange); expected a URL such as wss://fstream.binance.com/pm',
+      'wss://fstream.binance.com/pm?x=1': "expected no query or fragment: the stream's path is appended to it",
+    };
+    for (const [url, problem] of Object.entries(refused)) {
+      const result = parseCoreConfig({ ...minimal, BINANCE_PM_STREAM_URL: url });
+      expect(result.ok || result.errors, url).toEqual([`BINANCE_PM_STREAM_URL="${url}" is not valid: ${problem}`]);
+    }
   });
 });
