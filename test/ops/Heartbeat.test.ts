@@ -1,46 +1,8 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Heartbeat } from '../../src/ops/Heartbeat.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
-
-/** The check's secret, as healthchecks.io puts it in the ping URL's path. */
-const CHECK = '5f0c3a1e-8b7d-4c2a-9e6f-0a1b2c3d4e5f';
-
-/** A ping endpoint on loopback that answers as told and records every request. */
-class PingServer {
-  readonly requests: { method: string; path: string }[] = [];
-  status = 200;
-  hang = false;
-  private readonly server: Server = createServer((req, res) => {
-    this.requests.push({ method: req.method ?? '', path: req.url ?? '' });
-    this.arrived?.();
-    if (this.hang) return;
-    res.writeHead(this.status, { 'content-type': 'text/plain' }).end(this.status === 200 ? 'OK' : 'not found');
-  });
-  private arrived: (() => void) | undefined;
-
-  async start(): Promise<void> {
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/ping/${CHECK}`;
-  }
-
-  /** Resolves once `count` requests have arrived. */
-  async until(count: number): Promise<void> {
-    while (this.requests.length < count) await new Promise<void>((resolve) => (this.arrived = resolve));
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
+import { PingServer } from '../fakes/PingServer.js';
 
 describe('Heartbeat', () => {
   let server: PingServer;
@@ -64,7 +26,7 @@ describe('Heartbeat', () => {
       await clock.advance(5_000);
     }
     expect(server.requests).toHaveLength(10);
-    expect(server.requests.every((r) => r.method === 'GET' && r.path === `/ping/${CHECK}`)).toBe(true);
+    expect(server.requests.every((r) => r.method === 'GET' && r.path === `/ping/${server.check}`)).toBe(true);
   });
 
   it('only warns when the ping is refused, cannot connect or hangs past its timeout, and never logs the secret path', async () => {
@@ -87,7 +49,7 @@ describe('Heartbeat', () => {
     expect(warnings[1]).toMatch(/timeout|aborted/i);
     expect(warnings[2]).toMatch(/ECONNREFUSED/);
     expect(warnings.every((l) => l.includes('http://127.0.0.1:') && l.includes('[path redacted]'))).toBe(true);
-    expect(log.lines.join('\n')).not.toContain(CHECK);
+    expect(log.lines.join('\n')).not.toContain(server.check);
     server = new PingServer();
     await server.start();
   });
