@@ -2,9 +2,46 @@ import { existsSync } from 'node:fs';
 import { type Forcewatch, loadSettings, startForcewatch } from './app/startForcewatch.js';
 import { type BinanceClient, createBinanceClient } from './binance/createBinanceClient.js';
 import { errorMessage } from './errorCode.js';
-import { createLogger } from './ops/logger.js';
+import { createLogger, type Logger } from './ops/logger.js';
+import { Metrics } from './ops/Metrics.js';
 import { redact } from './ops/redact.js';
 import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';
+
+/** How long a crash lets the bot stop (store flushed, lock released) before the process exits anyway. */
+const CRASH_STOP_DEADLINE_MS = 5_000;
+
+/** Aborted, with its reason, by SIGINT/SIGTERM or a crash: every step of start-up takes its signal. */
+const stopping = new AbortController();
+/** Settles with the reason once `stopping` aborts. */
+const shutdown = new Promise<string>((resolve) => {
+  stopping.signal.addEventListener('abort', () => resolve(String(stopping.signal.reason)), { once: true });
+});
+/** Set by a crash: the process exits 1 once the bot has stopped. */
+let crashed = false;
+/** The configured logger once the settings are read; JSON before. */
+let logger: Logger = createLogger({ format: 'json' });
+
+/**
+ * The last line, should anything throw where nothing catches it (a platform's library included): the
+ * error is logged once, redacted and with its stack; the bot then stops as for a SIGTERM, so the
+ * store is flushed and the lock released; and the process exits 1, after CRASH_STOP_DEADLINE_MS at
+ * the latest if that stop hangs (the next start then takes the stale lock over).
+ * Docs: https://nodejs.org/api/process.html#warning-using-uncaughtexception-correctly
+ */
+function onCrash(origin: 'uncaughtException' | 'unhandledRejection'): (error: unknown) => void {
+  return (error) => {
+    if (crashed) {
+      logger.error('another error while stopping after a crash', { origin, error });
+      return;
+    }
+    crashed = true;
+    logger.error('forcewatch crashed; stopping to release the store lock, then exiting 1', { origin, error });
+    stopping.abort(origin);
+    setTimeout(() => process.exit(1), CRASH_STOP_DEADLINE_MS).unref();
+  };
+}
+process.on('uncaughtException', onCrash('uncaughtException'));
+process.on('unhandledRejection', onCrash('unhandledRejection'));
 
 /** `npm start`: environment (and `.env`) -> settings -> Binance client -> pipeline and chat adapters. */
 async function main(): Promise<number> {
@@ -17,25 +54,31 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  // Listen from the start: a SIGTERM during start-up still ends in a clean stop (store flushed, lock freed).
-  const shutdown = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  // Listen from the start: a signal at any moment of start-up aborts what is under way (a time sync,
+  // a chat platform's connection attempts) and ends in a clean stop. A second signal kills at once.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort(signal));
   const { core } = loaded.settings;
-  const logger = createLogger({ level: core.log.level, format: core.log.format });
+  logger = createLogger({ level: core.log.level, format: core.log.format });
+  // One registry for the process: the Binance client reports each API's used weight into it.
+  const metrics = new Metrics();
+  const onUsedWeight = (api: string, weight: number) => metrics.usedWeight.set({ api }, weight);
   let binance: BinanceClient;
   try {
-    binance = createBinanceClient({ ...core.binance, logger: logger.child({ component: 'binance' }) });
+    binance = createBinanceClient({ ...core.binance, logger: logger.child({ component: 'binance' }), onUsedWeight });
   } catch (error) {
     process.stderr.write(`forcewatch cannot start: ${redact(errorMessage(error))}\n`);
     return 2;
   }
   try {
-    const offset = await binance.sync();
+    const offset = await binance.sync(stopping.signal);
     logger.info('clock synchronised with Binance', { offsetMs: offset });
   } catch (error) {
-    logger.warn('could not read Binance server time; using the local clock until the first -1021', { error });
+    if (!stopping.signal.aborted) logger.warn('could not read Binance server time; using the local clock until the first -1021', { error });
+  }
+  if (stopping.signal.aborted) {
+    logger.info('shutting down', { reason: await shutdown });
+    await binance.close();
+    return crashed ? 1 : 0;
   }
   const sources = core.binance.markets.map((market) => binance.source(market));
   const source = mergeForceOrderSources(sources);
@@ -43,7 +86,15 @@ async function main(): Promise<number> {
 
   let app: Forcewatch;
   try {
-    app = await startForcewatch({ settings: loaded.settings, source, commandSource, logger, exchangeNow: () => binance.serverNow() });
+    app = await startForcewatch({
+      settings: loaded.settings,
+      source,
+      commandSource,
+      logger,
+      exchangeNow: () => binance.serverNow(),
+      metrics,
+      signal: stopping.signal,
+    });
   } catch (error) {
     logger.error('forcewatch could not start', { error });
     await binance.close();
@@ -54,13 +105,13 @@ async function main(): Promise<number> {
   logger.info('shutting down', { reason });
   await app.stop();
   await binance.close();
-  return 0;
+  return crashed ? 1 : 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`forcewatch crashed: ${redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+    logger.error('forcewatch crashed', { origin: 'main', error });
     process.exit(1);
   },
 );

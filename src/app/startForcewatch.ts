@@ -6,17 +6,20 @@ import { createDiscordAdapter } from '../discord/createDiscordAdapter.js';
 import { type DiscordConfig, parseDiscordConfig } from '../discord/DiscordConfig.js';
 import { errorMessage } from '../errorCode.js';
 import { HealthState } from '../ops/HealthState.js';
+import { Heartbeat } from '../ops/Heartbeat.js';
 import type { Logger } from '../ops/logger.js';
 import { Metrics } from '../ops/Metrics.js';
 import { redact } from '../ops/redact.js';
 import { type OpsServer, startOpsServer } from '../ops/startOpsServer.js';
 import type { EventBus } from '../pipeline/EventBus.js';
 import { Pipeline } from '../pipeline/Pipeline.js';
+import { pipelineStream, type UserStreamAccess } from './pipelineStream.js';
 import type { ForceOrdersResult } from '../queries.js';
-import type { Sink } from '../sinks/Sink.js';
+import { deliveryFailureReason, type Sink } from '../sinks/Sink.js';
 import { createSlackAdapter } from '../slack/createSlackAdapter.js';
 import { parseSlackConfig, type SlackConfig } from '../slack/slackConfig.js';
 import { type Clock, DAY_MS, MINUTE_MS, systemClock } from '../time.js';
+import { AdapterConnection, type ChatAdapter, type SinkState } from './AdapterConnection.js';
 
 /** Every setting of the bot: the core's and each configured chat platform's. */
 export interface Settings {
@@ -56,6 +59,15 @@ export interface ForcewatchOptions {
   exchangeNow?: () => number;
   /** The sink used when no chat platform is configured; default a `ConsoleSink` on stdout. */
   fallbackSink?: Sink;
+  /**
+   * A shutdown requested during start-up (SIGTERM): the chat platforms' attempts end and the start
+   * returns without waiting for them; the caller then stops the bot.
+   */
+  signal?: AbortSignal;
+  /** The metrics `/metrics` serves; default a new registry. Given, it can take the Binance client's used weight too. */
+  metrics?: Metrics;
+  /** The Binance client's user data stream side; with BINANCE_STREAM on, force orders come by push and REST reconciles. */
+  userStream?: UserStreamAccess;
 }
 
 /** The running bot. */
@@ -71,15 +83,16 @@ export interface Forcewatch {
   stop(): Promise<void>;
 }
 
-interface Adapter {
-  sink: Sink;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
+/**
+ * How long the start waits for the chat platforms' first attempts before it says it has started (so
+ * the line says which sinks are connecting or off); their attempts go on in the background after it.
+ */
+const FIRST_ATTEMPT_WAIT_MS = 5_000;
 
 /**
  * Wires the parts: store lock first (so a second instance is refused before it connects to any chat),
- * then the chat adapters, then the ops server. Any failure on the way undoes what was started.
+ * then the ops server, then the chat adapters in the background, so a platform that is down at boot
+ * silences only itself (AdapterConnection). Any failure on the way undoes what was started.
  */
 export async function startForcewatch(options: ForcewatchOptions): Promise<Forcewatch> {
   const { settings, logger, clock = systemClock } = options;
@@ -98,7 +111,7 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
     return forceOrdersCommand(input, deps, { maxSinceMs });
   };
 
-  const adapters: Adapter[] = [];
+  const adapters: ChatAdapter[] = [];
   if (settings.slack) adapters.push(createSlackAdapter({ config: settings.slack, logger, runForceOrders, mentionNotionalUsd, clock }));
   if (settings.discord) {
     adapters.push(
@@ -113,7 +126,8 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
       }),
     );
   }
-  const sinks = adapters.length > 0 ? adapters.map((a) => a.sink) : [options.fallbackSink ?? new ConsoleSink()];
+  const connections = adapters.map((adapter) => new AdapterConnection({ adapter, logger, clock }));
+  const sinks = connections.length > 0 ? connections.map((c) => c.sink) : [options.fallbackSink ?? new ConsoleSink()];
 
   const started = new Pipeline({
     source: options.source,
@@ -128,25 +142,30 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
     backfillMs: core.poll.backfillMs,
     groupThreshold: core.alerts.groupThreshold,
     exchangeNow: options.exchangeNow,
+    watchdogAfterMs: core.health.watchdogAfterMs,
+    stream: pipelineStream(core, options.userStream, clock, logger),
   });
   pipeline = started;
-  const metrics = new Metrics();
-  const health = new HealthState(() => clock.now(), Math.max(STALE_POLLS * core.poll.intervalMs, MINUTE_MS));
+  const metrics = options.metrics ?? new Metrics();
+  // While the stream is open REST polls only every RECONCILE_INTERVAL_MS: that is not a stuck poller.
+  const slowestPollMs = core.stream.enabled ? Math.max(core.poll.intervalMs, core.stream.reconcileIntervalMs) : core.poll.intervalMs;
+  const staleAfterMs = Math.max(STALE_POLLS * slowestPollMs, MINUTE_MS);
+  const health = new HealthState(() => clock.now(), staleAfterMs, core.health.watchdogAfterMs);
   wireMetrics(started.bus, metrics, health);
+  const { heartbeatUrl } = core.health;
+  const heartbeat = heartbeatUrl
+    ? new Heartbeat({ url: heartbeatUrl, clock, logger: logger.child({ component: 'heartbeat' }) })
+    : undefined;
+  if (heartbeat) started.bus.on('pollSucceeded', () => heartbeat.pollSucceeded());
 
   await started.start();
-  const running: Adapter[] = [];
   let ops: OpsServer | undefined;
   const stop = async () => {
-    await Promise.allSettled(running.map((a) => a.stop()));
+    await Promise.allSettled(connections.map((c) => c.stop()));
     await started.stop();
-    await ops?.close();
+    await Promise.all([ops?.close(), heartbeat?.stop()]);
   };
   try {
-    for (const adapter of adapters) {
-      await adapter.start();
-      running.push(adapter);
-    }
     if (core.metrics.port !== undefined) {
       ops = await startOpsServer({ port: core.metrics.port, host: core.metrics.host, health, metrics });
       logger.info('health and metrics listening', { url: ops.url });
@@ -155,15 +174,28 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
     await stop();
     throw error;
   }
+  for (const connection of connections) connection.start(options.signal);
+  if (connections.length > 0) await firstAttempts(connections, clock, options.signal);
+  const named = (status: SinkState) => connections.filter((c) => c.status === status).map((c) => c.sink.name);
   logger.info('forcewatch started', {
     sinks: sinks.map((s) => s.name),
+    connecting: named('verifying'),
+    off: named('off'),
     markets: core.binance.markets,
     pollIntervalMs: core.poll.intervalMs,
   });
   return { pipeline: started, runForceOrders, opsUrl: ops?.url, done: started.done, stop };
 }
 
-/** Short, secret-free words for a poll failure, as `/healthz` shows them. */
+/** Resolves once every connection's first attempt has ended, after `FIRST_ATTEMPT_WAIT_MS` at most, or when `signal` aborts. */
+async function firstAttempts(connections: readonly AdapterConnection[], clock: Clock, signal: AbortSignal | undefined): Promise<void> {
+  const waited = new AbortController();
+  const timeout = clock.sleep(FIRST_ATTEMPT_WAIT_MS, signal ? AbortSignal.any([signal, waited.signal]) : waited.signal).catch(() => {});
+  await Promise.race([Promise.all(connections.map((c) => c.firstAttempt)), timeout]);
+  waited.abort();
+}
+
+/** Short, secret-free words for a poll or delivery failure, as `/healthz` shows them. */
 function reasonOf(error: unknown): string {
   return redact(errorMessage(error)).slice(0, 200);
 }
@@ -181,7 +213,16 @@ function wireMetrics(bus: EventBus, metrics: Metrics, health: HealthState): void
     metrics.pollFailures.inc();
     health.pollFailed(reasonOf(error));
   });
-  bus.on('delivered', ({ sink, alertIds }) => metrics.alertsDelivered.inc({ sink }, alertIds.length));
-  bus.on('deliveryFailed', ({ sink }) => metrics.deliveryFailures.inc({ sink }));
+  bus.on('delivered', ({ sink, alertIds, latencyMs }) => {
+    metrics.alertsDelivered.inc({ sink }, alertIds.length);
+    for (const ms of latencyMs) metrics.deliveryLatency.observe({ sink }, ms / 1000);
+    health.delivered(sink);
+  });
+  bus.on('deliveryFailed', ({ sink, error }) => {
+    metrics.deliveryFailures.inc({ sink, reason: deliveryFailureReason(error) });
+    health.deliveryFailed(sink, reasonOf(error));
+  });
   bus.on('outboxDepth', ({ sink, depth }) => metrics.outboxDepth.set({ sink }, depth));
+  bus.on('noticeSent', ({ sink, severity }) => metrics.notices.inc({ sink, severity, outcome: 'sent' }));
+  bus.on('noticeFailed', ({ sink, severity }) => metrics.notices.inc({ sink, severity, outcome: 'failed' }));
 }
