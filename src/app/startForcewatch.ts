@@ -13,13 +13,13 @@ import { redact } from '../ops/redact.js';
 import { type OpsServer, startOpsServer } from '../ops/startOpsServer.js';
 import type { EventBus } from '../pipeline/EventBus.js';
 import { Pipeline } from '../pipeline/Pipeline.js';
-import { pipelineStream, type UserStreamAccess } from './pipelineStream.js';
 import type { ForceOrdersResult } from '../queries.js';
 import { deliveryFailureReason, type Sink } from '../sinks/Sink.js';
 import { createSlackAdapter } from '../slack/createSlackAdapter.js';
 import { parseSlackConfig, type SlackConfig } from '../slack/slackConfig.js';
 import { type Clock, DAY_MS, MINUTE_MS, systemClock } from '../time.js';
 import { AdapterConnection, type ChatAdapter, type SinkState } from './AdapterConnection.js';
+import { pipelineStream, type UserStreamAccess } from './pipelineStream.js';
 
 /** Every setting of the bot: the core's and each configured chat platform's. */
 export interface Settings {

@@ -1,5 +1,5 @@
 import { classifyForceOrder } from '../binance/parseForceOrders.js';
-import { type ForceOrder, type ForceOrderKind, orderKey } from '../binance/types.js';
+import { type ForceOrder, type ForceOrderKind, type Market, orderKey } from '../binance/types.js';
 import type { Logger } from '../ops/logger.js';
 import { SerialQueue } from '../SerialQueue.js';
 import type { Alert } from '../sinks/Sink.js';
@@ -36,6 +36,8 @@ export interface StreamIngestOptions {
   onQueued?: (alerts: readonly Alert[]) => void;
   /** Default `STREAM_HOLD_MS`. */
   holdMs?: number;
+  /** The books watched: orders of others are ignored, as REST does not read them either; default all. */
+  markets?: readonly Market[];
 }
 
 /** A force order seen on the stream, not yet released to the commit. */
@@ -82,7 +84,9 @@ export class StreamIngest {
     if (this.stopping.signal.aborted) return;
     const kind = classifyForceOrder(event.order.clientOrderId);
     if (kind === undefined) return;
-    const key = orderKey({ market: event.market === 'CM' ? 'cm' : 'um', orderId: event.order.orderId });
+    const market: Market = event.market === 'CM' ? 'cm' : 'um';
+    if (this.options.markets && !this.options.markets.includes(market)) return;
+    const key = orderKey({ market, orderId: event.order.orderId });
     if (this.released.has(key)) return;
     let held = this.held.get(key);
     if (!held) {

@@ -1,3 +1,4 @@
+import type { Market } from '../binance/types.js';
 import type { Logger } from '../ops/logger.js';
 import type { Alert } from '../sinks/Sink.js';
 import type { ForceOrderArchive } from '../store/ForceOrderArchive.js';
@@ -22,6 +23,8 @@ export interface PipelineStream {
   reconcileIntervalMs?: number;
   /** How long a force order waits for its final update; default `STREAM_HOLD_MS`. */
   holdMs?: number;
+  /** The books watched (BINANCE_MARKETS): the stream pushes every book's orders; default all. */
+  markets?: readonly Market[];
 }
 
 /** Options of `StreamSource`: the stream and the pipeline parts it feeds. */
