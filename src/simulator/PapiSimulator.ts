@@ -5,6 +5,7 @@ import { AccountRisk, accountInformationRoute } from './accountRisk.js';
 import { AdlQuantiles } from './adlQuantile.js';
 import { binanceErrors, SimBinanceError } from './errors.js';
 import { FaultQueue } from './FaultQueue.js';
+import { MarginForceOrders } from './marginForceOrders.js';
 import { OrderGenerator, type StoredForceOrder } from './OrderGenerator.js';
 import { PmUserStream } from './PmUserStream.js';
 import { apiOfPath, ROUTES, type Route, type SelectionBehaviour } from './routes.js';
@@ -75,6 +76,8 @@ export class PapiSimulator {
   readonly userStream: PmUserStream;
   /** The positions' ADL quantiles, `GET /papi/v1/{um|cm}/adlQuantile`; `adl.set(…)` changes them. */
   readonly adl: AdlQuantiles;
+  /** The cross margin account's liquidations, `GET /papi/v1/margin/forceOrders`; `margin.add(…)` stores one. */
+  readonly margin: MarginForceOrders;
   private readonly stored: StoredForceOrder[] = [];
   private readonly faults = new FaultQueue();
   private readonly generator: OrderGenerator;
@@ -106,6 +109,7 @@ export class PapiSimulator {
     this.generator = new OrderGenerator(options.seed ?? 1);
     this.risk = new AccountRisk(() => this.serverNow());
     this.adl = new AdlQuantiles(() => this.serverNow());
+    this.margin = new MarginForceOrders(() => this.serverNow());
     const sleep = clock ? clock.sleep.bind(clock) : systemClock.sleep;
     this.userStream = new PmUserStream(
       { accounts: this.accounts, serverNow: () => this.serverNow(), sleep, risk: this.risk },
@@ -116,6 +120,7 @@ export class PapiSimulator {
       ...this.userStream.routes(),
       ['GET /papi/v1/account', accountInformationRoute(this.risk)],
       ...this.adl.routes(),
+      ...this.margin.routes(),
     ]);
   }
 
