@@ -109,13 +109,18 @@ export class Watchdog {
     this.exchange = undefined;
     if (incident?.warnedAt === undefined) return;
     const blind = this.options.clock.now() - incident.since;
-    const found = newOrders === 1 ? '1 force order was' : `${newOrders} force orders were`;
+    const found =
+      newOrders === 0
+        ? 'No force order was found in the gap'
+        : newOrders === 1
+          ? '1 force order was found in the gap and is being alerted now'
+          : `${newOrders} force orders were found in the gap and are being alerted now`;
     this.broadcast(this.workingSinks(), `notice:poll:${incident.since}:recovered`, {
       severity: 'recovered',
       title: 'forcewatch reads Binance again',
       text:
         `Polling works again after ${formatSpan(blind)} blind (no successful poll since ${formatTime(incident.since)}).\n` +
-        `${found} found in the gap${newOrders > 0 ? ' and are being alerted now' : ''}: nothing was skipped, the bot read the whole gap.`,
+        `${found}: nothing was skipped, the bot read the whole gap.`,
     });
   }
 

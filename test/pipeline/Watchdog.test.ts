@@ -125,6 +125,11 @@ describe('Watchdog', () => {
     ]) {
       expect(notice?.text).toContain(words);
     }
+    h.source.failWith(undefined);
+    const recovered = nextEvent(h.bus, 'noticeSent', (e) => e.severity === 'recovered');
+    await pass(h, MINUTE);
+    await recovered;
+    expect(notices(h.sinks[0]!).at(-1)?.text).toContain('No force order was found in the gap: nothing was skipped');
   });
 
   it('warns the other sinks once when a sink fails past WATCHDOG_AFTER, and tells every sink, that one too, once it delivers again', async () => {
