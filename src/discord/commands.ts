@@ -1,6 +1,6 @@
 /**
- * `/forceorders` on Discord: the command as registered, its registration, who may run it, symbol
- * suggestions, and the interaction handler that answers it with the platform-neutral command.
+ * `/forceorders` and `/risk` on Discord: the commands as registered, their registration, who may run
+ * them, symbol suggestions, and the interaction handler that answers them with the platform-neutral commands.
  */
 
 import {
@@ -22,18 +22,21 @@ import {
 } from 'discord.js';
 import type { ForceOrdersArgs } from '../../commands/forceOrdersCommand.js';
 import { MAX_LIMIT } from '../../commands/parseForceOrdersArgs.js';
+import type { RiskArgs } from '../../commands/riskCommand.js';
+import { RISK_USAGE } from '../format/accountRiskText.js';
 import { forceOrdersUsage } from '../format/orderText.js';
 import type { Logger } from '../ops/logger.js';
-import type { ForceOrdersResult } from '../queries.js';
+import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import type { Clock } from '../time.js';
 import { type DiscordConfig, discordRestOptions } from './DiscordConfig.js';
 import { describeDiscordError } from './DiscordSink.js';
-import { errorReply, type ForceOrdersReply, renderForceOrdersReply } from './renderDiscord.js';
+import { errorReply, type ForceOrdersReply, renderForceOrdersReply, renderRiskReply } from './renderDiscord.js';
 
 // The command and its registration
 
-/** The slash command's name. */
+/** The slash commands' names. */
 const FORCE_ORDERS_COMMAND = 'forceorders';
+const RISK_COMMAND = 'risk';
 
 /** Option names, shared by the definition and the handler. */
 const OPTION = { symbol: 'symbol', type: 'type', since: 'since', limit: 'limit', public: 'public' } as const;
@@ -96,6 +99,29 @@ function forceOrdersCommandData(): RESTPostAPIChatInputApplicationCommandsJSONBo
   };
 }
 
+/**
+ * `/risk` as registered: the same guild-only floor as `/forceorders` (the answer is the account's
+ * margin state), one optional `public` option.
+ */
+function riskCommandData(): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  return {
+    name: RISK_COMMAND,
+    type: ApplicationCommandType.ChatInput,
+    description: "The account's margin status, uniMMR, equity and ADL quantiles",
+    default_member_permissions: String(PermissionFlagsBits.ViewChannel),
+    dm_permission: false,
+    contexts: [InteractionContextType.Guild],
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+    options: [
+      {
+        type: ApplicationCommandOptionType.Boolean,
+        name: OPTION.public,
+        description: 'Answer in the channel for everyone (default: only you see it)',
+      },
+    ],
+  };
+}
+
 /** Where the commands were registered and what Discord stored. */
 export interface RegisteredCommands {
   scope: 'guild' | 'global';
@@ -103,7 +129,7 @@ export interface RegisteredCommands {
 }
 
 /**
- * Registers `/forceorders` idempotently with a bulk overwrite (PUT replaces the whole set, so
+ * Registers `/forceorders` and `/risk` idempotently with a bulk overwrite (PUT replaces the whole set, so
  * running it twice changes nothing): in DISCORD_GUILD_ID when set (instant), else globally.
  * https://discord.com/developers/docs/interactions/application-commands#bulk-overwrite-guild-application-commands
  */
@@ -115,7 +141,7 @@ export async function registerCommands(
   const route = config.guildId
     ? Routes.applicationGuildCommands(config.applicationId, config.guildId)
     : Routes.applicationCommands(config.applicationId);
-  const commands = (await rest.put(route, { body: [forceOrdersCommandData()] })) as RESTPutAPIApplicationCommandsResult;
+  const commands = (await rest.put(route, { body: [forceOrdersCommandData(), riskCommandData()] })) as RESTPutAPIApplicationCommandsResult;
   return { scope: config.guildId ? 'guild' : 'global', commands };
 }
 
@@ -171,6 +197,8 @@ export function suggestSymbols(known: readonly string[], typed: string): { name:
 export interface InteractionHandlerDeps {
   access: Pick<DiscordConfig, 'allowedRoleIds' | 'allowedChannelIds'>;
   runForceOrders: (args: ForceOrdersArgs) => Promise<ForceOrdersResult>;
+  /** Runs `/risk` (commands/); absent: `/risk` answers that this bot cannot read the account's risk. */
+  runRisk?: (args: RiskArgs) => Promise<RiskResult>;
   /** How far back `/forceorders` reaches (ARCHIVE_DAYS), as the usage under an error states it. */
   maxSinceMs: number;
   knownSymbols: () => string[];
@@ -180,8 +208,10 @@ export interface InteractionHandlerDeps {
 
 /** Nothing the bot says in answer to a user may ping anyone. */
 const NO_MENTIONS = { parse: [] as [] };
-const REFUSAL =
-  'Sorry, /forceorders is limited to members with an allowed role or to the alert channel. Ask a server admin if you need access.';
+/** The polite answer to a member not allowed to run `command` (both commands follow the same rules). */
+function refusal(command: string): string {
+  return `Sorry, /${command} is limited to members with an allowed role or to the alert channel. Ask a server admin if you need access.`;
+}
 
 function askerOf(interaction: ChatInputCommandInteraction | AutocompleteInteraction): Asker {
   const member = interaction.member;
@@ -201,7 +231,8 @@ export function createInteractionHandler(deps: InteractionHandlerDeps): (interac
   return async (interaction) => {
     try {
       if (interaction.isAutocomplete() && interaction.commandName === FORCE_ORDERS_COMMAND) await autocomplete(interaction, deps);
-      else if (interaction.isChatInputCommand() && interaction.commandName === FORCE_ORDERS_COMMAND) await command(interaction, deps);
+      else if (interaction.isChatInputCommand() && interaction.commandName === FORCE_ORDERS_COMMAND) await forceOrders(interaction, deps);
+      else if (interaction.isChatInputCommand() && interaction.commandName === RISK_COMMAND) await risk(interaction, deps);
     } catch (error) {
       logInteractionFailure(logger, interaction.id, error);
     }
@@ -266,36 +297,74 @@ function forceOrdersArgs(options: ChatInputCommandInteraction['options']): Force
   return args;
 }
 
-async function command(interaction: ChatInputCommandInteraction, deps: InteractionHandlerDeps): Promise<void> {
+async function forceOrders(interaction: ChatInputCommandInteraction, deps: InteractionHandlerDeps): Promise<void> {
+  const args = forceOrdersArgs(interaction.options);
+  await answer(interaction, deps, {
+    name: FORCE_ORDERS_COMMAND,
+    args,
+    isPublic: args.public === true,
+    run: async () => renderForceOrdersReply(await deps.runForceOrders(args)),
+    failure: () =>
+      errorReply(
+        'Could not get force orders right now; please try again in a minute.',
+        forceOrdersUsage({ maxLimit: MAX_LIMIT, maxSinceMs: deps.maxSinceMs }),
+      ),
+  });
+}
+
+async function risk(interaction: ChatInputCommandInteraction, deps: InteractionHandlerDeps): Promise<void> {
+  const args: RiskArgs = { public: interaction.options.getBoolean(OPTION.public) === true };
+  const { runRisk } = deps;
+  await answer(interaction, deps, {
+    name: RISK_COMMAND,
+    args,
+    isPublic: args.public === true,
+    run: async () =>
+      runRisk ? renderRiskReply(await runRisk(args)) : errorReply("This bot is not set up to read the account's risk.", RISK_USAGE),
+    failure: () => errorReply("Could not read the account's risk right now; please try again in a minute.", RISK_USAGE),
+  });
+}
+
+/** One command's run: its name (for refusals and logs), its arguments, and how to answer. */
+interface CommandRun {
+  name: string;
+  args: object;
+  isPublic: boolean;
+  /** Runs the command and renders its answer. */
+  run: () => Promise<ForceOrdersReply>;
+  /** The answer when `run` throws (the error itself goes to the log). */
+  failure: () => ForceOrdersReply;
+}
+
+/**
+ * Refuses a member the access rules do not allow, privately and before anything runs; otherwise
+ * defers (privately unless public), runs, and edits in the answer. Errors always go to the asker alone.
+ */
+async function answer(interaction: ChatInputCommandInteraction, deps: InteractionHandlerDeps, spec: CommandRun): Promise<void> {
   const { logger, clock } = deps;
   const asker = askerOf(interaction);
   const who = { interactionId: interaction.id, userId: interaction.user.id, channelId: asker.channelId };
   if (!mayRunForceOrders(deps.access, asker)) {
-    logger.warn('discord /forceorders refused', who);
-    await interaction.reply({ content: REFUSAL, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    logger.warn(`discord /${spec.name} refused`, who);
+    await interaction.reply({ content: refusal(spec.name), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
     return;
   }
-  const args = forceOrdersArgs(interaction.options);
-  const isPublic = args.public === true;
-  await interaction.deferReply(isPublic ? {} : { flags: MessageFlags.Ephemeral });
+  await interaction.deferReply(spec.isPublic ? {} : { flags: MessageFlags.Ephemeral });
   const started = clock.now();
   let reply: ForceOrdersReply;
   try {
-    reply = renderForceOrdersReply(await deps.runForceOrders(args));
+    reply = await spec.run();
   } catch (error) {
-    logger.error('discord /forceorders query threw', { ...who, error });
-    reply = errorReply(
-      'Could not get force orders right now; please try again in a minute.',
-      forceOrdersUsage({ maxLimit: MAX_LIMIT, maxSinceMs: deps.maxSinceMs }),
-    );
+    logger.error(`discord /${spec.name} query threw`, { ...who, error });
+    reply = spec.failure();
   }
-  logger.info('discord /forceorders answered', { ...who, args, ok: reply.ok, durationMs: clock.now() - started });
+  logger.info(`discord /${spec.name} answered`, { ...who, args: spec.args, ok: reply.ok, durationMs: clock.now() - started });
   if (reply.ok) {
     await interaction.editReply({ embeds: reply.embeds, allowedMentions: NO_MENTIONS });
     return;
   }
   const privateAnswer: InteractionReplyOptions = { content: reply.content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS };
-  if (!isPublic) {
+  if (!spec.isPublic) {
     await interaction.editReply({ content: reply.content, allowedMentions: NO_MENTIONS });
     return;
   }

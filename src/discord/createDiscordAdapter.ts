@@ -15,10 +15,11 @@ import {
   Routes,
 } from 'discord.js';
 import type { ForceOrdersArgs } from '../../commands/forceOrdersCommand.js';
+import type { RiskArgs } from '../../commands/riskCommand.js';
 import { isDecimal } from '../decimal.js';
 import { errorCode, errorMessage } from '../errorCode.js';
 import type { Logger } from '../ops/logger.js';
-import type { ForceOrdersResult } from '../queries.js';
+import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import { type Sink, SinkError } from '../sinks/Sink.js';
 import { type Clock, systemClock } from '../time.js';
 import { unlessAborted } from '../unlessAborted.js';
@@ -32,6 +33,8 @@ export interface DiscordAdapterOptions {
   logger: Logger;
   /** Runs `/forceorders` with the slash command's typed options (the platform-neutral command). */
   runForceOrders: (args: ForceOrdersArgs) => Promise<ForceOrdersResult>;
+  /** Runs `/risk` (the platform-neutral command); absent: `/risk` answers that the bot cannot read the account's risk. */
+  runRisk?: (args: RiskArgs) => Promise<RiskResult>;
   /** How far back `/forceorders` reaches: ARCHIVE_DAYS in ms, the bound `runForceOrders` enforces. */
   maxSinceMs: number;
   /** Symbols the account has seen, for autocomplete. */
@@ -92,6 +95,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     createInteractionHandler({
       access: config,
       runForceOrders,
+      runRisk: options.runRisk,
       maxSinceMs: options.maxSinceMs,
       knownSymbols,
       logger,

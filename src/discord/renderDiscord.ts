@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { type APIEmbed, type APIEmbedField, escapeMarkdown } from 'discord.js';
 import type { ForceOrder, ForceOrderKind } from '../binance/types.js';
 import { displayDecimal } from '../decimal.js';
+import { ADL_SCALE, adlPositionName, adlScores, riskFacts, statusMeaning, statusSeverity } from '../format/accountRiskText.js';
 import {
   describeKindTotals,
   describeQuery,
@@ -17,7 +18,7 @@ import {
   leadingKind,
   orderFacts,
 } from '../format/orderText.js';
-import type { ForceOrdersResult } from '../queries.js';
+import type { ForceOrdersResult, RiskPosition, RiskResult } from '../queries.js';
 import type { AlertGroupSummary, Notification, OperationalNotice } from '../sinks/Sink.js';
 import { formatTime } from '../time.js';
 
@@ -276,7 +277,7 @@ export function renderAlertEmbeds(notification: Notification): APIEmbed[] {
 
 // The /forceorders answer
 
-/** A `/forceorders` answer: embeds for a result, or plain content (shown only to the asker) for an error. */
+/** A `/forceorders` or `/risk` answer: embeds for a result, or plain content (shown only to the asker) for an error. */
 export type ForceOrdersReply = { ok: true; embeds: APIEmbed[] } | { ok: false; content: string };
 
 const SOURCE: Record<Extract<ForceOrdersResult, { ok: true }>['source'], string> = {
@@ -317,6 +318,49 @@ export function renderForceOrdersReply(result: ForceOrdersResult): ForceOrdersRe
     rows,
     orderField,
     (omitted) => `…and ${omitted} more row${omitted === 1 ? '' : 's'} that do not fit in one message: ask for fewer or narrow the window`,
+  );
+  return { ok: true, embeds };
+}
+
+// The /risk answer
+
+/** Status colours: green while healthy, amber at a margin call, red from reduce-only on. */
+const SEVERITY_COLOUR = { ok: 0x3fb950, warning: 0xf2c037, danger: 0xd93f3f } as const;
+
+/** One position's place in the ADL queue as an inline field: the symbol and book, then its scores. */
+function positionField(position: RiskPosition): APIEmbedField {
+  return field(escapeDiscordText(adlPositionName(position), EMBED_FIELD_NAME_MAX), `ADL ${adlScores(position)}`, true);
+}
+
+/**
+ * Renders a `/risk` answer as embeds within Discord's limits: the status, what it means and the
+ * account's figures in the first embed, then one field per position, riskiest first, with a count
+ * of any that do not fit.
+ */
+export function renderRiskReply(result: RiskResult): ForceOrdersReply {
+  if (!result.ok) return errorReply(result.error, result.usage);
+  const { account } = result;
+  const lines = [
+    statusMeaning(account.accountStatus),
+    '',
+    ...riskFacts(account)
+      .filter((fact) => fact.label !== 'Status' && fact.label !== 'Updated')
+      .map((fact) => `**${fact.label}:** ${fact.value}`),
+    `Binance weight ${result.weightSpent}`,
+  ];
+  if (result.note) lines.push(escapeDiscordText(result.note, 500));
+  lines.push(result.positions.length === 0 ? 'No open positions in the ADL queue.' : `${ADL_SCALE}:`);
+  const head: APIEmbed = {
+    title: `Account risk: ${account.accountStatus}`,
+    color: SEVERITY_COLOUR[statusSeverity(account.accountStatus)],
+    description: lines.join('\n'),
+    timestamp: embedTimestamp(account.updateTime),
+  };
+  const embeds = packEmbeds(
+    head,
+    result.positions,
+    positionField,
+    (omitted) => `…and ${omitted} more position${omitted === 1 ? '' : 's'} that do not fit in one message`,
   );
   return { ok: true, embeds };
 }

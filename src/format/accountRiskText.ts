@@ -64,13 +64,23 @@ export function riskFacts(account: AccountInformation): RiskFact[] {
 
 const BOOK = { cm: 'COIN-M', um: 'USD-M' } as const;
 
+/** Which position: `BTCUSD_PERP (COIN-M)`. */
+export function adlPositionName(position: RiskPosition): string {
+  return `${position.symbol} (${BOOK[position.market]})`;
+}
+
 /**
- * One position's place in the queue: `BTCUSD_PERP (COIN-M): 3 · LONG 0, SHORT 0, BOTH 3`, the highest
- * side first; crossed hedge mode says so, its LONG and SHORT sharing one score.
+ * Its place in the queue: `3 · LONG 0, SHORT 0, BOTH 3`, the highest score first, then each side
+ * Binance scored; crossed hedge mode says so, its LONG and SHORT sharing one score.
  */
-export function describeAdlPosition(position: RiskPosition): string {
+export function adlScores(position: RiskPosition): string {
   const sides = ADL_SIDES.filter((side) => position.quantiles[side] !== undefined)
     .map((side) => `${side} ${position.quantiles[side]}`)
     .join(', ');
-  return `${position.symbol} (${BOOK[position.market]}): ${position.highest} · ${sides}${position.hedged ? ' (crossed hedge mode)' : ''}`;
+  return `${position.highest} · ${sides}${position.hedged ? ' (crossed hedge mode)' : ''}`;
+}
+
+/** One line per position: `BTCUSD_PERP (COIN-M): 3 · LONG 0, SHORT 0, BOTH 3`. */
+export function describeAdlPosition(position: RiskPosition): string {
+  return `${adlPositionName(position)}: ${adlScores(position)}`;
 }

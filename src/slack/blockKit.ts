@@ -1,4 +1,5 @@
 import { displayDecimal } from '../decimal.js';
+import { ADL_SCALE, describeAdlPosition, riskFacts, statusMeaning, statusSeverity } from '../format/accountRiskText.js';
 import {
   describeKindTotals,
   describeQuery,
@@ -8,7 +9,6 @@ import {
   orderFacts,
   orderSummary,
 } from '../format/orderText.js';
-import { ADL_SCALE, describeAdlPosition, riskFacts, statusMeaning, statusSeverity } from '../format/accountRiskText.js';
 import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import type { Alert, AlertNotification, Notification, OperationalNotice } from '../sinks/Sink.js';
 import { formatTime } from '../time.js';
