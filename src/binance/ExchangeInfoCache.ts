@@ -3,7 +3,7 @@ import type { Logger } from '../ops/logger.js';
 import type { Clock } from '../time.js';
 import type { BinanceHttpClient } from './BinanceHttpClient.js';
 import { BinanceResponseError } from './errors.js';
-import type { Market } from './types.js';
+import type { FuturesMarket } from './types.js';
 
 /** How long a failed exchangeInfo fetch is remembered before it is tried again. */
 const RETRY_AFTER_FAILURE_MS = 10 * 60 * 1000;
@@ -11,7 +11,7 @@ const RETRY_AFTER_FAILURE_MS = 10 * 60 * 1000;
 /** Options of `ExchangeInfoCache`. */
 interface ExchangeInfoCacheOptions {
   http: BinanceHttpClient;
-  market: Market;
+  market: FuturesMarket;
   /** Serves `/dapi/v1/exchangeInfo` (COIN-M). */
   dapiUrl: string;
   /** Serves `/fapi/v1/exchangeInfo` (USD-M). */

@@ -12,7 +12,7 @@ import type {
   ForceOrderPage,
   ForceOrderSource,
   ForceOrderWindow,
-  Market,
+  FuturesMarket,
   RawForceOrder,
 } from './types.js';
 
@@ -24,14 +24,14 @@ interface ForceOrderClientOptions {
   papi: PapiClient;
   exchangeInfo: ExchangeInfoCache;
   /** Default `cm` (COIN-M). */
-  market?: Market;
+  market?: FuturesMarket;
   logger?: Logger;
 }
 
 /** The `ForceOrderSource` port for one Portfolio Margin market: complete, classified, priced force orders. */
 export class ForceOrderClient implements ForceOrderSource {
   /** The market this client reads. */
-  readonly market: Market;
+  readonly market: FuturesMarket;
   private readonly papi: PapiClient;
   private readonly exchangeInfo: ExchangeInfoCache;
   private readonly logger: Logger;

@@ -1,7 +1,7 @@
 import type { BinanceHttpClient, RequestCost } from './BinanceHttpClient.js';
 import { ForceOrderQueryError } from './errors.js';
 import { parseForceOrders } from './parseForceOrders.js';
-import { FORCE_ORDER_WINDOW_MS, type ForceOrderQuery, type Market, type RawForceOrder } from './types.js';
+import { FORCE_ORDER_WINDOW_MS, type ForceOrderQuery, type FuturesMarket, type RawForceOrder } from './types.js';
 
 /**
  * "Request Weight: 20 with symbol, 50 without symbol" on both force-order endpoints.
@@ -66,7 +66,7 @@ export class PapiClient {
    * `GET /papi/v1/{cm|um}/forceOrders`: validates the query before sending and the answer on arrival.
    * Throws `ForceOrderQueryError` for a bad parameter, `BinanceResponseError` for a body off the schema.
    */
-  async forceOrders(market: Market, query: ForceOrderQuery, options: PapiCallOptions = {}): Promise<RawForceOrder[]> {
+  async forceOrders(market: FuturesMarket, query: ForceOrderQuery, options: PapiCallOptions = {}): Promise<RawForceOrder[]> {
     const { symbol, autoCloseType, startTime, endTime, limit } = validateForceOrderQuery(query);
     const path = `/papi/v1/${market}/forceOrders`;
     const body = await this.http.get({

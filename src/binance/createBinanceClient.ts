@@ -10,8 +10,9 @@ import { createSigner, SignerConfigError, type SignerCredentials } from './creat
 import { ExchangeInfoCache } from './ExchangeInfoCache.js';
 import { ForceOrderClient } from './ForceOrderClient.js';
 import { ListenKeyClient } from './ListenKeyClient.js';
+import { MarginForceOrderClient } from './MarginForceOrderClient.js';
 import { type PapiCallOptions, PapiClient } from './PapiClient.js';
-import type { ForceOrderQuery, Market, RawForceOrder } from './types.js';
+import type { ForceOrderQuery, ForceOrderSource, FuturesMarket, Market, RawForceOrder } from './types.js';
 import { type BinanceApi, IP_WEIGHT_PER_MINUTE, WeightLimiter } from './WeightLimiter.js';
 
 /** Everything `createBinanceClient` takes; every option but the credentials has a default. */
@@ -58,9 +59,9 @@ export interface BinanceClient {
   /** Measures the clock offset from Binance's time; call once at start-up (it is redone on -1021). */
   sync(signal?: AbortSignal): Promise<number>;
   /** One validated `forceOrders` request (at most `limit` orders; no paging). */
-  forceOrders(market: Market, query: ForceOrderQuery, options?: PapiCallOptions): Promise<RawForceOrder[]>;
-  /** The complete force-order source for a market (default COIN-M); one instance per market. */
-  source(market?: Market): ForceOrderClient;
+  forceOrders(market: FuturesMarket, query: ForceOrderQuery, options?: PapiCallOptions): Promise<RawForceOrder[]>;
+  /** The complete force-order source for a market (default COIN-M; `margin`: the cross margin account's liquidations); one instance per market. */
+  source(market?: Market): ForceOrderSource;
   /** Binance's current time: our clock plus the offset measured by `sync()` (the poller's windows use it). */
   serverNow(): number;
   /** The account's risk: `GET /papi/v1/account` and each book's ADL quantiles (what `/risk` shows). */
@@ -113,9 +114,9 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
   const papi = new PapiClient(client, papiUrl);
   const account = new AccountClient(client, papiUrl);
   const listenKeys = new ListenKeyClient(client, papiUrl);
-  const sources = new Map<Market, ForceOrderClient>();
-  const exchangeInfos = new Map<Market, ExchangeInfoCache>();
-  const exchangeInfo = (market: Market) => {
+  const sources = new Map<Market, ForceOrderSource>();
+  const exchangeInfos = new Map<FuturesMarket, ExchangeInfoCache>();
+  const exchangeInfo = (market: FuturesMarket) => {
     let info = exchangeInfos.get(market);
     if (!info) {
       info = new ExchangeInfoCache({ http: client, market, dapiUrl, fapiUrl, clock, logger });
@@ -129,7 +130,10 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
     source(market = 'cm') {
       let source = sources.get(market);
       if (!source) {
-        source = new ForceOrderClient({ papi, exchangeInfo: exchangeInfo(market), market, logger });
+        source =
+          market === 'margin'
+            ? new MarginForceOrderClient({ http: client, papiUrl, logger })
+            : new ForceOrderClient({ papi, exchangeInfo: exchangeInfo(market), market, logger });
         sources.set(market, source);
       }
       return source;

@@ -24,8 +24,11 @@ export type ForceOrderKind = AutoCloseType | 'SETTLEMENT';
 /** A Portfolio Margin futures book: COIN-M (`cm`) or USD-M (`um`), the two with `/{cm|um}/forceOrders`, exchangeInfo and ADL. */
 export type FuturesMarket = 'cm' | 'um';
 
-/** Which Portfolio Margin book the order belongs to: COIN-M (`cm`) or USD-M (`um`). */
-export type Market = FuturesMarket;
+/**
+ * Which Portfolio Margin book the order belongs to: COIN-M (`cm`), USD-M (`um`) or the cross margin
+ * account (`margin`, `GET /papi/v1/margin/forceOrders`: liquidations only, see MarginForceOrderClient).
+ */
+export type Market = FuturesMarket | 'margin';
 
 /** One order exactly as the endpoint returns it, after validation (fields Binance documents). */
 export interface RawForceOrder {
@@ -58,10 +61,19 @@ export interface ForceOrder extends RawForceOrder {
   market: Market;
   /** From `clientOrderId` or, where that is silent, from an `autoCloseType` query (which never says SETTLEMENT). */
   kind: ForceOrderKind;
-  /** Pair for COIN-M; for USD-M the symbol itself. */
+  /** Pair for COIN-M; for USD-M and margin the symbol itself. */
   pair: string;
-  /** USD notional as an exact decimal string (COIN-M: executedQty x contractSize; USD-M: cumQuote). */
+  /**
+   * USD notional as an exact decimal string (COIN-M: executedQty x contractSize; USD-M: cumQuote; margin:
+   * executedQty x avgPrice when the symbol is quoted in a USD stablecoin, else "0": see `quoteNotional`).
+   */
   notionalUsd: string;
+  /**
+   * Margin only, for a symbol not quoted in a USD stablecoin (BNBBTC): executedQty x avgPrice in the quote
+   * asset, which forcewatch cannot turn into USD without a price it does not read. Renderers show it
+   * instead of the USD notional; USD totals and the mention threshold leave such an order out.
+   */
+  quoteNotional?: { asset: string; amount: string };
 }
 
 /** Parameters of one `forceOrders` request; every field optional as on the endpoint. */

@@ -16,6 +16,8 @@ import {
   formatKindCounts,
   kindNote,
   leadingKind,
+  marketName,
+  notionalText,
   orderFacts,
 } from '../format/orderText.js';
 import type { ForceOrdersResult, RiskPosition, RiskResult } from '../queries.js';
@@ -209,7 +211,7 @@ function orderField(order: ForceOrder): APIEmbedField {
   const qty = displayDecimal(order.executedQty, FINE_DIGITS);
   const price = displayDecimal(order.avgPrice, FINE_DIGITS);
   const status = escapeDiscordText(order.status, 40);
-  const value = `${qty} @ ${price} = **${displayDecimal(order.notionalUsd)} USD** · ${status} · ${timeText(order.updateTime)} · order ${order.orderId}`;
+  const value = `${qty} @ ${price} = **${notionalText(order)}** · ${status} · ${timeText(order.updateTime)} · order ${order.orderId}`;
   return field(orderTitle(order), value);
 }
 
@@ -222,7 +224,7 @@ function orderEmbed(order: ForceOrder, ref: string): APIEmbed {
     ...(note !== undefined && { description: note }),
     fields: orderFacts(order).map((fact) => field(fact.label, escapeDiscordText(fact.value, EMBED_FIELD_VALUE_MAX), true)),
     timestamp: embedTimestamp(order.updateTime),
-    footer: { text: `${order.market === 'cm' ? 'COIN-M' : 'USD-M'} · ${escapeDiscordText(order.pair, 64)} · ${ref}` },
+    footer: { text: `${marketName(order.market)} · ${escapeDiscordText(order.pair, 64)} · ${ref}` },
   };
 }
 

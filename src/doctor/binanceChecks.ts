@@ -1,7 +1,7 @@
 import type { FetchLike } from '../binance/BinanceHttpClient.js';
 import { type BinanceClient, createBinanceClient } from '../binance/createBinanceClient.js';
 import { BinanceError } from '../binance/errors.js';
-import type { Market } from '../binance/types.js';
+import type { FuturesMarket } from '../binance/types.js';
 import type { CoreConfig } from '../config.js';
 import { errorMessage } from '../errorCode.js';
 import { MINUTE_MS } from '../time.js';
@@ -25,8 +25,13 @@ export async function checkBinance(config: CoreConfig['binance'], fetch: FetchLi
   try {
     const clock = await checkBinanceClock(client, config.fapiUrl);
     const results = [clock.result];
+    const serverNow = Date.now() + clock.offsetMs;
     for (const market of config.markets) {
-      results.push(await checkBinanceForceOrders(client, market, { papiUrl: config.papiUrl, serverNow: Date.now() + clock.offsetMs }));
+      results.push(
+        market === 'margin'
+          ? await checkBinanceMarginForceOrders(client, { papiUrl: config.papiUrl, serverNow })
+          : await checkBinanceForceOrders(client, market, { papiUrl: config.papiUrl, serverNow }),
+      );
     }
     return results;
   } finally {
@@ -72,7 +77,7 @@ async function checkBinanceClock(client: Pick<BinanceClient, 'sync'>, fapiUrl: s
 }
 
 /** A symbol every Portfolio Margin account can query: with a symbol the request weighs 20 instead of 50. */
-const PROBE_SYMBOL: Record<Market, string> = { cm: 'BTCUSD_PERP', um: 'BTCUSDT' };
+const PROBE_SYMBOL: Record<FuturesMarket, string> = { cm: 'BTCUSD_PERP', um: 'BTCUSDT' };
 
 /**
  * The cheapest signed request the bot makes: one symbol, `limit=1`, a one-minute window. Passing proves
@@ -81,7 +86,7 @@ const PROBE_SYMBOL: Record<Market, string> = { cm: 'BTCUSD_PERP', um: 'BTCUSDT' 
  */
 async function checkBinanceForceOrders(
   client: Pick<BinanceClient, 'forceOrders'>,
-  market: Market,
+  market: FuturesMarket,
   options: { papiUrl: string; serverNow: number },
 ): Promise<CheckResult> {
   const name = `binance: ${market} force orders`;
@@ -99,6 +104,28 @@ async function checkBinanceForceOrders(
     );
   } catch (error) {
     return fail(name, `GET /papi/v1/${market}/forceOrders failed: ${errorMessage(error)}`, binanceAdvice(error, options.papiUrl));
+  }
+}
+
+/**
+ * The margin book's probe: its last minute through the same source the poller uses (weight 1 a page).
+ * https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-Margin-Force-Orders
+ */
+async function checkBinanceMarginForceOrders(
+  client: Pick<BinanceClient, 'source'>,
+  options: { papiUrl: string; serverNow: number },
+): Promise<CheckResult> {
+  const name = 'binance: margin force orders';
+  try {
+    const { orders } = await client
+      .source('margin')
+      .allForceOrders({ startTime: options.serverNow - MINUTE_MS, endTime: options.serverNow });
+    return pass(
+      name,
+      `signed GET /papi/v1/margin/forceOrders accepted (last minute: ${orders.length} liquidation${orders.length === 1 ? '' : 's'})`,
+    );
+  } catch (error) {
+    return fail(name, `GET /papi/v1/margin/forceOrders failed: ${errorMessage(error)}`, binanceAdvice(error, options.papiUrl));
   }
 }
 

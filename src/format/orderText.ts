@@ -4,7 +4,7 @@
  * A kind is shown as itself (`LIQUIDATION`, `ADL`, `SETTLEMENT`): Binance's word, which readers already know.
  */
 
-import type { ForceOrder, ForceOrderKind } from '../binance/types.js';
+import type { ForceOrder, ForceOrderKind, Market } from '../binance/types.js';
 import { displayDecimal } from '../decimal.js';
 import type { ForceOrdersQuery, ResultSource } from '../queries.js';
 import { formatDuration, formatTime } from '../time.js';
@@ -23,6 +23,24 @@ export function describeSide(order: Pick<ForceOrder, 'side' | 'positionSide'>): 
   return `${order.side} closing a ${closed}`;
 }
 
+const MARKET_NAMES: Record<Market, string> = { cm: 'COIN-M', um: 'USD-M', margin: 'Margin' };
+
+/** The book an order belongs to, as readers know it: `COIN-M`, `USD-M` or `Margin` (the cross margin account). */
+export function marketName(market: Market): string {
+  return MARKET_NAMES[market];
+}
+
+/**
+ * An order's notional with its unit: `1,200 USD`; for a margin order quoted in an asset that is not a USD
+ * stablecoin, its notional in that asset (`0.1219 BTC`), since no USD figure exists for it.
+ */
+export function notionalText(order: Pick<ForceOrder, 'notionalUsd' | 'quoteNotional'>): string {
+  const { quoteNotional } = order;
+  return quoteNotional
+    ? `${displayDecimal(quoteNotional.amount, FINE_DIGITS)} ${quoteNotional.asset}`
+    : `${displayDecimal(order.notionalUsd)} USD`;
+}
+
 /** One labelled fact about an order, already formatted for display; renderers lay these out. */
 export interface OrderFact {
   label: string;
@@ -37,7 +55,9 @@ export function orderFacts(order: ForceOrder): OrderFact[] {
   const facts: OrderFact[] = [
     { label: order.market === 'cm' ? 'Contracts' : 'Quantity', value: displayDecimal(order.executedQty, FINE_DIGITS) },
     { label: 'Avg price', value: displayDecimal(order.avgPrice, FINE_DIGITS) },
-    { label: 'Notional (USD)', value: displayDecimal(order.notionalUsd) },
+    order.quoteNotional
+      ? { label: `Notional (${order.quoteNotional.asset})`, value: displayDecimal(order.quoteNotional.amount, FINE_DIGITS) }
+      : { label: 'Notional (USD)', value: displayDecimal(order.notionalUsd) },
   ];
   if (order.cumBase !== undefined) facts.push({ label: 'cumBase', value: displayDecimal(order.cumBase, FINE_DIGITS) });
   else if (order.cumQuote !== undefined) facts.push({ label: 'cumQuote', value: displayDecimal(order.cumQuote) });
@@ -58,7 +78,7 @@ export function orderSummary(order: ForceOrder): string {
   const price = displayDecimal(order.avgPrice, FINE_DIGITS);
   return (
     `${order.kind} ${order.symbol} ${describeSide(order)}: ` +
-    `${qty} @ ${price} = ${displayDecimal(order.notionalUsd)} USD, ${formatTime(order.updateTime)}, order ${order.orderId}`
+    `${qty} @ ${price} = ${notionalText(order)}, ${formatTime(order.updateTime)}, order ${order.orderId}`
   );
 }
 

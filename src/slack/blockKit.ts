@@ -220,7 +220,7 @@ function renderSingle(alert: Alert): AlertParts {
   };
 }
 
-const MARKET_NAME = { cm: 'COIN-M', um: 'USD-M' } as const;
+const MARKET_NAME = { cm: 'COIN-M', um: 'USD-M', margin: 'Margin' } as const;
 
 /** Room kept for the blocks around the order list (header, summary, symbols, "and N more"). */
 const GROUP_FRAME_BLOCKS = 6;

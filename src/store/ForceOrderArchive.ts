@@ -219,7 +219,7 @@ function parseLine(line: string): ForceOrder | undefined {
     const value = JSON.parse(line) as Partial<ForceOrder> | null;
     if (
       value &&
-      (value.market === 'cm' || value.market === 'um') &&
+      (value.market === 'cm' || value.market === 'um' || value.market === 'margin') &&
       Number.isFinite(value.orderId) &&
       Number.isFinite(value.updateTime) &&
       typeof value.symbol === 'string'

@@ -120,6 +120,16 @@ describe('runDoctor, everything set up', () => {
     expect(report.byName('binance: um force orders').ok).toBe(true);
     expect(sim.requests.find((r) => r.path === '/papi/v1/um/forceOrders')?.params.symbol).toBe('BTCUSDT');
   });
+
+  it('probes the margin book with its own endpoint, one page of the last minute (weight 1)', async () => {
+    const report = await doctor({ BINANCE_MARKETS: 'cm,margin' });
+    expect(report.byName('binance: margin force orders')).toMatchObject({ ok: true });
+    const probes = sim.requests.filter((r) => r.path === '/papi/v1/margin/forceOrders');
+    expect(probes.map((r) => [r.params.current, r.weight, Number(r.params.endTime) - Number(r.params.startTime)])).toEqual([
+      ['1', 1, 60_000],
+    ]);
+    expect(sim.requests.some((r) => r.path === '/papi/v1/margin/adlQuantile' || r.path === '/papi/v1/um/forceOrders')).toBe(false);
+  });
 });
 
 describe('runDoctor, Binance refusals translated into what to change', () => {

@@ -8,6 +8,8 @@ import {
   formatKindCounts,
   kindNote,
   leadingKind,
+  marketName,
+  notionalText,
   orderFacts,
   orderSummary,
 } from '../../src/format/orderText.js';
@@ -69,6 +71,39 @@ describe('orderSummary', () => {
     });
     expect(orderSummary(order)).toBe('ADL ETHUSD_PERP BUY closing a SHORT: 3 @ 2,500.1 = 30 USD, 2020-08-04T11:53:25Z, order 7');
     expect(orderSummary(order)).not.toContain('\n');
+  });
+});
+
+describe('margin orders', () => {
+  /** A margin liquidation as MarginForceOrderClient maps it (no cumBase, no cumQuote). */
+  const margin = (overrides: Parameters<typeof forceOrderFixture>[0]) => {
+    const { cumBase: _omitted, ...rest } = forceOrderFixture({
+      market: 'margin',
+      symbol: 'BNBBTC',
+      pair: 'BNBBTC',
+      clientOrderId: 'margin-180015097',
+      executedQty: '31.39',
+      avgPrice: '0.00388359',
+      orderId: 180015097,
+      updateTime: 1558941374745,
+      ...overrides,
+    });
+    return rest;
+  };
+
+  it('names the book Margin and shows a USD notional for a stablecoin quote', () => {
+    expect([marketName('cm'), marketName('um'), marketName('margin')]).toEqual(['COIN-M', 'USD-M', 'Margin']);
+    const order = margin({ symbol: 'ETHUSDT', pair: 'ETHUSDT', executedQty: '1.5', avgPrice: '3400.01', notionalUsd: '5100.015' });
+    expect(orderFacts(order).map((f) => f.label)).toEqual(['Quantity', 'Avg price', 'Notional (USD)', 'Status', 'Order id', 'Time']);
+    expect(notionalText(order)).toBe('5,100.02 USD');
+  });
+
+  it('shows a notional in its quote asset, never as USD, when the quote is not a USD stablecoin', () => {
+    const order = margin({ notionalUsd: '0', quoteNotional: { asset: 'BTC', amount: '0.1219058901' } });
+    expect(orderFacts(order)[2]).toEqual({ label: 'Notional (BTC)', value: '0.12190589' });
+    expect(orderSummary(order)).toBe(
+      'LIQUIDATION BNBBTC SELL closing a LONG: 31.39 @ 0.00388359 = 0.12190589 BTC, 2019-05-27T07:16:14Z, order 180015097',
+    );
   });
 });
 
