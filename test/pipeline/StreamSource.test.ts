@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ForceOrder, ForceOrderPage, ForceOrderSource, ForceOrderWindow } from '../../src/binance/types.js';
 import { STREAM_HOLD_MS } from '../../src/pipeline/StreamIngest.js';
@@ -7,7 +8,7 @@ import { FakeClock } from '../fakes/FakeClock.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { MemoryForceOrderSource } from '../fakes/memoryForceOrderSource.js';
 import { FakeOrderStream } from './fakeOrderStream.js';
-import { nextEvent, type PipelineHarness, usePipelineHarnesses } from './pipelineHarness.js';
+import { nextEvent, PipelineHarness, tempDir, usePipelineHarnesses } from './pipelineHarness.js';
 
 const POLL_MS = 5_000;
 const RECONCILE_MS = 60_000;
@@ -236,4 +237,65 @@ describe('REST as the reconciliation', () => {
     stream.state('stopped');
     expect(await pollsIn(RECONCILE_MS)).toBeGreaterThanOrEqual(RECONCILE_MS / POLL_MS - 1);
   });
+});
+
+describe('the two sources merged', () => {
+  /** What happens to one order: when it happens, how late REST lists it. */
+  const orderArb = fc.record({
+    offsetMs: fc.integer({ min: 0, max: 5_000 }),
+    restDelayMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 50_000 })),
+  });
+  /** One step of the world: time passes, a REST poll starts (not awaited: it may overlap what follows), a stream update arrives. */
+  const stepArb = fc.oneof(
+    fc.record({ type: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 8_000 }) }),
+    fc.record({ type: fc.constant('poll' as const) }),
+    fc.record({ type: fc.constant('update' as const), order: fc.nat(), final: fc.boolean() }),
+    // Every sink has what is queued so far (a delivered alert leaves the outbox: only the seen ids still know it).
+    fc.record({ type: fc.constant('deliver' as const) }),
+  );
+
+  it('gives each order exactly once to every sink, whatever the interleaving of stream updates (duplicated, unfinished, dropped) and REST polls', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(orderArb, { minLength: 1, maxLength: 6 }), fc.array(stepArb, { maxLength: 30 }), async (orders, steps) => {
+        const { dir, cleanup } = await tempDir();
+        const clock = new FakeClock();
+        const source = new MemoryForceOrderSource([], () => clock.now());
+        const h = new PipelineHarness(dir, { clock, source });
+        const stream = new FakeOrderStream();
+        try {
+          await h.start({
+            stream: { stream, contractSize: async () => '100', reconcileIntervalMs: RECONCILE_MS },
+            pollIntervalMs: POLL_MS,
+          });
+          stream.state('open');
+          const start = clock.now();
+          const times = orders.map((o) => start + o.offsetMs);
+          orders.forEach((o, i) => source.add(restRecord(i + 1, times[i] as number), (times[i] as number) + o.restDelayMs));
+          const polls: Promise<unknown>[] = [];
+          let queued = 0;
+          h.bus.on('alertsQueued', ({ alerts }) => void (queued += alerts.length));
+          for (const s of steps) {
+            if (s.type === 'advance') await step(h, s.ms);
+            else if (s.type === 'poll') polls.push(h.pipeline?.pollOnce() ?? Promise.resolve());
+            else if (s.type === 'deliver') await Promise.all(h.sinks.map((sink) => sink.untilAlerts(queued)));
+            else {
+              const i = s.order % orders.length;
+              stream.order(i + 1, update(times[i] as number, s.final ? {} : { X: 'PARTIALLY_FILLED', z: '0.0005' }));
+            }
+          }
+          await Promise.all(polls);
+          // Then long enough for every REST record to be listed and reconciled.
+          for (let elapsed = 0; elapsed < 3 * RECONCILE_MS; elapsed += 1_000) await step(h);
+          await Promise.all(h.sinks.map((sink) => sink.untilAlerts(orders.length)));
+          await h.stop();
+          const all = orders.map((_, i) => `um:${i + 1}`).sort();
+          for (const sink of h.sinks) expect([...sink.alertIds].sort()).toEqual(all);
+        } finally {
+          await h.stop();
+          await cleanup();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
 });
