@@ -2,12 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Forcewatch, startForcewatch } from '../../src/app/startForcewatch.js';
-import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
+import { type BinanceClient, type BinanceClientOptions, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import { type CoreConfig, parseCoreConfig } from '../../src/config.js';
 import { ConsoleSink } from '../../src/console/ConsoleSink.js';
+import { Metrics } from '../../src/ops/Metrics.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
+import { driveUntil } from '../hardening/support/driveClock.js';
 import { nextEvent, tempDir } from '../pipeline/pipelineHarness.js';
 
 /** The whole bot (real client, pipeline, console sink, ops server) against the simulator on loopback. */
@@ -20,18 +22,23 @@ describe('startForcewatch', () => {
   const printed: string[] = [];
   const log = captureLogger();
 
-  beforeEach(async () => {
-    clock = new FakeClock();
-    sim = await PapiSimulator.start({ now: () => clock.now(), seed: 3 });
-    dir = await tempDir();
-    binance = createBinanceClient({
+  /** The real Binance client, on the fake clock, pointed at the simulator for all three APIs. */
+  const simClient = (overrides: Partial<BinanceClientOptions> = {}) =>
+    createBinanceClient({
       apiKey: SIM_API_KEY,
       apiSecret: SIM_API_SECRET,
       papiUrl: sim.url,
       fapiUrl: sim.url,
       dapiUrl: sim.url,
       clock,
+      ...overrides,
     });
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    sim = await PapiSimulator.start({ now: () => clock.now(), seed: 3 });
+    dir = await tempDir();
+    binance = simClient();
     printed.length = 0;
   });
 
@@ -121,14 +128,7 @@ describe('startForcewatch', () => {
 
   it('stays up while the exchange refuses the key: /healthz 503 with the reason, asked again once a minute', async () => {
     await binance.close();
-    binance = createBinanceClient({
-      apiKey: SIM_API_KEY,
-      apiSecret: 'x'.repeat(64),
-      papiUrl: sim.url,
-      fapiUrl: sim.url,
-      dapiUrl: sim.url,
-      clock,
-    });
+    binance = simClient({ apiSecret: 'x'.repeat(64) });
     const app = await start();
     let ended = false;
     void app.done.then(() => (ended = true));
@@ -152,5 +152,89 @@ describe('startForcewatch', () => {
     expect(polls() - before).toBe(10);
     expect(ended).toBe(false);
     expect((await fetch(`${app.opsUrl}/healthz`)).status).toBe(503);
+  });
+
+  it('shows a failing sink in /metrics and /healthz: outbox depth on every enqueue and failure, reason, latency, used weight per API', async () => {
+    const metrics = new Metrics({ processMetrics: false });
+    await binance.close();
+    binance = simClient({ onUsedWeight: (api, weight) => metrics.usedWeight.set({ api }, weight) });
+    let stdoutClosed = true;
+    const fallbackSink = new ConsoleSink({
+      write: (text) => {
+        if (stdoutClosed) throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+        printed.push(text);
+      },
+    });
+    const source = binance.source('cm');
+    const app = await startForcewatch({
+      settings: { core: core() },
+      source,
+      commandSource: source,
+      logger: log.logger,
+      clock,
+      fallbackSink,
+      metrics,
+    });
+    running.push(app);
+    const { bus } = app.pipeline;
+    await nextEvent(bus, 'pollSucceeded');
+    const scrape = async () => (await fetch(`${app.opsUrl}/metrics`)).text();
+    const at = () => clock.now() + 1;
+    let queuedCount = 0;
+    let delivered = 0;
+    bus.on('alertsQueued', ({ alerts }) => {
+      queuedCount += alerts.length;
+    });
+    bus.on('delivered', ({ alertIds }) => {
+      delivered += alertIds.length;
+    });
+    // Idle on time: the poll loop, the compaction, and the console's backoff while alerts wait.
+    const idleSleepers = () => (delivered < queuedCount ? 3 : 2);
+    const pass = (ms: number) => {
+      const end = clock.now() + ms;
+      return driveUntil(clock, () => clock.now() >= end, { stepMs: 1_000, idleSleepers });
+    };
+
+    sim.addOrders([
+      { updateTime: at(), time: at() },
+      { updateTime: at(), time: at() },
+      { updateTime: at(), time: at() },
+    ]);
+    const failed = nextEvent(bus, 'deliveryFailed');
+    await pass(5_000);
+    await failed;
+    let text = await scrape();
+    // It read 0 before: the depth was only reported at start and after a recorded delivery.
+    expect(text).toContain('forcewatch_outbox_depth{sink="console"} 3');
+    expect(text).toMatch(/forcewatch_delivery_failures_total\{sink="console",reason="other"\} [1-9]/);
+    expect(text).toMatch(/forcewatch_binance_used_weight\{api="papi"\} [1-9]\d*/);
+    expect(text).toMatch(/forcewatch_binance_used_weight\{api="dapi"\} [1-9]\d*/);
+
+    const queued = nextEvent(bus, 'alertsQueued');
+    sim.addOrders([
+      { updateTime: at(), time: at() },
+      { updateTime: at(), time: at() },
+    ]);
+    await pass(5_000);
+    await queued;
+    expect(await scrape()).toContain('forcewatch_outbox_depth{sink="console"} 5');
+
+    // Two minutes (WATCHDOG_AFTER) of failures: /healthz says which sink and why.
+    await pass(2 * 60_000);
+    const down = await fetch(`${app.opsUrl}/healthz`);
+    expect(down.status).toBe(503);
+    expect(((await down.json()) as { reason: string }).reason).toMatch(
+      /^console has failed every delivery for 12\ds: console: could not write the alert/,
+    );
+
+    stdoutClosed = false;
+    await driveUntil(clock, () => delivered === 5, { stepMs: 1_000, idleSleepers, what: 'the five alerts delivered' });
+    text = await scrape();
+    expect(text).toContain('forcewatch_outbox_depth{sink="console"} 0');
+    expect(text).toContain('forcewatch_delivery_latency_seconds_count{sink="console"} 5');
+    // Each waited from its poll to the recovery: over two minutes, none over five.
+    expect(text).toContain('forcewatch_delivery_latency_seconds_bucket{le="120",sink="console"} 0');
+    expect(text).toContain('forcewatch_delivery_latency_seconds_bucket{le="300",sink="console"} 5');
+    expect((await fetch(`${app.opsUrl}/healthz`)).status).toBe(200);
   });
 });
