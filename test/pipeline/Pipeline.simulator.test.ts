@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
+import type { Market } from '../../src/binance/types.js';
 import { mergeForceOrderSources } from '../../src/pipeline/mergeForceOrderSources.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { captureLogger } from '../fakes/captureLogger.js';
@@ -41,9 +42,12 @@ afterEach(async () => {
   await cleanup();
 });
 
-/** A pipeline polling both books of the simulator through the real client. */
-function harness(sinks = [new RecordingSink('slack'), new RecordingSink('discord')]): PipelineHarness {
-  const exchange = mergeForceOrderSources([client.source('cm'), client.source('um')]);
+/** A pipeline polling the simulator's books (default both futures books) through the real client. */
+function harness(
+  sinks = [new RecordingSink('slack'), new RecordingSink('discord')],
+  markets: readonly Market[] = ['cm', 'um'],
+): PipelineHarness {
+  const exchange = mergeForceOrderSources(markets.map((market) => client.source(market)));
   const h = new PipelineHarness(dir, { clock, sinks, exchange });
   harnesses.push(h);
   return h;
@@ -103,5 +107,35 @@ describe('Pipeline against the PAPI simulator over HTTP', () => {
     expect(clientLog.filter((l) => l.includes('"level":"warn"'))).toEqual([]);
     // Settlement closes say what they are: no autoCloseType lookup was needed.
     expect(sim.requests.filter((r) => r.params.autoCloseType !== undefined)).toEqual([]);
+  });
+
+  it('alerts a margin liquidation once, as market margin, beside the futures books (BINANCE_MARKETS=cm,um,margin)', async () => {
+    const h = harness(undefined, ['cm', 'um', 'margin']);
+    const { sinks } = h;
+    await h.start();
+    const t = clock.now() + 1_000;
+    const futures = sim.addOrder({ market: 'cm', time: t, updateTime: t });
+    const margin = sim.margin.add({ symbol: 'BTCUSDT', qty: '0.5', avgPrice: '97000', updatedTime: t + 500 });
+    for (let i = 0; i < 4; i += 1) await h.tick();
+    for (const sink of sinks) {
+      await sink.untilAlerts(2);
+      expect([...sink.alertIds].sort()).toEqual([`cm:${futures.orderId}`, `margin:${margin.orderId}`].sort());
+      const alerted = sink.received.flatMap((n) =>
+        n.type === 'single' ? [n.alert.order] : n.type === 'group' ? n.alerts.map((a) => a.order) : [],
+      );
+      expect(alerted.find((o) => o.market === 'margin')).toMatchObject({
+        orderId: margin.orderId,
+        kind: 'LIQUIDATION',
+        symbol: 'BTCUSDT',
+        notionalUsd: '48500',
+        updateTime: t + 500,
+      });
+    }
+    // A restart re-reads the overlap: nothing is alerted again.
+    await h.stop();
+    await h.start();
+    for (let i = 0; i < 3; i += 1) await h.tick();
+    for (const sink of sinks) expect(sink.alertIds).toHaveLength(2);
+    expect(sim.requests.some((r) => r.path === '/papi/v1/margin/forceOrders' && r.params.signature !== undefined)).toBe(true);
   });
 });
