@@ -270,10 +270,12 @@ describe('the two sources merged', () => {
           stream.state('open');
           const start = clock.now();
           const times = orders.map((o) => start + o.offsetMs);
-          orders.forEach((o, i) => source.add(restRecord(i + 1, times[i] as number), (times[i] as number) + o.restDelayMs));
+          for (const [i, o] of orders.entries()) source.add(restRecord(i + 1, times[i] as number), (times[i] as number) + o.restDelayMs);
           const polls: Promise<unknown>[] = [];
           let queued = 0;
-          h.bus.on('alertsQueued', ({ alerts }) => void (queued += alerts.length));
+          h.bus.on('alertsQueued', ({ alerts }) => {
+            queued += alerts.length;
+          });
           for (const s of steps) {
             if (s.type === 'advance') await step(h, s.ms);
             else if (s.type === 'poll') polls.push(h.pipeline?.pollOnce() ?? Promise.resolve());
