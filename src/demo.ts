@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { startForcewatch } from './app/startForcewatch.js';
 import { createBinanceClient } from './binance/createBinanceClient.js';
 import { parseCoreConfig } from './config.js';
-import { renderForceOrdersResult } from './console/renderForceOrdersResult.js';
+import { answerTerminalLine } from './console/answerTerminalLine.js';
 import { errorMessage } from './errorCode.js';
 import { createLogger } from './ops/logger.js';
 import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';
@@ -15,7 +15,7 @@ import { HOUR_MS, parseDuration } from './time.js';
 /**
  * `npm run demo`: no account needed. Starts the PAPI simulator on loopback with a stream of force
  * orders (and a cascade now and then), runs the real bot against it with the console sink, and answers
- * `/forceorders ...` typed at the terminal. DEMO_DURATION (e.g. `30s`) ends it by itself.
+ * `/forceorders ...` and `/risk` typed at the terminal. DEMO_DURATION (e.g. `30s`) ends it by itself.
  */
 async function demo(): Promise<void> {
   const sim = await PapiSimulator.start({ seed: 7 });
@@ -44,6 +44,7 @@ async function demo(): Promise<void> {
     settings: { core },
     source,
     commandSource: binance.source('cm'),
+    account: binance.account(),
     logger,
     exchangeNow: () => binance.serverNow(),
   });
@@ -52,7 +53,7 @@ async function demo(): Promise<void> {
   process.stdout.write(
     `\nforcewatch demo: a simulated Binance on ${sim.url}, polled every ${core.poll.intervalMs} ms.\n` +
       'New liquidations and ADLs print below as they happen; a cascade arrives every 40 s as one grouped alert.\n' +
-      'Type a command, e.g.  /forceorders BTCUSD 3d   /forceorders ETHUSD_PERP adl   /forceorders 7d 5   (quit: Ctrl-C)\n\n',
+      'Type a command, e.g.  /forceorders BTCUSD 3d   /forceorders ETHUSD_PERP adl   /forceorders 7d 5   /risk   (quit: Ctrl-C)\n\n',
   );
 
   const finished = new Promise<void>((resolve) => {
@@ -63,13 +64,8 @@ async function demo(): Promise<void> {
   });
   const input = createInterface({ input: process.stdin, terminal: false });
   input.on('line', (line) => {
-    const text = line
-      .trim()
-      .replace(/^\/?forceorders\b/i, '')
-      .trim();
-    if (line.trim() === '') return;
-    app.runForceOrders(text).then(
-      (result) => process.stdout.write(`${renderForceOrdersResult(result)}\n\n`),
+    answerTerminalLine(line, app).then(
+      (answer) => answer !== undefined && process.stdout.write(`${answer}\n\n`),
       (error: unknown) => logger.error('the command failed', { error }),
     );
   });
@@ -84,8 +80,13 @@ async function demo(): Promise<void> {
   process.stdout.write('demo stopped.\n');
 }
 
-/** Three days of past force orders, so `/forceorders` has something to show from the start. */
+/** Three days of past force orders, so `/forceorders` has something to show from the start, and positions for `/risk`. */
 function seedHistory(sim: PapiSimulator): void {
+  sim.adl.set([
+    { market: 'cm', symbol: 'BTCUSD_PERP', positionSide: 'BOTH', quantile: 3 },
+    { market: 'cm', symbol: 'ETHUSD_PERP', positionSide: 'SHORT', quantile: 1 },
+    { market: 'um', symbol: 'BTCUSDT', positionSide: 'BOTH', quantile: 2 },
+  ]);
   const now = Date.now();
   for (let h = 72; h > 0; h -= 1) {
     const at = now - h * HOUR_MS;

@@ -90,6 +90,7 @@ async function main(): Promise<number> {
       settings: loaded.settings,
       source,
       commandSource,
+      account: binance.account(),
       logger,
       exchangeNow: () => binance.serverNow(),
       metrics,

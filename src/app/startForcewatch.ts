@@ -1,4 +1,5 @@
 import { type ForceOrdersArgs, forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
+import { type RiskArgs, type RiskDeps, riskCommand } from '../../commands/riskCommand.js';
 import type { ForceOrderSource } from '../binance/types.js';
 import { type CoreConfig, parseCoreConfig } from '../config.js';
 import { ConsoleSink } from '../console/ConsoleSink.js';
@@ -13,7 +14,7 @@ import { redact } from '../ops/redact.js';
 import { type OpsServer, startOpsServer } from '../ops/startOpsServer.js';
 import type { EventBus } from '../pipeline/EventBus.js';
 import { Pipeline } from '../pipeline/Pipeline.js';
-import type { ForceOrdersResult } from '../queries.js';
+import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import { deliveryFailureReason, type Sink } from '../sinks/Sink.js';
 import { createSlackAdapter } from '../slack/createSlackAdapter.js';
 import { parseSlackConfig, type SlackConfig } from '../slack/slackConfig.js';
@@ -50,6 +51,8 @@ export interface ForcewatchOptions {
   source: ForceOrderSource;
   /** What `/forceorders` asks (COIN-M: the command speaks COIN-M symbols and pairs). */
   commandSource: ForceOrderSource;
+  /** What `/risk` reads (the Binance client's `account()`); absent: the chat platforms offer no `/risk`. */
+  account?: RiskDeps['account'];
   logger: Logger;
   clock?: Clock;
   /**
@@ -75,6 +78,8 @@ export interface Forcewatch {
   readonly pipeline: Pipeline;
   /** `/forceorders <text>`, as every adapter runs it. */
   runForceOrders(text: string): Promise<ForceOrdersResult>;
+  /** `/risk <text>`, as every adapter runs it; absent without `account`. */
+  runRisk?: (text: string) => Promise<RiskResult>;
   /** Base URL of `/healthz` and `/metrics`, when METRICS_PORT is set. */
   readonly opsUrl: string | undefined;
   /** Resolves when polling ends, after `stop()`; a refused key does not end it (retried once a minute, /healthz 503). */
@@ -110,15 +115,26 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
     };
     return forceOrdersCommand(input, deps, { maxSinceMs });
   };
+  const { account } = options;
+  // Both books, whichever BINANCE_MARKETS watches: an open position's ADL risk is the account's either way.
+  const riskDeps: RiskDeps | undefined = account && {
+    account,
+    markets: ['cm', 'um'],
+    now: () => clock.now(),
+    logger: logger.child({ component: 'risk' }),
+  };
+  const runRisk = riskDeps && ((input: string | RiskArgs) => riskCommand(input, riskDeps));
 
   const adapters: ChatAdapter[] = [];
-  if (settings.slack) adapters.push(createSlackAdapter({ config: settings.slack, logger, runForceOrders, mentionNotionalUsd, clock }));
+  if (settings.slack)
+    adapters.push(createSlackAdapter({ config: settings.slack, logger, runForceOrders, runRisk, mentionNotionalUsd, clock }));
   if (settings.discord) {
     adapters.push(
       createDiscordAdapter({
         config: settings.discord,
         logger,
         runForceOrders,
+        runRisk,
         maxSinceMs,
         mentionNotionalUsd,
         clock,
@@ -184,7 +200,7 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
     markets: core.binance.markets,
     pollIntervalMs: core.poll.intervalMs,
   });
-  return { pipeline: started, runForceOrders, opsUrl: ops?.url, done: started.done, stop };
+  return { pipeline: started, runForceOrders, runRisk, opsUrl: ops?.url, done: started.done, stop };
 }
 
 /** Resolves once every connection's first attempt has ended, after `FIRST_ATTEMPT_WAIT_MS` at most, or when `signal` aborts. */

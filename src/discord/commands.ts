@@ -45,23 +45,33 @@ const OPTION = { symbol: 'symbol', type: 'type', since: 'since', limit: 'limit',
 const KIND_CHOICES = ['all', 'liquidation', 'adl', 'settlement'] as const satisfies readonly NonNullable<ForceOrdersArgs['kind']>[];
 
 /**
+ * What both commands share: a chat-input command for guilds only (`contexts: [Guild]`, and
+ * `dm_permission: false` for clients that still read it), as their answers are account data, never
+ * for DMs; `default_member_permissions` is View Channel, a floor server admins can raise under
+ * Server Settings -> Integrations. The bot's own role and channel check (DISCORD_ALLOWED_ROLE_IDS /
+ * DISCORD_ALLOWED_CHANNEL_IDS) is what guards the data.
+ */
+const GUILD_ONLY: Pick<
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+  'type' | 'default_member_permissions' | 'dm_permission' | 'contexts' | 'integration_types'
+> = {
+  type: ApplicationCommandType.ChatInput,
+  default_member_permissions: String(PermissionFlagsBits.ViewChannel),
+  dm_permission: false,
+  contexts: [InteractionContextType.Guild],
+  integration_types: [ApplicationIntegrationType.GuildInstall],
+};
+
+/**
  * `/forceorders` as registered with Discord. Every option is optional, so order does not matter.
  * `symbol` autocompletes (and so may not also have choices); `type` offers fixed choices.
- * Guild-only (`contexts: [Guild]`, and `dm_permission: false` for clients that still read it): the
- * answer is account history, never for DMs. `default_member_permissions` is View Channel, a floor
- * server admins can raise under Server Settings -> Integrations; the bot's own role and channel
- * check (DISCORD_ALLOWED_ROLE_IDS / DISCORD_ALLOWED_CHANNEL_IDS) is what guards the data.
  * https://discord.com/developers/docs/interactions/application-commands#application-command-object
  */
 function forceOrdersCommandData(): RESTPostAPIChatInputApplicationCommandsJSONBody {
   return {
     name: FORCE_ORDERS_COMMAND,
-    type: ApplicationCommandType.ChatInput,
     description: "The account's recent liquidations and ADLs",
-    default_member_permissions: String(PermissionFlagsBits.ViewChannel),
-    dm_permission: false,
-    contexts: [InteractionContextType.Guild],
-    integration_types: [ApplicationIntegrationType.GuildInstall],
+    ...GUILD_ONLY,
     options: [
       {
         type: ApplicationCommandOptionType.String,
@@ -106,12 +116,8 @@ function forceOrdersCommandData(): RESTPostAPIChatInputApplicationCommandsJSONBo
 function riskCommandData(): RESTPostAPIChatInputApplicationCommandsJSONBody {
   return {
     name: RISK_COMMAND,
-    type: ApplicationCommandType.ChatInput,
     description: "The account's margin status, uniMMR, equity and ADL quantiles",
-    default_member_permissions: String(PermissionFlagsBits.ViewChannel),
-    dm_permission: false,
-    contexts: [InteractionContextType.Guild],
-    integration_types: [ApplicationIntegrationType.GuildInstall],
+    ...GUILD_ONLY,
     options: [
       {
         type: ApplicationCommandOptionType.Boolean,

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { riskCommand } from '../../commands/riskCommand.js';
 import { renderRisk } from '../../src/slack/blockKit.js';
@@ -118,6 +119,13 @@ describe('/risk on Slack, through the fake Slack against the simulator', () => {
     fail = new Error('wiring broke');
     expect(await risk()).toEqual({ response_type: 'ephemeral', text: RISK_FAILURE });
     expect(logs.lines.some((l) => l.includes('"level":"error"') && l.includes('wiring broke'))).toBe(true);
+  });
+});
+
+describe('the Slack app manifest', () => {
+  it('declares /risk beside /forceorders, so Slack delivers it to the handler', async () => {
+    const manifest = await readFile(new URL('../../slack-app-manifest.yml', import.meta.url), 'utf8');
+    expect([...manifest.matchAll(/^\s+- command: (\S+)$/gm)].map((m) => m[1])).toEqual(['/forceorders', '/risk']);
   });
 });
 
