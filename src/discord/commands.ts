@@ -37,6 +37,8 @@ import { errorReply, type ForceOrdersReply, renderForceOrdersReply, renderRiskRe
 /** The slash commands' names. */
 const FORCE_ORDERS_COMMAND = 'forceorders';
 const RISK_COMMAND = 'risk';
+/** Every command `registerCommands` registers (the doctor checks each is there). */
+export const SLASH_COMMAND_NAMES = [FORCE_ORDERS_COMMAND, RISK_COMMAND] as const;
 
 /** Option names, shared by the definition and the handler. */
 const OPTION = { symbol: 'symbol', type: 'type', since: 'since', limit: 'limit', public: 'public' } as const;

@@ -5,7 +5,7 @@ import { parseDiscordConfig } from './DiscordConfig.js';
 import { describeDiscordError } from './DiscordSink.js';
 
 /**
- * `npm run register`: registers or updates `/forceorders` from the DISCORD_* environment, then
+ * `npm run register`: registers or updates `/forceorders` and `/risk` from the DISCORD_* environment, then
  * prints the invite URL. Exit code 1 on bad settings or a refusal from Discord.
  */
 async function main(): Promise<number> {

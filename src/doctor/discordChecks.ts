@@ -12,10 +12,11 @@ import {
   REST,
   Routes,
 } from 'discord.js';
+import { SLASH_COMMAND_NAMES } from '../discord/commands.js';
 import { type DiscordConfig, discordRestOptions } from '../discord/DiscordConfig.js';
 import { type CheckResult, fail, pass } from './CheckResult.js';
 
-/** Discord: the bot token, then that the bot may post embeds in the alert channel, and where `/forceorders` is registered. */
+/** Discord: the bot token, then that the bot may post embeds in the alert channel, and where the slash commands are registered. */
 export async function checkDiscord(config: DiscordConfig): Promise<CheckResult[]> {
   const rest = new REST(discordRestOptions(config.apiUrl)).setToken(config.token);
   try {
@@ -114,7 +115,8 @@ async function checkDiscordChannel(rest: REST, channelId: string, botUserId: str
 }
 
 /**
- * `/forceorders` is registered where the bot expects it: in DISCORD_GUILD_ID when set, else globally.
+ * `/forceorders` and `/risk` are registered where the bot expects them: in DISCORD_GUILD_ID when set, else
+ * globally (a bot upgraded without `npm run register` again lacks the newer command).
  * https://discord.com/developers/docs/interactions/application-commands#get-guild-application-commands
  */
 async function checkDiscordCommand(rest: REST, config: Pick<DiscordConfig, 'applicationId' | 'guildId' | 'apiUrl'>): Promise<CheckResult> {
@@ -125,8 +127,10 @@ async function checkDiscordCommand(rest: REST, config: Pick<DiscordConfig, 'appl
     : Routes.applicationCommands(config.applicationId);
   try {
     const commands = (await rest.get(route)) as APIApplicationCommand[];
-    if (commands.some((c) => c.name === 'forceorders')) return pass(name, `registered ${where}`);
-    return fail(name, `not registered ${where}`, 'run npm run register (with the same DISCORD_* settings)', { critical: false });
+    const missing = SLASH_COMMAND_NAMES.filter((wanted) => !commands.some((c) => c.name === wanted));
+    if (missing.length === 0) return pass(name, `registered ${where}`);
+    const what = missing.length === SLASH_COMMAND_NAMES.length ? '' : `${missing.map((m) => `/${m}`).join(', ')} `;
+    return fail(name, `${what}not registered ${where}`, 'run npm run register (with the same DISCORD_* settings)', { critical: false });
   } catch (error) {
     return fail(name, `cannot list the commands ${where} (${discordErrorSummary(error)})`, discordAdvice(error, config.apiUrl), {
       critical: false,

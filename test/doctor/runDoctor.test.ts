@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { REST, Routes } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerCommands } from '../../src/discord/commands.js';
+import { discordRestOptions } from '../../src/discord/DiscordConfig.js';
 import { type CheckResult, formatCheckResult } from '../../src/doctor/CheckResult.js';
 import { runDoctor } from '../../src/doctor/runDoctor.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
@@ -289,6 +291,23 @@ describe('runDoctor, Discord', () => {
       detail: `the bot cannot post alerts in #alerts (${discord.alertChannelId}): it lacks Send Messages, Embed Links`,
       advice: `in #alerts (${discord.alertChannelId}) → Edit Channel → Permissions, allow the bot's role Send Messages, Embed Links`,
     });
+  });
+
+  it('a bot registered before /risk existed is told to run npm run register again, without failing the run', async () => {
+    const rest = new REST(discordRestOptions(discord.apiUrl)).setToken(discord.token);
+    await rest.put(Routes.applicationGuildCommands(discord.applicationId, discord.guildId), {
+      body: [{ name: 'forceorders', description: "The account's recent liquidations and ADLs", type: 1 }],
+    });
+    rest.clearHashSweeper();
+    rest.clearHandlerSweeper();
+    const report = await doctor();
+    expect(report.byName('discord: /forceorders command')).toMatchObject({
+      ok: false,
+      critical: false,
+      detail: `/risk not registered in guild ${discord.guildId}`,
+      advice: 'run npm run register (with the same DISCORD_* settings)',
+    });
+    expect(report.exitCode).toBe(0);
   });
 
   it('a command not registered says to run npm run register, without failing the run', async () => {
