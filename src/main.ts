@@ -95,6 +95,7 @@ async function main(): Promise<number> {
       exchangeNow: () => binance.serverNow(),
       metrics,
       signal: stopping.signal,
+      userStream: { listenKeys: binance.listenKeys(), contractSize: (symbol, pair) => binance.contractSize(symbol, pair) },
     });
   } catch (error) {
     logger.error('forcewatch could not start', { error });
