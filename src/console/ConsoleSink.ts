@@ -1,6 +1,7 @@
 import { displayDecimal } from '../decimal.js';
 import { describeSide, formatKindCounts, kindNote, orderFacts, orderSummary } from '../format/orderText.js';
-import type { Alert, AlertGroupSummary, Notification, OperationalNotice, Sink } from '../sinks/Sink.js';
+import { RISK_GUIDANCE_NOTE, riskAlertFacts, riskGuidance, riskSeverity, riskTitle } from '../format/riskAlertText.js';
+import type { Alert, AlertGroupSummary, Notification, OperationalNotice, RiskEvent, Sink } from '../sinks/Sink.js';
 import { SinkError } from '../sinks/Sink.js';
 import { formatSpan, formatTime } from '../time.js';
 
@@ -26,7 +27,9 @@ export class ConsoleSink implements Sink {
         ? formatAlert(notification.alert)
         : notification.type === 'group'
           ? formatGroup(notification.alerts, notification.summary)
-          : formatNotice(notification.notice);
+          : notification.type === 'risk'
+            ? formatRisk(notification.alert.risk)
+            : formatNotice(notification.notice);
     try {
       this.write(`${text}\n`);
     } catch (error) {
@@ -56,6 +59,23 @@ function formatGroup(alerts: Alert[], summary: AlertGroupSummary): string {
     `  Symbols: ${symbols}`,
     `  Span: ${formatTime(summary.firstTime)} to ${formatTime(summary.lastTime)}${span > 0 ? ` (${formatSpan(span)})` : ''}`,
     ...alerts.map((alert) => `  - ${orderSummary(alert.order)}`),
+  ].join('\n');
+}
+
+/** What a risk alert's first line starts with: loud until the account is back to normal. */
+const RISK_LABEL = { danger: 'ACCOUNT RISK', warning: 'ACCOUNT RISK', ok: 'ACCOUNT OK' } as const;
+
+/** A risk alert: the level, what it means and what to do, the figures, and Binance's caveat. */
+function formatRisk(risk: RiskEvent): string {
+  const facts = riskAlertFacts(risk);
+  const width = Math.max(...facts.map((fact) => fact.label.length));
+  const { meaning, action } = riskGuidance(risk);
+  return [
+    `${RISK_LABEL[riskSeverity(risk)]}: ${riskTitle(risk)}`,
+    `  ${meaning}`,
+    `  What to do: ${action}`,
+    ...facts.map((fact) => `  ${fact.label.padEnd(width)}  ${fact.value}`),
+    ...(risk.kind === 'normal' ? [] : [`  ${RISK_GUIDANCE_NOTE}`]),
   ].join('\n');
 }
 

@@ -16,6 +16,7 @@ import {
   Routes,
 } from 'discord.js';
 import { compareDecimal } from '../decimal.js';
+import { riskAlertMentions } from '../format/riskAlertText.js';
 import type { Logger } from '../ops/logger.js';
 import type { AlertNotification, DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
 import { SinkError, withScopedSignal } from '../sinks/Sink.js';
@@ -114,7 +115,12 @@ export function alertMentions(notification: Notification, policy: AlertMentionPo
   const { roleId, minNotionalUsd } = policy;
   // An operational notice is about the bot, not the account: it never pings anyone.
   if (notification.type === 'notice') return { content: undefined, allowedMentions: { parse: [] } };
-  const due = roleId !== undefined && (minNotionalUsd === undefined || compareDecimal(notionalOf(notification), minNotionalUsd) >= 0);
+  // A risk alert pings by its level (REDUCE_ONLY, FORCE_LIQUIDATION), whatever the notional threshold.
+  const due =
+    roleId !== undefined &&
+    (notification.type === 'risk'
+      ? riskAlertMentions(notification.alert.risk)
+      : minNotionalUsd === undefined || compareDecimal(notionalOf(notification), minNotionalUsd) >= 0);
   if (!due) return { content: undefined, allowedMentions: { parse: [] } };
   return { content: `<@&${roleId}>`, allowedMentions: { parse: [], roles: [roleId] } };
 }

@@ -16,12 +16,11 @@ import {
   formatKindCounts,
   kindNote,
   leadingKind,
-  marketName,
-  notionalText,
   orderFacts,
 } from '../format/orderText.js';
+import { RISK_GUIDANCE_NOTE, riskAlertFacts, riskGuidance, riskSeverity, riskTitle } from '../format/riskAlertText.js';
 import type { ForceOrdersResult, RiskPosition, RiskResult } from '../queries.js';
-import type { AlertGroupSummary, Notification, OperationalNotice } from '../sinks/Sink.js';
+import type { AlertGroupSummary, Notification, OperationalNotice, RiskEvent } from '../sinks/Sink.js';
 import { formatTime } from '../time.js';
 
 // Discord's message and embed limits. Docs: https://discord.com/developers/docs/resources/message#embed-object-embed-limits
@@ -211,7 +210,7 @@ function orderField(order: ForceOrder): APIEmbedField {
   const qty = displayDecimal(order.executedQty, FINE_DIGITS);
   const price = displayDecimal(order.avgPrice, FINE_DIGITS);
   const status = escapeDiscordText(order.status, 40);
-  const value = `${qty} @ ${price} = **${notionalText(order)}** · ${status} · ${timeText(order.updateTime)} · order ${order.orderId}`;
+  const value = `${qty} @ ${price} = **${displayDecimal(order.notionalUsd)} USD** · ${status} · ${timeText(order.updateTime)} · order ${order.orderId}`;
   return field(orderTitle(order), value);
 }
 
@@ -224,7 +223,7 @@ function orderEmbed(order: ForceOrder, ref: string): APIEmbed {
     ...(note !== undefined && { description: note }),
     fields: orderFacts(order).map((fact) => field(fact.label, escapeDiscordText(fact.value, EMBED_FIELD_VALUE_MAX), true)),
     timestamp: embedTimestamp(order.updateTime),
-    footer: { text: `${marketName(order.market)} · ${escapeDiscordText(order.pair, 64)} · ${ref}` },
+    footer: { text: `${order.market === 'cm' ? 'COIN-M' : 'USD-M'} · ${escapeDiscordText(order.pair, 64)} · ${ref}` },
   };
 }
 
@@ -259,6 +258,31 @@ function noticeEmbed(notice: OperationalNotice, ref: string): APIEmbed {
   };
 }
 
+/** Risk alert colours: red once trading is restricted, amber before, green back to normal. */
+const RISK_COLOUR = { danger: 0xd93f3f, warning: 0xf2c037, ok: 0x3fb950 } as const;
+
+/**
+ * Room for a risk embed's parts, so that the whole stays under the 6,000-character total even with
+ * absurd figures (the exchange's decimals have no length limit): title 256 + description 2,000 +
+ * 4 fields of at most 30 + 300 + footer 300.
+ */
+const RISK_DESCRIPTION_MAX = 2_000;
+const RISK_FIELD_VALUE_MAX = 300;
+
+/** A risk alert as one embed: what it means and what to do, the figures as inline fields, Binance's caveat and `ref` in the footer. */
+function riskEmbed(risk: RiskEvent, ref: string): APIEmbed {
+  const { meaning, action } = riskGuidance(risk);
+  const facts = riskAlertFacts(risk).filter((fact) => fact.label !== 'Time');
+  return {
+    title: escapeDiscordText(riskTitle(risk), EMBED_TITLE_MAX),
+    color: RISK_COLOUR[riskSeverity(risk)],
+    description: escapeDiscordText(`${meaning}\n\nWhat to do: ${action}`, RISK_DESCRIPTION_MAX),
+    fields: facts.map((fact) => field(fact.label, escapeDiscordText(fact.value, RISK_FIELD_VALUE_MAX), true)),
+    timestamp: embedTimestamp(risk.time),
+    footer: { text: risk.kind === 'normal' ? `forcewatch risk alert · ${ref}` : `${RISK_GUIDANCE_NOTE} · ${ref}` },
+  };
+}
+
 /**
  * The embeds of one alert message. A group starts with its summary, then lists as many orders as
  * Discord's limits allow (10 embeds, 25 fields each, 6,000 characters in all) and says how many it
@@ -268,6 +292,7 @@ export function renderAlertEmbeds(notification: Notification): APIEmbed[] {
   const ref = alertRef(notification.key);
   if (notification.type === 'notice') return [noticeEmbed(notification.notice, ref)];
   if (notification.type === 'single') return [orderEmbed(notification.alert.order, ref)];
+  if (notification.type === 'risk') return [riskEmbed(notification.alert.risk, ref)];
   const orders = notification.alerts.map((a) => a.order);
   return packEmbeds(
     summaryEmbed(notification.summary, ref),

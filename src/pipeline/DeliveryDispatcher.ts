@@ -1,11 +1,12 @@
 import { backoffDelay } from '../backoff.js';
 import type { Logger } from '../ops/logger.js';
-import type { AlertNotification, Sink } from '../sinks/Sink.js';
+import type { AlertNotification, RiskNotification, Sink } from '../sinks/Sink.js';
 import { isSinkError } from '../sinks/Sink.js';
 import type { Clock } from '../time.js';
 import type { EventBus } from './EventBus.js';
 import { DEFAULT_GROUP_THRESHOLD, MAX_GROUP_SIZE, nextNotification, notificationIds, summarizeAlerts } from './groupAlerts.js';
 import type { AttemptMark, OpenAttempt, Outbox } from './Outbox.js';
+import type { RiskOutbox } from './RiskOutbox.js';
 
 /** Default time `stop()` lets a delivery in flight finish before aborting it. */
 const DEFAULT_STOP_GRACE_MS = 10_000;
@@ -27,6 +28,8 @@ const DEFAULT_RETRY_POLICY: RetryPolicy = { baseMs: 1_000, capMs: 60_000, random
 export interface DeliveryDispatcherOptions {
   sinks: readonly Sink[];
   outbox: Outbox;
+  /** The risk alerts to deliver beside the force orders, each as its own notification and before them; default none. */
+  riskOutbox?: RiskOutbox;
   bus: EventBus;
   clock: Clock;
   logger: Logger;
@@ -114,9 +117,12 @@ interface SinkWorkerOptions extends DeliveryDispatcherOptions {
   inFlight: AbortSignal;
 }
 
+/** What a worker delivers from the outboxes: force orders (single or grouped) or one risk alert. */
+type QueuedNotification = AlertNotification | RiskNotification;
+
 /** The notification a worker is delivering, and what it knows of earlier attempts at it. */
 interface Attempt {
-  notification: AlertNotification;
+  notification: QueuedNotification;
   /** When its attempt marker was written; undefined until it is. */
   markedAt?: number;
   /** An earlier attempt (this process or a previous one) may have reached the platform. */
@@ -135,9 +141,14 @@ function resumeNotification(open: OpenAttempt): AlertNotification {
   return { type: 'group', key: open.key, alerts: open.alerts, summary: summarizeAlerts(open.alerts) };
 }
 
+/** The alert ids a queued notification carries. */
+function queuedIds(notification: QueuedNotification): string[] {
+  return notification.type === 'risk' ? [notification.alert.id] : notificationIds(notification);
+}
+
 /** The attempt marker for handing `notification` to a sink at `at`. */
-function markOf(notification: AlertNotification, at: number): AttemptMark {
-  return { ids: notificationIds(notification), key: notification.key, at };
+function markOf(notification: QueuedNotification, at: number): AttemptMark {
+  return { ids: queuedIds(notification), key: notification.key, at };
 }
 
 /**
@@ -203,10 +214,10 @@ class SinkWorker {
    */
   private async markAttempt(attempt: Attempt): Promise<number | undefined> {
     while (attempt.markedAt === undefined) {
-      const { ids, ...marker } = markOf(attempt.notification, this.o.clock.now());
-      const write = () => this.o.outbox.markAttempt(this.o.sink.name, ids, marker);
+      const mark = markOf(attempt.notification, this.o.clock.now());
+      const write = () => this.writeMark(attempt.notification, mark);
       if (await this.tryWrite(attempt, write, 'could not mark the attempt in the store, so nothing is sent until it can')) {
-        attempt.markedAt = marker.at;
+        attempt.markedAt = mark.at;
       } else if (this.o.stopping.aborted) {
         return undefined;
       }
@@ -244,15 +255,16 @@ class SinkWorker {
    * or once stopping.
    */
   private async recordDelivery(delivered: Attempt): Promise<Attempt | undefined> {
-    const { sink, outbox, bus, clock, stopping } = this.o;
-    const ids = notificationIds(delivered.notification);
+    const { sink, bus, clock, stopping } = this.o;
+    const ids = queuedIds(delivered.notification);
     let next: Attempt | undefined;
     for (;;) {
       next ??= stopping.aborted ? undefined : this.next(new Set(ids));
       const mark = next && next.markedAt === undefined ? markOf(next.notification, clock.now()) : undefined;
-      const write = () => outbox.recordDelivery(sink.name, ids, mark);
+      const following = next?.notification;
+      const write = () => this.writeRecord(delivered.notification, following && mark && { notification: following, mark });
       // Read before the write: alerts every sink now has leave the outbox with it.
-      const queuedAt = outbox.queuedTimes(ids);
+      const queuedAt = this.queuedTimes(delivered.notification);
       if (await this.tryWrite(delivered, write, 'delivered, but recording it in the store failed')) {
         if (next && mark) next.markedAt = mark.at;
         const now = clock.now();
@@ -269,13 +281,64 @@ class SinkWorker {
    * An attempt left open before a restart first, exactly as it was; otherwise the next pending alerts.
    * `except`: alerts delivered whose record is not written yet.
    */
-  private next(except?: ReadonlySet<string>): Attempt | undefined {
+  private next(except: ReadonlySet<string> = new Set()): Attempt | undefined {
     this.woken = false;
+    const risk = this.nextRisk(except);
+    if (risk) return risk;
     const open = this.o.outbox.openAttempt(this.o.sink.name, except);
     if (open) return { notification: resumeNotification(open), markedAt: open.at, maybeDelivered: true, failures: 0 };
     const pending = this.o.outbox.pending(this.o.sink.name, Math.max(MAX_GROUP_SIZE, this.o.threshold + 1), except);
     const notification = nextNotification(pending, this.o.threshold);
     return notification && { notification, maybeDelivered: false, failures: 0 };
+  }
+
+  /**
+   * The next risk alert, before any force order: a warning that comes while a cascade's backlog waits
+   * for a failing sink must not queue behind it. An attempt left open first, as for force orders.
+   */
+  private nextRisk(except: ReadonlySet<string>): Attempt | undefined {
+    const { riskOutbox, sink } = this.o;
+    if (!riskOutbox) return undefined;
+    const open = riskOutbox.openAttempt(sink.name, except);
+    if (open)
+      return { notification: { type: 'risk', key: open.key, alert: open.alert }, markedAt: open.at, maybeDelivered: true, failures: 0 };
+    const alert = riskOutbox.pending(sink.name, except);
+    return alert && { notification: { type: 'risk', key: alert.id, alert }, maybeDelivered: false, failures: 0 };
+  }
+
+  /** Writes the attempt marker of `notification` into the outbox that holds it. */
+  private writeMark(notification: QueuedNotification, mark: AttemptMark): Promise<void> {
+    const { ids, ...marker } = mark;
+    if (notification.type !== 'risk') return this.o.outbox.markAttempt(this.o.sink.name, ids, marker);
+    return this.riskOutbox().markAttempt(this.o.sink.name, notification.alert.id, marker);
+  }
+
+  /**
+   * Records the delivery of `delivered` and writes the next notification's marker: one write when both
+   * are force orders, else one per outbox (the record first; a retry repeats both, and both are idempotent).
+   */
+  private async writeRecord(delivered: QueuedNotification, next?: { notification: QueuedNotification; mark: AttemptMark }): Promise<void> {
+    const { outbox, sink } = this.o;
+    if (delivered.type !== 'risk' && next?.notification.type !== 'risk') {
+      return outbox.recordDelivery(sink.name, notificationIds(delivered), next?.mark);
+    }
+    if (delivered.type === 'risk') await this.riskOutbox().recordDelivery(sink.name, delivered.alert.id);
+    else await outbox.recordDelivery(sink.name, notificationIds(delivered));
+    if (next) await this.writeMark(next.notification, next.mark);
+  }
+
+  /** When each alert of `notification` still waiting was queued (ms). */
+  private queuedTimes(notification: QueuedNotification): number[] {
+    if (notification.type !== 'risk') return this.o.outbox.queuedTimes(notificationIds(notification));
+    const at = this.riskOutbox().queuedAt(notification.alert.id);
+    return at === undefined ? [] : [at];
+  }
+
+  /** The risk outbox; only called for a risk notification, which only exists when there is one. */
+  private riskOutbox(): RiskOutbox {
+    const { riskOutbox } = this.o;
+    if (!riskOutbox) throw new Error('a risk notification without a risk outbox');
+    return riskOutbox;
   }
 
   private async idle(): Promise<void> {
@@ -319,6 +382,7 @@ class SinkWorker {
   }
 
   private reportDepth(): void {
-    this.o.bus.emit('outboxDepth', { sink: this.o.sink.name, depth: this.o.outbox.depth(this.o.sink.name) });
+    const { sink, outbox, riskOutbox, bus } = this.o;
+    bus.emit('outboxDepth', { sink: sink.name, depth: outbox.depth(sink.name) + (riskOutbox?.depth(sink.name) ?? 0) });
   }
 }

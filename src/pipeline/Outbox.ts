@@ -166,12 +166,16 @@ function withMark(outbox: readonly OutboxEntry[], sink: string, mark: AttemptMar
   );
 }
 
-/** `entry` with `sink` among its deliveries and without `sink`'s attempt marker (a new entry: stored ones are frozen). */
-function withDelivery(entry: OutboxEntry, sink: string): OutboxEntry {
+/**
+ * `entry` (a force order's or a risk alert's) with `sink` among its deliveries and without `sink`'s
+ * attempt marker (a new entry: stored ones are frozen).
+ */
+export function withDelivery<E extends Pick<OutboxEntry, 'deliveredTo' | 'attempts'>>(entry: E, sink: string): E {
   const deliveredTo = entry.deliveredTo.includes(sink) ? entry.deliveredTo : [...entry.deliveredTo, sink];
   const { [sink]: _cleared, ...others } = entry.attempts ?? {};
   const { attempts: _attempts, ...rest } = entry;
-  return Object.keys(others).length > 0 ? { ...rest, deliveredTo, attempts: others } : { ...rest, deliveredTo };
+  // `rest` is `entry` without `attempts`, so either object is an `E` again.
+  return (Object.keys(others).length > 0 ? { ...rest, deliveredTo, attempts: others } : { ...rest, deliveredTo }) as E;
 }
 
 /** `orders` without those `doc` has seen or queued, or that are older than its `alertFrom`; each order once. */

@@ -5,6 +5,7 @@
  */
 
 import type { ForceOrder, ForceOrderKind } from '../binance/types.js';
+import type { RiskLevel } from '../stream/events.js';
 
 /** One force order to announce; `id` is `orderKey(order)` and never changes. */
 export interface Alert {
@@ -34,6 +35,36 @@ export type AlertNotification =
   | { type: 'single'; key: string; alert: Alert }
   | { type: 'group'; key: string; alerts: Alert[]; summary: AlertGroupSummary };
 
+/** The account's figures a risk alert shows; USD amounts and uniMMR are decimal strings as Binance sent them. */
+export interface RiskFigures {
+  uniMmr: string;
+  /** Account equity in USD (after collateral rates). */
+  equity: string;
+  /** Account equity in USD without collateral rates. */
+  actualEquity: string;
+  /** Maintenance margin in USD. */
+  maintenanceMargin: string;
+}
+
+/**
+ * What a risk alert says: the stream's `riskLevelChange` (`level`), the account back to NORMAL after
+ * one (`normal`), or uniMMR fallen below `RISK_WARN_UNIMMR` (`warning`). `time` is Binance's (the
+ * event's `E`, the account's `updateTime`), ms.
+ */
+export type RiskEvent =
+  | ({ kind: 'level'; level: RiskLevel; time: number } & RiskFigures)
+  | ({ kind: 'normal'; previousLevel: RiskLevel; time: number } & RiskFigures)
+  | ({ kind: 'warning'; threshold: string; time: number } & RiskFigures);
+
+/**
+ * One risk alert to announce; `id` never changes (`risk:<eventTime>:<level>` for a level change), so a
+ * repeated event is recognised and a retried delivery carries the same key.
+ */
+export interface RiskAlert {
+  id: string;
+  risk: RiskEvent;
+}
+
 /**
  * A message about the bot itself (the exchange refuses the key, a sink cannot deliver, it works
  * again), not about force orders: plain text, never a mention, never in the outbox.
@@ -51,7 +82,17 @@ export interface OperationalNotice {
  * What a sink is handed: an alert notification, or an operational notice. A notice's `key` is
  * deterministic in its incident and severity, so a retried notice can be recognised the same way.
  */
-export type Notification = AlertNotification | { type: 'notice'; key: string; notice: OperationalNotice };
+export type Notification = AlertNotification | RiskNotification | { type: 'notice'; key: string; notice: OperationalNotice };
+
+/**
+ * A risk alert as its own notification, never grouped with force orders (a cascade group could hide
+ * the warning); `key` is the alert's id.
+ */
+export interface RiskNotification {
+  type: 'risk';
+  key: string;
+  alert: RiskAlert;
+}
 
 /** How the pipeline hands a notification to a sink. */
 export interface DeliverOptions {

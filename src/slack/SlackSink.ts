@@ -1,6 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { compareDecimal } from '../decimal.js';
 import { errorCode, errorMessage } from '../errorCode.js';
+import { riskAlertMentions } from '../format/riskAlertText.js';
 import type { Logger } from '../ops/logger.js';
 import { SerialQueue } from '../SerialQueue.js';
 import type { DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
@@ -192,6 +193,8 @@ export class SlackSink implements Sink {
     const { mention, mentionNotionalUsd = '0' } = this.options;
     // An operational notice is about the bot, not the account: it never mentions anyone.
     if (!mention || notification.type === 'notice') return undefined;
+    // A risk alert calls people by its level (REDUCE_ONLY, FORCE_LIQUIDATION), whatever the notional threshold.
+    if (notification.type === 'risk') return riskAlertMentions(notification.alert.risk) ? mention : undefined;
     const notional = notification.type === 'single' ? notification.alert.order.notionalUsd : notification.summary.totalNotionalUsd;
     return compareDecimal(notional, mentionNotionalUsd) >= 0 ? mention : undefined;
   }

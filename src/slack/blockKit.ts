@@ -9,8 +9,17 @@ import {
   orderFacts,
   orderSummary,
 } from '../format/orderText.js';
+import {
+  isDisplayableTime,
+  RISK_GUIDANCE_NOTE,
+  riskAlertFacts,
+  riskAlertSummary,
+  riskGuidance,
+  riskSeverity,
+  riskTitle,
+} from '../format/riskAlertText.js';
 import type { ForceOrdersResult, RiskResult } from '../queries.js';
-import type { Alert, AlertNotification, Notification, OperationalNotice } from '../sinks/Sink.js';
+import type { Alert, AlertNotification, Notification, OperationalNotice, RiskEvent } from '../sinks/Sink.js';
 import { formatTime } from '../time.js';
 
 /** A Block Kit text object. Docs: https://api.slack.com/reference/block-kit/composition-objects#text */
@@ -186,10 +195,15 @@ export interface RenderAlertOptions {
 /** An icon per kind; a settlement close (delivery/delisting) is no margin event, so it gets no alarm. */
 const KIND_ICON = { LIQUIDATION: ':rotating_light:', ADL: ':warning:', SETTLEMENT: ':calendar:' } as const;
 
-/** Renders one alert, a group or an operational notice (never with a mention) as a Block Kit message within Slack's limits. */
+/** Renders one alert, a group, a risk alert or an operational notice (never with a mention) as a Block Kit message within Slack's limits. */
 export function renderAlert(notification: Notification, options: RenderAlertOptions = {}): SlackMessage {
   if (notification.type === 'notice') return renderNotice(notification.notice);
-  const { text, header, body } = notification.type === 'single' ? renderSingle(notification.alert) : renderGroup(notification);
+  const { text, header, body } =
+    notification.type === 'single'
+      ? renderSingle(notification.alert)
+      : notification.type === 'risk'
+        ? renderRiskAlert(notification.alert.risk)
+        : renderGroup(notification);
   const { mention } = options;
   if (!mention) return { text, blocks: [header, ...body] };
   return { text: `${mention} ${text}`, blocks: [header, textBlock(mention), ...body] };
@@ -253,6 +267,29 @@ function renderGroup(notification: Extract<AlertNotification, { type: 'group' }>
     text: escapeSlackText(`${summary.count} force orders (${kinds}), ${total} USD notional`),
     header,
     body: [...head, ...listed.blocks, ...tail],
+  };
+}
+
+// Risk alerts
+
+/** An icon per risk severity: a siren once trading is restricted. */
+const RISK_ICON = { danger: ':rotating_light:', warning: ':warning:', ok: ':white_check_mark:' } as const;
+
+/** A risk alert: what the level means and what to do, the account's figures as fields, Binance's caveat under them. */
+function renderRiskAlert(risk: RiskEvent): AlertParts {
+  const { meaning, action } = riskGuidance(risk);
+  const fields = riskAlertFacts(risk).map((fact) => ({
+    label: fact.label,
+    value: fact.label === 'Time' && isDisplayableTime(risk.time) ? slackDate(risk.time) : escapeSlackText(fact.value),
+  }));
+  return {
+    text: escapeSlackText(riskAlertSummary(risk)),
+    header: headerBlock(`${RISK_ICON[riskSeverity(risk)]} ${escapeSlackText(riskTitle(risk))}`),
+    body: [
+      textBlock(`${escapeSlackText(meaning)}\n*What to do:* ${escapeSlackText(action)}`),
+      fieldsBlock(fields),
+      contextBlock([risk.kind === 'normal' ? 'forcewatch risk alert' : `forcewatch risk alert · ${RISK_GUIDANCE_NOTE}`]),
+    ],
   };
 }
 

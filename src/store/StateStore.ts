@@ -9,7 +9,14 @@ import { backupStoreFile } from './backupStoreFile.js';
 import { StoreOpenError, StoreVersionError, StoreWriteError } from './errors.js';
 import { migrateStoreDocument, storeSchemaVersion } from './migrateStoreDocument.js';
 import { tightenToPrivate, writePrivateFileAtomically } from './privateFiles.js';
-import { newStoreDocument, STORE_SCHEMA_VERSION, type StoreDocument, storeDocumentProblem } from './StoreDocument.js';
+import {
+  newStoreDocument,
+  type OutboxEntry,
+  type RiskOutboxEntry,
+  STORE_SCHEMA_VERSION,
+  type StoreDocument,
+  storeDocumentProblem,
+} from './StoreDocument.js';
 
 /** Options of `StateStore.open`. */
 export interface StateStoreOptions {
@@ -194,16 +201,29 @@ export class StateStore {
  * update freezes only its new ones. Orders are left alone: sinks get them too, and nothing changes them.
  */
 function freezeDocument(doc: StoreDocument): StoreDocument {
-  for (const entry of doc.outbox) {
-    if (Object.isFrozen(entry)) continue;
-    Object.freeze(entry.deliveredTo);
-    if (entry.attempts) for (const attempt of Object.values(Object.freeze(entry.attempts))) Object.freeze(attempt);
-    Object.freeze(entry);
-  }
+  for (const entry of doc.outbox) freezeEntry(entry);
   Object.freeze(doc.outbox);
   Object.freeze(doc.symbols);
   Object.freeze(doc.seen);
+  freezeRiskState(doc.risk);
   return Object.freeze(doc);
+}
+
+/** Freezes an outbox entry (a force order's or a risk alert's) with its delivery records, unless it is already. */
+function freezeEntry(entry: OutboxEntry | RiskOutboxEntry): void {
+  if (Object.isFrozen(entry)) return;
+  Object.freeze(entry.deliveredTo);
+  if (entry.attempts) for (const attempt of Object.values(Object.freeze(entry.attempts))) Object.freeze(attempt);
+  Object.freeze(entry);
+}
+
+/** Freezes the risk state as `freezeDocument` does the outbox: the monitor replaces it whole, never changes it. */
+function freezeRiskState(risk: StoreDocument['risk']): void {
+  if (Object.isFrozen(risk)) return;
+  for (const entry of risk.outbox) freezeEntry(entry);
+  Object.freeze(risk.outbox);
+  Object.freeze(risk.lastEvent);
+  Object.freeze(risk);
 }
 
 async function fileExists(path: string): Promise<boolean> {

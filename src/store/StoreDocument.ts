@@ -1,4 +1,6 @@
 import type { ForceOrder } from '../binance/types.js';
+import type { RiskEvent } from '../sinks/Sink.js';
+import { RISK_LEVELS, type RiskLevel } from '../stream/events.js';
 
 /**
  * An alert not yet delivered to every configured sink, with the sinks that already have it. It keeps the
@@ -26,11 +28,44 @@ export interface DeliveryAttempt {
   at: number;
 }
 
+/** A risk alert not yet delivered to every configured sink: as `OutboxEntry`, with the risk event instead of an order. */
+export interface RiskOutboxEntry {
+  /** `RiskAlert.id`, e.g. `risk:<eventTime>:<level>`. */
+  id: string;
+  risk: RiskEvent;
+  /** When it was queued (ms). */
+  queuedAt: number;
+  /** Names of the sinks that accepted it, each recorded after its own success. */
+  deliveredTo: string[];
+  /** Sink name -> its attempt at this alert, as `OutboxEntry.attempts`. */
+  attempts?: Record<string, DeliveryAttempt>;
+}
+
+/**
+ * What the risk monitor knows, kept so a restart neither repeats an alert nor forgets a level. Frozen
+ * like the rest of the document: an update replaces it whole.
+ */
+export interface RiskState {
+  /** The level the last `riskLevelChange` reported, until the account is back to NORMAL; null when none is active. */
+  level: RiskLevel | null;
+  /** The last `riskLevelChange` taken: an event at or before it (a stream rotation's repeat) is not alerted again. */
+  lastEvent: { time: number; level: RiskLevel } | null;
+  /** True when the RISK_WARN_UNIMMR warning fires at the next fall below the line; false until uniMMR is back above the re-arm line. */
+  warnArmed: boolean;
+  /** Risk alerts waiting for at least one sink, oldest first. */
+  outbox: RiskOutboxEntry[];
+}
+
+/** The risk state of a new store, and of one migrated from before risk alerts: nothing active, the warning armed. */
+export function newRiskState(): RiskState {
+  return { level: null, lastEvent: null, warnArmed: true, outbox: [] };
+}
+
 /**
  * The schema version this build writes. Bump it only with a migration step in `migrateStoreDocument.ts`
  * that turns the previous version's document into this one.
  */
-export const STORE_SCHEMA_VERSION = 1;
+export const STORE_SCHEMA_VERSION = 2;
 
 /**
  * The whole lowdb document. It is rewritten on every write, so it holds only what must survive a
@@ -49,11 +84,13 @@ export interface StoreDocument {
   outbox: OutboxEntry[];
   /** Every symbol the account has had a force order on, sorted (for autocomplete). */
   symbols: string[];
+  /** The risk monitor's state and its alerts waiting for delivery (schema version 2). */
+  risk: RiskState;
 }
 
 /** A fresh document for a store created at `alertFrom`. */
 export function newStoreDocument(alertFrom: number): StoreDocument {
-  return { version: STORE_SCHEMA_VERSION, watermark: alertFrom, alertFrom, seen: {}, outbox: [], symbols: [] };
+  return { version: STORE_SCHEMA_VERSION, watermark: alertFrom, alertFrom, seen: {}, outbox: [], symbols: [], risk: newRiskState() };
 }
 
 /** Names what is wrong with a parsed document, or returns undefined when it has the current version's shape. */
@@ -70,7 +107,40 @@ export function storeDocumentProblem(value: unknown): string | undefined {
   const bad = doc.outbox.findIndex((e: unknown) => !isOutboxEntry(e));
   if (bad >= 0) return `outbox entry ${bad} is malformed`;
   if (!Array.isArray(doc.symbols) || !doc.symbols.every((s) => typeof s === 'string')) return 'symbols is not a list of strings';
-  return undefined;
+  return riskStateProblem(doc.risk);
+}
+
+function riskStateProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'risk is not an object';
+  const risk = value as Record<string, unknown>;
+  if (risk.level !== null && !isRiskLevel(risk.level)) return 'risk.level is not a risk level or null';
+  const last = risk.lastEvent as { time?: unknown; level?: unknown } | null | undefined;
+  if (last !== null && !(typeof last === 'object' && Number.isFinite(last?.time) && isRiskLevel(last?.level))) {
+    return 'risk.lastEvent is not {time, level} or null';
+  }
+  if (typeof risk.warnArmed !== 'boolean') return 'risk.warnArmed is not a boolean';
+  if (!Array.isArray(risk.outbox)) return 'risk.outbox is not a list';
+  const bad = risk.outbox.findIndex((e: unknown) => !isRiskOutboxEntry(e));
+  return bad >= 0 ? `risk.outbox entry ${bad} is malformed` : undefined;
+}
+
+function isRiskLevel(value: unknown): value is RiskLevel {
+  return (RISK_LEVELS as readonly unknown[]).includes(value);
+}
+
+function isRiskOutboxEntry(value: unknown): value is RiskOutboxEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Record<string, unknown>;
+  const risk = e.risk as { kind?: unknown } | null;
+  return (
+    typeof e.id === 'string' &&
+    typeof risk === 'object' &&
+    risk !== null &&
+    (risk.kind === 'level' || risk.kind === 'normal' || risk.kind === 'warning') &&
+    Array.isArray(e.deliveredTo) &&
+    Number.isFinite(e.queuedAt) &&
+    (e.attempts === undefined || isAttempts(e.attempts))
+  );
 }
 
 function isOutboxEntry(value: unknown): value is OutboxEntry {

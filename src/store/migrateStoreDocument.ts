@@ -1,4 +1,4 @@
-import { STORE_SCHEMA_VERSION } from './StoreDocument.js';
+import { newRiskState, STORE_SCHEMA_VERSION } from './StoreDocument.js';
 
 /** One step of the store schema: turns a parsed version-`from` document into a version-`from + 1` one. */
 interface MigrationStep {
@@ -10,10 +10,16 @@ interface MigrationStep {
 
 /**
  * Every step, oldest first; step `i` migrates version `i`. Version 0 is the document as forcewatch
- * wrote it before the schema was versioned: the version-1 shape without `version`.
+ * wrote it before the schema was versioned: the version-1 shape without `version`. Version 2 adds
+ * `risk` (risk alerts, issue 12).
  */
 const STEPS: readonly MigrationStep[] = [
   { from: 0, change: 'records the schema version', up: (document) => ({ ...document, version: 1 }) },
+  {
+    from: 1,
+    change: 'adds the risk state (no risk level active, the early warning armed, no risk alerts waiting)',
+    up: (document) => ({ ...document, version: 2, risk: newRiskState() }),
+  },
 ];
 
 /**

@@ -7,6 +7,7 @@ import { type CoreConfig, parseCoreConfig } from '../../src/config.js';
 import { ConsoleSink } from '../../src/console/ConsoleSink.js';
 import { Metrics } from '../../src/ops/Metrics.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
+import { STORE_SCHEMA_VERSION } from '../../src/store/StoreDocument.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { driveUntil } from '../hardening/support/driveClock.js';
@@ -118,7 +119,7 @@ describe('startForcewatch', () => {
     running.push(app);
     await nextEvent(app.pipeline.bus, 'pollSucceeded');
     await app.stop();
-    expect(JSON.parse(await readFile(join(dir.dir, 'new', 'data', 'fw.json'), 'utf8'))).toMatchObject({ version: 1 });
+    expect(JSON.parse(await readFile(join(dir.dir, 'new', 'data', 'fw.json'), 'utf8'))).toMatchObject({ version: STORE_SCHEMA_VERSION });
   });
 
   it('refuses a second bot on the same store before it connects anywhere', async () => {

@@ -69,7 +69,7 @@ export class RecordingSink implements Sink {
     if (this.failures.length > 0) throw this.failures.shift();
     if (this.failAlways !== undefined) throw this.failAlways;
     this.received.push(notification);
-    if (notification.type === 'single') this.alertIds.push(notification.alert.id);
+    if (notification.type === 'single' || notification.type === 'risk') this.alertIds.push(notification.alert.id);
     else for (const alert of notification.alerts) this.alertIds.push(alert.id);
     const total = this.alertIds.length;
     this.waiters = this.waiters.filter((w) => {

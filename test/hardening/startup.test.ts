@@ -5,6 +5,7 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
+import { STORE_SCHEMA_VERSION } from '../../src/store/StoreDocument.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import { FakeSlack } from '../fakes/slack/FakeSlack.js';
 import { tempDir } from '../pipeline/pipelineHarness.js';
@@ -204,7 +205,7 @@ describe('SIGTERM during start-up', () => {
     expect(code).toBe(0);
     expect(ms).toBeLessThan(5_000);
     expect(existsSync(w.lockPath)).toBe(false);
-    expect(JSON.parse(await readFile(w.storePath, 'utf8'))).toMatchObject({ version: 1 });
+    expect(JSON.parse(await readFile(w.storePath, 'utf8'))).toMatchObject({ version: STORE_SCHEMA_VERSION });
     console.info(`SIGTERM while Slack hangs at start-up: exited ${code} after ${ms} ms`);
   }, 30_000);
 

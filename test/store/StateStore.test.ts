@@ -37,7 +37,7 @@ describe('StateStore', () => {
   it('creates the file on first open with the watermark at the creation time', async () => {
     const path = join(dir, 'state.json');
     const store = await StateStore.open({ path, createAt: 1_000 });
-    expect(store.data).toMatchObject({ version: 1, watermark: 1_000, alertFrom: 1_000, outbox: [] });
+    expect(store.data).toMatchObject({ version: 2, watermark: 1_000, alertFrom: 1_000, outbox: [] });
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(store.data);
     const again = await StateStore.open({ path, createAt: 9_999 });
     expect(again.data.watermark).toBe(1_000);
@@ -104,7 +104,15 @@ describe('StateStore write path', () => {
   const path = () => join(dir, 'state.json');
 
   it('writes compact JSON and still reads a pretty-printed file from an older build', async () => {
-    const pretty = { version: 1, watermark: 5_000, alertFrom: 1_000, seen: { 'cm:1': 4_000 }, outbox: [], symbols: ['BTCUSD_PERP'] };
+    const pretty = {
+      version: 2,
+      watermark: 5_000,
+      alertFrom: 1_000,
+      seen: { 'cm:1': 4_000 },
+      outbox: [],
+      symbols: ['BTCUSD_PERP'],
+      risk: { level: 'MARGIN_CALL', lastEvent: { time: 4_500, level: 'MARGIN_CALL' }, warnArmed: false, outbox: [] },
+    };
     await writeFile(path(), `${JSON.stringify(pretty, null, 2)}\n`);
     const store = await StateStore.open({ path: path(), createAt: 0 });
     expect(store.data).toEqual(pretty);

@@ -4,12 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreOpenError, StoreVersionError } from '../../src/store/errors.js';
 import { migrateStoreDocument, storeSchemaVersion } from '../../src/store/migrateStoreDocument.js';
 import { StateStore } from '../../src/store/StateStore.js';
-import { STORE_SCHEMA_VERSION } from '../../src/store/StoreDocument.js';
+import { STORE_SCHEMA_VERSION, storeDocumentProblem } from '../../src/store/StoreDocument.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { tempDir } from '../pipeline/pipelineHarness.js';
 
 /** A store as forcewatch wrote it before the schema was versioned: today's shape without `version`. */
 const V0_FIXTURE = new URL('./fixtures/store-v0.json', import.meta.url);
+
+/** What version 2 adds to an older store, written out here so a changed default fails this test. */
+const V2_RISK_DEFAULTS = { level: null, lastEvent: null, warnArmed: true, outbox: [] };
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -40,13 +43,23 @@ describe('storeSchemaVersion', () => {
 });
 
 describe('migrateStoreDocument', () => {
-  it('adds the version to a v0 document, keeps every other field and leaves the input alone', async () => {
+  it('adds the version and the risk state to a v0 document, keeps every other field and leaves the input alone', async () => {
     const v0 = JSON.parse(await readFile(V0_FIXTURE, 'utf8')) as Record<string, unknown>;
     const before = structuredClone(v0);
     const result = migrateStoreDocument(v0, 0);
-    expect(result.document).toEqual({ ...before, version: 1 });
-    expect(result.changes).toEqual(['v0 -> v1: records the schema version']);
+    expect(result.document).toEqual({ ...before, version: 2, risk: V2_RISK_DEFAULTS });
+    expect(result.changes).toEqual([
+      'v0 -> v1: records the schema version',
+      'v1 -> v2: adds the risk state (no risk level active, the early warning armed, no risk alerts waiting)',
+    ]);
     expect(v0).toEqual(before);
+  });
+
+  it('adds the risk state to a v1 document: no level active, the warning armed, no risk alerts, everything else kept', () => {
+    const v1 = { version: 1, watermark: 5, alertFrom: 1, seen: { 'cm:1': 4 }, outbox: [], symbols: ['BTCUSD_PERP'] };
+    const result = migrateStoreDocument(v1, 1);
+    expect(result.document).toEqual({ ...v1, version: 2, risk: V2_RISK_DEFAULTS });
+    expect(storeDocumentProblem(result.document)).toBeUndefined();
   });
 
   it('does nothing to a current document and refuses a newer one', () => {
@@ -65,17 +78,17 @@ describe('StateStore.open on an older store', () => {
 
     expect(await readFile(`${path}.v0.bak`, 'utf8')).toBe(original);
     const onDisk = JSON.parse(await readFile(path, 'utf8'));
-    expect(onDisk).toEqual({ ...JSON.parse(original), version: 1 });
+    expect(onDisk).toEqual({ ...JSON.parse(original), version: 2, risk: V2_RISK_DEFAULTS });
     expect(store.data.watermark).toBe(1764071880000);
     expect(store.data.outbox[0]?.deliveredTo).toEqual(['slack']);
-    expect(store.migration).toEqual({ from: 0, to: 1, backup: `${path}.v0.bak` });
+    expect(store.migration).toEqual({ from: 0, to: 2, backup: `${path}.v0.bak` });
     expect(lines.map((l) => JSON.parse(l))).toContainEqual(
       expect.objectContaining({
         level: 'warn',
         msg: expect.stringMatching(/migrated the store/),
         backup: `${path}.v0.bak`,
         from: 0,
-        to: 1,
+        to: 2,
       }),
     );
 

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
+import type { Logger } from '../../src/ops/logger.js';
+import { DeliveryDispatcher } from '../../src/pipeline/DeliveryDispatcher.js';
+import { EventBus } from '../../src/pipeline/EventBus.js';
+import { Outbox } from '../../src/pipeline/Outbox.js';
+import { RiskMonitor } from '../../src/pipeline/RiskMonitor.js';
+import { RiskOutbox } from '../../src/pipeline/RiskOutbox.js';
+import type { SimRiskInput } from '../../src/simulator/accountRisk.js';
+import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
+import type { Sink } from '../../src/sinks/Sink.js';
+import { StateStore } from '../../src/store/StateStore.js';
+import { parseStreamMessage, type StreamRiskEvent } from '../../src/stream/events.js';
+import { FakeClock } from '../fakes/FakeClock.js';
+import { tempDir } from './pipelineHarness.js';
+
+/** The simulator on a fake clock, the real Binance client pointed at it, and a temp dir for the store. */
+export interface RiskWorld {
+  clock: FakeClock;
+  sim: PapiSimulator;
+  binance: BinanceClient;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** Starts a `RiskWorld`; `close()` stops it and removes the dir. */
+export async function startRiskWorld(seed: number): Promise<RiskWorld> {
+  const clock = new FakeClock();
+  const sim = await PapiSimulator.start({ now: () => clock.now(), seed });
+  const urls = { papiUrl: sim.url, fapiUrl: sim.url, dapiUrl: sim.url };
+  const binance = createBinanceClient({ apiKey: SIM_API_KEY, apiSecret: SIM_API_SECRET, ...urls, clock });
+  const dir = await tempDir();
+  return {
+    clock,
+    sim,
+    binance,
+    dir: dir.dir,
+    async close() {
+      await Promise.all([binance.close(), sim.close()]);
+      await dir.cleanup();
+    },
+  };
+}
+
+/** Sets the simulator's account risk and returns the `riskLevelChange` it pushed, parsed as the stream client parses it. */
+export function pushRisk(sim: PapiSimulator, input: SimRiskInput): StreamRiskEvent {
+  const wire = sim.risk.set(input);
+  if (!wire) throw new Error(`the simulator pushed no riskLevelChange for ${input.status}`);
+  const parsed = parseStreamMessage(JSON.stringify(wire));
+  if (parsed.type !== 'risk') throw new Error(`expected a risk event, got ${parsed.type}`);
+  return parsed;
+}
+
+/** A risk monitor and a dispatcher over one store, started as the pipeline starts them. */
+export interface RiskRun {
+  monitor: RiskMonitor;
+  store: StateStore;
+  /** Stops the monitor, then the dispatcher (each finishing its step), then flushes the store. */
+  stop(): Promise<void>;
+}
+
+/** Opens the store in `world.dir` and starts a monitor reading the simulator's account, and a dispatcher to `sinks`. */
+export async function startRiskRun(world: RiskWorld, sinks: readonly Sink[], logger: Logger, warnUniMmr?: string): Promise<RiskRun> {
+  const { clock } = world;
+  const store = await StateStore.open({ path: join(world.dir, 'fw.json'), createAt: clock.now() });
+  const names = sinks.map((s) => s.name);
+  const riskOutbox = new RiskOutbox(store, names);
+  const bus = new EventBus(logger);
+  const dispatcher = new DeliveryDispatcher({ sinks, outbox: new Outbox(store, names), riskOutbox, bus, clock, logger });
+  const onQueued = () => dispatcher.notify();
+  const monitor = new RiskMonitor({ riskOutbox, account: world.binance.account(), clock, logger, onQueued, warnUniMmr });
+  dispatcher.start();
+  monitor.start();
+  return {
+    monitor,
+    store,
+    async stop() {
+      await monitor.stop();
+      await dispatcher.stop();
+      await store.flush();
+    },
+  };
+}
