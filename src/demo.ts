@@ -28,6 +28,9 @@ async function demo(): Promise<void> {
     BINANCE_FAPI_URL: sim.url,
     BINANCE_DAPI_URL: sim.url,
     BINANCE_MARKETS: 'cm,um',
+    // The simulator speaks the user data stream too: force orders arrive by push, REST reconciles.
+    BINANCE_PM_STREAM_URL: `${sim.url.replace(/^http/, 'ws')}/pm`,
+    BINANCE_STREAM: process.env.BINANCE_STREAM ?? 'on',
     FORCEWATCH_DB: join(dir, 'forcewatch.json'),
     POLL_INTERVAL_MS: process.env.POLL_INTERVAL_MS ?? '2000',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -47,11 +50,16 @@ async function demo(): Promise<void> {
     account: binance.account(),
     logger,
     exchangeNow: () => binance.serverNow(),
+    userStream: { listenKeys: binance.listenKeys(), contractSize: (symbol, pair) => binance.contractSize(symbol, pair) },
   });
 
   const stopStream = sim.startStream({ ordersPerMinute: 20, cascadeEveryMs: 40_000, cascadeSize: 40 });
   process.stdout.write(
-    `\nforcewatch demo: a simulated Binance on ${sim.url}, polled every ${core.poll.intervalMs} ms.\n` +
+    `\nforcewatch demo: a simulated Binance on ${sim.url}, ${
+      core.stream.enabled
+        ? `force orders pushed on its user data stream, REST reconciling every ${core.stream.reconcileIntervalMs} ms`
+        : `polled every ${core.poll.intervalMs} ms (BINANCE_STREAM=off)`
+    }.\n` +
       'New liquidations and ADLs print below as they happen; a cascade arrives every 40 s as one grouped alert.\n' +
       'Type a command, e.g.  /forceorders BTCUSD 3d   /forceorders ETHUSD_PERP adl   /forceorders 7d 5   /risk   (quit: Ctrl-C)\n\n',
   );
