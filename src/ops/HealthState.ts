@@ -8,6 +8,8 @@ export class HealthState {
   private lastFailure: string | undefined;
   /** Sinks whose deliveries fail: since when (the first failure after their last success), and why. */
   private readonly failingSinks = new Map<string, { since: number; reason: string }>();
+  /** The user data stream's state, when the bot runs on it (BINANCE_STREAM on). */
+  private stream: { state: string; reason: string } | undefined;
 
   constructor(
     private readonly now: () => number,
@@ -38,8 +40,21 @@ export class HealthState {
     this.failingSinks.delete(sink);
   }
 
-  /** The verdict and the reason, as `/healthz` reports it. */
-  status(): { healthy: boolean; reason: string; lastSuccessAt?: string } {
+  /**
+   * Records the user data stream's state. Shown, never unhealthy by itself: while the stream is not
+   * open REST polls at the poll interval, and polling's own health is what the verdict says.
+   */
+  streamChanged(state: string, reason: string): void {
+    this.stream = { state, reason };
+  }
+
+  /** The verdict and the reason, as `/healthz` reports it; with the stream's state when the bot runs on it. */
+  status(): { healthy: boolean; reason: string; lastSuccessAt?: string; stream?: { state: string; reason: string } } {
+    const verdict = this.verdict();
+    return this.stream ? { ...verdict, stream: this.stream } : verdict;
+  }
+
+  private verdict(): { healthy: boolean; reason: string; lastSuccessAt?: string } {
     const lastSuccessAt = this.lastSuccessAt === undefined ? undefined : new Date(this.lastSuccessAt).toISOString();
     if (this.lastSuccessAt === undefined) return { healthy: false, reason: this.lastFailure ?? 'no successful poll yet' };
     if (this.lastFailure !== undefined) return { healthy: false, reason: `last poll failed: ${this.lastFailure}`, lastSuccessAt };

@@ -64,6 +64,11 @@ export class Metrics {
     labelNames: ['api'],
     registers: [this.registry],
   });
+  readonly streamOpen = new Gauge({
+    name: 'forcewatch_user_data_stream_open',
+    help: 'Whether the Portfolio Margin user data stream is open (1) or not (0: REST polls at POLL_INTERVAL_MS); absent with BINANCE_STREAM=off.',
+    registers: [this.registry],
+  });
   readonly lastSuccessfulPoll = new Gauge({
     name: 'forcewatch_last_successful_poll_timestamp_seconds',
     help: 'Unix time of the last successful poll.',

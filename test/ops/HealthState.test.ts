@@ -42,6 +42,24 @@ describe('HealthState with sinks', () => {
   });
 });
 
+describe('HealthState and the user data stream', () => {
+  it("shows the stream's state without turning unhealthy when it is down: REST polling is the verdict", () => {
+    const clock = new FakeClock();
+    const health = new HealthState(() => clock.now(), 15_000);
+    health.pollSucceeded(clock.now());
+    expect(health.status()).toEqual({ healthy: true, reason: 'polling', lastSuccessAt: new Date(clock.now()).toISOString() });
+    health.streamChanged('open', 'connected');
+    expect(health.status()).toMatchObject({ healthy: true, stream: { state: 'open', reason: 'connected' } });
+    health.streamChanged('reconnecting', 'dropped without a close frame (1006)');
+    expect(health.status()).toMatchObject({
+      healthy: true,
+      stream: { state: 'reconnecting', reason: 'dropped without a close frame (1006)' },
+    });
+    health.pollFailed('network');
+    expect(health.status()).toMatchObject({ healthy: false, stream: { state: 'reconnecting' } });
+  });
+});
+
 describe('startOpsServer', () => {
   it('serves /healthz as 503 then 200, and /metrics in Prometheus format', async () => {
     const clock = new FakeClock();
