@@ -1,4 +1,5 @@
 import { BINANCE_IP_WEIGHT_PER_MINUTE } from '../src/binance/WeightLimiter.js';
+import type { SimOrderInput } from '../src/simulator/types.js';
 import { ChildChannel } from './ipcChannel.js';
 
 /** An order placed at the simulator, and the wall-clock ms from which a request could see it. */
@@ -27,11 +28,14 @@ export class RemoteSimulator {
     this.url = url;
   }
 
-  /** Forks the simulator and waits until it listens. */
-  static async start(seed: number, weightLimitPerMinute = BINANCE_IP_WEIGHT_PER_MINUTE): Promise<RemoteSimulator> {
+  /**
+   * Forks the simulator and waits until it listens; with `clockStart` its clock starts there and moves
+   * only by `advanceClock`, else it is the wall clock.
+   */
+  static async start(seed: number, weightLimitPerMinute = BINANCE_IP_WEIGHT_PER_MINUTE, clockStart?: number): Promise<RemoteSimulator> {
     const channel = ChildChannel.open('bench/simulatorMain.ts');
     try {
-      return new RemoteSimulator(channel, await channel.request<string>('start', { seed, weightLimitPerMinute }));
+      return new RemoteSimulator(channel, await channel.request<string>('start', { seed, weightLimitPerMinute, clockStart }));
     } catch (error) {
       await channel.close();
       throw error;
@@ -51,6 +55,16 @@ export class RemoteSimulator {
   /** `count` orders at seeded random moments over the next `durationMs`; resolves once all are placed. */
   trickle(count: number, durationMs: number, seed: number): Promise<VisibleOrder[]> {
     return this.channel.request('trickle', { count, durationMs, seed });
+  }
+
+  /** Moves the simulator's hand-moved clock (see `start`) forward by `ms`. */
+  advanceClock(ms: number): Promise<number> {
+    return this.channel.request('advanceClock', { ms });
+  }
+
+  /** Stores COIN-M force orders (times in the simulator's clock); each visible from its `visibleAt`, else its updateTime. */
+  addOrders(orders: SimOrderInput[]): Promise<VisibleOrder[]> {
+    return this.channel.request('addOrders', { orders });
   }
 
   /** Requests received from `since` to `until` (wall-clock ms, both inclusive). */

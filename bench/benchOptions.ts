@@ -17,6 +17,11 @@ export interface BenchOptions {
   sizesBatch: number;
   /** Scenario 4: simulated time between those polls (the product's default interval). */
   sizesIntervalMs: number;
+  /** Scenario 5: orders of the cascade whose polling cost is measured, over `cascadeSpreadMs` (ms). */
+  cascadeOrders: number;
+  cascadeSpreadMs: number;
+  /** Scenario 5: time between polls (stream off). */
+  cascadeIntervalMs: number;
   /**
    * Scenarios 1 and 3: request weight per minute the simulator and the client allow. Default lifted far
    * above Binance's 6000, because one poll of the cascade needs about three minutes of Binance's budget
@@ -34,7 +39,7 @@ export interface BenchOptions {
 }
 
 /** Every scenario, in the order they run. */
-export const SCENARIOS = ['burst', 'overhead', 'latency', 'sizes'] as const;
+export const SCENARIOS = ['burst', 'overhead', 'latency', 'sizes', 'cascade'] as const;
 
 /** Sizes chosen to keep the whole run under about three minutes on a 2-core machine. */
 const DEFAULT_BENCH_OPTIONS: BenchOptions = {
@@ -49,6 +54,9 @@ const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   sizesOrders: 100_000,
   sizesBatch: 1_000,
   sizesIntervalMs: 5_000,
+  cascadeOrders: 300,
+  cascadeSpreadMs: 10_000,
+  cascadeIntervalMs: 1_000,
   weightLimit: 1_000_000,
   only: [...SCENARIOS],
   cpuProfDir: undefined,
@@ -67,6 +75,9 @@ const NUMERIC = new Set<keyof BenchOptions>([
   'sizesOrders',
   'sizesBatch',
   'sizesIntervalMs',
+  'cascadeOrders',
+  'cascadeSpreadMs',
+  'cascadeIntervalMs',
   'weightLimit',
   'seed',
 ]);

@@ -6,6 +6,7 @@ import type { BenchOptions } from './benchOptions.js';
 import type { ScenarioResult } from './Figure.js';
 import { serveIpc } from './ipcChannel.js';
 import { runBurst } from './scenarios/burst.js';
+import { runCascadeCost } from './scenarios/cascadeCost.js';
 import { runLatency } from './scenarios/latency.js';
 import { runOverhead } from './scenarios/overhead.js';
 import { runSizes } from './scenarios/sizes.js';
@@ -15,6 +16,7 @@ const RUNNERS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>
   overhead: runOverhead,
   latency: runLatency,
   sizes: runSizes,
+  cascade: runCascadeCost,
 };
 
 serveIpc({

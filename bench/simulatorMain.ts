@@ -5,10 +5,13 @@
 import { orderKey } from '../src/binance/types.js';
 import { PapiSimulator } from '../src/simulator/PapiSimulator.js';
 import { SeededRandom } from '../src/simulator/SeededRandom.js';
+import type { SimOrderInput } from '../src/simulator/types.js';
 import { serveIpc } from './ipcChannel.js';
 import type { RequestTally, VisibleOrder } from './RemoteSimulator.js';
 
 let sim: PapiSimulator | undefined;
+/** The simulator's time while the benchmark moves it by hand (`advanceClock`); undefined: the wall clock. */
+let manualNow: number | undefined;
 
 function running(): PapiSimulator {
   if (!sim) throw new Error('the simulator is not started');
@@ -17,9 +20,23 @@ function running(): PapiSimulator {
 
 serveIpc(
   {
-    async start(payload: { seed: number; weightLimitPerMinute: number }): Promise<string> {
-      sim ??= await PapiSimulator.start(payload);
+    async start(payload: { seed: number; weightLimitPerMinute: number; clockStart?: number }): Promise<string> {
+      const { seed, weightLimitPerMinute, clockStart } = payload;
+      manualNow = clockStart;
+      sim ??= await PapiSimulator.start({ seed, weightLimitPerMinute, now: () => manualNow ?? Date.now() });
       return sim.url;
+    },
+    async advanceClock(payload: { ms: number }): Promise<number> {
+      if (manualNow === undefined) throw new Error('the simulator runs on the wall clock: start it with clockStart to move it');
+      manualNow += payload.ms;
+      return manualNow;
+    },
+    async addOrders(payload: { orders: SimOrderInput[] }): Promise<VisibleOrder[]> {
+      // COIN-M, as every benchmark order: the wire record does not say its market, the id does.
+      return payload.orders.map((input) => {
+        const order = running().addOrder({ ...input, market: 'cm' });
+        return { id: orderKey({ market: 'cm', orderId: order.orderId }), visibleAt: input.visibleAt ?? order.updateTime };
+      });
     },
     async burst(payload: { count: number; spreadMs: number; symbols: string[] }): Promise<VisibleOrder[]> {
       const orders = running().addBurst(payload.count, {
