@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { tempDir } from '../pipeline/pipelineHarness.js';
 import { BotProcess } from './support/BotProcess.js';
 import { binanceEnv } from './support/binanceEnv.js';
 import { chatEnv, SLACK_BOT_TOKEN } from './support/chatEnv.js';
-import { discordAnnounced, mentionsPerOrder, slackAnnounced } from './support/countAlerts.js';
+import { type AnnouncedAlert, discordAnnounced, mentionsPerOrder, slackAnnounced } from './support/countAlerts.js';
 
 /** Kills in a row; the brief asks for 50. `CHAOS_KILLS` shortens a local run, never CI. */
 const KILLS = Number(process.env.CHAOS_KILLS ?? 50);
@@ -30,11 +30,33 @@ interface KillRecord {
 }
 
 /**
- * The bot compiled once (tsconfig.build.json, into an ignored cache beside node_modules so its imports
+ * The bot compiled once (tsconfig.build.json, into an ignored cache inside node_modules so its imports
  * resolve): a cold start under tsx costs about 1.6 s here, compiled JS about 0.8 s, and there are 52.
+ * One directory per run: a checkout whose node_modules links to this one's, running the test at the
+ * same time, compiled its own code over a shared one and both ran whichever build came last.
  */
-const BUILD_DIR = 'node_modules/.cache/forcewatch-chaos';
+const BUILD_DIR = `node_modules/.cache/forcewatch-chaos-${process.pid}`;
 const MAIN = [join(BUILD_DIR, 'src/main.js')];
+
+/**
+ * Calls `listener` from inside the turn in which the fake Slack records a posted message, before it
+ * answers the post (the fake offers no event for that moment; its `messages` list is where it records);
+ * returns the function that stops it.
+ */
+function onSlackAccept(slack: FakeSlack, listener: () => void): () => void {
+  const { messages } = slack;
+  const push = messages.push;
+  let listening = true;
+  messages.push = (...added) => {
+    const length = push.apply(messages, added);
+    if (listening) listener();
+    return length;
+  };
+  return () => {
+    listening = false;
+    messages.push = push;
+  };
+}
 
 describe('SIGKILL chaos: the bot as a process, killed at random points, against a live order flow', () => {
   let sim: PapiSimulator;
@@ -54,6 +76,7 @@ describe('SIGKILL chaos: the bot as a process, killed at random points, against 
 
   afterAll(async () => {
     await bot?.kill();
+    await rm(BUILD_DIR, { recursive: true, force: true });
     await Promise.all([sim?.close(), slack?.stop(), discord?.close()]);
     await dir?.cleanup();
   });
@@ -92,12 +115,15 @@ describe('SIGKILL chaos: the bot as a process, killed at random points, against 
         discord.once('message', onMessage);
         cleanups.push(() => discord.off('message', onMessage));
       } else if (point === 'slack-accepted') {
-        const before = slack.messages.length;
-        let cancelled = false;
-        void slack.until(() => cancelled || slack.messages.length > before).then(() => resolve());
-        cleanups.push(() => {
-          cancelled = true;
-        });
+        // The fake answers in the same turn it records a message, and the bot records its delivery as
+        // soon as it reads the answer: killed from inside that turn, before the answer is sent, the bot
+        // never learns the message landed, and the next life must find it in the channel's history.
+        cleanups.push(
+          onSlackAccept(slack, () => {
+            void bot?.kill(); // sends SIGKILL now, in this turn
+            resolve();
+          }),
+        );
       }
     });
     return {
@@ -163,10 +189,13 @@ describe('SIGKILL chaos: the bot as a process, killed at random points, against 
     const known = new Set(created);
     bot = new BotProcess({ env: env(), command: MAIN });
     const hasAll = (counts: Map<string, number>) => [...known].every((id) => counts.has(id));
-    const slackCounts = () => mentionsPerOrder(slack.messages.map((m) => slackAnnounced(m, known)));
-    const discordCounts = () => mentionsPerOrder(discord.messages.map((m) => discordAnnounced(m, known)));
-    await slack.until(() => hasAll(slackCounts()));
-    while (!hasAll(discordCounts())) await discord.next('message');
+    const slackAnnouncements = () => slack.messages.map((m) => slackAnnounced(m, known));
+    const discordAnnouncements = () => discord.messages.map((m) => discordAnnounced(m, known));
+    // Done when every order is named, or when a group left some out ("… and N more"): those are never
+    // named, and the check below that no group is partial then fails at once instead of at the timeout.
+    const drained = (announced: AnnouncedAlert[]) => hasAll(mentionsPerOrder(announced)) || announced.some((m) => m.partial);
+    await slack.until(() => drained(slackAnnouncements()));
+    while (!drained(discordAnnouncements())) await discord.next('message');
     // main.ts listens for SIGTERM only once started; the drain can finish before that.
     await bot.waitForLine((l) => l.msg === 'forcewatch started');
     await bot.kill('SIGTERM');
@@ -174,24 +203,27 @@ describe('SIGKILL chaos: the bot as a process, killed at random points, against 
 
     const slackMessages = slack.messages.map((m) => slackAnnounced(m, known));
     const discordMessages = discord.messages.map((m) => discordAnnounced(m, known));
-    // Every group listed all its orders: otherwise counting by id would miss some.
-    expect(slackMessages.filter((m) => m.partial)).toEqual([]);
-    expect(discordMessages.filter((m) => m.partial)).toEqual([]);
-
     const atDiscord = mentionsPerOrder(discordMessages);
     const atSlack = mentionsPerOrder(slackMessages);
     const twiceAtDiscord = [...atDiscord].filter(([, n]) => n > 1);
     const slackDuplicates = [...atSlack].filter(([, n]) => n > 1);
     const byPoint = Object.fromEntries(points.map((p) => [p, kills.filter((k) => k.point === p).length]));
+    const inAcceptRecordGap = kills.filter((k) => k.slackUnrecorded.length > 0).length;
     console.info(
       `chaos: ${KILLS} kills in ${Math.round(killPhaseMs)} ms (${byPoint.startup} startup, ${byPoint['mid-poll']} mid-poll, ` +
         `${byPoint['slack-accepted']} slack-accepted, ${byPoint['discord-accepted']} discord-accepted, ${byPoint.random} random); ` +
         `${known.size} orders; slack ${slack.messages.length} messages, ${slackDuplicates.length} orders announced twice ` +
-        `(kills in the accept->record window: ${kills.filter((k) => k.slackUnrecorded.length > 0).length}); ` +
+        `(kills in the accept->record window: ${inAcceptRecordGap} of ${KILLS}); ` +
         `discord ${discord.messages.length} messages, ${twiceAtDiscord.length} orders twice`,
     );
 
+    // Every group listed all its orders: otherwise counting by id would miss some.
+    expect(slackMessages.filter((m) => m.partial)).toEqual([]);
+    expect(discordMessages.filter((m) => m.partial)).toEqual([]);
     expect(twiceAtDiscord).toEqual([]);
+    // Without a kill between Slack accepting a message and the store recording it, "none twice at
+    // Slack" below would pass without the resend check ever being needed.
+    expect(inAcceptRecordGap, 'kills that landed between Slack accepting a message and the store recording it').toBeGreaterThan(0);
     // Slack has no idempotency key; the outbox's attempt marker plus a look at the channel's history
     // before a resend closes the accept->record window, so no order is announced twice there either.
     expect(kills.every((k) => k.slackUnrecorded.length <= 1)).toBe(true);
