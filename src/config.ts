@@ -1,5 +1,5 @@
 import type { Market } from './binance/types.js';
-import { isDecimal } from './decimal.js';
+import { compareDecimal, isDecimal } from './decimal.js';
 import { EnvReader, isLoopbackHost, parseHttpUrl } from './envReader.js';
 import type { LogLevel } from './ops/logger.js';
 import { registerSecret } from './ops/redact.js';
@@ -34,6 +34,8 @@ export interface CoreConfig {
    */
   stream: { enabled: boolean; url: string; reconcileIntervalMs: number };
   alerts: { groupThreshold: number; mentionNotionalUsd?: string };
+  /** Risk alerts: the optional early warning when uniMMR falls below `warnUniMmr` (RISK_WARN_UNIMMR). */
+  risk: { warnUniMmr?: string };
   metrics: { port?: number; host: string };
   /** The bot's own health: when its notices speak (WATCHDOG_AFTER), and the dead man's switch (HEARTBEAT_URL). */
   health: { watchdogAfterMs: number; heartbeatUrl?: string };
@@ -138,6 +140,20 @@ function readHeartbeatUrl(reader: EnvReader): string | undefined {
   return value;
 }
 
+/**
+ * RISK_WARN_UNIMMR, the early-warning line: a decimal above 1, since uniMMR is equity over maintenance
+ * margin and Binance liquidates before it reaches 1; unset, no early warning (and no account polling
+ * unless a risk level is active).
+ */
+function readRiskWarn(reader: EnvReader): string | undefined {
+  const value = reader.raw('RISK_WARN_UNIMMR');
+  if (value === undefined || (isDecimal(value) && compareDecimal(value, '1') > 0)) return value;
+  reader.errors.push(
+    `RISK_WARN_UNIMMR=${JSON.stringify(value)} is not valid: expected a uniMMR above 1 such as 1.5 (warn when uniMMR falls below it), or unset for no early warning`,
+  );
+  return undefined;
+}
+
 /** Parses and validates the core settings; reports every problem at once and never throws. */
 export function parseCoreConfig(env: NodeJS.ProcessEnv): ConfigResult<CoreConfig> {
   const r = new EnvReader(env);
@@ -178,6 +194,7 @@ export function parseCoreConfig(env: NodeJS.ProcessEnv): ConfigResult<CoreConfig
       groupThreshold: r.integer('ALERT_GROUP_THRESHOLD', 5, 1, 1_000),
       mentionNotionalUsd: mention,
     },
+    risk: { warnUniMmr: readRiskWarn(r) },
     metrics: { port: metricsPort, host: readMetricsHost(r, metricsPort) },
     health: { watchdogAfterMs: readWatchdogAfter(r), heartbeatUrl: readHeartbeatUrl(r) },
     log: {

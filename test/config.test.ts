@@ -192,6 +192,21 @@ describe('parseCoreConfig', () => {
     expect(quiet.ok && quiet.config.warnings).toEqual([]);
   });
 
+  it('takes RISK_WARN_UNIMMR as a decimal above 1, unset by default, and refuses anything else naming the variable', () => {
+    const unset = parseCoreConfig(minimal);
+    expect(unset.ok && unset.config.risk).toEqual({ warnUniMmr: undefined });
+    for (const value of ['1.5', '1.0001', '3']) {
+      const accepted = parseCoreConfig({ ...minimal, RISK_WARN_UNIMMR: value });
+      expect(accepted.ok && accepted.config.risk.warnUniMmr, value).toBe(value);
+    }
+    for (const value of ['1', '1.0', '0.9', '-2', '150%', '1,5', 'abc']) {
+      const refused = parseCoreConfig({ ...minimal, RISK_WARN_UNIMMR: value });
+      expect(refused.ok ? 'accepted' : refused.errors.join(' '), value).toBe(
+        `RISK_WARN_UNIMMR=${JSON.stringify(value)} is not valid: expected a uniMMR above 1 such as 1.5 (warn when uniMMR falls below it), or unset for no early warning`,
+      );
+    }
+  });
+
   it("reads WATCHDOG_AFTER in BACKFILL's duration format, default 2m, at least 30s", () => {
     const defaults = parseCoreConfig(minimal);
     expect(defaults.ok && defaults.config.health).toEqual({ watchdogAfterMs: 120_000, heartbeatUrl: undefined });

@@ -300,8 +300,10 @@ class SinkWorker {
     const { riskOutbox, sink } = this.o;
     if (!riskOutbox) return undefined;
     const open = riskOutbox.openAttempt(sink.name, except);
-    if (open)
-      return { notification: { type: 'risk', key: open.key, alert: open.alert }, markedAt: open.at, maybeDelivered: true, failures: 0 };
+    if (open) {
+      const notification: RiskNotification = { type: 'risk', key: open.key, alert: open.alert };
+      return { notification, markedAt: open.at, maybeDelivered: true, failures: 0 };
+    }
     const alert = riskOutbox.pending(sink.name, except);
     return alert && { notification: { type: 'risk', key: alert.id, alert }, maybeDelivered: false, failures: 0 };
   }

@@ -12,6 +12,8 @@ import { DeliveryDispatcher, type RetryPolicy } from './DeliveryDispatcher.js';
 import { EventBus } from './EventBus.js';
 import { DEFAULT_POLL_INTERVAL_MS, ForceOrderPoller, type PollResult } from './ForceOrderPoller.js';
 import { Outbox } from './Outbox.js';
+import { type AccountReader, RiskMonitor } from './RiskMonitor.js';
+import { RiskOutbox } from './RiskOutbox.js';
 import { type PipelineStream, StreamSource } from './StreamSource.js';
 import { Watchdog } from './Watchdog.js';
 
@@ -47,6 +49,11 @@ export interface PipelineOptions {
   watchdogAfterMs?: number;
   /** The user data stream as the primary source, REST reconciling (BINANCE_STREAM=on); default none: polling only. */
   stream?: PipelineStream;
+  /**
+   * Risk alerts: the stream's `riskLevelChange` events, and `GET /papi/v1/account` for "back to normal"
+   * and the early warning below `warnUniMmr` (RISK_WARN_UNIMMR); default none: no risk alerts.
+   */
+  risk?: { account: AccountReader; warnUniMmr?: string };
 }
 
 /** The running parts, created by `start()`. */
@@ -57,6 +64,9 @@ interface Running {
   dispatcher: DeliveryDispatcher;
   watchdog: Watchdog;
   stream: StreamSource | undefined;
+  risk: RiskMonitor | undefined;
+  /** Unsubscribes the risk monitor from the stream. */
+  offRisk: (() => void) | undefined;
   compaction: AbortController;
   compactionLoop: Promise<void>;
 }
@@ -114,10 +124,22 @@ export class Pipeline {
         options.sinks.map((s) => s.name),
       );
       await outbox.prune();
+      const riskOutbox = new RiskOutbox(
+        store,
+        options.sinks.map((s) => s.name),
+      );
+      await riskOutbox.prune();
       await this.archive.repairTail();
       await this.archive.compact();
-      const dispatcher = new DeliveryDispatcher({ ...options, outbox, bus, clock, logger });
+      const dispatcher = new DeliveryDispatcher({ ...options, outbox, riskOutbox, bus, clock, logger });
       const onQueued = () => dispatcher.notify();
+      const riskLogger = logger.child({ component: 'risk' });
+      const risk = options.risk && new RiskMonitor({ ...options.risk, riskOutbox, clock, logger: riskLogger, onQueued });
+      const offRisk =
+        risk &&
+        options.stream?.stream.on('risk', (event) => {
+          risk.take(event).catch((error: unknown) => riskLogger.error('a riskLevelChange could not be taken', { error }));
+        });
       const poller = new ForceOrderPoller({ ...options, store, outbox, archive: this.archive, bus, clock, logger, onQueued });
       const watchdog = new Watchdog({ sinks: options.sinks, bus, clock, logger, afterMs: options.watchdogAfterMs });
       const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
@@ -132,6 +154,8 @@ export class Pipeline {
         dispatcher,
         watchdog,
         stream,
+        risk,
+        offRisk,
         compaction,
         compactionLoop: this.compactDaily(compaction.signal),
       };
@@ -139,6 +163,7 @@ export class Pipeline {
       dispatcher.start();
       this.done = poller.start();
       stream?.start();
+      risk?.start();
     } catch (error) {
       await lock.release();
       throw error;
@@ -151,7 +176,9 @@ export class Pipeline {
     if (!running) return;
     this.running = undefined;
     running.compaction.abort();
+    running.offRisk?.();
     await Promise.all([
+      running.risk?.stop(),
       running.stream?.stop(),
       running.poller.stop(),
       running.dispatcher.stop(),
