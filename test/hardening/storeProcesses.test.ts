@@ -92,6 +92,8 @@ describe('two forcewatch processes on one store', () => {
       BINANCE_API_KEY: SIM_API_KEY,
       BINANCE_API_SECRET: SIM_API_SECRET,
       ...Object.fromEntries(['PAPI', 'FAPI', 'DAPI'].map((api) => [`BINANCE_${api}_URL`, sim.url])),
+      // Polling only: this test counts force-order requests, and the stream's listenKey calls are not its subject.
+      BINANCE_STREAM: 'off',
       BINANCE_MARKETS: 'cm',
       FORCEWATCH_DB: storePath,
       BACKFILL: '1h',
