@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ForceOrder, ForceOrderPage, ForceOrderSource, ForceOrderWindow } from '../../src/binance/types.js';
+import type { ForceOrder, ForceOrderPage, ForceOrderSource, ForceOrderWindow, Market } from '../../src/binance/types.js';
 import { STREAM_HOLD_MS } from '../../src/pipeline/StreamIngest.js';
 import type { StreamState } from '../../src/stream/UserDataStream.js';
 import { FakeClock } from '../fakes/FakeClock.js';
@@ -19,12 +19,18 @@ const harness = usePipelineHarnesses();
  * A pipeline on the stream and a memory REST source (seen through `wrap`, if given), polling every 5 s,
  * reconciling every 60 s while the stream is open.
  */
-async function start(options: { wrap?: (source: MemoryForceOrderSource) => ForceOrderSource; state?: StreamState } = {}) {
+async function start(
+  options: { wrap?: (source: MemoryForceOrderSource) => ForceOrderSource; state?: StreamState; markets?: Market[] } = {},
+) {
   const clock = new FakeClock();
   const source = new MemoryForceOrderSource([], () => clock.now());
   const h = harness({ clock, source, exchange: options.wrap?.(source) ?? source });
   const stream = new FakeOrderStream();
-  await h.start({ stream: { stream, contractSize: async () => '100', reconcileIntervalMs: RECONCILE_MS }, pollIntervalMs: POLL_MS });
+  const markets = options.markets ? { markets: options.markets } : {};
+  await h.start({
+    stream: { stream, contractSize: async () => '100', reconcileIntervalMs: RECONCILE_MS, ...markets },
+    pollIntervalMs: POLL_MS,
+  });
   stream.state(options.state ?? 'open');
   return { h, stream };
 }
@@ -125,6 +131,16 @@ describe('the user data stream as the primary source', () => {
     stream.order(9, update(h.clock.now(), { s: 'BTCUSD_PERP', z: '3', ap: '90000' }), { fs: 'CM' });
     await Promise.all(h.sinks.map((s) => s.untilAlerts(1)));
     expect(h.sinks[0]?.received[0]).toMatchObject({ alert: { id: 'cm:9', order: { pair: 'BTCUSD', notionalUsd: '300' } } });
+  });
+
+  it('takes only the books BINANCE_MARKETS names: the stream pushes every book, REST reads only those', async () => {
+    const { h, stream } = await start({ markets: ['cm'] });
+    const t = h.clock.now();
+    stream.order(30, update(t)); // USD-M
+    stream.order(31, update(t, { s: 'BTCUSD_PERP' }), { fs: 'CM' });
+    await Promise.all(h.sinks.map((s) => s.untilAlerts(1)));
+    await h.clock.advance(STREAM_HOLD_MS);
+    for (const sink of h.sinks) expect(sink.alertIds).toEqual(['cm:31']);
   });
 
   it('ignores orders that are not force orders, and leaves an update off the schema to REST', async () => {
