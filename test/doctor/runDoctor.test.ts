@@ -8,6 +8,7 @@ import { type CheckResult, formatCheckResult } from '../../src/doctor/CheckResul
 import { runDoctor } from '../../src/doctor/runDoctor.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { ProcessLock } from '../../src/store/ProcessLock.js';
+import { STORE_SCHEMA_VERSION } from '../../src/store/StoreDocument.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import { FakeSlack } from '../fakes/slack/FakeSlack.js';
@@ -356,11 +357,14 @@ describe('runDoctor, the store', () => {
     expect(old).toMatchObject({
       ok: true,
       detail: `${path}: ${JSON.stringify(v0).length} bytes, schema version 0, watermark 2026-01-02T00:00:00.000Z, 0 alert(s) waiting for delivery`,
-      advice: `it is migrated to version 1 at the next start, after a copy is saved as ${path}.v0.bak`,
+      advice: `it is migrated to version ${STORE_SCHEMA_VERSION} at the next start, after a copy is saved as ${path}.v0.bak`,
     });
     await writeFile(path, JSON.stringify({ ...v0, version: 9 }));
     const newer = await doctor();
-    expect(newer.byName('store')).toMatchObject({ ok: false, advice: `upgrade forcewatch, or restore ${path}.v1.bak` });
+    expect(newer.byName('store')).toMatchObject({
+      ok: false,
+      advice: `upgrade forcewatch, or restore ${path}.v${STORE_SCHEMA_VERSION}.bak`,
+    });
     expect(newer.exitCode).toBe(1);
   });
 
