@@ -4,14 +4,15 @@ import { type ForceOrder, orderKey } from '../binance/types.js';
 export interface DiffInput {
   /** What the exchange returned for `window`. */
   orders: readonly ForceOrder[];
-  /** The window that was asked: `[watermark - overlapMs, now]`. */
+  /** The window that was asked, ending at the exchange's now. */
   window: { startTime: number; endTime: number };
   /** Order key -> updateTime of the orders already seen inside the previous overlap. */
   seen: Readonly<Record<string, number>>;
   /** Orders older than this are history, never alerted. */
   alertFrom: number;
   watermark: number;
-  overlapMs: number;
+  /** How far before the new watermark a later window may start: seen ids older than that are dropped. */
+  seenForMs: number;
 }
 
 /** What the poll commits in one store write. */
@@ -23,7 +24,7 @@ export interface DiffResult {
   /** The next watermark: never moves back, even if the wall clock does. */
   watermark: number;
   /**
-   * `watermark - overlapMs`: seen ids older than this are dropped, as no later window reaches them. The
+   * `watermark - seenForMs`: seen ids older than this are dropped, as no later window reaches them. The
    * commit keeps ids another source (the stream) added meanwhile by the same rule; absent, it keeps them all.
    */
   horizon?: number;
@@ -37,7 +38,7 @@ export interface DiffResult {
  */
 export function diffForceOrders(input: DiffInput): DiffResult {
   const watermark = Math.max(input.watermark, input.window.endTime);
-  const horizon = watermark - input.overlapMs;
+  const horizon = watermark - input.seenForMs;
   const alertable = Math.max(input.alertFrom, input.window.startTime);
   const seen: Record<string, number> = {};
   for (const [key, updateTime] of Object.entries(input.seen)) if (updateTime >= horizon) seen[key] = updateTime;

@@ -51,8 +51,8 @@ describe('DeliveryDispatcher', () => {
       await h.tick();
       await Promise.all(h.sinks.map((s) => s.untilAlerts((round + 1) * perPoll)));
     }
-    // Past the overlap, the seen ids of the last cascade are pruned too.
-    await h.tick(61_000);
+    // Two overlaps on (the next late sweep reaches that far back), the seen ids of the last cascade are pruned too.
+    await h.tick(121_000);
     await h.stop();
     const { size } = await stat(h.storePath);
     expect(h.sinks[1]!.alertIds).toHaveLength(100_000);

@@ -68,7 +68,9 @@ describe('Pipeline against the PAPI simulator over HTTP', () => {
     await clock.advance(30_000);
     const burst = sim.addBurst(40, { at: clock.now() - 10_000, market: 'cm' });
     await h.start();
-    for (let i = 0; i < 8; i += 1) await h.tick();
+    // The late one becomes visible after the restart's first poll (a sweep) and lies before the fresh
+    // polls' windows: the next late sweep, an overlap after that poll, alerts it.
+    for (let i = 0; i < 13; i += 1) await h.tick();
     const expected = [early, tie, late, ...burst].map((o) => o.orderId);
     for (const sink of h.sinks) {
       await sink.untilAlerts(expected.length);

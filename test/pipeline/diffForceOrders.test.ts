@@ -34,7 +34,7 @@ describe('diffForceOrders', () => {
           const visible = orders
             .filter((o) => o.visibleAt <= now && o.order.updateTime >= window.startTime && o.order.updateTime <= window.endTime)
             .map((o) => o.order);
-          const diff = diffForceOrders({ orders: visible, window, alertFrom: start, overlapMs: OVERLAP, ...state });
+          const diff = diffForceOrders({ orders: visible, window, alertFrom: start, seenForMs: OVERLAP, ...state });
           alerted.push(...diff.fresh.map(orderKey));
           state = { watermark: diff.watermark, seen: diff.seen };
         }
@@ -56,7 +56,7 @@ describe('diffForceOrders', () => {
       seen: {},
       alertFrom: 1_000,
       watermark: 1_010,
-      overlapMs: 60,
+      seenForMs: 60,
     });
     expect(diff.fresh.map((o) => o.orderId)).toEqual([3]);
     expect(diff.watermark).toBe(2_000);
