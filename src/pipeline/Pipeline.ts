@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FORCE_ORDER_WINDOW_MS, type ForceOrderSource } from '../binance/types.js';
 import type { Logger } from '../ops/logger.js';
@@ -6,6 +5,7 @@ import type { Sink } from '../sinks/Sink.js';
 import { StoreWriteError } from '../store/errors.js';
 import { ForceOrderArchive } from '../store/ForceOrderArchive.js';
 import { ProcessLock } from '../store/ProcessLock.js';
+import { createPrivateDirectory } from '../store/privateFiles.js';
 import { StateStore } from '../store/StateStore.js';
 import { type Clock, DAY_MS, systemClock } from '../time.js';
 import { DeliveryDispatcher, type RetryPolicy } from './DeliveryDispatcher.js';
@@ -112,7 +112,7 @@ export class Pipeline {
     const { options, clock, bus } = this;
     const logger = options.logger;
     // A fresh install has no ./data yet; creating it is the obvious intent of FORCEWATCH_DB.
-    await mkdir(dirname(options.storePath), { recursive: true }).catch((cause: unknown) => {
+    await createPrivateDirectory(dirname(options.storePath)).catch((cause: unknown) => {
       throw new StoreWriteError(options.storePath, { cause });
     });
     const lock = await ProcessLock.acquire({ path: `${options.storePath}.lock`, logger, now: () => clock.now() });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Forcewatch, startForcewatch } from '../../src/app/startForcewatch.js';
@@ -97,7 +97,8 @@ describe('startForcewatch', () => {
     expect(sim.requests.some((r) => r.path === '/papi/v1/cm/forceOrders' && r.params.symbol === undefined)).toBe(true);
   });
 
-  it('creates the store directory on a fresh install', async () => {
+  it('creates the store directory on a fresh install, 0700 and its files 0600 whatever the umask', async () => {
+    const umask = process.umask(0o022);
     const base = core();
     const nested = {
       ...base,
@@ -119,7 +120,10 @@ describe('startForcewatch', () => {
     running.push(app);
     await nextEvent(app.pipeline.bus, 'pollSucceeded');
     await app.stop();
+    process.umask(umask);
     expect(JSON.parse(await readFile(join(dir.dir, 'new', 'data', 'fw.json'), 'utf8'))).toMatchObject({ version: STORE_SCHEMA_VERSION });
+    const mode = async (...path: string[]) => ((await stat(join(dir.dir, ...path))).mode & 0o777).toString(8);
+    expect([await mode('new'), await mode('new', 'data'), await mode('new', 'data', 'fw.json')]).toEqual(['700', '700', '600']);
   });
 
   it('refuses a second bot on the same store before it connects anywhere', async () => {
