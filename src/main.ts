@@ -59,6 +59,8 @@ async function main(): Promise<number> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort(signal));
   const { core } = loaded.settings;
   logger = createLogger({ level: core.log.level, format: core.log.format });
+  // Settings that work but deserve a second look (metrics on every interface, a cleartext heartbeat URL).
+  for (const warning of core.warnings) logger.warn(warning);
   // One registry for the process: the Binance client reports each API's used weight into it.
   const metrics = new Metrics();
   const onUsedWeight = (api: string, weight: number) => metrics.usedWeight.set({ api }, weight);

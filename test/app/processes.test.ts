@@ -1,4 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const TSX = ['--import', 'tsx'];
@@ -49,6 +52,27 @@ describe('npm start', () => {
       expect.stringMatching(/^ {2}- POLL_INTERVAL_MS="soon" is not valid/),
     ]);
     expect(bot.output()).not.toMatch(/a-secret-that-must-not-print|\bat .*\.ts:\d+/);
+  });
+
+  it('logs a setting that works but deserves a second look: metrics on every network interface', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'forcewatch-warn-'));
+    const bot = run('src/main.ts', {
+      BINANCE_API_KEY: 'k'.repeat(64),
+      BINANCE_API_SECRET: 's'.repeat(64),
+      // Nothing listens there: the bot starts blind, which is enough to see its start-up lines.
+      BINANCE_PAPI_URL: 'http://127.0.0.1:9',
+      BINANCE_FAPI_URL: 'http://127.0.0.1:9',
+      BINANCE_DAPI_URL: 'http://127.0.0.1:9',
+      BINANCE_STREAM: 'off',
+      METRICS_HOST: '0.0.0.0',
+      METRICS_PORT: String(40_000 + (process.pid % 20_000)),
+      FORCEWATCH_DB: join(dir, 'fw.json'),
+      LOG_FORMAT: 'json',
+    });
+    await waitFor(bot.child, bot.output, /"level":"warn"[^\n]*METRICS_HOST/);
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
