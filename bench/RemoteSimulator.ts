@@ -15,6 +15,8 @@ export interface RequestTally {
   weight: number;
   /** HTTP status -> count. */
   statuses: Record<string, number>;
+  /** Weight charged per API (`papi`, `fapi`, `dapi`, `api`), each of which Binance limits on its own. */
+  weightByApi: Record<string, number>;
 }
 
 /** The benchmark's handle on a PAPI simulator running in a child process (`simulatorMain.ts`). */
@@ -65,6 +67,11 @@ export class RemoteSimulator {
   /** Stores COIN-M force orders (times in the simulator's clock); each visible from its `visibleAt`, else its updateTime. */
   addOrders(orders: SimOrderInput[]): Promise<VisibleOrder[]> {
     return this.channel.request('addOrders', { orders });
+  }
+
+  /** As `addOrders`, visible now, and their `ORDER_TRADE_UPDATE`s dropped instead of pushed (`dropNextEvents`). */
+  addOrdersUnstreamed(orders: SimOrderInput[]): Promise<VisibleOrder[]> {
+    return this.channel.request('addOrdersUnstreamed', { orders });
   }
 
   /** Requests received from `since` to `until` (wall-clock ms, both inclusive). */

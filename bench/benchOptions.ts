@@ -22,6 +22,13 @@ export interface BenchOptions {
   cascadeSpreadMs: number;
   /** Scenario 5: time between polls (stream off). */
   cascadeIntervalMs: number;
+  /** Scenario "stream-latency": orders at random moments over `streamSpreadMs`, to the stream bot and the 5 s poller at once. */
+  streamOrders: number;
+  streamSpreadMs: number;
+  /** Scenario "stream-quiet": simulated minutes of a quiet account counted in each mode (an hour sees two keepalives). */
+  streamQuietMinutes: number;
+  /** Scenario "stream-quiet": orders whose stream events are dropped, spread over the reconciliation cycle. */
+  streamDroppedOrders: number;
   /**
    * Scenarios 1 and 3: request weight per minute the simulator and the client allow. Default lifted far
    * above Binance's 6000, because one poll of the cascade needs about three minutes of Binance's budget
@@ -39,7 +46,7 @@ export interface BenchOptions {
 }
 
 /** Every scenario, in the order they run. */
-export const SCENARIOS = ['burst', 'overhead', 'latency', 'sizes', 'cascade'] as const;
+export const SCENARIOS = ['burst', 'overhead', 'latency', 'sizes', 'cascade', 'stream-latency', 'stream-quiet'] as const;
 
 /** Sizes chosen to keep the whole run under about three minutes on a 2-core machine. */
 const DEFAULT_BENCH_OPTIONS: BenchOptions = {
@@ -57,6 +64,10 @@ const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   cascadeOrders: 300,
   cascadeSpreadMs: 10_000,
   cascadeIntervalMs: 1_000,
+  streamOrders: 150,
+  streamSpreadMs: 15_000,
+  streamQuietMinutes: 60,
+  streamDroppedOrders: 5,
   weightLimit: 1_000_000,
   only: [...SCENARIOS],
   cpuProfDir: undefined,
@@ -78,6 +89,10 @@ const NUMERIC = new Set<keyof BenchOptions>([
   'cascadeOrders',
   'cascadeSpreadMs',
   'cascadeIntervalMs',
+  'streamOrders',
+  'streamSpreadMs',
+  'streamQuietMinutes',
+  'streamDroppedOrders',
   'weightLimit',
   'seed',
 ]);

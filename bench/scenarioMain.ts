@@ -10,6 +10,8 @@ import { runCascadeCost } from './scenarios/cascadeCost.js';
 import { runLatency } from './scenarios/latency.js';
 import { runOverhead } from './scenarios/overhead.js';
 import { runSizes } from './scenarios/sizes.js';
+import { runStreamLatency } from './scenarios/streamLatency.js';
+import { runStreamQuiet } from './scenarios/streamQuiet.js';
 
 const RUNNERS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>> = {
   burst: runBurst,
@@ -17,6 +19,8 @@ const RUNNERS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>
   latency: runLatency,
   sizes: runSizes,
   cascade: runCascadeCost,
+  'stream-latency': runStreamLatency,
+  'stream-quiet': runStreamQuiet,
 };
 
 serveIpc({

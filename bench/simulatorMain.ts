@@ -6,12 +6,19 @@ import { orderKey } from '../src/binance/types.js';
 import { PapiSimulator } from '../src/simulator/PapiSimulator.js';
 import { SeededRandom } from '../src/simulator/SeededRandom.js';
 import type { SimOrderInput } from '../src/simulator/types.js';
+import { FakeClock } from '../test/fakes/FakeClock.js';
 import { serveIpc } from './ipcChannel.js';
 import type { RequestTally, VisibleOrder } from './RemoteSimulator.js';
 
 let sim: PapiSimulator | undefined;
-/** The simulator's time while the benchmark moves it by hand (`advanceClock`); undefined: the wall clock. */
-let manualNow: number | undefined;
+/**
+ * The simulator's clock while the benchmark moves it by hand (`advanceClock`); undefined: the wall clock.
+ * Its sleeps end as it moves, so the user data stream's timers (pings every 3 minutes, listenKey expiry,
+ * late visibility) keep the simulated time too.
+ */
+let manualClock: FakeClock | undefined;
+/** True only around a synchronous `addOrder`: its stream events are dropped (`addOrdersUnstreamed`). */
+let droppingOrderUpdates = false;
 
 function running(): PapiSimulator {
   if (!sim) throw new Error('the simulator is not started');
@@ -22,21 +29,28 @@ serveIpc(
   {
     async start(payload: { seed: number; weightLimitPerMinute: number; clockStart?: number }): Promise<string> {
       const { seed, weightLimitPerMinute, clockStart } = payload;
-      manualNow = clockStart;
-      sim ??= await PapiSimulator.start({ seed, weightLimitPerMinute, now: () => manualNow ?? Date.now() });
+      manualClock = clockStart === undefined ? undefined : new FakeClock(clockStart);
+      sim ??= await PapiSimulator.start({ seed, weightLimitPerMinute, ...(manualClock ? { clock: manualClock } : {}) });
+      // Never used up: it drops only while `droppingOrderUpdates` is set.
+      sim.userStream.dropNextEvents(Number.POSITIVE_INFINITY, (event) => droppingOrderUpdates && event.e === 'ORDER_TRADE_UPDATE');
       return sim.url;
     },
     async advanceClock(payload: { ms: number }): Promise<number> {
-      if (manualNow === undefined) throw new Error('the simulator runs on the wall clock: start it with clockStart to move it');
-      manualNow += payload.ms;
-      return manualNow;
+      if (manualClock === undefined) throw new Error('the simulator runs on the wall clock: start it with clockStart to move it');
+      await manualClock.advance(payload.ms);
+      return manualClock.now();
     },
     async addOrders(payload: { orders: SimOrderInput[] }): Promise<VisibleOrder[]> {
-      // COIN-M, as every benchmark order: the wire record does not say its market, the id does.
-      return payload.orders.map((input) => {
-        const order = running().addOrder({ ...input, market: 'cm' });
-        return { id: orderKey({ market: 'cm', orderId: order.orderId }), visibleAt: input.visibleAt ?? order.updateTime };
-      });
+      return addCoinMarginedOrders(payload.orders);
+    },
+    async addOrdersUnstreamed(payload: { orders: SimOrderInput[] }): Promise<VisibleOrder[]> {
+      // Visible now (no visibleAt), so their updates are published, and dropped, inside addOrder.
+      droppingOrderUpdates = true;
+      try {
+        return addCoinMarginedOrders(payload.orders.map(({ visibleAt: _later, ...input }) => input));
+      } finally {
+        droppingOrderUpdates = false;
+      }
     },
     async burst(payload: { count: number; spreadMs: number; symbols: string[] }): Promise<VisibleOrder[]> {
       const orders = running().addBurst(payload.count, {
@@ -68,11 +82,13 @@ serveIpc(
       });
     },
     async requestLog(payload: { since: number; until: number }): Promise<RequestTally> {
-      const tally: RequestTally = { requests: 0, weight: 0, statuses: {} };
+      const tally: RequestTally = { requests: 0, weight: 0, statuses: {}, weightByApi: {} };
       for (const r of running().requests) {
         if (r.at < payload.since || r.at > payload.until) continue;
         tally.requests += 1;
         tally.weight += r.weight;
+        const api = /^\/(papi|fapi|dapi|api)\//.exec(r.path)?.[1] ?? 'other';
+        tally.weightByApi[api] = (tally.weightByApi[api] ?? 0) + r.weight;
         tally.statuses[r.status] = (tally.statuses[r.status] ?? 0) + 1;
       }
       return tally;
@@ -82,3 +98,11 @@ serveIpc(
     await sim?.close();
   },
 );
+
+/** Stores COIN-M orders, as every benchmark order (the wire record does not say its market, the id does). */
+function addCoinMarginedOrders(orders: readonly SimOrderInput[]): VisibleOrder[] {
+  return orders.map((input) => {
+    const order = running().addOrder({ ...input, market: 'cm' });
+    return { id: orderKey({ market: 'cm', orderId: order.orderId }), visibleAt: input.visibleAt ?? order.updateTime };
+  });
+}

@@ -1,15 +1,15 @@
 import { type BinanceClient, createBinanceClient } from '../src/binance/createBinanceClient.js';
 import { SIM_API_KEY, SIM_API_SECRET } from '../src/simulator/PapiSimulator.js';
-import type { ManualClock } from './ManualClock.js';
+import type { Clock } from '../src/time.js';
 import { RemoteSimulator } from './RemoteSimulator.js';
 
 /**
  * Runs `body` with a simulator in its own process and the real Binance client pointed at it, both
  * held to `weightLimitPerMinute`; closes both afterwards. With `clock`, the client runs on it and the
- * simulator's clock starts at its time (the scenario moves both: `clock.advance`, `sim.advanceClock`).
+ * simulator's clock starts at its time (the scenario moves both: `sim.advanceClock`, then its own clock).
  */
 export async function withSimulatorClient<T>(
-  options: { seed: number; weightLimitPerMinute: number; clock?: ManualClock },
+  options: { seed: number; weightLimitPerMinute: number; clock?: Clock },
   body: (sim: RemoteSimulator, client: BinanceClient) => Promise<T>,
 ): Promise<T> {
   const { seed, weightLimitPerMinute, clock } = options;
