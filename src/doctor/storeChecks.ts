@@ -3,6 +3,7 @@ import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { errorCode, errorMessage } from '../errorCode.js';
 import { migrateStoreDocument, storeSchemaVersion } from '../store/migrateStoreDocument.js';
+import { ProcessLock } from '../store/ProcessLock.js';
 import { STORE_SCHEMA_VERSION, type StoreDocument, storeDocumentProblem } from '../store/StoreDocument.js';
 import { type CheckResult, fail, pass } from './CheckResult.js';
 
@@ -90,36 +91,25 @@ function directoryAdvice(directory: string, code: string): string {
 }
 
 /**
- * Reads `<store>.lock` as `ProcessLock` writes it (`{pid, startedAt, token}`) without taking it, so a
- * bot starting at the same moment is never refused because of the doctor.
+ * Reads `<store>.lock` and judges its holder as `ProcessLock` does (pid, boot and kernel start time), without
+ * taking it: a lock left by a crashed PID 1 is stale even though pid 1 is alive now.
  */
 async function checkStoreLock(storePath: string): Promise<CheckResult> {
   const name = 'store lock';
   const path = `${storePath}.lock`;
-  let holder: { pid?: unknown; startedAt?: unknown };
+  let lock: Awaited<ReturnType<typeof ProcessLock.inspect>>;
   try {
-    holder = JSON.parse(await readFile(path, 'utf8')) as typeof holder;
+    lock = await ProcessLock.inspect(path);
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return pass(name, 'not locked: no forcewatch is running on this store');
-    return pass(name, `${path} is unreadable or torn; the next start treats it as stale and takes it over`);
+    return fail(name, `${path} cannot be read: ${errorMessage(error)}`, `make ${path} readable by this user`);
   }
-  const pid = Number(holder.pid);
-  if (!Number.isInteger(pid) || !pidExists(pid))
-    return pass(name, `${path} is left over from a process that is gone (pid ${String(holder.pid)}); the next start takes it over`);
-  const since = typeof holder.startedAt === 'number' ? ` since ${new Date(holder.startedAt).toISOString()}` : '';
+  if (lock.state === 'free') return pass(name, 'not locked: no forcewatch is running on this store');
+  if (lock.state === 'unparsable') return pass(name, `${path} is unreadable or torn; the next start treats it as stale and takes it over`);
+  if (lock.state === 'stale')
+    return pass(name, `${path} is left over from a process that is gone (pid ${lock.pid}); the next start takes it over`);
   return fail(
     name,
-    `locked by pid ${pid}${since}: a forcewatch is running on this store`,
-    `expected if you are checking a running bot; otherwise stop pid ${pid} before starting another (two bots on one store would alert twice), or point FORCEWATCH_DB elsewhere`,
+    `locked by pid ${lock.pid} since ${new Date(lock.startedAt).toISOString()}: a forcewatch is running on this store`,
+    `expected if you are checking a running bot; otherwise stop pid ${lock.pid} before starting another (two bots on one store would alert twice), or point FORCEWATCH_DB elsewhere`,
   );
-}
-
-/** Signal 0 checks existence; EPERM means it exists under another user. */
-function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errorCode(error) === 'EPERM';
-  }
 }

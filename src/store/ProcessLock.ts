@@ -86,6 +86,21 @@ export class ProcessLock {
     throw new LockHeldError(options.path, last && last !== 'unparsable' ? last : { pid: -1, startedAt: 0 });
   }
 
+  /**
+   * What the lock file at `path` says, judged the way `acquire` judges it, without taking it (the doctor
+   * asks this, so a bot starting at the same moment is never refused because of it).
+   */
+  static async inspect(
+    path: string,
+    processes: ProcessTable = procProcessTable,
+  ): Promise<{ state: 'free' } | { state: 'unparsable' } | { state: 'held' | 'stale'; pid: number; startedAt: number }> {
+    const holder = await readHolder(path);
+    if (holder === undefined) return { state: 'free' };
+    if (holder === 'unparsable') return { state: 'unparsable' };
+    const state = (await holderIsAlive(holder, processes)) ? 'held' : 'stale';
+    return { state, pid: holder.pid, startedAt: holder.startedAt };
+  }
+
   /** Deletes the lock file if it is still ours. Idempotent. */
   async release(): Promise<void> {
     if (this.released) return;

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REST, Routes } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -347,6 +347,18 @@ describe('runDoctor, the store', () => {
     } finally {
       await lock.release();
     }
+  });
+
+  it('a lock left by an earlier process with our pid number (a crashed PID 1) is stale, not a running bot', async () => {
+    const path = join(dir, 'forcewatch.json');
+    const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+    const left = { pid: process.pid, startedAt: Date.now() - 60_000, token: 'left-by-the-crashed-one', startTicks: 1, bootId };
+    await writeFile(`${path}.lock`, `${JSON.stringify(left)}\n`);
+    const report = await doctor();
+    expect(report.byName('store lock')).toMatchObject({
+      ok: true,
+      detail: `${path}.lock is left over from a process that is gone (pid ${process.pid}); the next start takes it over`,
+    });
   });
 
   it('reports size, version and outbox of an existing store; an old schema is announced, a newer one fails', async () => {
