@@ -160,6 +160,8 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
     exchangeNow: options.exchangeNow,
     watchdogAfterMs: core.health.watchdogAfterMs,
     stream: pipelineStream(core, options.userStream, clock, logger),
+    // Risk alerts need the account read for "back to normal" and the early warning: with `/risk`'s reader.
+    risk: account && { account, warnUniMmr: core.risk.warnUniMmr },
   });
   pipeline = started;
   const metrics = options.metrics ?? new Metrics();
@@ -237,6 +239,10 @@ function wireMetrics(bus: EventBus, metrics: Metrics, health: HealthState): void
   bus.on('deliveryFailed', ({ sink, error }) => {
     metrics.deliveryFailures.inc({ sink, reason: deliveryFailureReason(error) });
     health.deliveryFailed(sink, reasonOf(error));
+  });
+  bus.on('streamState', ({ state, reason }) => {
+    metrics.streamOpen.set(state === 'open' ? 1 : 0);
+    health.streamChanged(state, reason);
   });
   bus.on('outboxDepth', ({ sink, depth }) => metrics.outboxDepth.set({ sink }, depth));
   bus.on('noticeSent', ({ sink, severity }) => metrics.notices.inc({ sink, severity, outcome: 'sent' }));

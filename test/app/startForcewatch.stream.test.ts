@@ -4,6 +4,7 @@ import { type Forcewatch, startForcewatch } from '../../src/app/startForcewatch.
 import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import type { ForceOrderSource } from '../../src/binance/types.js';
 import { parseCoreConfig } from '../../src/config.js';
+import { Metrics } from '../../src/ops/Metrics.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
@@ -23,6 +24,7 @@ describe('startForcewatch on the user data stream', () => {
   let binance: BinanceClient;
   let dir: { dir: string; cleanup: () => Promise<void> };
   let sink: RecordingSink;
+  let metrics: Metrics;
   const running: Forcewatch[] = [];
   const log = captureLogger();
 
@@ -39,6 +41,7 @@ describe('startForcewatch on the user data stream', () => {
       clock,
     });
     sink = new RecordingSink('console');
+    metrics = new Metrics({ processMetrics: false });
   });
 
   afterEach(async () => {
@@ -77,6 +80,7 @@ describe('startForcewatch on the user data stream', () => {
       clock,
       fallbackSink: sink,
       userStream: { listenKeys: binance.listenKeys(), contractSize: (symbol, pair) => binance.contractSize(symbol, pair) },
+      metrics,
     });
     running.push(app);
     const polls: number[] = []; // when each poll from now on started (fake time)
@@ -164,9 +168,11 @@ describe('startForcewatch on the user data stream', () => {
     app.pipeline.bus.on('streamState', (change) => {
       state = change.state;
     });
+    expect((await metrics.streamOpen.get()).values[0]?.value).toBe(1);
     const down = nextEvent(app.pipeline.bus, 'streamState', (change) => change.state === 'reconnecting');
     sim.userStream.terminateConnections();
     expect((await down).pollIntervalMs).toBe(POLL_MS);
+    expect((await metrics.streamOpen.get()).values[0]?.value).toBe(0);
     const since = clock.now();
     // The sleep of the reconciliation interval is cut short: a poll within one poll interval.
     await drive(() => polls.some((at) => at >= since), POLL_MS, 'a poll at the poll interval');
