@@ -17,6 +17,8 @@ export interface RequestTally {
   statuses: Record<string, number>;
   /** Weight charged per API (`papi`, `fapi`, `dapi`, `api`), each of which Binance limits on its own. */
   weightByApi: Record<string, number>;
+  /** `METHOD path` -> count. */
+  requestsByRoute: Record<string, number>;
 }
 
 /** The benchmark's handle on a PAPI simulator running in a child process (`simulatorMain.ts`). */

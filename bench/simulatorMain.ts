@@ -82,13 +82,15 @@ serveIpc(
       });
     },
     async requestLog(payload: { since: number; until: number }): Promise<RequestTally> {
-      const tally: RequestTally = { requests: 0, weight: 0, statuses: {}, weightByApi: {} };
+      const tally: RequestTally = { requests: 0, weight: 0, statuses: {}, weightByApi: {}, requestsByRoute: {} };
       for (const r of running().requests) {
         if (r.at < payload.since || r.at > payload.until) continue;
         tally.requests += 1;
         tally.weight += r.weight;
         const api = /^\/(papi|fapi|dapi|api)\//.exec(r.path)?.[1] ?? 'other';
         tally.weightByApi[api] = (tally.weightByApi[api] ?? 0) + r.weight;
+        const route = `${r.method} ${r.path}`;
+        tally.requestsByRoute[route] = (tally.requestsByRoute[route] ?? 0) + 1;
         tally.statuses[r.status] = (tally.statuses[r.status] ?? 0) + 1;
       }
       return tally;

@@ -180,23 +180,25 @@ function figures(
   const minutes = options.streamQuietMinutes;
   const perMinute = (tally: RequestTally) => round(tally.weight / minutes, 1);
   const share = stream.weight / polling.weight;
-  const byApi = (tally: RequestTally) =>
-    Object.entries(tally.weightByApi)
-      .map(([api, weight]) => `${api} ${weight}`)
-      .join(', ');
+  /** Where the weight went: requests per route, then weight per API (each limited on its own). */
+  const spent = (tally: RequestTally) =>
+    [
+      ...Object.entries(tally.requestsByRoute).map(([route, count]) => `${count} ${route}`),
+      ...Object.entries(tally.weightByApi).map(([api, weight]) => `${api} weight ${weight}`),
+    ].join(', ');
   const bound = DEFAULT_RECONCILE_INTERVAL_MS + DEFAULT_POLL_INTERVAL_MS;
   const longest = Math.max(...drops.took);
   const s = (ms: number) => round(ms / 1_000, 1);
   return [
     {
       scenario: SCENARIO,
-      figure: `polling every ${DEFAULT_POLL_INTERVAL_MS / 1000} s (stream off): weight per minute (${polling.requests} requests in ${minutes} min; ${byApi(polling)})`,
+      figure: `polling every ${DEFAULT_POLL_INTERVAL_MS / 1000} s (stream off): weight per minute over ${minutes} min (${spent(polling)})`,
       value: perMinute(polling),
       unit: 'weight/min',
     },
     {
       scenario: SCENARIO,
-      figure: `stream, reconciling every ${DEFAULT_RECONCILE_INTERVAL_MS / 1000} s: weight per minute (${stream.requests} requests; ${byApi(stream)})`,
+      figure: `stream, reconciling every ${DEFAULT_RECONCILE_INTERVAL_MS / 1000} s: weight per minute (${spent(stream)})`,
       value: perMinute(stream),
       unit: 'weight/min',
     },
