@@ -59,6 +59,8 @@ export async function runStreamQuiet(options: BenchOptions): Promise<ScenarioRes
       } finally {
         await polled.pipeline.stop();
       }
+      // A quiet account: any alert from the poller is one nobody placed.
+      const pollFailures = polled.sink.violations([]).map((f) => `polling: ${f}`);
       return withTempDir(async (streamDir) => {
         const streamed = benchPipeline(streamDir, clocks.source(), {
           clock,
@@ -84,7 +86,7 @@ export async function runStreamQuiet(options: BenchOptions): Promise<ScenarioRes
           await waitFor(streamed.sink.untilDistinct(expected.length), DELIVERY_TIMEOUT_MS, `${expected.length} deliveries`).catch(
             (error: unknown) => console.error(String(error)),
           );
-          const failures = streamed.sink.violations(expected);
+          const failures = [...pollFailures, ...streamed.sink.violations(expected)];
           const took = drops.dropped.flatMap((o) => {
             const at = queued.at.get(o.id);
             return at === undefined ? [] : [at - o.visibleAt];
