@@ -73,7 +73,7 @@ describe('startForcewatch on the user data stream', () => {
       },
     };
     const app = await startForcewatch({
-      settings: { core: parsed.config },
+      settings: { core: { ...parsed.config, metrics: { port: 0, host: '127.0.0.1' } } },
       source,
       commandSource: client,
       logger: log.logger,
@@ -181,6 +181,18 @@ describe('startForcewatch on the user data stream', () => {
     const from = polls.length;
     await drive(() => clock.now() - reopened >= 2 * RECONCILE_MS, 3 * RECONCILE_MS, 'two minutes');
     expect(polls.length - from).toBeLessThanOrEqual(2);
+  });
+
+  it('is healthy between reconciliation polls: a poller that waits RECONCILE_INTERVAL_MS is not stuck', async () => {
+    const reconcileMs = 5 * 60_000;
+    const { app, polls, drive } = await start({ RECONCILE_INTERVAL_MS: String(reconcileMs) });
+    await opened(app);
+    const t0 = clock.now();
+    await drive(() => clock.now() - t0 >= reconcileMs - 10_000, reconcileMs, 'most of a reconciliation interval');
+    expect(polls.filter((at) => at > t0)).toEqual([]);
+    const health = await fetch(`${app.opsUrl}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ healthy: true, stream: { state: 'open' } });
   });
 
   it('with BINANCE_STREAM=off polls alone, every POLL_INTERVAL_MS, and never asks for a listenKey', async () => {
