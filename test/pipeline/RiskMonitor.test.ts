@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDecimal, mulDecimal } from '../../src/decimal.js';
 import { RISK_ACTIVE_POLL_MS, RISK_WARN_POLL_MS, RISK_WARN_REARM_FACTOR, type RiskMonitor } from '../../src/pipeline/RiskMonitor.js';
@@ -7,7 +8,8 @@ import type { StreamRiskEvent } from '../../src/stream/events.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import type { FakeClock } from '../fakes/FakeClock.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
-import { pushRisk, type RiskRun, type RiskWorld, startRiskRun, startRiskWorld } from './riskHarness.js';
+import { GatedFile } from '../store/GatedFile.js';
+import { pushRisk, type RiskRun, type RiskRunOptions, type RiskWorld, startRiskRun, startRiskWorld } from './riskHarness.js';
 
 /**
  * The risk monitor over a real store and the delivery dispatcher, reading `GET /papi/v1/account` from
@@ -33,8 +35,8 @@ describe('RiskMonitor', () => {
   });
 
   /** Opens the store and starts a monitor and a dispatcher on it, as the pipeline does. */
-  async function start(options: { warnUniMmr?: string } = {}): Promise<RiskMonitor> {
-    running = await startRiskRun(world, delivered, log.logger, options.warnUniMmr);
+  async function start(options: RiskRunOptions = {}): Promise<RiskMonitor> {
+    running = await startRiskRun(world, delivered, log.logger, options);
     return running.monitor;
   }
 
@@ -111,6 +113,22 @@ describe('RiskMonitor', () => {
         `risk:${first.eventTime}:MARGIN_CALL`,
         `risk:${second.eventTime}:REDUCE_ONLY`,
       ]);
+  });
+
+  it('retries a failed store write until the alert is in the file: a stream event comes once and must not be lost', async () => {
+    const file = new GatedFile(join(world.dir, 'fw.json'));
+    const monitor = await start({ adapter: file });
+    const event = setRisk({ status: 'MARGIN_CALL', uniMMR: '1.4' });
+    const held = file.holdNextWrite();
+    const taken = monitor.take(event);
+    await held.started;
+    held.release(new Error('disk full (test)'));
+    await clock.untilSleeping(2); // the monitor's poll wait, and the write's backoff
+    await clock.advance(30_000);
+    await taken;
+    await untilDelivered(1);
+    expect(log.lines.some((line) => line.includes('could not write a risk alert to the store; retrying'))).toBe(true);
+    for (const sink of delivered) expect(riskNotifications(sink).map((n) => n.key)).toEqual([`risk:${event.eventTime}:MARGIN_CALL`]);
   });
 
   it('after a restart neither repeats the event nor forgets the level: the back-to-normal alert still comes', async () => {

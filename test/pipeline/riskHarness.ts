@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Adapter } from 'lowdb';
 import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import type { Logger } from '../../src/ops/logger.js';
 import { DeliveryDispatcher } from '../../src/pipeline/DeliveryDispatcher.js';
@@ -10,6 +11,7 @@ import type { SimRiskInput } from '../../src/simulator/accountRisk.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import type { Sink } from '../../src/sinks/Sink.js';
 import { StateStore } from '../../src/store/StateStore.js';
+import type { StoreDocument } from '../../src/store/StoreDocument.js';
 import { parseStreamMessage, type StreamRiskEvent } from '../../src/stream/events.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { tempDir } from './pipelineHarness.js';
@@ -59,10 +61,23 @@ export interface RiskRun {
   stop(): Promise<void>;
 }
 
+/** What `startRiskRun` may be given beside the world, the sinks and the logger. */
+export interface RiskRunOptions {
+  warnUniMmr?: string;
+  /** The store file's adapter (a test's gated file); default the real file. */
+  adapter?: Adapter<StoreDocument>;
+}
+
 /** Opens the store in `world.dir` and starts a monitor reading the simulator's account, and a dispatcher to `sinks`. */
-export async function startRiskRun(world: RiskWorld, sinks: readonly Sink[], logger: Logger, warnUniMmr?: string): Promise<RiskRun> {
+export async function startRiskRun(
+  world: RiskWorld,
+  sinks: readonly Sink[],
+  logger: Logger,
+  options: RiskRunOptions = {},
+): Promise<RiskRun> {
   const { clock } = world;
-  const store = await StateStore.open({ path: join(world.dir, 'fw.json'), createAt: clock.now() });
+  const { warnUniMmr, adapter } = options;
+  const store = await StateStore.open({ path: join(world.dir, 'fw.json'), createAt: clock.now(), adapter });
   const names = sinks.map((s) => s.name);
   const riskOutbox = new RiskOutbox(store, names);
   const bus = new EventBus(logger);
