@@ -108,6 +108,8 @@ async function untilDiscord(bot: BotProcess, discord: FakeDiscord, condition: ()
   const exited = bot.exited.then(({ code }) => {
     throw new Error(`the bot exited (${code}) before Discord got what the test waits for:\n${bot.tail()}`);
   });
+  // Once the condition holds, the bot's later (expected) exit must not become an unhandled rejection.
+  exited.catch(() => {});
   while (!condition()) await Promise.race([discord.next('message'), exited]);
 }
 
