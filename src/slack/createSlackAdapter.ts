@@ -6,10 +6,9 @@ import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import { SinkError } from '../sinks/Sink.js';
 import { type Clock, systemClock } from '../time.js';
 import { unlessAborted } from '../unlessAborted.js';
-import { registerForceOrdersCommand } from './forceOrdersCommand.js';
-import { registerRiskCommand } from './riskCommand.js';
 import { SlackSink } from './SlackSink.js';
 import type { SlackConfig } from './slackConfig.js';
+import { registerForceOrdersCommand, registerRiskCommand } from './slashCommands.js';
 
 /** Options of `createSlackAdapter`. */
 export interface SlackAdapterOptions {

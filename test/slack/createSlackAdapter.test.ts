@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ForceOrdersResult } from '../../src/queries.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/slack/createSlackAdapter.js';
-import { FORCE_ORDERS_FAILURE, FORCE_ORDERS_REFUSAL } from '../../src/slack/forceOrdersCommand.js';
 import type { SlackConfig } from '../../src/slack/slackConfig.js';
+import { FORCE_ORDERS_FAILURE, FORCE_ORDERS_REFUSAL } from '../../src/slack/slashCommands.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { ACK_DEADLINE_MS, FakeSlack } from '../fakes/slack/FakeSlack.js';
 import { signSlackRequest } from '../fakes/slack/signSlackRequest.js';

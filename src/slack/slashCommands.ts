@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../ops/logger.js';
+import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import type { Clock } from '../time.js';
-import type { SlackCommandResponse } from './blockKit.js';
+
+import { renderForceOrders, renderRisk, type SlackCommandResponse } from './blockKit.js';
 
 /** Who may run the bot's commands: listed users anywhere, anyone in a listed channel. */
 export interface SlashCommandAccess {
@@ -61,4 +63,39 @@ export function registerSlashCommand<Result extends { ok: boolean }>(
     await respond(spec.render(result, command.text));
     logger.info(`slack ${spec.name} answered`, { ...who, ok: result.ok, ms: clock.now() - started });
   });
+}
+
+/** What `registerForceOrdersCommand` needs. */
+export interface ForceOrdersCommandDeps extends SlashCommandDeps {
+  /** Parses and runs the command (commands/), returning the platform-neutral result model. */
+  runForceOrders: (text: string) => Promise<ForceOrdersResult>;
+}
+
+/** The polite answer to someone not allowed to read the account's history. */
+export const FORCE_ORDERS_REFUSAL =
+  "Sorry, /forceorders isn't available to you here: it is limited to approved people and channels. Ask the bot's admin if you need access.";
+
+/** Shown when the command itself failed unexpectedly; the details go to the log, not to Slack. */
+export const FORCE_ORDERS_FAILURE = 'Sorry, something went wrong on our side while looking up force orders. Please try again in a minute.';
+
+/** Registers `/forceorders`, answered with the account's recent force orders. */
+export function registerForceOrdersCommand(app: App, deps: ForceOrdersCommandDeps): void {
+  const { runForceOrders, ...shared } = deps;
+  registerSlashCommand(
+    app,
+    { name: '/forceorders', run: runForceOrders, render: renderForceOrders, refusal: FORCE_ORDERS_REFUSAL, failure: FORCE_ORDERS_FAILURE },
+    shared,
+  );
+}
+
+/** The polite answer to someone not allowed to see the account's risk (the same people as for /forceorders). */
+export const RISK_REFUSAL =
+  "Sorry, /risk isn't available to you here: it is limited to approved people and channels. Ask the bot's admin if you need access.";
+
+/** Shown when the command itself failed unexpectedly; the details go to the log, not to Slack. */
+export const RISK_FAILURE = "Sorry, something went wrong on our side while reading the account's risk. Please try again in a minute.";
+
+/** Registers `/risk`, answered with the account's status, uniMMR, equity, maintenance margin and ADL quantiles. */
+export function registerRiskCommand(app: App, runRisk: (text: string) => Promise<RiskResult>, deps: SlashCommandDeps): void {
+  registerSlashCommand(app, { name: '/risk', run: runRisk, render: renderRisk, refusal: RISK_REFUSAL, failure: RISK_FAILURE }, deps);
 }
