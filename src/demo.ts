@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { startForcewatch } from './app/startForcewatch.js';
 import { createBinanceClient } from './binance/createBinanceClient.js';
 import { parseCoreConfig } from './config.js';
-import { answerTerminalLine } from './console/answerTerminalLine.js';
+import { answerTerminalLine } from './console/terminalCommands.js';
 import { errorMessage } from './errorCode.js';
 import { createLogger } from './ops/logger.js';
 import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerTerminalLine } from '../../src/console/answerTerminalLine.js';
-import { renderRiskResult } from '../../src/console/renderRiskResult.js';
+import { answerTerminalLine, renderRiskResult } from '../../src/console/terminalCommands.js';
 import type { ForceOrdersResult } from '../../src/queries.js';
 import { riskResultFixture } from '../fakes/riskResultFixture.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderForceOrdersResult, textTable } from '../../src/console/renderForceOrdersResult.js';
+import { renderForceOrdersResult, textTable } from '../../src/console/terminalCommands.js';
 import type { ForceOrdersResult } from '../../src/queries.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderRiskResult } from '../../src/console/renderRiskResult.js';
+import { renderRiskResult } from '../../src/console/terminalCommands.js';
 import { RISK_USAGE } from '../../src/format/accountRiskText.js';
 import { riskResultFixture } from '../fakes/riskResultFixture.js';
 

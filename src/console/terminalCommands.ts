@@ -1,7 +1,37 @@
+/** The terminal's command line (the demo): a typed line runs `/forceorders` or `/risk`, and the answer is rendered as plain text. */
+
 import { displayDecimal } from '../decimal.js';
+import { ADL_SCALE, describeAdlPosition, riskFacts, statusMeaning } from '../format/accountRiskText.js';
 import { describeQuery, describeSide, describeSource, FINE_DIGITS, formatKindCounts } from '../format/orderText.js';
-import type { ForceOrdersResult } from '../queries.js';
+import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import { formatTime } from '../time.js';
+
+/** The commands a line typed at the terminal can run (the running bot's). */
+export interface TerminalCommands {
+  runForceOrders(text: string): Promise<ForceOrdersResult>;
+  /** Absent when the bot has no account client. */
+  runRisk?: (text: string) => Promise<RiskResult>;
+}
+
+/** `/risk` (the slash optional) at the start of a line, as a whole word. */
+const RISK = /^\/?risk(?=\s|$)/i;
+/** `/forceorders` (slash and word optional: a bare query is a `/forceorders` query). */
+const FORCE_ORDERS = /^\/?forceorders(?=\s|$)/i;
+
+/**
+ * Answers one line typed at the terminal (the demo): `/risk …` runs `/risk`, anything else
+ * `/forceorders` (with or without its name), each rendered as terminal text; undefined for a blank line.
+ */
+export async function answerTerminalLine(line: string, commands: TerminalCommands): Promise<string | undefined> {
+  const typed = line.trim();
+  if (typed === '') return undefined;
+  const risk = RISK.exec(typed);
+  if (risk) {
+    if (!commands.runRisk) return "Error: /risk is not available: this bot has no Binance account client to read the account's risk.";
+    return renderRiskResult(await commands.runRisk(typed.slice(risk[0].length).trim()));
+  }
+  return renderForceOrdersResult(await commands.runForceOrders(typed.replace(FORCE_ORDERS, '').trim()));
+}
 
 /** A `/forceorders` answer as terminal text: a table of rows, totals, window, source and weight; errors with usage. */
 export function renderForceOrdersResult(result: ForceOrdersResult): string {
@@ -66,4 +96,21 @@ export function textTable(columns: TextColumn[], rows: string[][]): string[] {
       .join('  ')
       .trimEnd();
   return [line(columns.map((column) => column.header)), ...rows.map(line)];
+}
+
+/** A `/risk` answer as terminal text: the account's figures, what its status means, each position's ADL quantile; errors with usage. */
+export function renderRiskResult(result: RiskResult): string {
+  if (!result.ok) return `Error: ${result.error}\n${result.usage}`;
+  const facts = riskFacts(result.account);
+  const width = Math.max(...facts.map((fact) => fact.label.length));
+  const lines = [
+    `Account risk: ${result.account.accountStatus}`,
+    `  ${statusMeaning(result.account.accountStatus)}`,
+    ...facts.map((fact) => `  ${fact.label.padEnd(width)}  ${fact.value}`),
+    result.positions.length === 0 ? 'No open positions in the ADL queue.' : `Positions (${ADL_SCALE}):`,
+    ...result.positions.map((position) => `  - ${describeAdlPosition(position)}`),
+    `Binance request weight spent: ${result.weightSpent}`,
+  ];
+  if (result.note !== undefined) lines.push(`Note: ${result.note}`);
+  return lines.join('\n');
 }
