@@ -19,6 +19,13 @@ export const DEFAULT_OVERLAP_MS = 60_000;
  */
 export const FRESH_SLACK_MS = 2_000;
 /**
+ * Late sweeps per overlap period. Each sweep costs pages for the orders in its window, so fewer sweeps are
+ * cheaper, but an order visible late waits for the next sweep: at 4, a late-visible cascade is alerted
+ * within a quarter of the overlap (15 s at the default 60 s) plus one interval, and a 300-order cascade
+ * polled every second still costs less than 1.5 x a quiet minute (bench "cascade cost").
+ */
+const SWEEPS_PER_OVERLAP = 4;
+/**
  * Time between poll starts while the exchange refuses our credentials: a refused key costs one poll a
  * minute, not one per interval, and the bot resumes within a minute of the key working again.
  */
@@ -71,17 +78,17 @@ export interface PollResult {
  * Which window: re-reading the whole overlap on every poll costs pages for every order still in it,
  * so a cascade's 300 orders polled every second cost 11,651 weight in the next minute, nearly twice Binance's
  * 6,000 (bench "cascade cost"). So a poll reads only the fresh part, `[watermark - FRESH_SLACK_MS, now]`,
- * and once the previous sweep is an overlap old (the first poll of a process is one) it is a late
+ * and once the previous sweep is a quarter overlap old (`SWEEPS_PER_OVERLAP`; the first poll of a process is one) it is a late
  * sweep instead: `[sweptUntil - overlapMs, now]`, `sweptUntil` being the watermark the previous sweep
  * committed. Why no order visible at most `overlapMs` after its updateTime `t` is missed: take the
  * first sweep asked after the order became visible, at `v <= t + overlapMs`. The sweep before it was
  * asked before `v`, so it committed a watermark `sweptUntil < v <= t + overlapMs`: the order lies in
- * this sweep's window `[sweptUntil - overlapMs, now]`. Sweeps are never further apart than an overlap
- * plus one interval, because the decision is taken on the window's end. Seen ids are kept for the
+ * this sweep's window `[sweptUntil - overlapMs, now]`, however often sweeps come. Sweeps are never further
+ * apart than their cadence plus one interval, because the decision is taken on the window's end. Seen ids are kept for the
  * overlap plus that cadence (`2 x overlapMs` before the watermark), so a sweep re-reading its window
  * finds every order it alerted among them: nothing goes out twice. After a restart the previous
  * sweep is unknown, but it committed a watermark above `watermark - overlapMs` (else the last poll
- * would have been a sweep): the first sweep reads from `watermark - 2 x overlapMs`, where the seen
+ * would have been a sweep, and the cadence is at most an overlap): the first sweep reads from `watermark - 2 x overlapMs`, where the seen
  * ids still reach.
  *
  * Error policy:
@@ -202,7 +209,7 @@ export class ForceOrderPoller {
       const exchangeNow = this.options.exchangeNow?.() ?? started;
       const endTime = Math.max(exchangeNow, doc.watermark);
       const sweptUntil = this.sweptUntil ?? doc.watermark - this.overlapMs;
-      const sweep = endTime - sweptUntil >= this.overlapMs;
+      const sweep = endTime - sweptUntil >= this.overlapMs / SWEEPS_PER_OVERLAP;
       const startTime = sweep ? sweptUntil - this.overlapMs : doc.watermark - Math.min(FRESH_SLACK_MS, this.overlapMs);
       const window = { startTime, endTime };
       const page = await source.allForceOrders(window, { signal: this.stopping.signal });

@@ -56,14 +56,16 @@ async function setup() {
 }
 
 describe('ForceOrderPoller', () => {
-  it('reads the fresh part each poll and sweeps the overlap once per overlap, advancing the watermark to now', async () => {
+  it('reads the fresh part each poll and sweeps the overlap four times per overlap, advancing the watermark to now', async () => {
     const { clock, source, poller, store } = await setup();
     const start = clock.now();
+    const pollAfter = async (ms: number) => {
+      await clock.advance(ms);
+      await poller.pollOnce();
+    };
     await poller.pollOnce();
-    await clock.advance(5_000);
-    await poller.pollOnce();
-    await clock.advance(5_000);
-    await poller.pollOnce();
+    await pollAfter(5_000);
+    await pollAfter(5_000);
     expect(source.windows).toEqual([
       // A process's first poll is a sweep from two overlaps back: the previous process's sweeps reached that far.
       { startTime: start - 120_000, endTime: start },
@@ -71,20 +73,22 @@ describe('ForceOrderPoller', () => {
       { startTime: start + 5_000 - FRESH_SLACK_MS, endTime: start + 10_000 },
     ]);
     expect(store.data.watermark).toBe(start + 10_000);
-    // An overlap after the last sweep, the next poll sweeps again, from that sweep's watermark minus the overlap.
-    for (let i = 0; i < 10; i += 1) {
-      await clock.advance(5_000);
-      await poller.pollOnce();
-    }
-    expect(source.windows.slice(-2)).toEqual([
-      { startTime: start + 50_000 - FRESH_SLACK_MS, endTime: start + 55_000 },
-      { startTime: start - 60_000, endTime: start + 60_000 },
+    // A quarter overlap (15 s) after the last sweep, the next poll sweeps again, from that sweep's watermark minus the overlap.
+    await pollAfter(5_000);
+    expect(source.windows.at(-1)).toEqual({ startTime: start - 60_000, endTime: start + 15_000 });
+    await pollAfter(5_000);
+    await pollAfter(5_000);
+    await pollAfter(5_000);
+    expect(source.windows.slice(-3)).toEqual([
+      { startTime: start + 15_000 - FRESH_SLACK_MS, endTime: start + 20_000 },
+      { startTime: start + 20_000 - FRESH_SLACK_MS, endTime: start + 25_000 },
+      { startTime: start + 15_000 - 60_000, endTime: start + 30_000 },
     ]);
     // A wall clock set back never moves the watermark back or asks an inverted window.
     clock.jump(-120_000);
     await poller.pollOnce();
-    expect(source.windows.at(-1)).toEqual({ startTime: start + 60_000 - FRESH_SLACK_MS, endTime: start + 60_000 });
-    expect(store.data.watermark).toBe(start + 60_000);
+    expect(source.windows.at(-1)).toEqual({ startTime: start + 30_000 - FRESH_SLACK_MS, endTime: start + 30_000 });
+    expect(store.data.watermark).toBe(start + 30_000);
   });
 
   it('does not advance the watermark or announce orders when the store write fails; finds them again next poll', async () => {
