@@ -54,6 +54,7 @@ async function demo(): Promise<void> {
   });
 
   const stopStream = sim.startStream({ ordersPerMinute: 20, cascadeEveryMs: 40_000, cascadeSize: 40 });
+  const stopRisk = playRiskScene(sim);
   process.stdout.write(
     `\nforcewatch demo: a simulated Binance on ${sim.url}, ${
       core.stream.enabled
@@ -61,6 +62,7 @@ async function demo(): Promise<void> {
         : `polled every ${core.poll.intervalMs} ms (BINANCE_STREAM=off)`
     }.\n` +
       'New liquidations and ADLs print below as they happen; a cascade arrives every 40 s as one grouped alert.\n' +
+      `The account's margin slips to MARGIN_CALL after ${RISK_SCENE.warnAfterMs / 1000} s (a risk warning, pushed before any liquidation) and recovers ${RISK_SCENE.recoverAfterMs / 1000} s in.\n` +
       'Type a command, e.g.  /forceorders BTCUSD 3d   /forceorders ETHUSD_PERP adl   /forceorders 7d 5   /risk   (quit: Ctrl-C)\n\n',
   );
 
@@ -81,11 +83,25 @@ async function demo(): Promise<void> {
   await finished;
   input.close();
   stopStream();
+  stopRisk();
   await app.stop();
   await binance.close();
   await sim.close();
   rmSync(dir, { recursive: true, force: true });
   process.stdout.write('demo stopped.\n');
+}
+
+/** When the demo's account slips into a margin call and when it recovers (the recovery is seen by the 30 s account poll). */
+const RISK_SCENE = { warnAfterMs: 10_000, recoverAfterMs: 45_000 } as const;
+
+/** The demo's risk story on the simulator: a margin call pushed as `riskLevelChange`, then back to normal; returns a cancel. */
+function playRiskScene(sim: PapiSimulator): () => void {
+  const warn = setTimeout(() => sim.risk.set({ status: 'MARGIN_CALL', uniMMR: '1.42' }), RISK_SCENE.warnAfterMs);
+  const recover = setTimeout(() => sim.risk.set({ status: 'NORMAL', uniMMR: '3.1' }), RISK_SCENE.recoverAfterMs);
+  return () => {
+    clearTimeout(warn);
+    clearTimeout(recover);
+  };
 }
 
 /** Three days of past force orders, so `/forceorders` has something to show from the start, and positions for `/risk`. */

@@ -108,7 +108,7 @@ export class RiskMonitor {
       risk: { kind: 'level', level: event.level, time: event.eventTime, ...figuresOf(event) },
     };
     const queued = await this.commit({ level: event.level, lastEvent: { time: event.eventTime, level: event.level } }, [alert]);
-    if (queued) logger.warn('account risk level changed', { level: event.level, uniMmr: event.uniMmr });
+    if (queued) logger.warn('account risk level changed', { riskLevel: event.level, uniMmr: event.uniMmr });
     // The back-to-normal polling starts now, or runs at its shorter interval.
     this.rewait.abort();
   }

@@ -77,7 +77,7 @@ describe('npm start', () => {
 });
 
 describe('npm run demo', () => {
-  it('runs the bot against the simulator, prints alerts and answers /forceorders typed at the terminal', async () => {
+  it('runs the bot against the simulator, prints alerts and a risk warning, and answers /forceorders typed at the terminal', async () => {
     const demo = run('src/demo.ts', { POLL_INTERVAL_MS: '1000', DEMO_DURATION: '60s' });
     await waitFor(demo.child, demo.output, /forcewatch demo: a simulated Binance/);
     demo.child.stdin.write('/forceorders BTCUSD 3d 5\n');
@@ -85,6 +85,8 @@ describe('npm run demo', () => {
     demo.child.stdin.write('/forceorders <!channel> 0d\n');
     await waitFor(demo.child, demo.output, /Error: [\s\S]*Usage: \/forceorders/);
     await waitFor(demo.child, demo.output, /(LIQUIDATION|ADL) \S+: (BUY|SELL)[\s\S]*Order id +\d+/);
+    // The risk scene: a margin call pushed on the stream 10 s in, alerted before any liquidation it warns of.
+    await waitFor(demo.child, demo.output, /ACCOUNT RISK: Account risk: MARGIN_CALL/);
     demo.child.kill('SIGINT');
     expect(await demo.exited).toBe(0);
     expect(demo.output()).toContain('demo stopped.');
