@@ -24,9 +24,7 @@ function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of SOURCE_DIRS.flatMap(sourceFiles)) {
     const text = readFileSync(join(ROOT, file), 'utf8');
-    const targets = [...text.matchAll(IMPORT)].map((match) =>
-      normalize(join(dirname(file), (match[1] ?? '').replace(/\.js$/, '.ts'))),
-    );
+    const targets = [...text.matchAll(IMPORT)].map((match) => normalize(join(dirname(file), (match[1] ?? '').replace(/\.js$/, '.ts'))));
     graph.set(file, targets);
   }
   return graph;
@@ -45,7 +43,10 @@ const FORBIDDEN: [string, string[]][] = [
   ['src/slack', ['src/discord', 'src/app']],
   ['src/discord', ['src/slack', 'src/app']],
   ['commands', ['src/slack', 'src/discord', 'src/console', 'src/pipeline', 'src/store', 'src/app']],
-  ['src/simulator', ['commands', 'src/slack', 'src/discord', 'src/console', 'src/pipeline', 'src/store', 'src/app', 'src/binance', 'src/stream']],
+  [
+    'src/simulator',
+    ['commands', 'src/slack', 'src/discord', 'src/console', 'src/pipeline', 'src/store', 'src/app', 'src/binance', 'src/stream'],
+  ],
   ['src/stream', ['commands', 'src/slack', 'src/discord', 'src/console', 'src/pipeline', 'src/store', 'src/app', 'src/simulator']],
 ];
 

@@ -37,11 +37,7 @@ export interface SlashCommandDeps {
  * politely and privately for strangers without running it, answered through `response_url` otherwise.
  * Docs: https://api.slack.com/interactivity/slash-commands#responding_to_commands
  */
-export function registerSlashCommand<Result extends { ok: boolean }>(
-  app: App,
-  spec: SlashCommandSpec<Result>,
-  deps: SlashCommandDeps,
-): void {
+function registerSlashCommand<Result extends { ok: boolean }>(app: App, spec: SlashCommandSpec<Result>, deps: SlashCommandDeps): void {
   const { access, logger, clock } = deps;
   app.command(spec.name, async ({ command, ack, respond }) => {
     const who = { user: command.user_id, channel: command.channel_id, team: command.team_id };

@@ -44,11 +44,7 @@ export class FakeOrderStream {
 }
 
 /** The docs' `ORDER_TRADE_UPDATE` for `orderId`, parsed as the stream client parses it. */
-function streamOrderEvent(
-  orderId: number,
-  overrides: Record<string, unknown> = {},
-  event: Record<string, unknown> = {},
-): StreamOrderEvent {
+function streamOrderEvent(orderId: number, overrides: Record<string, unknown> = {}, event: Record<string, unknown> = {}): StreamOrderEvent {
   const parsed = parseStreamMessage(JSON.stringify({ ...orderTradeUpdate(orderId, overrides), ...event }));
   if (parsed.type !== 'order') throw new Error(`not an order update: ${JSON.stringify(parsed)}`);
   return parsed;

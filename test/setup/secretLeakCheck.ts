@@ -19,11 +19,16 @@ vi.mock('../../src/ops/logger.js', async (importOriginal) => {
     createLogger: (options: LoggerOptions = {}, bound?: LogFields) => {
       const write = options.write;
       if (!write) return real.createLogger(options, bound); // default writer: stdout/stderr, already tapped
-      return real.createLogger({ ...options, write: (line, level) => {
-          recordLogLine(line);
-          write(line, level);
+      return real.createLogger(
+        {
+          ...options,
+          write: (line, level) => {
+            recordLogLine(line);
+            write(line, level);
+          },
         },
-      }, bound);
+        bound,
+      );
     },
   };
 });
