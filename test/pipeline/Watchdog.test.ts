@@ -1,29 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BinanceApiError, BinanceNetworkError } from '../../src/binance/errors.js';
 import { type Notification, type Sink, SinkError } from '../../src/sinks/Sink.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
-import { nextEvent, PipelineHarness, tempDir } from './pipelineHarness.js';
+import { nextEvent, type PipelineHarness, usePipelineHarnesses } from './pipelineHarness.js';
 
 const MINUTE = 60_000;
 
-let dir: string;
-let cleanup: () => Promise<void>;
-const harnesses: PipelineHarness[] = [];
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-
-afterEach(async () => {
-  for (const h of harnesses.splice(0)) await h.stop();
-  await cleanup();
-});
+const harness = usePipelineHarnesses();
 
 /** A started pipeline (two recording sinks, 5 s polls) whose watchdog speaks after 2 minutes. */
 async function started(sinks?: RecordingSink[]): Promise<PipelineHarness> {
-  const h = new PipelineHarness(dir, sinks ? { sinks } : {});
-  harnesses.push(h);
+  const h = harness(sinks ? { sinks } : {});
   await h.start({ watchdogAfterMs: 2 * MINUTE });
   return h;
 }
@@ -206,8 +194,7 @@ describe('Watchdog', () => {
       name: 'console',
       deliver: (n) => (n.type === 'notice' ? Promise.reject(new TypeError('a renderer bug')) : Promise.resolve()),
     };
-    const h = new PipelineHarness(dir);
-    harnesses.push(h);
+    const h = harness();
     await h.start({ sinks: [throwing], watchdogAfterMs: 2 * MINUTE });
     h.source.failWith(new Error('HTTP 502 from a proxy'));
     await pass(h, 3 * MINUTE);
