@@ -168,7 +168,7 @@ export interface Asker {
  * guild. Role and channel ids are global snowflakes, so another server the bot is added to matches
  * neither.
  */
-export function mayRunForceOrders(access: Pick<DiscordConfig, 'allowedRoleIds' | 'allowedChannelIds'>, asker: Asker): boolean {
+export function mayRunCommands(access: Pick<DiscordConfig, 'allowedRoleIds' | 'allowedChannelIds'>, asker: Asker): boolean {
   if (!asker.guildId) return false;
   if (asker.roleIds.some((role) => access.allowedRoleIds.includes(role))) return true;
   return asker.channelId !== null && access.allowedChannelIds.includes(asker.channelId);
@@ -279,7 +279,7 @@ function logInteractionFailure(logger: Logger, interactionId: string, error: unk
 
 async function autocomplete(interaction: AutocompleteInteraction, deps: InteractionHandlerDeps): Promise<void> {
   // The symbols the account traded are account information: strangers get no suggestions.
-  const allowed = mayRunForceOrders(deps.access, askerOf(interaction));
+  const allowed = mayRunCommands(deps.access, askerOf(interaction));
   const focused = interaction.options.getFocused(true);
   const choices = allowed && focused.name === OPTION.symbol ? suggestSymbols(deps.knownSymbols(), String(focused.value)) : [];
   await interaction.respond(choices);
@@ -352,7 +352,7 @@ async function answer(interaction: ChatInputCommandInteraction, deps: Interactio
   const { logger, clock } = deps;
   const asker = askerOf(interaction);
   const who = { interactionId: interaction.id, userId: interaction.user.id, channelId: asker.channelId };
-  if (!mayRunForceOrders(deps.access, asker)) {
+  if (!mayRunCommands(deps.access, asker)) {
     logger.warn(`discord /${spec.name} refused`, who);
     await interaction.reply({ content: refusal(spec.name), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
     return;

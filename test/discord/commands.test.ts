@@ -1,6 +1,6 @@
 import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mayRunForceOrders, registerCommands, suggestSymbols } from '../../src/discord/commands.js';
+import { mayRunCommands, registerCommands, suggestSymbols } from '../../src/discord/commands.js';
 import { discordRestOptions } from '../../src/discord/DiscordConfig.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import { validateCommands } from '../fakes/discord/validateCommands.js';
@@ -84,12 +84,12 @@ describe('suggestSymbols', () => {
   });
 });
 
-describe('mayRunForceOrders', () => {
+describe('mayRunCommands', () => {
   const access = { allowedRoleIds: ['1'], allowedChannelIds: ['10'] };
   it('allows a role anywhere in a guild, anyone in an allowed channel, nobody outside a guild', () => {
-    expect(mayRunForceOrders(access, { roleIds: ['1'], channelId: '99', guildId: 'g' })).toBe(true);
-    expect(mayRunForceOrders(access, { roleIds: [], channelId: '10', guildId: 'g' })).toBe(true);
-    expect(mayRunForceOrders(access, { roleIds: ['2'], channelId: '99', guildId: 'g' })).toBe(false);
-    expect(mayRunForceOrders(access, { roleIds: ['1'], channelId: '10', guildId: null })).toBe(false);
+    expect(mayRunCommands(access, { roleIds: ['1'], channelId: '99', guildId: 'g' })).toBe(true);
+    expect(mayRunCommands(access, { roleIds: [], channelId: '10', guildId: 'g' })).toBe(true);
+    expect(mayRunCommands(access, { roleIds: ['2'], channelId: '99', guildId: 'g' })).toBe(false);
+    expect(mayRunCommands(access, { roleIds: ['1'], channelId: '10', guildId: null })).toBe(false);
   });
 });
