@@ -163,7 +163,7 @@ export interface Asker {
 }
 
 /**
- * Whether `/forceorders` may run for this asker: a member holding one of DISCORD_ALLOWED_ROLE_IDS,
+ * Whether `/forceorders` and `/risk` may run for this asker: a member holding one of DISCORD_ALLOWED_ROLE_IDS,
  * or anyone in one of DISCORD_ALLOWED_CHANNEL_IDS (default: the alert channel). Never outside a
  * guild. Role and channel ids are global snowflakes, so another server the bot is added to matches
  * neither.
