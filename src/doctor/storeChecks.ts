@@ -61,7 +61,7 @@ async function checkStoreFile(path: string): Promise<CheckResult> {
   const problem = storeDocumentProblem(document);
   if (problem) return fail(NAME, `${path} is not a forcewatch store: ${problem}`, RESTORE);
   const doc = document as StoreDocument;
-  const facts = `${Buffer.byteLength(text)} bytes, schema version ${version}, watermark ${new Date(doc.watermark).toISOString()}, ${doc.outbox.length} alert(s) waiting for delivery`;
+  const facts = `${Buffer.byteLength(text)} bytes, schema version ${version}, watermark ${new Date(doc.watermark).toISOString()}, ${doc.outbox.length} force-order alert(s) and ${doc.risk.outbox.length} risk alert(s) waiting for delivery`;
   if (version !== STORE_SCHEMA_VERSION)
     return pass(
       NAME,

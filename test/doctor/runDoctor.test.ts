@@ -8,7 +8,7 @@ import { type CheckResult, formatCheckResult } from '../../src/doctor/CheckResul
 import { runDoctor } from '../../src/doctor/runDoctor.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { ProcessLock } from '../../src/store/ProcessLock.js';
-import { STORE_SCHEMA_VERSION } from '../../src/store/StoreDocument.js';
+import { newStoreDocument, STORE_SCHEMA_VERSION } from '../../src/store/StoreDocument.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import { FakeSlack } from '../fakes/slack/FakeSlack.js';
@@ -361,6 +361,16 @@ describe('runDoctor, the store', () => {
     });
   });
 
+  it('counts the risk alerts waiting beside the force-order alerts', async () => {
+    const path = join(dir, 'forcewatch.json');
+    const figures = { uniMmr: '1.2', equity: '1000', actualEquity: '1000', maintenanceMargin: '833.33' };
+    const risk = { kind: 'level' as const, level: 'REDUCE_ONLY' as const, time: Date.UTC(2026, 0, 2), ...figures };
+    const document = newStoreDocument(Date.UTC(2026, 0, 1));
+    const waiting = { id: `risk:${risk.time}:REDUCE_ONLY`, risk, queuedAt: risk.time, deliveredTo: [] };
+    await writeFile(path, JSON.stringify({ ...document, risk: { ...document.risk, outbox: [waiting] } }));
+    expect((await doctor()).byName('store').detail).toMatch(/, 0 force-order alert\(s\) and 1 risk alert\(s\) waiting for delivery$/);
+  });
+
   it('reports size, version and outbox of an existing store; an old schema is announced, a newer one fails', async () => {
     const path = join(dir, 'forcewatch.json');
     const v0 = { watermark: Date.UTC(2026, 0, 2), alertFrom: 0, seen: {}, outbox: [], symbols: [] };
@@ -368,7 +378,7 @@ describe('runDoctor, the store', () => {
     const old = (await doctor()).byName('store');
     expect(old).toMatchObject({
       ok: true,
-      detail: `${path}: ${JSON.stringify(v0).length} bytes, schema version 0, watermark 2026-01-02T00:00:00.000Z, 0 alert(s) waiting for delivery`,
+      detail: `${path}: ${JSON.stringify(v0).length} bytes, schema version 0, watermark 2026-01-02T00:00:00.000Z, 0 force-order alert(s) and 0 risk alert(s) waiting for delivery`,
       advice: `it is migrated to version ${STORE_SCHEMA_VERSION} at the next start, after a copy is saved as ${path}.v0.bak`,
     });
     await writeFile(path, JSON.stringify({ ...v0, version: 9 }));
