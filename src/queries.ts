@@ -50,15 +50,18 @@ export type ForceOrdersResult =
       /** A plain-language note for the reader (e.g. "older than 7 days: from the bot's archive"). */
       note?: string;
     }
-  | {
-      ok: false;
-      /** Short and specific: what was wrong with the input, or what Binance said. */
-      error: string;
-      /** The usage line, shown under the error. */
-      usage: string;
-      /** Whether the user can fix it (bad input) or it is on our side (exchange down). */
-      reason: 'input' | 'exchange';
-    };
+  | CommandRefusal;
+
+/** Why a command gave no answer, the same for every command: each adapter renders it the same way. */
+export interface CommandRefusal {
+  ok: false;
+  /** Short and specific: what was wrong with the input, or what Binance said. */
+  error: string;
+  /** The usage line, shown under the error. */
+  usage: string;
+  /** Whether the user can fix it (bad input) or it is on our side (exchange down). */
+  reason: 'input' | 'exchange';
+}
 
 /** One book's position in the ADL queue, as `/risk` lists it. */
 export interface RiskPosition extends AdlQuantile {
@@ -83,11 +86,4 @@ export type RiskResult =
       /** A plain-language note, e.g. a book whose quantiles could not be read. */
       note?: string;
     }
-  | {
-      ok: false;
-      /** Short and specific: what was wrong with the input, or what Binance said. */
-      error: string;
-      /** The usage line, shown under the error. */
-      usage: string;
-      reason: 'input' | 'exchange';
-    };
+  | CommandRefusal;
