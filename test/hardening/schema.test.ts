@@ -123,7 +123,8 @@ describe('a pipeline polling through the real client while the exchange answers 
       const t = clock.now() + 1_000;
       const order = sim.addOrder({ market: 'cm', time: t, updateTime: t });
       await h.tick();
-      await h.sinks[0]!.untilAlerts(1);
+      // Both sinks: each has its own delivery worker, and the check below looks at both.
+      for (const sink of h.sinks) await sink.untilAlerts(1);
       const before = await watermark();
 
       // The next order lands while every answer breaks the schema for three intervals (each tick is two
