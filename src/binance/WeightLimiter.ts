@@ -1,5 +1,6 @@
 import { SerialQueue } from '../SerialQueue.js';
 import { type Clock, MINUTE_MS, systemClock } from '../time.js';
+import { unlessAborted } from '../unlessAborted.js';
 
 /**
  * Binance counts request weight per IP per minute (6000 on PAPI), across every key and program on that IP.
@@ -173,19 +174,6 @@ export class WeightLimiter {
     // yet, so they are subtracted too (an over-estimate of use: safe).
     this.available = this.limit - used - (this.inflightWeight - weight);
   }
-}
-
-/** Settles with `promise`, or rejects with the signal's reason as soon as it aborts. */
-function unlessAborted(promise: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    void promise.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
 }
 
 function minuteOf(ms: number): number {
