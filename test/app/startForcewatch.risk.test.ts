@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Forcewatch, startForcewatch } from '../../src/app/startForcewatch.js';
-import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
+import type { BinanceClient } from '../../src/binance/createBinanceClient.js';
 import { parseCoreConfig } from '../../src/config.js';
 import { ConsoleSink } from '../../src/console/ConsoleSink.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
+import { simulatorClient } from '../fakes/simulatorClient.js';
 import { tempDir } from '../pipeline/pipelineHarness.js';
 
 /** /risk as the running bot wires it: the real client against the simulator, the console as sink. */
@@ -21,14 +22,7 @@ describe('startForcewatch /risk', () => {
     clock = new FakeClock();
     sim = await PapiSimulator.start({ now: () => clock.now(), seed: 3 });
     dir = await tempDir();
-    binance = createBinanceClient({
-      apiKey: SIM_API_KEY,
-      apiSecret: SIM_API_SECRET,
-      papiUrl: sim.url,
-      fapiUrl: sim.url,
-      dapiUrl: sim.url,
-      clock,
-    });
+    binance = simulatorClient(sim, { clock });
   });
 
   afterEach(async () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Forcewatch, startForcewatch } from '../../src/app/startForcewatch.js';
-import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
+import type { BinanceClient } from '../../src/binance/createBinanceClient.js';
 import type { ForceOrderSource } from '../../src/binance/types.js';
 import { parseCoreConfig } from '../../src/config.js';
 import { Metrics } from '../../src/ops/Metrics.js';
@@ -9,6 +9,7 @@ import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
+import { simulatorClient } from '../fakes/simulatorClient.js';
 import { nextEvent, tempDir } from '../pipeline/pipelineHarness.js';
 
 const POLL_MS = 5_000;
@@ -32,14 +33,7 @@ describe('startForcewatch on the user data stream', () => {
     clock = new FakeClock();
     sim = await PapiSimulator.start({ clock, seed: 3 });
     dir = await tempDir();
-    binance = createBinanceClient({
-      apiKey: SIM_API_KEY,
-      apiSecret: SIM_API_SECRET,
-      papiUrl: sim.url,
-      fapiUrl: sim.url,
-      dapiUrl: sim.url,
-      clock,
-    });
+    binance = simulatorClient(sim, { clock });
     sink = new RecordingSink('console');
     metrics = new Metrics({ processMetrics: false });
   });

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Forcewatch, startForcewatch } from '../../src/app/startForcewatch.js';
-import { type BinanceClient, type BinanceClientOptions, createBinanceClient } from '../../src/binance/createBinanceClient.js';
+import type { BinanceClient, BinanceClientOptions } from '../../src/binance/createBinanceClient.js';
 import { type CoreConfig, parseCoreConfig } from '../../src/config.js';
 import { ConsoleSink } from '../../src/console/ConsoleSink.js';
 import { Metrics } from '../../src/ops/Metrics.js';
@@ -10,6 +10,7 @@ import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/
 import { STORE_SCHEMA_VERSION } from '../../src/store/StoreDocument.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
+import { simulatorClient } from '../fakes/simulatorClient.js';
 import { driveUntil } from '../hardening/support/driveClock.js';
 import { nextEvent, tempDir } from '../pipeline/pipelineHarness.js';
 
@@ -24,16 +25,7 @@ describe('startForcewatch', () => {
   const log = captureLogger();
 
   /** The real Binance client, on the fake clock, pointed at the simulator for all three APIs. */
-  const simClient = (overrides: Partial<BinanceClientOptions> = {}) =>
-    createBinanceClient({
-      apiKey: SIM_API_KEY,
-      apiSecret: SIM_API_SECRET,
-      papiUrl: sim.url,
-      fapiUrl: sim.url,
-      dapiUrl: sim.url,
-      clock,
-      ...overrides,
-    });
+  const simClient = (overrides: Partial<BinanceClientOptions> = {}) => simulatorClient(sim, { clock, ...overrides });
 
   beforeEach(async () => {
     clock = new FakeClock();

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
+import type { BinanceClient } from '../../src/binance/createBinanceClient.js';
 import type { Market } from '../../src/binance/types.js';
 import { mergeForceOrderSources } from '../../src/pipeline/mergeForceOrderSources.js';
-import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
+import { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
+import { simulatorClient } from '../fakes/simulatorClient.js';
 import { PipelineHarness, tempDir } from './pipelineHarness.js';
 
 let dir: string;
@@ -23,16 +24,7 @@ beforeEach(async () => {
   sim = await PapiSimulator.start({ now: () => clock.now() });
   const { logger, lines } = captureLogger();
   clientLog = lines;
-  client = createBinanceClient({
-    apiKey: SIM_API_KEY,
-    apiSecret: SIM_API_SECRET,
-    papiUrl: sim.url,
-    fapiUrl: sim.url,
-    dapiUrl: sim.url,
-    requestTimeoutMs: 2_000,
-    clock,
-    logger,
-  });
+  client = simulatorClient(sim, { requestTimeoutMs: 2_000, clock, logger });
 });
 
 afterEach(async () => {

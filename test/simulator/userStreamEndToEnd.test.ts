@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
+import type { BinanceClient } from '../../src/binance/createBinanceClient.js';
 import { silentLogger } from '../../src/ops/logger.js';
-import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
+import { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
 import type { StreamOrderEvent, StreamRiskEvent } from '../../src/stream/events.js';
 import { UserDataStream } from '../../src/stream/UserDataStream.js';
 import { MINUTE_MS } from '../../src/time.js';
 import { FakeClock } from '../fakes/FakeClock.js';
+import { simulatorClient } from '../fakes/simulatorClient.js';
 
 /**
  * The one test where forcewatch's own stream client meets the simulated stream (the other simulator
@@ -24,14 +25,7 @@ describe('forcewatch UserDataStream against the simulated PM user data stream', 
   it('gets force orders and risk levels, and re-keys after a keepalive is refused', async () => {
     const clock = new FakeClock();
     sim = await PapiSimulator.start({ clock });
-    binance = createBinanceClient({
-      apiKey: SIM_API_KEY,
-      apiSecret: SIM_API_SECRET,
-      papiUrl: sim.url,
-      fapiUrl: sim.url,
-      dapiUrl: sim.url,
-      clock,
-    });
+    binance = simulatorClient(sim, { clock });
     stream = new UserDataStream({
       listenKeys: binance.listenKeys(),
       clock,
