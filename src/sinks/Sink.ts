@@ -82,7 +82,53 @@ export interface OperationalNotice {
  * What a sink is handed: an alert notification, or an operational notice. A notice's `key` is
  * deterministic in its incident and severity, so a retried notice can be recognised the same way.
  */
-export type Notification = AlertNotification | RiskNotification | { type: 'notice'; key: string; notice: OperationalNotice };
+export type Notification = (
+  | AlertNotification
+  | RiskNotification
+  | { type: 'notice'; key: string; notice: OperationalNotice }
+) & {
+  /** The account it is about, stamped by the account's routing (src/app); every platform shows its name. */
+  account?: NotificationAccount;
+};
+
+/** The account a notification is about, as its routing stamps it on. */
+export interface NotificationAccount {
+  /** `AccountConfig.name`, shown in the notification's header. */
+  name: string;
+  /** The account's mention threshold (USD); undefined: the sink's own (ALERT_MENTION_NOTIONAL_USD). */
+  mentionNotionalUsd?: string;
+}
+
+/**
+ * The daily digest of one account (DIGEST_AT): its force orders of the 24 hours ending at `to`, and
+ * the lowest uniMMR seen in them. `key` is `digest:<day>`, so it is posted once a day however often it
+ * is retried.
+ */
+export interface DigestNotification {
+  type: 'digest';
+  key: string;
+  digest: DailyDigest;
+}
+
+/** What a daily digest says; USD amounts are exact decimal strings. */
+export interface DailyDigest {
+  /** The UTC date the digest is for (`YYYY-MM-DD`, the day its window ends). */
+  day: string;
+  /** The window, ms: `to - 24h` to `to` (the DIGEST_AT of `day`). */
+  from: number;
+  to: number;
+  /** Force orders in the window; 0 is said too (a quiet day is news to a risk desk). */
+  count: number;
+  /** Sum of the orders' `notionalUsd` (orders without a USD notional left out). */
+  totalNotionalUsd: string;
+  byKind: Record<ForceOrderKind, number>;
+  /** Most notional first. */
+  symbols: { symbol: string; count: number; notionalUsd: string }[];
+  /** The largest order by USD notional; undefined on a quiet day. */
+  largest?: ForceOrder;
+  /** The lowest uniMMR the bot saw in the window (stream events and account reads), and when; undefined: none seen. */
+  lowestUniMmr?: { value: string; time: number };
+}
 
 /**
  * A risk alert as its own notification, never grouped with force orders (a cascade group could hide
