@@ -87,3 +87,12 @@ export type RiskResult =
       note?: string;
     }
   | CommandRefusal;
+
+/**
+ * One account's answer to a command: a command without an account word, typed in a channel several
+ * accounts alert to, is answered once per account, each under its name (`account`).
+ */
+export interface AccountAnswer<Result> {
+  account: string;
+  result: Result;
+}
