@@ -1,3 +1,4 @@
+import { ACCOUNT_NAME, type AccountConfig, type AccountCredentials, DEFAULT_ACCOUNT_NAME } from './accounts/AccountConfig.js';
 import type { Market } from './binance/types.js';
 import { compareDecimal, isDecimal } from './decimal.js';
 import { EnvReader, isLoopbackHost, parseHttpUrl } from './envReader.js';
@@ -12,12 +13,18 @@ import { DAY_MS } from './time.js';
  * (src/slack, src/discord); this file knows no chat platform.
  */
 export interface CoreConfig {
+  /**
+   * The accounts watched: the FORCEWATCH_ACCOUNTS file (read and checked by `loadAccounts`), or, without
+   * it, the one account BINANCE_API_KEY and its neighbours describe, named FORCEWATCH_ACCOUNT_NAME.
+   */
+  accounts: { kind: 'file'; path: string } | { kind: 'env'; account: AccountConfig };
+  /**
+   * FORCEWATCH_ACCOUNT_NAME (default `main`): the name of the BINANCE_* variables' account, and with a
+   * FORCEWATCH_ACCOUNTS file the account that keeps the FORCEWATCH_DB store (the others get their own).
+   */
+  accountName: string;
+  /** How every account's client reaches Binance; `markets` is the default of an account that names none. */
   binance: {
-    apiKey: string;
-    /** HMAC secret; exactly one of `apiSecret` and `privateKeyPath` is set. */
-    apiSecret?: string;
-    /** PEM file of an Ed25519 or RSA API key. */
-    privateKeyPath?: string;
     papiUrl: string;
     fapiUrl: string;
     dapiUrl: string;
@@ -36,6 +43,8 @@ export interface CoreConfig {
   alerts: { groupThreshold: number; mentionNotionalUsd?: string };
   /** Risk alerts: the optional early warning when uniMMR falls below `warnUniMmr` (RISK_WARN_UNIMMR). */
   risk: { warnUniMmr?: string };
+  /** DIGEST_AT: the UTC minute of the day (0-1439) each account's daily digest is posted at; undefined: no digest. */
+  digest: { atMinuteOfDay?: number };
   metrics: { port?: number; host: string };
   /** The bot's own health: when its notices speak (WATCHDOG_AFTER), and the dead man's switch (HEARTBEAT_URL). */
   health: { watchdogAfterMs: number; heartbeatUrl?: string };
@@ -74,7 +83,7 @@ function readMarkets(reader: EnvReader): Market[] {
   return markets as Market[];
 }
 
-function readCredentials(reader: EnvReader): Pick<CoreConfig['binance'], 'apiKey' | 'apiSecret' | 'privateKeyPath'> {
+function readCredentials(reader: EnvReader): AccountCredentials {
   const apiKey = reader.required('BINANCE_API_KEY', 'the API key from Binance API Management (read-only permission is enough)');
   const apiSecret = reader.raw('BINANCE_API_SECRET');
   const privateKeyPath = reader.raw('BINANCE_PRIVATE_KEY_PATH');
@@ -154,26 +163,68 @@ function readRiskWarn(reader: EnvReader): string | undefined {
   return undefined;
 }
 
+/** DIGEST_AT: `HH:MM` in UTC (`00:00` to `23:59`), as minutes since midnight; undefined when unset. */
+function readDigestAt(reader: EnvReader): number | undefined {
+  const value = reader.raw('DIGEST_AT');
+  if (value === undefined) return undefined;
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(value);
+  if (match) return Number(match[1]) * 60 + Number(match[2]);
+  reader.errors.push(
+    `DIGEST_AT=${JSON.stringify(value)} is not valid: expected a UTC time HH:MM such as 00:00 or 07:30, or unset for no digest`,
+  );
+  return undefined;
+}
+
+/** FORCEWATCH_ACCOUNT_NAME: the BINANCE_* variables' account, and the one that keeps FORCEWATCH_DB with a FORCEWATCH_ACCOUNTS file. */
+function readAccountName(reader: EnvReader): string {
+  const name = reader.string('FORCEWATCH_ACCOUNT_NAME', DEFAULT_ACCOUNT_NAME);
+  if (ACCOUNT_NAME.test(name)) return name;
+  reader.errors.push(
+    `FORCEWATCH_ACCOUNT_NAME=${JSON.stringify(name)} is not valid: expected lowercase letters, digits and -, starting with a letter, at most 32 characters (e.g. desk-a)`,
+  );
+  return DEFAULT_ACCOUNT_NAME;
+}
+
+/**
+ * Without FORCEWATCH_ACCOUNTS, the single account of the BINANCE_* variables (required then), named
+ * `name`; with it, the file's path, its accounts read by `loadAccounts`.
+ */
+function readAccounts(reader: EnvReader, name: string, markets: Market[], mentionNotionalUsd: string | undefined): CoreConfig['accounts'] {
+  const path = reader.raw('FORCEWATCH_ACCOUNTS');
+  if (path === undefined) {
+    return { kind: 'env', account: { name, credentials: readCredentials(reader), markets, mentionNotionalUsd, access: {} } };
+  }
+  for (const ignored of ['BINANCE_API_KEY', 'BINANCE_API_SECRET', 'BINANCE_PRIVATE_KEY_PATH']) {
+    if (reader.raw(ignored) !== undefined) {
+      reader.warnings.push(`${ignored} is ignored: FORCEWATCH_ACCOUNTS is set, and each account's key comes from that file`);
+    }
+  }
+  return { kind: 'file', path };
+}
+
 /** Parses and validates the core settings; reports every problem at once and never throws. */
 export function parseCoreConfig(env: NodeJS.ProcessEnv): ConfigResult<CoreConfig> {
   const r = new EnvReader(env);
-  const credentials = readCredentials(r);
   const storePath = r.string('FORCEWATCH_DB', './data/forcewatch.json');
   const mention = r.raw('ALERT_MENTION_NOTIONAL_USD');
   if (mention !== undefined && (!isDecimal(mention) || mention.startsWith('-'))) {
     r.errors.push(`ALERT_MENTION_NOTIONAL_USD=${JSON.stringify(mention)} is not valid: expected a USD amount such as 100000`);
   }
+  const markets = readMarkets(r);
+  const accountName = readAccountName(r);
+  const accounts = readAccounts(r, accountName, markets, mention);
   const metricsPort = r.raw('METRICS_PORT') === undefined ? undefined : r.integer('METRICS_PORT', 0, 1, 65_535);
   const config: CoreConfig = {
+    accounts,
+    accountName,
     binance: {
-      ...credentials,
       papiUrl: r.url('BINANCE_PAPI_URL', 'https://papi.binance.com'),
       fapiUrl: r.url('BINANCE_FAPI_URL', 'https://fapi.binance.com'),
       dapiUrl: r.url('BINANCE_DAPI_URL', 'https://dapi.binance.com'),
       recvWindow: r.integer('BINANCE_RECV_WINDOW', 5_000, 1, 60_000),
       weightLimitPerMinute: r.integer('BINANCE_WEIGHT_LIMIT', 6_000, 100, 6_000),
       requestTimeoutMs: r.integer('BINANCE_REQUEST_TIMEOUT_MS', 10_000, 1_000, 120_000),
-      markets: readMarkets(r),
+      markets,
     },
     store: {
       path: storePath,
@@ -195,6 +246,7 @@ export function parseCoreConfig(env: NodeJS.ProcessEnv): ConfigResult<CoreConfig
       mentionNotionalUsd: mention,
     },
     risk: { warnUniMmr: readRiskWarn(r) },
+    digest: { atMinuteOfDay: readDigestAt(r) },
     metrics: { port: metricsPort, host: readMetricsHost(r, metricsPort) },
     health: { watchdogAfterMs: readWatchdogAfter(r), heartbeatUrl: readHeartbeatUrl(r) },
     log: {

@@ -2,13 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { createAccountClients } from './app/accountClients.js';
+import { loadSettings } from './app/loadSettings.js';
 import { startForcewatch } from './app/startForcewatch.js';
-import { createBinanceClient } from './binance/createBinanceClient.js';
-import { parseCoreConfig } from './config.js';
 import { answerTerminalLine } from './console/terminalCommands.js';
 import { errorMessage } from './errorCode.js';
 import { createLogger } from './ops/logger.js';
-import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from './simulator/PapiSimulator.js';
 import { HOUR_MS, parseDuration } from './time.js';
 
@@ -36,22 +35,14 @@ async function demo(): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     LOG_FORMAT: 'pretty',
   };
-  const parsed = parseCoreConfig(env);
-  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-  const core = parsed.config;
+  const loaded = loadSettings(env);
+  if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+  const { settings } = loaded;
+  const { core } = settings;
   const logger = createLogger({ level: core.log.level, format: 'pretty' });
-  const binance = createBinanceClient({ ...core.binance, logger });
+  const binance = createAccountClients(core, settings.accounts, { logger });
   await binance.sync();
-  const source = mergeForceOrderSources(core.binance.markets.map((m) => binance.source(m)));
-  const app = await startForcewatch({
-    settings: { core },
-    source,
-    commandSource: binance.source('cm'),
-    account: binance.account(),
-    logger,
-    exchangeNow: () => binance.serverNow(),
-    userStream: { listenKeys: binance.listenKeys(), contractSize: (symbol, pair) => binance.contractSize(symbol, pair) },
-  });
+  const app = await startForcewatch({ settings, exchanges: binance.exchanges, logger });
 
   const stopStream = sim.startStream({ ordersPerMinute: 20, cascadeEveryMs: 40_000, cascadeSize: 40 });
   const stopRisk = playRiskScene(sim);
@@ -74,7 +65,7 @@ async function demo(): Promise<void> {
   });
   const input = createInterface({ input: process.stdin, terminal: false });
   input.on('line', (line) => {
-    answerTerminalLine(line, app).then(
+    answerTerminalLine(line, app.commands).then(
       (answer) => answer !== undefined && process.stdout.write(`${answer}\n\n`),
       (error: unknown) => logger.error('the command failed', { error }),
     );

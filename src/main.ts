@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { type Forcewatch, loadSettings, startForcewatch } from './app/startForcewatch.js';
-import { type BinanceClient, createBinanceClient } from './binance/createBinanceClient.js';
+import { type AccountClients, createAccountClients } from './app/accountClients.js';
+import { loadSettings } from './app/loadSettings.js';
+import { type Forcewatch, startForcewatch } from './app/startForcewatch.js';
 import { errorMessage } from './errorCode.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { Metrics } from './ops/Metrics.js';
 import { redact } from './ops/redact.js';
-import { mergeForceOrderSources } from './pipeline/mergeForceOrderSources.js';
 
 /** How long a crash lets the bot stop (store flushed, lock released) before the process exits anyway. */
 const CRASH_STOP_DEADLINE_MS = 5_000;
@@ -43,7 +43,7 @@ function onCrash(origin: 'uncaughtException' | 'unhandledRejection'): (error: un
 process.on('uncaughtException', onCrash('uncaughtException'));
 process.on('unhandledRejection', onCrash('unhandledRejection'));
 
-/** `npm start`: environment (and `.env`) -> settings -> Binance client -> pipeline and chat adapters. */
+/** `npm start`: environment (and `.env`) -> settings and accounts -> a Binance client per account -> pipelines and chat adapters. */
 async function main(): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const loaded = loadSettings(process.env);
@@ -61,19 +61,20 @@ async function main(): Promise<number> {
   logger = createLogger({ level: core.log.level, format: core.log.format });
   // Settings that work but deserve a second look (metrics on every interface, a cleartext heartbeat URL).
   for (const warning of core.warnings) logger.warn(warning);
-  // One registry for the process: the Binance client reports each API's used weight into it.
+  // One registry for the process: the Binance clients report each API's used weight into it.
   const metrics = new Metrics();
   const onUsedWeight = (api: string, weight: number) => metrics.usedWeight.set({ api }, weight);
-  let binance: BinanceClient;
+  const { accounts } = loaded.settings;
+  let binance: AccountClients;
   try {
-    binance = createBinanceClient({ ...core.binance, logger: logger.child({ component: 'binance' }), onUsedWeight });
+    binance = createAccountClients(core, accounts, { logger: logger.child({ component: 'binance' }), onUsedWeight });
   } catch (error) {
     process.stderr.write(`forcewatch cannot start: ${redact(errorMessage(error))}\n`);
     return 2;
   }
   try {
-    const offset = await binance.sync(stopping.signal);
-    logger.info('clock synchronised with Binance', { offsetMs: offset });
+    const offsets = await binance.sync(stopping.signal);
+    logger.info('clock synchronised with Binance', { offsetMs: offsets[0] });
   } catch (error) {
     if (!stopping.signal.aborted) logger.warn('could not read Binance server time; using the local clock until the first -1021', { error });
   }
@@ -82,23 +83,10 @@ async function main(): Promise<number> {
     await binance.close();
     return crashed ? 1 : 0;
   }
-  const sources = core.binance.markets.map((market) => binance.source(market));
-  const source = mergeForceOrderSources(sources);
-  const commandSource = binance.source(core.binance.markets.includes('cm') ? 'cm' : 'um');
 
   let app: Forcewatch;
   try {
-    app = await startForcewatch({
-      settings: loaded.settings,
-      source,
-      commandSource,
-      account: binance.account(),
-      logger,
-      exchangeNow: () => binance.serverNow(),
-      metrics,
-      signal: stopping.signal,
-      userStream: { listenKeys: binance.listenKeys(), contractSize: (symbol, pair) => binance.contractSize(symbol, pair) },
-    });
+    app = await startForcewatch({ settings: loaded.settings, exchanges: binance.exchanges, logger, metrics, signal: stopping.signal });
   } catch (error) {
     logger.error('forcewatch could not start', { error });
     await binance.close();

@@ -41,11 +41,11 @@ describe('parseCoreConfig', () => {
     if (result.ok) return;
     const names = result.errors.map((line) => line.split(/[ =]/)[0]);
     expect(names).toEqual([
+      'ALERT_MENTION_NOTIONAL_USD',
+      'BINANCE_MARKETS',
       'BINANCE_API_KEY',
       'BINANCE_API_SECRET',
-      'ALERT_MENTION_NOTIONAL_USD',
       'BINANCE_PAPI_URL',
-      'BINANCE_MARKETS',
       'POLL_INTERVAL_MS',
       'BACKFILL',
       'LOG_LEVEL',

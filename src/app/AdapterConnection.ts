@@ -6,7 +6,10 @@ import { type Clock, MINUTE_MS } from '../time.js';
 
 /** A chat platform's adapter as the app starts it: its sink, the sink's credential check, its command front end. */
 export interface ChatAdapter {
+  /** The sink of the platform's alert channel. */
   readonly sink: Sink;
+  /** The sink of another channel of the same platform (an account's own), made on first use. */
+  sinkFor(channel: string): Sink;
   /**
    * One check that the sink can deliver (the platform answers and takes the token). Rejects with a
    * non-retryable `SinkError` naming the setting when it never will (a revoked token), anything else
@@ -78,7 +81,17 @@ export class AdapterConnection {
       },
       { once: true },
     );
-    this.sink = {
+    this.sink = this.gated(inner);
+  }
+
+  /** The sink of `channel` (an account's own) behind the same gate; undefined: the platform's alert channel. */
+  sinkFor(channel: string | undefined): Sink {
+    return channel === undefined ? this.sink : this.gated(this.options.adapter.sinkFor(channel));
+  }
+
+  /** `inner`, delivering once the platform's check passed (see the class comment). */
+  private gated(inner: Sink): Sink {
+    return {
       name: inner.name,
       deliver: async (notification: Notification, deliverOptions?: DeliverOptions) => {
         await this.gate(deliverOptions?.signal);

@@ -1,3 +1,4 @@
+import type { Market } from '../binance/types.js';
 import type { CoreConfig } from '../config.js';
 import type { Logger } from '../ops/logger.js';
 import type { PipelineStream } from '../pipeline/StreamSource.js';
@@ -13,10 +14,11 @@ export interface UserStreamAccess {
 /**
  * The pipeline's stream source as the settings ask: none with BINANCE_STREAM=off (or no client side
  * given), else a `UserDataStream` on BINANCE_PM_STREAM_URL, REST reconciling every RECONCILE_INTERVAL_MS,
- * for the markets BINANCE_MARKETS names (the stream pushes every book's orders; only those are ours).
+ * for the account's markets (the stream pushes every book's orders; only those are ours).
  */
 export function pipelineStream(
   core: CoreConfig,
+  markets: readonly Market[],
   access: UserStreamAccess | undefined,
   clock: Clock,
   logger: Logger,
@@ -32,6 +34,6 @@ export function pipelineStream(
     stream,
     contractSize: (symbol, pair) => access.contractSize(symbol, pair),
     reconcileIntervalMs: core.stream.reconcileIntervalMs,
-    markets: core.binance.markets,
+    markets,
   };
 }

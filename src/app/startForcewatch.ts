@@ -1,12 +1,12 @@
-import { type ForceOrdersArgs, forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
+import { type BotCommands, type ScopedAccount, scopedCommands } from '../../commands/accountScope.js';
+import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
 import { type RiskArgs, type RiskDeps, riskCommand } from '../../commands/riskCommand.js';
-import type { ForceOrderSource } from '../binance/types.js';
-import { type CoreConfig, parseCoreConfig } from '../config.js';
+import type { AccountConfig } from '../accounts/AccountConfig.js';
+import type { CoreConfig } from '../config.js';
 import { ConsoleSink } from '../console/ConsoleSink.js';
 import { createDiscordAdapter } from '../discord/createDiscordAdapter.js';
-import { type DiscordConfig, parseDiscordConfig } from '../discord/DiscordConfig.js';
 import { errorMessage } from '../errorCode.js';
-import { HealthState } from '../ops/HealthState.js';
+import { combinedHealth, HealthState } from '../ops/HealthState.js';
 import { Heartbeat } from '../ops/Heartbeat.js';
 import type { Logger } from '../ops/logger.js';
 import { Metrics } from '../ops/Metrics.js';
@@ -14,32 +14,14 @@ import { redact } from '../ops/redact.js';
 import { type OpsServer, startOpsServer } from '../ops/startOpsServer.js';
 import type { EventBus } from '../pipeline/EventBus.js';
 import { Pipeline } from '../pipeline/Pipeline.js';
-import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import { deliveryFailureReason, type Sink } from '../sinks/Sink.js';
 import { createSlackAdapter } from '../slack/createSlackAdapter.js';
-import { parseSlackConfig, type SlackConfig } from '../slack/slackConfig.js';
 import { type Clock, DAY_MS, MINUTE_MS, systemClock } from '../time.js';
 import { AdapterConnection, type ChatAdapter, type SinkState } from './AdapterConnection.js';
-import { pipelineStream, type UserStreamAccess } from './pipelineStream.js';
-
-/** Every setting of the bot: the core's and each configured chat platform's. */
-export interface Settings {
-  core: CoreConfig;
-  /** Absent when no SLACK_* variable is set. */
-  slack?: SlackConfig;
-  /** Absent when no DISCORD_* variable is set. */
-  discord?: DiscordConfig;
-}
-
-/** Reads the whole environment at once, so the operator sees every problem in one go. */
-export function loadSettings(env: NodeJS.ProcessEnv): { ok: true; settings: Settings } | { ok: false; errors: string[] } {
-  const core = parseCoreConfig(env);
-  const slack = parseSlackConfig(env);
-  const discord = parseDiscordConfig(env);
-  const errors = [core, slack, discord].flatMap((result) => (result.ok ? [] : result.errors));
-  if (!core.ok || !slack.ok || !discord.ok) return { ok: false, errors };
-  return { ok: true, settings: { core: core.config, slack: slack.config, discord: discord.config } };
-}
+import type { AccountExchange } from './accountExchange.js';
+import { accountSink, scopedAccount } from './accountRouting.js';
+import type { Settings } from './loadSettings.js';
+import { pipelineStream } from './pipelineStream.js';
 
 /** The bot counts as stuck when no poll succeeded for this many intervals (or a minute, if longer). */
 const STALE_POLLS = 3;
@@ -47,19 +29,10 @@ const STALE_POLLS = 3;
 /** What `startForcewatch` needs besides the settings. */
 export interface ForcewatchOptions {
   settings: Settings;
-  /** What the poller watches (one market, or several merged). */
-  source: ForceOrderSource;
-  /** What `/forceorders` asks (COIN-M: the command speaks COIN-M symbols and pairs). */
-  commandSource: ForceOrderSource;
-  /** What `/risk` reads (the Binance client's `account()`); absent: the chat platforms offer no `/risk`. */
-  account?: RiskDeps['account'];
+  /** Each account's exchange side, one per `settings.accounts` (matched by name). */
+  exchanges: readonly AccountExchange[];
   logger: Logger;
   clock?: Clock;
-  /**
-   * Binance's time (the client's `serverNow`). Poll windows end at the exchange's now, not ours: with our
-   * clock minutes ahead, windows would run past orders still to come and treat them as history.
-   */
-  exchangeNow?: () => number;
   /** The sink used when no chat platform is configured; default a `ConsoleSink` on stdout. */
   fallbackSink?: Sink;
   /**
@@ -67,24 +40,22 @@ export interface ForcewatchOptions {
    * returns without waiting for them; the caller then stops the bot.
    */
   signal?: AbortSignal;
-  /** The metrics `/metrics` serves; default a new registry. Given, it can take the Binance client's used weight too. */
+  /** The metrics `/metrics` serves; default a new registry. Given, it can take the Binance clients' used weight too. */
   metrics?: Metrics;
-  /** The Binance client's user data stream side; with BINANCE_STREAM on, force orders come by push and REST reconciles. */
-  userStream?: UserStreamAccess;
 }
 
 /** The running bot. */
 export interface Forcewatch {
+  /** The first account's pipeline (the only one without FORCEWATCH_ACCOUNTS). */
   readonly pipeline: Pipeline;
-  /** `/forceorders <text>`, as every adapter runs it. */
-  runForceOrders(text: string): Promise<ForceOrdersResult>;
-  /** `/risk <text>`, as every adapter runs it; absent without `account`. */
-  runRisk?: (text: string) => Promise<RiskResult>;
+  /** Every account's pipeline, by account name, in the settings' order. */
+  readonly pipelines: ReadonlyMap<string, Pipeline>;
+  readonly commands: BotCommands;
   /** Base URL of `/healthz` and `/metrics`, when METRICS_PORT is set. */
   readonly opsUrl: string | undefined;
-  /** Resolves when polling ends, after `stop()`; a refused key does not end it (retried once a minute, /healthz 503). */
+  /** Resolves when every account's polling has ended, after `stop()`; a refused key does not end it (retried once a minute). */
   readonly done: Promise<void>;
-  /** Finishes the current step, flushes the store, disconnects, releases the lock. */
+  /** Finishes the current step, flushes the stores, disconnects, releases the locks. */
   stop(): Promise<void>;
 }
 
@@ -94,97 +65,103 @@ export interface Forcewatch {
  */
 const FIRST_ATTEMPT_WAIT_MS = 5_000;
 
+/** One account's running parts. */
+interface RunningAccount {
+  scope: ScopedAccount;
+  exchange: AccountExchange;
+  pipeline: Pipeline;
+  health: HealthState;
+}
+
 /**
- * Wires the parts: store lock first (so a second instance is refused before it connects to any chat),
- * then the ops server, then the chat adapters in the background, so a platform that is down at boot
- * silences only itself (AdapterConnection). Any failure on the way undoes what was started.
+ * Wires the parts: one pipeline per account (its own store, lock, outbox, watchdog and stream, so one
+ * account's refused key or cascade never holds up another's alerts), every account's store lock first
+ * (so a second instance is refused before it connects to any chat), then the ops server, then the
+ * chat adapters in the background, so a platform that is down at boot silences only itself
+ * (AdapterConnection). Any failure on the way undoes what was started.
  */
 export async function startForcewatch(options: ForcewatchOptions): Promise<Forcewatch> {
   const { settings, logger, clock = systemClock } = options;
   const { core } = settings;
-  const mentionNotionalUsd = core.alerts.mentionNotionalUsd;
   const maxSinceMs = core.store.archiveDays * DAY_MS;
-  let pipeline: Pipeline | undefined;
-  const runForceOrders = (input: string | ForceOrdersArgs) => {
-    if (!pipeline) throw new Error('forcewatch is not started');
-    const deps = {
-      exchange: options.commandSource,
-      archive: pipeline.archive,
-      now: () => clock.now(),
-      logger: logger.child({ component: 'forceorders' }),
-    };
-    return forceOrdersCommand(input, deps, { maxSinceMs });
-  };
-  const { account } = options;
-  // Both books, whichever BINANCE_MARKETS watches: an open position's ADL risk is the account's either way.
-  const riskDeps: RiskDeps | undefined = account && {
-    account,
-    markets: ['cm', 'um'],
-    now: () => clock.now(),
-    logger: logger.child({ component: 'risk' }),
-  };
-  const runRisk = riskDeps && ((input: string | RiskArgs) => riskCommand(input, riskDeps));
+  const exchanges = new Map(options.exchanges.map((exchange) => [exchange.config.name, exchange]));
+  const accounts: RunningAccount[] = [];
+  const byName = new Map<string, RunningAccount>();
+  const commands = botCommands({
+    accounts: () => accounts,
+    hasRisk: options.exchanges.every((e) => e.account),
+    byName,
+    maxSinceMs,
+    clock,
+    logger,
+  });
 
   const adapters: ChatAdapter[] = [];
-  if (settings.slack)
-    adapters.push(createSlackAdapter({ config: settings.slack, logger, runForceOrders, runRisk, mentionNotionalUsd, clock }));
+  const mentionNotionalUsd = core.alerts.mentionNotionalUsd;
+  if (settings.slack) {
+    adapters.push(createSlackAdapter({ config: settings.slack, logger, commands, mentionNotionalUsd, clock }));
+  }
   if (settings.discord) {
     adapters.push(
       createDiscordAdapter({
         config: settings.discord,
         logger,
-        runForceOrders,
-        runRisk,
+        commands,
         maxSinceMs,
         mentionNotionalUsd,
         clock,
-        knownSymbols: () => pipeline?.knownSymbols() ?? [],
       }),
     );
   }
   const connections = adapters.map((adapter) => new AdapterConnection({ adapter, logger, clock }));
-  const sinks = connections.length > 0 ? connections.map((c) => c.sink) : [options.fallbackSink ?? new ConsoleSink()];
-
-  const started = new Pipeline({
-    source: options.source,
-    storePath: core.store.path,
-    archivePath: core.store.archivePath,
-    archiveDays: core.store.archiveDays,
-    sinks,
-    logger,
-    clock,
-    pollIntervalMs: core.poll.intervalMs,
-    overlapMs: core.poll.overlapMs,
-    backfillMs: core.poll.backfillMs,
-    groupThreshold: core.alerts.groupThreshold,
-    exchangeNow: options.exchangeNow,
-    watchdogAfterMs: core.health.watchdogAfterMs,
-    stream: pipelineStream(core, options.userStream, clock, logger),
-    // Risk alerts need the account read for "back to normal" and the early warning: with `/risk`'s reader.
-    risk: account && { account, warnUniMmr: core.risk.warnUniMmr },
-  });
-  pipeline = started;
+  const fallbackSink = options.fallbackSink ?? new ConsoleSink();
   const metrics = options.metrics ?? new Metrics();
-  // While the stream is open REST polls only every RECONCILE_INTERVAL_MS: that is not a stuck poller.
-  const slowestPollMs = core.stream.enabled ? Math.max(core.poll.intervalMs, core.stream.reconcileIntervalMs) : core.poll.intervalMs;
-  const staleAfterMs = Math.max(STALE_POLLS * slowestPollMs, MINUTE_MS);
-  const health = new HealthState(() => clock.now(), staleAfterMs, core.health.watchdogAfterMs);
-  wireMetrics(started.bus, metrics, health);
+  for (const config of settings.accounts) {
+    const exchange = exchanges.get(config.name);
+    if (!exchange) throw new Error(`no exchange side given for account ${config.name}`);
+    const scope = scopedAccount(config, settings);
+    const routed = { name: config.name, mentionNotionalUsd: config.mentionNotionalUsd };
+    const sinks =
+      connections.length > 0
+        ? connections.map((c) => accountSink(routed, c.sinkFor(c.sink.name === 'slack' ? config.slackChannel : config.discordChannelId)))
+        : [accountSink(routed, fallbackSink)];
+    const accountLogger = settings.accounts.length > 1 ? logger.child({ account: config.name }) : logger;
+    const pipeline = accountPipeline(settings, config, exchange, sinks, accountLogger, clock);
+    const health = accountHealth(core, clock);
+    wireMetrics(pipeline.bus, metrics, health);
+    const running = { scope, exchange, pipeline, health };
+    accounts.push(running);
+    byName.set(config.name, running);
+  }
+  const first = accounts[0];
+  if (!first) throw new Error('forcewatch needs at least one account');
   const { heartbeatUrl } = core.health;
   const heartbeat = heartbeatUrl
     ? new Heartbeat({ url: heartbeatUrl, clock, logger: logger.child({ component: 'heartbeat' }) })
     : undefined;
-  if (heartbeat) started.bus.on('pollSucceeded', () => heartbeat.pollSucceeded());
+  // The dead man's switch beats while every account polls: one blind account is worth a page.
+  if (heartbeat) {
+    for (const { pipeline } of accounts) {
+      pipeline.bus.on('pollSucceeded', () => {
+        if (allPolling(accounts)) heartbeat.pollSucceeded();
+      });
+    }
+  }
 
-  await started.start();
+  const started: Pipeline[] = [];
   let ops: OpsServer | undefined;
   const stop = async () => {
     await Promise.allSettled(connections.map((c) => c.stop()));
-    await started.stop();
+    await Promise.all(started.map((pipeline) => pipeline.stop()));
     await Promise.all([ops?.close(), heartbeat?.stop()]);
   };
   try {
+    for (const { pipeline } of accounts) {
+      await pipeline.start();
+      started.push(pipeline);
+    }
     if (core.metrics.port !== undefined) {
+      const health = combinedHealth(accounts.map((a) => [a.scope.name, a.health] as const));
       ops = await startOpsServer({ port: core.metrics.port, host: core.metrics.host, health, metrics });
       logger.info('health and metrics listening', { url: ops.url });
     }
@@ -196,13 +173,119 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
   if (connections.length > 0) await firstAttempts(connections, clock, options.signal);
   const named = (status: SinkState) => connections.filter((c) => c.status === status).map((c) => c.sink.name);
   logger.info('forcewatch started', {
-    sinks: sinks.map((s) => s.name),
+    accounts: accounts.map((a) => a.scope.name),
+    sinks: connections.length > 0 ? connections.map((c) => c.sink.name) : [fallbackSink.name],
     connecting: named('verifying'),
     off: named('off'),
-    markets: core.binance.markets,
     pollIntervalMs: core.poll.intervalMs,
   });
-  return { pipeline: started, runForceOrders, runRisk, opsUrl: ops?.url, done: started.done, stop };
+  return {
+    pipeline: first.pipeline,
+    pipelines: new Map(accounts.map((a) => [a.scope.name, a.pipeline])),
+    commands,
+    opsUrl: ops?.url,
+    done: Promise.all(accounts.map((a) => a.pipeline.done)).then(() => undefined),
+    stop,
+  };
+}
+
+/** True when every account's last poll succeeded (the heartbeat's condition). */
+function allPolling(accounts: readonly RunningAccount[]): boolean {
+  return accounts.every((a) => a.health.status().healthy);
+}
+
+/** One account's pipeline: its store (FORCEWATCH_DB, or beside it per account), its sinks, its stream and risk. */
+function accountPipeline(
+  settings: Settings,
+  config: AccountConfig,
+  exchange: AccountExchange,
+  sinks: Sink[],
+  logger: Logger,
+  clock: Clock,
+): Pipeline {
+  const { core } = settings;
+  const paths = accountStorePaths(core, config.name);
+  return new Pipeline({
+    source: exchange.source,
+    storePath: paths.storePath,
+    archivePath: paths.archivePath,
+    archiveDays: core.store.archiveDays,
+    sinks,
+    logger,
+    clock,
+    pollIntervalMs: core.poll.intervalMs,
+    overlapMs: core.poll.overlapMs,
+    backfillMs: core.poll.backfillMs,
+    groupThreshold: core.alerts.groupThreshold,
+    minNotionalUsd: config.minNotionalUsd,
+    exchangeNow: exchange.exchangeNow,
+    watchdogAfterMs: core.health.watchdogAfterMs,
+    stream: pipelineStream(core, config.markets, exchange.userStream, clock, logger),
+    // Risk alerts need the account read for "back to normal" and the early warning: with `/risk`'s reader.
+    risk: exchange.account && { account: exchange.account, warnUniMmr: core.risk.warnUniMmr },
+  });
+}
+
+/**
+ * Where an account keeps its store and archive. The account named FORCEWATCH_ACCOUNT_NAME (default
+ * `main`: the single account of the BINANCE_* variables) keeps FORCEWATCH_DB and FORCEWATCH_ARCHIVE,
+ * so a bot that grows from one account to a FORCEWATCH_ACCOUNTS file carries its store over; every
+ * other account gets its own files beside them, its name before the extension. A store records the
+ * account it belongs to and refuses any other.
+ */
+export function accountStorePaths(core: CoreConfig, account: string): { storePath: string; archivePath: string } {
+  const { path, archivePath } = core.store;
+  if (account === core.accountName) return { storePath: path, archivePath };
+  return {
+    storePath: path.replace(/(\.json)?$/, `.${account}$1`),
+    archivePath: archivePath.replace(/(\.archive)?(\.jsonl)?$/, `.${account}$1$2`),
+  };
+}
+
+/** An account's health: stuck after STALE_POLLS of its slowest poll interval, a sink down after WATCHDOG_AFTER. */
+function accountHealth(core: CoreConfig, clock: Clock): HealthState {
+  // While the stream is open REST polls only every RECONCILE_INTERVAL_MS: that is not a stuck poller.
+  const slowestPollMs = core.stream.enabled ? Math.max(core.poll.intervalMs, core.stream.reconcileIntervalMs) : core.poll.intervalMs;
+  const staleAfterMs = Math.max(STALE_POLLS * slowestPollMs, MINUTE_MS);
+  return new HealthState(() => clock.now(), staleAfterMs, core.health.watchdogAfterMs);
+}
+
+/** What `botCommands` needs of the running bot. */
+interface CommandsDeps {
+  accounts: () => readonly RunningAccount[];
+  /** Every account has an account reader (every account built from a Binance client does): /risk is offered. */
+  hasRisk: boolean;
+  byName: ReadonlyMap<string, RunningAccount>;
+  maxSinceMs: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The platform-neutral commands over every account, each account answering from its own exchange side and archive. */
+function botCommands(deps: CommandsDeps): BotCommands {
+  const { byName, maxSinceMs, clock } = deps;
+  const now = () => clock.now();
+  const forceOrdersLogger = deps.logger.child({ component: 'forceorders' });
+  const riskLogger = deps.logger.child({ component: 'risk' });
+  const running = (name: string) => byName.get(name) as RunningAccount;
+  return scopedCommands(() => deps.accounts().map((a) => a.scope), {
+    forceOrders: (name, input) => {
+      const { exchange, pipeline } = running(name);
+      const commandDeps = { exchange: exchange.commandSource, archive: pipeline.archive, now, logger: forceOrdersLogger };
+      return forceOrdersCommand(input, commandDeps, { maxSinceMs });
+    },
+    ...(deps.hasRisk && {
+      // Both books, whichever markets it watches: an open position's ADL risk is the account's either way.
+      risk: (name: string, input: string | RiskArgs) =>
+        riskCommand(input, {
+          account: running(name).exchange.account as RiskDeps['account'],
+          markets: ['cm', 'um'],
+          now,
+          logger: riskLogger,
+        }),
+    }),
+    knownSymbols: (name) => running(name).pipeline.knownSymbols(),
+  });
 }
 
 /** Resolves once every connection's first attempt has ended, after `FIRST_ATTEMPT_WAIT_MS` at most, or when `signal` aborts. */

@@ -1,17 +1,11 @@
 /** The terminal's command line (the demo): a typed line runs `/forceorders` or `/risk`, and the answer is rendered as plain text. */
 
+import { type BotCommands, type CommandCaller, chooseAccountText } from '../../commands/accountScope.js';
 import { displayDecimal } from '../decimal.js';
 import { ADL_SCALE, describeAdlPosition, riskFacts, statusMeaning } from '../format/accountRiskText.js';
 import { describeQuery, describeSide, describeSource, FINE_DIGITS, formatKindCounts } from '../format/orderText.js';
-import type { ForceOrdersResult, RiskResult } from '../queries.js';
+import type { AccountAnswer, ForceOrdersResult, RiskResult } from '../queries.js';
 import { formatTime } from '../time.js';
-
-/** The commands a line typed at the terminal can run (the running bot's). */
-export interface TerminalCommands {
-  runForceOrders(text: string): Promise<ForceOrdersResult>;
-  /** Absent when the bot has no account client. */
-  runRisk?: (text: string) => Promise<RiskResult>;
-}
 
 /** `/risk` (the slash optional) at the start of a line, as a whole word. */
 const RISK = /^\/?risk(?=\s|$)/i;
@@ -22,15 +16,33 @@ const FORCE_ORDERS = /^\/?forceorders(?=\s|$)/i;
  * Answers one line typed at the terminal (the demo): `/risk …` runs `/risk`, anything else
  * `/forceorders` (with or without its name), each rendered as terminal text; undefined for a blank line.
  */
-export async function answerTerminalLine(line: string, commands: TerminalCommands): Promise<string | undefined> {
+export async function answerTerminalLine(line: string, commands: Pick<BotCommands, 'forceOrders' | 'risk'>): Promise<string | undefined> {
   const typed = line.trim();
   if (typed === '') return undefined;
   const risk = RISK.exec(typed);
   if (risk) {
-    if (!commands.runRisk) return "Error: /risk is not available: this bot has no Binance account client to read the account's risk.";
-    return renderRiskResult(await commands.runRisk(typed.slice(risk[0].length).trim()));
+    if (!commands.risk) return "Error: /risk is not available: this bot has no Binance account client to read the account's risk.";
+    const outcome = commands.risk(typed.slice(risk[0].length).trim(), CONSOLE);
+    return outcome.ok
+      ? renderRiskAnswers(await outcome.answers())
+      : chooseAccountText('/risk', outcome.why === 'choose' ? outcome.choices : []);
   }
-  return renderForceOrdersResult(await commands.runForceOrders(typed.replace(FORCE_ORDERS, '').trim()));
+  const outcome = commands.forceOrders(typed.replace(FORCE_ORDERS, '').trim(), CONSOLE);
+  if (!outcome.ok) return chooseAccountText('/forceorders', outcome.why === 'choose' ? outcome.choices : []);
+  return renderForceOrdersAnswers(await outcome.answers());
+}
+
+/** Whoever types at the terminal runs the bot: every account is theirs. */
+const CONSOLE: CommandCaller = { platform: 'console' };
+
+/** Interim until the answer-list renderers land: each answer under its account's name. */
+export function renderForceOrdersAnswers(answers: AccountAnswer<ForceOrdersResult>[]): string {
+  return answers.map(({ account, result }) => `[${account}]\n${renderForceOrdersResult(result)}`).join('\n\n');
+}
+
+/** Interim until the answer-list renderers land: each answer under its account's name. */
+export function renderRiskAnswers(answers: AccountAnswer<RiskResult>[]): string {
+  return answers.map(({ account, result }) => `[${account}]\n${renderRiskResult(result)}`).join('\n\n');
 }
 
 /** A `/forceorders` answer as terminal text: a table of rows, totals, window, source and weight; errors with usage. */

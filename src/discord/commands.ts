@@ -20,17 +20,17 @@ import {
   type RESTPutAPIApplicationCommandsResult,
   Routes,
 } from 'discord.js';
+import { type BotCommands, type CommandCaller, type CommandOutcome, chooseAccountText } from '../../commands/accountScope.js';
 import type { ForceOrdersArgs } from '../../commands/forceOrdersCommand.js';
 import { MAX_LIMIT } from '../../commands/parseForceOrdersArgs.js';
 import type { RiskArgs } from '../../commands/riskCommand.js';
 import { RISK_USAGE } from '../format/accountRiskText.js';
 import { forceOrdersUsage } from '../format/orderText.js';
 import type { Logger } from '../ops/logger.js';
-import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import type { Clock } from '../time.js';
 import { type DiscordConfig, discordRestOptions } from './DiscordConfig.js';
 import { describeDiscordError } from './DiscordSink.js';
-import { errorReply, type ForceOrdersReply, renderForceOrdersReply, renderRiskReply } from './renderDiscord.js';
+import { errorReply, type ForceOrdersReply, renderForceOrdersAnswers, renderRiskAnswers } from './renderDiscord.js';
 
 // The command and its registration
 
@@ -41,7 +41,19 @@ const RISK_COMMAND = 'risk';
 export const SLASH_COMMAND_NAMES = [FORCE_ORDERS_COMMAND, RISK_COMMAND] as const;
 
 /** Option names, shared by the definition and the handler. */
-const OPTION = { symbol: 'symbol', type: 'type', since: 'since', limit: 'limit', public: 'public' } as const;
+const OPTION = { account: 'account', symbol: 'symbol', type: 'type', since: 'since', limit: 'limit', public: 'public' } as const;
+
+/**
+ * The `account` option both commands take: which account to ask (autocompleted with the accounts the
+ * member may read). Left out: the accounts alerting to the channel, else the only one they may read.
+ */
+const ACCOUNT_OPTION = {
+  type: ApplicationCommandOptionType.String,
+  name: OPTION.account,
+  description: 'Which account (default: the account alerting to this channel)',
+  autocomplete: true,
+  max_length: 32,
+} as const;
 
 /** The `type` option's choices, shared by the definition and the handler. */
 const KIND_CHOICES = ['all', 'liquidation', 'adl', 'settlement'] as const satisfies readonly NonNullable<ForceOrdersArgs['kind']>[];
@@ -75,6 +87,7 @@ function forceOrdersCommandData(): RESTPostAPIChatInputApplicationCommandsJSONBo
     description: "The account's recent liquidations and ADLs",
     ...GUILD_ONLY,
     options: [
+      ACCOUNT_OPTION,
       {
         type: ApplicationCommandOptionType.String,
         name: OPTION.symbol,
@@ -121,6 +134,7 @@ function riskCommandData(): RESTPostAPIChatInputApplicationCommandsJSONBody {
     description: "The account's margin status, uniMMR, equity and ADL quantiles",
     ...GUILD_ONLY,
     options: [
+      ACCOUNT_OPTION,
       {
         type: ApplicationCommandOptionType.Boolean,
         name: OPTION.public,
@@ -153,25 +167,18 @@ export async function registerCommands(
   return { scope: config.guildId ? 'guild' : 'global', commands };
 }
 
-// Who may run it
-
-/** Who is asking and where, as the interaction says. */
-export interface Asker {
-  roleIds: readonly string[];
-  channelId: string | null;
-  guildId: string | null;
-}
+// Who is asking
 
 /**
- * Whether `/forceorders` and `/risk` may run for this asker: a member holding one of DISCORD_ALLOWED_ROLE_IDS,
- * or anyone in one of DISCORD_ALLOWED_CHANNEL_IDS (default: the alert channel). Never outside a
- * guild. Role and channel ids are global snowflakes, so another server the bot is added to matches
- * neither.
+ * The member asking and where, as the commands' scope takes it (commands/accountScope.ts decides
+ * which accounts they may read). Role and channel ids are global snowflakes, so another server the
+ * bot is added to matches no account's lists.
  */
-export function mayRunCommands(access: Pick<DiscordConfig, 'allowedRoleIds' | 'allowedChannelIds'>, asker: Asker): boolean {
-  if (!asker.guildId) return false;
-  if (asker.roleIds.some((role) => access.allowedRoleIds.includes(role))) return true;
-  return asker.channelId !== null && access.allowedChannelIds.includes(asker.channelId);
+function callerOf(interaction: ChatInputCommandInteraction | AutocompleteInteraction): CommandCaller {
+  const member = interaction.member;
+  // discord.js gives a GuildMember when the guild is cached, else the raw API member with role ids.
+  const roleIds = !member ? [] : Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
+  return { platform: 'discord', userId: interaction.user.id, channelId: interaction.channelId, roleIds };
 }
 
 // Symbol suggestions
@@ -203,13 +210,10 @@ export function suggestSymbols(known: readonly string[], typed: string): { name:
 
 /** What the interaction handler needs. */
 export interface InteractionHandlerDeps {
-  access: Pick<DiscordConfig, 'allowedRoleIds' | 'allowedChannelIds'>;
-  runForceOrders: (args: ForceOrdersArgs) => Promise<ForceOrdersResult>;
-  /** Runs `/risk` (commands/); absent: `/risk` answers that this bot cannot read the account's risk. */
-  runRisk?: (args: RiskArgs) => Promise<RiskResult>;
+  /** The bot's commands (commands/); without `risk`, `/risk` answers that this bot cannot read the account's risk. */
+  commands: Pick<BotCommands, 'forceOrders' | 'risk' | 'readableAccounts' | 'knownSymbols'>;
   /** How far back `/forceorders` reaches (ARCHIVE_DAYS), as the usage under an error states it. */
   maxSinceMs: number;
-  knownSymbols: () => string[];
   logger: Logger;
   clock: Clock;
 }
@@ -219,13 +223,6 @@ const NO_MENTIONS = { parse: [] as [] };
 /** The polite answer to a member not allowed to run `command` (both commands follow the same rules). */
 function refusal(command: string): string {
   return `Sorry, /${command} is limited to members with an allowed role or to the alert channel. Ask a server admin if you need access.`;
-}
-
-function askerOf(interaction: ChatInputCommandInteraction | AutocompleteInteraction): Asker {
-  const member = interaction.member;
-  // discord.js gives a GuildMember when the guild is cached, else the raw API member with role ids.
-  const roleIds = !member ? [] : Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
-  return { roleIds, channelId: interaction.channelId, guildId: interaction.guildId };
 }
 
 /**
@@ -238,7 +235,7 @@ export function createInteractionHandler(deps: InteractionHandlerDeps): (interac
   const { logger } = deps;
   return async (interaction) => {
     try {
-      if (interaction.isAutocomplete() && interaction.commandName === FORCE_ORDERS_COMMAND) await autocomplete(interaction, deps);
+      if (interaction.isAutocomplete()) await autocomplete(interaction, deps);
       else if (interaction.isChatInputCommand() && interaction.commandName === FORCE_ORDERS_COMMAND) await forceOrders(interaction, deps);
       else if (interaction.isChatInputCommand() && interaction.commandName === RISK_COMMAND) await risk(interaction, deps);
     } catch (error) {
@@ -277,12 +274,31 @@ function logInteractionFailure(logger: Logger, interactionId: string, error: unk
   }
 }
 
+/**
+ * Suggestions for the focused option: the accounts the member may read, or the symbols those accounts
+ * traded. Both are account information: strangers, and anyone outside a guild, get none.
+ */
 async function autocomplete(interaction: AutocompleteInteraction, deps: InteractionHandlerDeps): Promise<void> {
-  // The symbols the account traded are account information: strangers get no suggestions.
-  const allowed = mayRunCommands(deps.access, askerOf(interaction));
+  const caller = callerOf(interaction);
   const focused = interaction.options.getFocused(true);
-  const choices = allowed && focused.name === OPTION.symbol ? suggestSymbols(deps.knownSymbols(), String(focused.value)) : [];
+  const typed = String(focused.value);
+  const { commands } = deps;
+  const choices = !interaction.guildId
+    ? []
+    : focused.name === OPTION.account
+      ? suggestAccounts(commands.readableAccounts(caller), typed)
+      : focused.name === OPTION.symbol && interaction.commandName === FORCE_ORDERS_COMMAND
+        ? suggestSymbols(commands.knownSymbols(caller), typed)
+        : [];
   await interaction.respond(choices);
+}
+
+/** Account names starting with what was typed, then containing it, at most 25 (Discord's cap). */
+function suggestAccounts(readable: readonly string[], typed: string): { name: string; value: string }[] {
+  const needle = typed.trim().toLowerCase();
+  const starts = readable.filter((name) => name.startsWith(needle));
+  const contains = readable.filter((name) => !name.startsWith(needle) && name.includes(needle));
+  return [...starts, ...contains].slice(0, CHOICES_MAX).map((name) => ({ name, value: name }));
 }
 
 /**
@@ -311,7 +327,10 @@ async function forceOrders(interaction: ChatInputCommandInteraction, deps: Inter
     name: FORCE_ORDERS_COMMAND,
     args,
     isPublic: args.public === true,
-    run: async () => renderForceOrdersReply(await deps.runForceOrders(args)),
+    scope: (caller, account) => {
+      const outcome = deps.commands.forceOrders(args, caller, account);
+      return outcome.ok ? { ok: true, run: async () => renderForceOrdersAnswers(await outcome.answers()) } : outcome;
+    },
     failure: () =>
       errorReply(
         'Could not get force orders right now; please try again in a minute.',
@@ -322,13 +341,16 @@ async function forceOrders(interaction: ChatInputCommandInteraction, deps: Inter
 
 async function risk(interaction: ChatInputCommandInteraction, deps: InteractionHandlerDeps): Promise<void> {
   const args: RiskArgs = { public: interaction.options.getBoolean(OPTION.public) === true };
-  const { runRisk } = deps;
+  const { risk: runRisk } = deps.commands;
   await answer(interaction, deps, {
     name: RISK_COMMAND,
     args,
     isPublic: args.public === true,
-    run: async () =>
-      runRisk ? renderRiskReply(await runRisk(args)) : errorReply("This bot is not set up to read the account's risk.", RISK_USAGE),
+    scope: (caller, account) => {
+      if (!runRisk) return { ok: true, run: async () => errorReply("This bot is not set up to read the account's risk.", RISK_USAGE) };
+      const outcome = runRisk(args, caller, account);
+      return outcome.ok ? { ok: true, run: async () => renderRiskAnswers(await outcome.answers()) } : outcome;
+    },
     failure: () => errorReply("Could not read the account's risk right now; please try again in a minute.", RISK_USAGE),
   });
 }
@@ -338,8 +360,11 @@ interface CommandRun {
   name: string;
   args: object;
   isPublic: boolean;
-  /** Runs the command and renders its answer. */
-  run: () => Promise<ForceOrdersReply>;
+  /** Scopes the command to the accounts `caller` asks about (`account`: the option); `run` runs it and renders the answers. */
+  scope: (
+    caller: CommandCaller,
+    account: string | undefined,
+  ) => { ok: true; run: () => Promise<ForceOrdersReply> } | Exclude<CommandOutcome<unknown>, { ok: true }>;
   /** The answer when `run` throws (the error itself goes to the log). */
   failure: () => ForceOrdersReply;
 }
@@ -350,18 +375,21 @@ interface CommandRun {
  */
 async function answer(interaction: ChatInputCommandInteraction, deps: InteractionHandlerDeps, spec: CommandRun): Promise<void> {
   const { logger, clock } = deps;
-  const asker = askerOf(interaction);
-  const who = { interactionId: interaction.id, userId: interaction.user.id, channelId: asker.channelId };
-  if (!mayRunCommands(deps.access, asker)) {
-    logger.warn(`discord /${spec.name} refused`, who);
-    await interaction.reply({ content: refusal(spec.name), flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+  const caller = callerOf(interaction);
+  const who = { interactionId: interaction.id, userId: interaction.user.id, channelId: interaction.channelId };
+  // Never outside a guild: the commands are registered for guilds only, and a DM has no channel to go by.
+  const scoped = interaction.guildId ? spec.scope(caller, interaction.options.getString(OPTION.account) ?? undefined) : undefined;
+  if (!scoped?.ok) {
+    const content = scoped?.why === 'choose' ? chooseAccountText(`/${spec.name}`, scoped.choices) : refusal(spec.name);
+    logger.warn(`discord /${spec.name} ${scoped?.why === 'choose' ? 'asked which account' : 'refused'}`, who);
+    await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
     return;
   }
   await interaction.deferReply(spec.isPublic ? {} : { flags: MessageFlags.Ephemeral });
   const started = clock.now();
   let reply: ForceOrdersReply;
   try {
-    reply = await spec.run();
+    reply = await scoped.run();
   } catch (error) {
     logger.error(`discord /${spec.name} query threw`, { ...who, error });
     reply = spec.failure();

@@ -14,16 +14,13 @@ import {
   PermissionFlagsBits,
   Routes,
 } from 'discord.js';
-import type { ForceOrdersArgs } from '../../commands/forceOrdersCommand.js';
-import type { RiskArgs } from '../../commands/riskCommand.js';
 import { isDecimal } from '../decimal.js';
 import { errorCode, errorMessage } from '../errorCode.js';
 import type { Logger } from '../ops/logger.js';
-import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import { type Sink, SinkError } from '../sinks/Sink.js';
 import { type Clock, systemClock } from '../time.js';
 import { unlessAborted } from '../unlessAborted.js';
-import { createInteractionHandler } from './commands.js';
+import { createInteractionHandler, type InteractionHandlerDeps } from './commands.js';
 import { type DiscordConfig, discordRestOptions } from './DiscordConfig.js';
 import { DiscordSink, describeDiscordError, toSinkError } from './DiscordSink.js';
 
@@ -31,14 +28,10 @@ import { DiscordSink, describeDiscordError, toSinkError } from './DiscordSink.js
 export interface DiscordAdapterOptions {
   config: DiscordConfig;
   logger: Logger;
-  /** Runs `/forceorders` with the slash command's typed options (the platform-neutral command). */
-  runForceOrders: (args: ForceOrdersArgs) => Promise<ForceOrdersResult>;
-  /** Runs `/risk` (the platform-neutral command); absent: `/risk` answers that the bot cannot read the account's risk. */
-  runRisk?: (args: RiskArgs) => Promise<RiskResult>;
-  /** How far back `/forceorders` reaches: ARCHIVE_DAYS in ms, the bound `runForceOrders` enforces. */
+  /** The bot's commands (commands/); without `risk`, `/risk` answers that the bot cannot read the account's risk. */
+  commands: InteractionHandlerDeps['commands'];
+  /** How far back `/forceorders` reaches: ARCHIVE_DAYS in ms, the bound the commands enforce. */
   maxSinceMs: number;
-  /** Symbols the account has seen, for autocomplete. */
-  knownSymbols: () => string[];
   /** Ping DISCORD_MENTION_ROLE_ID only for alerts of at least this USD notional (decimal string); absent = every alert. */
   mentionNotionalUsd?: string;
   clock?: Clock;
@@ -46,7 +39,10 @@ export interface DiscordAdapterOptions {
 
 /** The running Discord integration: a sink for alerts and the `/forceorders` front end. */
 export interface DiscordAdapter {
+  /** The sink of DISCORD_ALERT_CHANNEL_ID. */
   sink: Sink;
+  /** The sink of `channelId` (an account's `discordChannelId`), made on first use; default DISCORD_ALERT_CHANNEL_ID's. */
+  sinkFor(channelId?: string): Sink;
   /**
    * Checks what the sink needs with one REST read of the alert channel. Rejects with a non-retryable
    * `SinkError` naming DISCORD_TOKEN when Discord refuses the token (401), a retryable one when it
@@ -69,7 +65,7 @@ export interface DiscordAdapter {
  * resumes the gateway by itself and we only log what happens.
  */
 export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
-  const { config, runForceOrders, knownSymbols } = options;
+  const { config } = options;
   const logger = options.logger.child({ component: 'discord' });
   // Checked here, once: a bad threshold would otherwise fail every alert at delivery time.
   if (options.mentionNotionalUsd !== undefined && !isDecimal(options.mentionNotionalUsd)) {
@@ -83,21 +79,28 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   // The sink shares the client's REST queue (one view of the rate limits) and needs the token before login.
   client.rest.setToken(config.token);
 
-  const sink = new DiscordSink({
-    rest: client.rest,
-    channelId: config.alertChannelId,
-    mentions: { roleId: config.mentionRoleId, minNotionalUsd: options.mentionNotionalUsd },
-    logger,
-  });
+  // One sink per channel (an account's `discordChannelId`), all on the client's one REST queue.
+  const sinks = new Map<string, DiscordSink>();
+  const sinkFor = (channelId: string = config.alertChannelId): DiscordSink => {
+    let sink = sinks.get(channelId);
+    if (!sink) {
+      sink = new DiscordSink({
+        rest: client.rest,
+        channelId,
+        mentions: { roleId: config.mentionRoleId, minNotionalUsd: options.mentionNotionalUsd },
+        logger,
+      });
+      sinks.set(channelId, sink);
+    }
+    return sink;
+  };
+  const sink = sinkFor();
 
   client.on(
     Events.InteractionCreate,
     createInteractionHandler({
-      access: config,
-      runForceOrders,
-      runRisk: options.runRisk,
+      commands: options.commands,
       maxSinceMs: options.maxSinceMs,
-      knownSymbols,
       logger,
       clock: options.clock ?? systemClock,
     }),
@@ -115,15 +118,18 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 
   const adapter: DiscordAdapter = {
     sink,
+    sinkFor,
     async verify(signal) {
-      try {
-        await client.rest.get(Routes.channel(config.alertChannelId), { signal });
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        const problem = toSinkError(error, config.alertChannelId);
-        if (problem.retryable || (error instanceof DiscordAPIError && error.status === 401)) throw problem;
-        // Say now, not at the first liquidation, that the alert channel is out of the bot's reach.
-        logger.error('discord alert channel check failed', { problem: problem.message });
+      for (const channelId of sinks.keys()) {
+        try {
+          await client.rest.get(Routes.channel(channelId), { signal });
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          const problem = toSinkError(error, channelId);
+          if (problem.retryable || (error instanceof DiscordAPIError && error.status === 401)) throw problem;
+          // Say now, not at the first liquidation, that an alert channel is out of the bot's reach.
+          logger.error('discord alert channel check failed', { channelId, problem: problem.message });
+        }
       }
     },
     async connect(signal) {

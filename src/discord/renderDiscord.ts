@@ -19,7 +19,7 @@ import {
   orderFacts,
 } from '../format/orderText.js';
 import { RISK_GUIDANCE_NOTE, riskAlertFacts, riskGuidance, riskSeverity, riskTitle } from '../format/riskAlertText.js';
-import type { ForceOrdersResult, RiskPosition, RiskResult } from '../queries.js';
+import type { AccountAnswer, ForceOrdersResult, RiskPosition, RiskResult } from '../queries.js';
 import type { AlertGroupSummary, Notification, OperationalNotice, RiskEvent } from '../sinks/Sink.js';
 import { formatTime } from '../time.js';
 
@@ -390,4 +390,14 @@ export function renderRiskReply(result: RiskResult): ForceOrdersReply {
     (omitted) => `…and ${omitted} more position${omitted === 1 ? '' : 's'} that do not fit in one message`,
   );
   return { ok: true, embeds };
+}
+
+/** Interim until the answer-list renderers land: the first answer. */
+export function renderForceOrdersAnswers(answers: AccountAnswer<ForceOrdersResult>[]): ForceOrdersReply {
+  return renderForceOrdersReply((answers[0] as AccountAnswer<ForceOrdersResult>).result);
+}
+
+/** Interim until the answer-list renderers land: the first answer. */
+export function renderRiskAnswers(answers: AccountAnswer<RiskResult>[]): ForceOrdersReply {
+  return renderRiskReply((answers[0] as AccountAnswer<RiskResult>).result);
 }

@@ -1,3 +1,4 @@
+import type { AccountConfig, AccountCredentials } from '../accounts/AccountConfig.js';
 import type { FetchLike } from '../binance/BinanceHttpClient.js';
 import { type BinanceClient, createBinanceClient } from '../binance/createBinanceClient.js';
 import { BinanceError } from '../binance/errors.js';
@@ -7,8 +8,27 @@ import { errorMessage } from '../errorCode.js';
 import { MINUTE_MS } from '../time.js';
 import { type CheckResult, fail, pass } from './CheckResult.js';
 
-/** Binance: the key and signing work (credentials read), the clock, and one signed force-order query per market. */
-export async function checkBinance(config: CoreConfig['binance'], fetch: FetchLike | undefined): Promise<CheckResult[]> {
+/**
+ * Binance, for each account: the key and signing work (credentials read), the clock, and one signed
+ * force-order query per market it watches. With several accounts each check names its account.
+ */
+export async function checkBinanceAccounts(
+  config: CoreConfig['binance'],
+  accounts: readonly AccountConfig[],
+  fetch: FetchLike | undefined,
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const account of accounts) {
+    const found = await checkBinance({ ...config, ...account.credentials, markets: account.markets }, fetch);
+    results.push(
+      ...(accounts.length > 1 ? found.map((r) => ({ ...r, name: r.name.replace(/^binance/, `binance ${account.name}`) })) : found),
+    );
+  }
+  return results;
+}
+
+/** One account's checks: what `checkBinanceAccounts` runs. */
+async function checkBinance(config: CoreConfig['binance'] & AccountCredentials, fetch: FetchLike | undefined): Promise<CheckResult[]> {
   let client: BinanceClient;
   try {
     // One attempt: the doctor reports what happened instead of retrying for a minute.

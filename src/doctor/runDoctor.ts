@@ -1,6 +1,6 @@
-import { loadSettings, type Settings } from '../app/startForcewatch.js';
+import { loadSettings, type Settings } from '../app/loadSettings.js';
 import type { FetchLike } from '../binance/BinanceHttpClient.js';
-import { checkBinance } from './binanceChecks.js';
+import { checkBinanceAccounts } from './binanceChecks.js';
 import { type CheckResult, doctorExitCode, fail, formatCheckResult, pass } from './CheckResult.js';
 import { checkDiscord } from './discordChecks.js';
 import { checkSlack } from './slackChecks.js';
@@ -39,7 +39,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   report(...configuration.results);
   const settings = configuration.settings;
   if (settings) {
-    report(...(await checkBinance(settings.core.binance, options.binanceFetch)));
+    report(...(await checkBinanceAccounts(settings.core.binance, settings.accounts, options.binanceFetch)));
     if (settings.slack) report(...(await checkSlack(settings.slack)));
     if (settings.discord) report(...(await checkDiscord(settings.discord)));
     report(...(await checkStore(settings.core.store.path)));
@@ -67,12 +67,7 @@ function checkConfiguration(env: NodeJS.ProcessEnv): ConfigurationCheck {
     settings.slack && `Slack channel ${settings.slack.alertChannel}`,
     settings.discord && `Discord channel ${settings.discord.alertChannelId}`,
   ].filter(Boolean);
-  const results = [
-    pass(
-      'configuration',
-      `every variable is valid; markets ${settings.core.binance.markets.join(', ')}, store ${settings.core.store.path}`,
-    ),
-  ];
+  const results = [pass('configuration', `every variable is valid; ${describeAccounts(settings)}, store ${settings.core.store.path}`)];
   results.push(
     sinks.length > 0
       ? pass('alert destinations', sinks.join(' and '))
@@ -83,4 +78,11 @@ function checkConfiguration(env: NodeJS.ProcessEnv): ConfigurationCheck {
         ),
   );
   return { results, settings };
+}
+
+/** The accounts as the configuration line names them: one account's markets, or every account's name. */
+function describeAccounts(settings: Settings): string {
+  const [only] = settings.accounts;
+  if (settings.accounts.length === 1 && only) return `markets ${only.markets.join(', ')}`;
+  return `${settings.accounts.length} accounts (${settings.accounts.map((a) => a.name).join(', ')})`;
 }

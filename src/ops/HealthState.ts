@@ -73,3 +73,23 @@ export class HealthState {
     return { healthy: true, reason: 'polling', lastSuccessAt };
   }
 }
+
+/** What `/healthz` answers: the verdict, its reason, and the details that explain it. */
+export type HealthStatus = ReturnType<HealthState['status']> & { accounts?: Record<string, ReturnType<HealthState['status']>> };
+
+/**
+ * The bot's health over its accounts: healthy while every account is. One account answers exactly as
+ * it always did; with several, the reason names each unhealthy account and `accounts` has every one's.
+ */
+export function combinedHealth(accounts: readonly (readonly [string, HealthState])[]): { status(): HealthStatus } {
+  return {
+    status() {
+      const each = accounts.map(([name, health]) => [name, health.status()] as const);
+      const [only] = each;
+      if (each.length === 1 && only) return only[1];
+      const sick = each.filter(([, status]) => !status.healthy);
+      const reason = sick.length === 0 ? 'polling' : sick.map(([name, status]) => `${name}: ${status.reason}`).join('; ');
+      return { healthy: sick.length === 0, reason, accounts: Object.fromEntries(each) };
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HealthState } from './HealthState.js';
+import type { HealthStatus } from './HealthState.js';
 import type { Metrics } from './Metrics.js';
 
 /** A running `/healthz` + `/metrics` server. */
@@ -13,7 +13,12 @@ export interface OpsServer {
  * Serves `/healthz` (200 while healthy, 503 otherwise, JSON body with the reason) and `/metrics`
  * (Prometheus text format). Binds to loopback unless told otherwise: metrics are nobody else's business.
  */
-export async function startOpsServer(options: { port: number; host: string; health: HealthState; metrics: Metrics }): Promise<OpsServer> {
+export async function startOpsServer(options: {
+  port: number;
+  host: string;
+  health: { status(): HealthStatus };
+  metrics: Metrics;
+}): Promise<OpsServer> {
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -1,4 +1,5 @@
 import { type ForceOrder, orderKey } from '../binance/types.js';
+import { compareDecimal } from '../decimal.js';
 import type { Alert } from '../sinks/Sink.js';
 import type { StateStore } from '../store/StateStore.js';
 import type { DeliveryAttempt, OutboxEntry, StoreDocument } from '../store/StoreDocument.js';
@@ -23,10 +24,23 @@ export interface AttemptMark extends DeliveryAttempt {
 export class Outbox {
   private readonly store: StateStore;
   private readonly sinks: readonly string[];
+  private readonly minNotionalUsd: string | undefined;
 
-  constructor(store: StateStore, sinkNames: readonly string[]) {
+  /**
+   * `minNotionalUsd` (the account's `minNotionalUsd`): smaller orders are committed as seen, and archived
+   * by the caller, but not queued for posting. An order without a USD notional (a margin order quoted in
+   * another asset) is always posted: it cannot be compared, and a missed alert is worse than a small one.
+   */
+  constructor(store: StateStore, sinkNames: readonly string[], options: { minNotionalUsd?: string } = {}) {
     this.store = store;
     this.sinks = sinkNames;
+    this.minNotionalUsd = options.minNotionalUsd;
+  }
+
+  /** Whether `order` is posted: at or above the account's minimum notional, or not comparable with it. */
+  private posts(order: ForceOrder): boolean {
+    const min = this.minNotionalUsd;
+    return min === undefined || order.quoteNotional !== undefined || compareDecimal(order.notionalUsd, min) >= 0;
   }
 
   /** Drops entries every configured sink already has (a sink removed from the config no longer holds them). */
@@ -50,7 +64,7 @@ export class Outbox {
       const horizon = diff.horizon ?? Number.NEGATIVE_INFINITY;
       for (const [id, updateTime] of Object.entries(doc.seen)) if (!Object.hasOwn(seen, id) && updateTime >= horizon) seen[id] = updateTime;
       const fresh = diff.fresh.filter((order) => !Object.hasOwn(doc.seen, orderKey(order)));
-      alerts = fresh.map((order): Alert => ({ id: orderKey(order), order }));
+      alerts = fresh.filter((order) => this.posts(order)).map((order): Alert => ({ id: orderKey(order), order }));
       doc.watermark = diff.watermark;
       doc.seen = seen;
       for (const alert of alerts) doc.outbox.push({ id: alert.id, order: alert.order, queuedAt, deliveredTo: [] });
@@ -79,12 +93,10 @@ export class Outbox {
     await this.store.update((doc) => {
       // Decided again inside the write: a poll may have committed some of these since the read above.
       const fresh = unseenIn(doc, orders);
-      alerts = fresh.map((order): Alert => ({ id: orderKey(order), order }));
       const seen = { ...doc.seen };
-      for (const alert of alerts) {
-        seen[alert.id] = alert.order.updateTime;
-        doc.outbox.push({ id: alert.id, order: alert.order, queuedAt, deliveredTo: [] });
-      }
+      for (const order of fresh) seen[orderKey(order)] = order.updateTime;
+      alerts = fresh.filter((order) => this.posts(order)).map((order): Alert => ({ id: orderKey(order), order }));
+      for (const alert of alerts) doc.outbox.push({ id: alert.id, order: alert.order, queuedAt, deliveredTo: [] });
       doc.seen = seen;
       doc.symbols = mergeSymbols(doc.symbols, fresh);
     });

@@ -37,6 +37,8 @@ export interface PipelineOptions {
   exchangeNow?: () => number;
   /** On first start only, alert orders from this long ago (at most 7 days); default 0: no replay. */
   backfillMs?: number;
+  /** Force orders below this USD notional are archived (and answered by /forceorders) but not posted; default: all posted. */
+  minNotionalUsd?: string;
   /** More than this many alerts at once become one group; default 5. */
   groupThreshold?: number;
   /** Days of orders the archive keeps; default 90. */
@@ -122,6 +124,7 @@ export class Pipeline {
       const outbox = new Outbox(
         store,
         options.sinks.map((s) => s.name),
+        { minNotionalUsd: options.minNotionalUsd },
       );
       await outbox.prune();
       const riskOutbox = new RiskOutbox(

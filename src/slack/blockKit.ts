@@ -18,7 +18,7 @@ import {
   riskSeverity,
   riskTitle,
 } from '../format/riskAlertText.js';
-import type { ForceOrdersResult, RiskResult } from '../queries.js';
+import type { AccountAnswer, ForceOrdersResult, RiskResult } from '../queries.js';
 import type { Alert, AlertNotification, Notification, OperationalNotice, RiskEvent } from '../sinks/Sink.js';
 import { formatTime } from '../time.js';
 
@@ -443,4 +443,14 @@ export function renderRisk(result: RiskResult, typed: string): SlackCommandRespo
     ),
     blocks: [...head, ...listed.blocks, ...(rest > 0 ? [contextBlock([`… and ${rest} more positions`])] : []), footer],
   };
+}
+
+/** Interim until the answer-list renderers land: the first answer. */
+export function renderForceOrdersAnswers(answers: AccountAnswer<ForceOrdersResult>[], typed: string): SlackCommandResponse {
+  return renderForceOrders((answers[0] as AccountAnswer<ForceOrdersResult>).result, typed);
+}
+
+/** Interim until the answer-list renderers land: the first answer. */
+export function renderRiskAnswers(answers: AccountAnswer<RiskResult>[], typed: string): SlackCommandResponse {
+  return renderRisk((answers[0] as AccountAnswer<RiskResult>).result, typed);
 }

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import { App, type Logger as BoltLogger, LogLevel, webApi } from '@slack/bolt';
+import type { BotCommands } from '../../commands/accountScope.js';
 import { errorCode, errorMessage } from '../errorCode.js';
 import type { Logger } from '../ops/logger.js';
-import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import { SinkError } from '../sinks/Sink.js';
 import { type Clock, systemClock } from '../time.js';
 import { unlessAborted } from '../unlessAborted.js';
@@ -14,10 +14,8 @@ import { registerForceOrdersCommand, registerRiskCommand } from './slashCommands
 export interface SlackAdapterOptions {
   config: SlackConfig;
   logger: Logger;
-  /** Runs `/forceorders` with what the user typed (commands/). */
-  runForceOrders: (text: string) => Promise<ForceOrdersResult>;
-  /** Runs `/risk` with what the user typed (commands/); absent: the command is not registered. */
-  runRisk?: (text: string) => Promise<RiskResult>;
+  /** The bot's commands (commands/): `/forceorders`, and `/risk` when offered (else it is not registered). */
+  commands: Pick<BotCommands, 'forceOrders' | 'risk'>;
   /** Decimal USD threshold for `SLACK_MENTION` (core's ALERT_MENTION_NOTIONAL_USD); unset: always. */
   mentionNotionalUsd?: string;
   clock?: Clock;
@@ -27,7 +25,10 @@ export interface SlackAdapterOptions {
 
 /** The Slack side of forcewatch: an alert sink and the `/forceorders` front end. */
 export interface SlackAdapter {
+  /** The sink of SLACK_ALERT_CHANNEL. */
   sink: SlackSink;
+  /** The sink of `channel` (an account's `slackChannel`), made on first use; default SLACK_ALERT_CHANNEL's. */
+  sinkFor(channel?: string): SlackSink;
   /**
    * Checks SLACK_BOT_TOKEN with one `auth.test` (what the sink needs). Rejects with a non-retryable
    * `SinkError` naming the setting when Slack refuses the token for good, a retryable one otherwise.
@@ -45,18 +46,28 @@ export interface SlackAdapter {
 
 /** Builds the Slack sink now, and the Bolt app (Socket Mode or HTTP, per config) once `verify` has found the bot's ids. */
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
-  const { config, runForceOrders, runRisk, clock = systemClock } = options;
+  const { config, commands, clock = systemClock } = options;
   const logger = options.logger.child({ component: 'slack' });
   const { connection } = config;
   const client = createSlackWebClient(config.botToken, config.apiUrl, logger);
-  const sink = new SlackSink({
-    client,
-    channel: config.alertChannel,
-    logger,
-    mention: config.mention,
-    mentionNotionalUsd: options.mentionNotionalUsd,
-    minIntervalMs: options.minIntervalMs,
-  });
+  // One sink per channel, shared by every account alerting there: Slack's one-a-second pacing is per channel.
+  const sinks = new Map<string, SlackSink>();
+  const sinkFor = (channel: string = config.alertChannel): SlackSink => {
+    let sink = sinks.get(channel);
+    if (!sink) {
+      sink = new SlackSink({
+        client,
+        channel,
+        logger,
+        mention: config.mention,
+        mentionNotionalUsd: options.mentionNotionalUsd,
+        minIntervalMs: options.minIntervalMs,
+      });
+      sinks.set(channel, sink);
+    }
+    return sink;
+  };
+  const sink = sinkFor();
 
   let identity: BotIdentity | undefined;
   let app: App | undefined;
@@ -82,14 +93,15 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     built.error(async (error) => {
       logger.error('slack listener failed', { error });
     });
-    registerForceOrdersCommand(built, { runForceOrders, access: config, logger, clock });
-    if (runRisk) registerRiskCommand(built, runRisk, { access: config, logger, clock });
+    registerForceOrdersCommand(built, commands, { logger, clock });
+    if (commands.risk) registerRiskCommand(built, commands.risk, { logger, clock });
     return built;
   };
 
   let httpPort: number | undefined;
   const adapter: SlackAdapter = {
     sink,
+    sinkFor,
     get httpPort() {
       return httpPort;
     },
@@ -116,14 +128,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         httpPort = typeof address === 'object' && address ? address.port : undefined;
       }
       logger.info('slack connected', { mode: connection.mode, channel: config.alertChannel, port: httpPort });
-      await sink.checkHistoryAccess();
+      for (const channelSink of sinks.values()) await channelSink.checkHistoryAccess();
     },
     async start(signal) {
       await adapter.verify(signal);
       await adapter.connect(signal);
     },
     async stop() {
-      await sink.stop();
+      for (const channelSink of sinks.values()) await channelSink.stop();
       // A start abandoned half-way (Slack down) may leave a receiver that never ran: nothing to stop.
       await app?.stop().catch((error: unknown) => logger.debug('slack app stop failed', { error }));
       logger.info('slack stopped');

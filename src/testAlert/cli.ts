@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { loadSettings } from '../app/startForcewatch.js';
+import { loadSettings } from '../app/loadSettings.js';
 import { createLogger } from '../ops/logger.js';
 import { redact } from '../ops/redact.js';
 import { sendTestAlerts } from './sendTestAlerts.js';

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { REST, Routes } from 'discord.js';
-import type { Settings } from '../app/startForcewatch.js';
+import type { Settings } from '../app/loadSettings.js';
 import { ConsoleSink } from '../console/ConsoleSink.js';
 import { discordRestOptions } from '../discord/DiscordConfig.js';
 import { DiscordSink } from '../discord/DiscordSink.js';

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdapterConnection, type ChatAdapter } from '../../src/app/AdapterConnection.js';
 import { createDiscordAdapter } from '../../src/discord/createDiscordAdapter.js';
-import type { ForceOrdersResult } from '../../src/queries.js';
 import { isSinkError, type Notification, SinkError } from '../../src/sinks/Sink.js';
 import { createSlackAdapter } from '../../src/slack/createSlackAdapter.js';
 import type { SlackConfig } from '../../src/slack/slackConfig.js';
@@ -11,6 +10,7 @@ import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
+import { singleAccountCommands } from '../fakes/singleAccountCommands.js';
 import { FakeSlack } from '../fakes/slack/FakeSlack.js';
 
 /** An adapter whose checks and connects answer as the test scripts them; unscripted, they pass. */
@@ -30,6 +30,10 @@ class ScriptedAdapter implements ChatAdapter {
   connect(signal: AbortSignal): Promise<void> {
     this.connects += 1;
     return this.connectWith(signal);
+  }
+
+  sinkFor(channel: string): RecordingSink {
+    return new RecordingSink(`chat:${channel}`);
   }
 
   async stop(): Promise<void> {
@@ -172,9 +176,6 @@ describe('AdapterConnection', () => {
 describe('AdapterConnection with the real adapters, against the fakes', () => {
   const BOT_TOKEN = 'xoxb-5555-6666-connectiontestbot';
   const APP_TOKEN = 'xapp-1-A0FORCEWATCH-7777-connectiontestapp';
-  const notUsed = async (): Promise<ForceOrdersResult> => {
-    throw new Error('not used');
-  };
   const closers: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const close of closers.splice(0).reverse()) await close();
@@ -192,7 +193,7 @@ describe('AdapterConnection with the real adapters, against the fakes', () => {
       allowedUsers: [],
       allowedChannels: [],
     };
-    return { slack, adapter: createSlackAdapter({ config, logger: captureLogger().logger, runForceOrders: notUsed }) };
+    return { slack, adapter: createSlackAdapter({ config, logger: captureLogger().logger, commands: singleAccountCommands({}, {}) }) };
   }
 
   it('Slack says token_revoked: off after one auth.test, the line names SLACK_BOT_TOKEN, nothing posted', async () => {
@@ -234,8 +235,7 @@ describe('AdapterConnection with the real adapters, against the fakes', () => {
     const adapter = createDiscordAdapter({
       config,
       logger: captureLogger().logger,
-      runForceOrders: notUsed,
-      knownSymbols: () => [],
+      commands: singleAccountCommands({}, {}),
       maxSinceMs: 1,
     });
     const { connected, lines } = await started(adapter);

@@ -6,6 +6,7 @@ import { parseCoreConfig } from '../../src/config.js';
 import { ConsoleSink } from '../../src/console/ConsoleSink.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { captureLogger } from '../fakes/captureLogger.js';
+import { envAccountSettings } from '../fakes/envAccountSettings.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { simulatorClient } from '../fakes/simulatorClient.js';
 import { tempDir } from '../pipeline/pipelineHarness.js';
@@ -42,11 +43,10 @@ describe('startForcewatch /risk', () => {
     });
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     const source = binance.source('cm');
+    const settings = envAccountSettings(parsed.config);
     app = await startForcewatch({
-      settings: { core: parsed.config },
-      source,
-      commandSource: source,
-      ...(withAccount && { account: binance.account() }),
+      settings,
+      exchanges: [{ config: settings.accounts[0], source, commandSource: source, ...(withAccount && { account: binance.account() }) }],
       logger: captureLogger().logger,
       clock,
       fallbackSink: new ConsoleSink({ write: () => {} }),
@@ -61,12 +61,14 @@ describe('startForcewatch /risk', () => {
       { market: 'um', symbol: 'BTCUSDT', positionSide: 'BOTH', quantile: 3 },
     ]);
     const running = await start(true);
-    const result = await running.runRisk?.('');
+    const outcome = running.commands.risk?.('', { platform: 'console' });
+    const [answer] = outcome?.ok ? await outcome.answers() : [];
+    const result = answer?.result;
     expect(result).toMatchObject({ ok: true, account: { accountStatus: 'SUPPLY_MARGIN' }, weightSpent: 30 });
     expect(result?.ok && result.positions.map((p) => p.symbol)).toEqual(['BTCUSDT', 'BTCUSD_PERP']);
   });
 
   it('offers no /risk without an account client', async () => {
-    expect((await start(false)).runRisk).toBeUndefined();
+    expect((await start(false)).commands.risk).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { RISK_ACTIVE_POLL_MS, RISK_WARN_POLL_MS } from '../../src/pipeline/RiskM
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import type { RiskNotification } from '../../src/sinks/Sink.js';
 import { captureLogger } from '../fakes/captureLogger.js';
+import { envAccountSettings } from '../fakes/envAccountSettings.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
 import { nextEvent, tempDir } from '../pipeline/pipelineHarness.js';
@@ -66,15 +67,21 @@ describe('startForcewatch risk alerts', () => {
       },
       adlQuantiles: (market, options) => real.adlQuantiles(market, options),
     };
+    const settings = envAccountSettings(parsed.config);
     const app = await startForcewatch({
-      settings: { core: parsed.config },
-      source: binance.source('cm'),
-      commandSource: binance.source('cm'),
+      settings,
+      exchanges: [
+        {
+          config: settings.accounts[0],
+          source: binance.source('cm'),
+          commandSource: binance.source('cm'),
+          account,
+          userStream: { listenKeys: binance.listenKeys(), contractSize: (symbol, pair) => binance.contractSize(symbol, pair) },
+        },
+      ],
       logger: log.logger,
       clock,
       fallbackSink: sink,
-      account,
-      userStream: { listenKeys: binance.listenKeys(), contractSize: (symbol, pair) => binance.contractSize(symbol, pair) },
     });
     running.push(app);
     await nextEvent(app.pipeline.bus, 'streamState', (change) => change.state === 'open');

@@ -7,6 +7,7 @@ import { parseCoreConfig } from '../../src/config.js';
 import { Metrics } from '../../src/ops/Metrics.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { captureLogger } from '../fakes/captureLogger.js';
+import { envAccountSettings } from '../fakes/envAccountSettings.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
 import { simulatorClient } from '../fakes/simulatorClient.js';
@@ -66,14 +67,20 @@ describe('startForcewatch on the user data stream', () => {
         return client.allForceOrders(window, options);
       },
     };
+    const settings = envAccountSettings({ ...parsed.config, metrics: { port: 0, host: '127.0.0.1' } });
     const app = await startForcewatch({
-      settings: { core: { ...parsed.config, metrics: { port: 0, host: '127.0.0.1' } } },
-      source,
-      commandSource: client,
+      settings,
+      exchanges: [
+        {
+          config: settings.accounts[0],
+          source,
+          commandSource: client,
+          userStream: { listenKeys: binance.listenKeys(), contractSize: (symbol, pair) => binance.contractSize(symbol, pair) },
+        },
+      ],
       logger: log.logger,
       clock,
       fallbackSink: sink,
-      userStream: { listenKeys: binance.listenKeys(), contractSize: (symbol, pair) => binance.contractSize(symbol, pair) },
       metrics,
     });
     running.push(app);

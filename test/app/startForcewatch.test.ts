@@ -1,14 +1,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Forcewatch, startForcewatch } from '../../src/app/startForcewatch.js';
+import { type Forcewatch, type ForcewatchOptions, startForcewatch } from '../../src/app/startForcewatch.js';
 import type { BinanceClient, BinanceClientOptions } from '../../src/binance/createBinanceClient.js';
+import type { ForceOrderSource } from '../../src/binance/types.js';
 import { type CoreConfig, parseCoreConfig } from '../../src/config.js';
 import { ConsoleSink } from '../../src/console/ConsoleSink.js';
 import { Metrics } from '../../src/ops/Metrics.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { STORE_SCHEMA_VERSION } from '../../src/store/StoreDocument.js';
 import { captureLogger } from '../fakes/captureLogger.js';
+import { envAccountSettings } from '../fakes/envAccountSettings.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { simulatorClient } from '../fakes/simulatorClient.js';
 import { driveUntil } from '../hardening/support/driveClock.js';
@@ -52,12 +54,16 @@ describe('startForcewatch', () => {
     return { ...parsed.config, metrics: { port: 0, host: '127.0.0.1' } };
   }
 
+  /** The settings and exchange side of the one account of `core`, watching `source`. */
+  function oneAccount(core: CoreConfig, source: ForceOrderSource): Pick<ForcewatchOptions, 'settings' | 'exchanges'> {
+    const settings = envAccountSettings(core);
+    return { settings, exchanges: [{ config: settings.accounts[0], source, commandSource: source }] };
+  }
+
   async function start(): Promise<Forcewatch> {
     const source = binance.source('cm');
     const app = await startForcewatch({
-      settings: { core: core() },
-      source,
-      commandSource: source,
+      ...oneAccount(core(), source),
       logger: log.logger,
       clock,
       fallbackSink: new ConsoleSink({ write: (text) => printed.push(text) }),
@@ -84,8 +90,10 @@ describe('startForcewatch', () => {
     expect(metrics).toMatch(/forcewatch_alerts_delivered_total\{sink="console"\} 1/);
     expect(metrics).toMatch(/forcewatch_orders_seen_total 1/);
 
-    const answer = await app.runForceOrders('BTCUSD 1h');
-    expect(answer.ok && answer.rows.map((r) => r.orderId)).toEqual([order!.orderId]);
+    const outcome = app.commands.forceOrders('BTCUSD 1h', { platform: 'console' });
+    const [answer] = outcome.ok ? await outcome.answers() : [];
+    expect(answer?.account).toBe('main');
+    expect(answer?.result.ok && answer.result.rows.map((r) => r.orderId)).toEqual([order!.orderId]);
     expect(sim.requests.some((r) => r.path === '/papi/v1/cm/forceOrders' && r.params.symbol === undefined)).toBe(true);
   });
 
@@ -102,9 +110,7 @@ describe('startForcewatch', () => {
     };
     const source = binance.source('cm');
     const app = await startForcewatch({
-      settings: { core: nested },
-      source,
-      commandSource: source,
+      ...oneAccount(nested, source),
       logger: log.logger,
       clock,
       fallbackSink: new ConsoleSink({ write: () => {} }),
@@ -164,9 +170,7 @@ describe('startForcewatch', () => {
     });
     const source = binance.source('cm');
     const app = await startForcewatch({
-      settings: { core: core() },
-      source,
-      commandSource: source,
+      ...oneAccount(core(), source),
       logger: log.logger,
       clock,
       fallbackSink,

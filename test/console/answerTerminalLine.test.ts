@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { answerTerminalLine, renderRiskResult } from '../../src/console/terminalCommands.js';
+import { answerTerminalLine, renderRiskAnswers } from '../../src/console/terminalCommands.js';
 import type { ForceOrdersResult } from '../../src/queries.js';
 import { riskResultFixture } from '../fakes/riskResultFixture.js';
+import { singleAccountCommands } from '../fakes/singleAccountCommands.js';
 
 /** Records what each command was given. */
 function recorder() {
@@ -9,16 +10,19 @@ function recorder() {
   const noOrders: ForceOrdersResult = { ok: false, reason: 'input', error: 'e', usage: 'u' };
   return {
     ran,
-    commands: {
-      runForceOrders: async (text: string) => {
-        ran.push(['forceorders', text]);
-        return noOrders;
+    commands: singleAccountCommands(
+      {
+        forceOrders: async (text) => {
+          ran.push(['forceorders', String(text)]);
+          return noOrders;
+        },
+        risk: async (text) => {
+          ran.push(['risk', String(text)]);
+          return riskResultFixture(1);
+        },
       },
-      runRisk: async (text: string) => {
-        ran.push(['risk', text]);
-        return riskResultFixture(1);
-      },
-    },
+      {},
+    ),
   };
 }
 
@@ -40,8 +44,8 @@ describe('answerTerminalLine', () => {
 
   it('prints the /risk answer as the console renders it, and says so when the bot cannot read risk', async () => {
     const { commands } = recorder();
-    expect(await answerTerminalLine('/risk', commands)).toBe(renderRiskResult(riskResultFixture(1)));
-    expect(await answerTerminalLine('/risk', { runForceOrders: commands.runForceOrders })).toMatch(/^Error: \/risk is not available/);
+    expect(await answerTerminalLine('/risk', commands)).toBe(renderRiskAnswers([{ account: 'main', result: riskResultFixture(1) }]));
+    expect(await answerTerminalLine('/risk', { forceOrders: commands.forceOrders })).toMatch(/^Error: \/risk is not available/);
     expect(await answerTerminalLine('', commands)).toBeUndefined();
   });
 });

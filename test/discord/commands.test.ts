@@ -1,6 +1,6 @@
 import { REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mayRunCommands, registerCommands, suggestSymbols } from '../../src/discord/commands.js';
+import { registerCommands, suggestSymbols } from '../../src/discord/commands.js';
 import { discordRestOptions } from '../../src/discord/DiscordConfig.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import { validateCommands } from '../fakes/discord/validateCommands.js';
@@ -43,7 +43,8 @@ describe('registerCommands', () => {
       integration_types: [0],
     });
     const options = Object.fromEntries(command!.options!.map((o) => [o.name, o]));
-    expect(Object.keys(options)).toEqual(['symbol', 'type', 'since', 'limit', 'public']);
+    expect(Object.keys(options)).toEqual(['account', 'symbol', 'type', 'since', 'limit', 'public']);
+    expect(options.account).toMatchObject({ type: 3, autocomplete: true, max_length: 32 });
     expect(options.symbol).toMatchObject({ type: 3, autocomplete: true });
     expect(options.symbol!.choices).toBeUndefined();
     expect(options.type!.choices).toEqual([
@@ -81,15 +82,5 @@ describe('suggestSymbols', () => {
     expect(choices.filter((c) => c.value === 'BTCUSD_PERP')).toHaveLength(1);
     expect(suggestSymbols(known, 'cusd_p').map((c) => c.value)).toContain('XBTCUSD_PERP');
     expect(suggestSymbols(['BTCUSD_PERP', 'XBTCUSD_PERP'], 'BTC').map((c) => c.value)).toEqual(['BTCUSD_PERP', 'XBTCUSD_PERP']);
-  });
-});
-
-describe('mayRunCommands', () => {
-  const access = { allowedRoleIds: ['1'], allowedChannelIds: ['10'] };
-  it('allows a role anywhere in a guild, anyone in an allowed channel, nobody outside a guild', () => {
-    expect(mayRunCommands(access, { roleIds: ['1'], channelId: '99', guildId: 'g' })).toBe(true);
-    expect(mayRunCommands(access, { roleIds: [], channelId: '10', guildId: 'g' })).toBe(true);
-    expect(mayRunCommands(access, { roleIds: ['2'], channelId: '99', guildId: 'g' })).toBe(false);
-    expect(mayRunCommands(access, { roleIds: ['1'], channelId: '10', guildId: null })).toBe(false);
   });
 });

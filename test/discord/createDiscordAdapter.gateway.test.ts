@@ -8,6 +8,7 @@ import { FakeDiscord, type FakeDiscordOptions, type RecordedInteraction } from '
 import { FakeClock } from '../fakes/FakeClock.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { MemoryForceOrderSource } from '../fakes/memoryForceOrderSource.js';
+import { singleAccountCommands } from '../fakes/singleAccountCommands.js';
 import { commandOption, discordConfigFor, expectNoTokenLogged, interactAndWait, type WatchedLog, watchedLog } from './adapterHarness.js';
 import { singleNotification } from './alertFixtures.js';
 
@@ -41,11 +42,11 @@ async function startBot(options: FakeDiscordOptions = {}): Promise<Bot> {
   const exchange = new MemoryForceOrderSource(orders);
   runCommand = (args) =>
     forceOrdersCommand(args, { exchange, archive: { read: async () => [] }, now: () => clock.now() }, { maxSinceMs: ARCHIVE_REACH_MS });
+  const config = discordConfigFor(fake);
   const adapter = createDiscordAdapter({
-    config: discordConfigFor(fake),
+    config,
     logger: log.logger,
-    runForceOrders: (args) => runCommand(args),
-    knownSymbols: () => [],
+    commands: singleAccountCommands({ forceOrders: (args) => runCommand(args as ForceOrdersArgs) }, { discord: config }),
     maxSinceMs: ARCHIVE_REACH_MS,
     clock,
   });

@@ -10,6 +10,7 @@ import { FakeDiscord, type RecordedInteraction } from '../fakes/discord/FakeDisc
 import { resolveMentions } from '../fakes/discord/validateMessage.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { MemoryForceOrderSource } from '../fakes/memoryForceOrderSource.js';
+import { singleAccountCommands } from '../fakes/singleAccountCommands.js';
 import { commandOption, discordConfigFor, expectNoTokenLogged, interactAndWait } from './adapterHarness.js';
 import { singleNotification } from './alertFixtures.js';
 
@@ -19,11 +20,6 @@ const ARCHIVE_REACH_MS = 14 * DAY_MS;
 const EPHEMERAL = 64;
 const CALLBACK_MESSAGE = 4;
 const CALLBACK_DEFERRED = 5;
-
-/** For adapters whose commands the test never runs. */
-const notUsed = async (): Promise<ForceOrdersResult> => {
-  throw new Error('not used');
-};
 
 let fake: FakeDiscord;
 let adapter: DiscordAdapter;
@@ -58,12 +54,18 @@ beforeEach(async () => {
   adapter = createDiscordAdapter({
     config: configFor(),
     logger: log.logger,
-    runForceOrders: (args) => {
-      asked.push(args);
-      const deps = { exchange, archive: { read: async () => [] }, now: () => NOW };
-      return commandOverride ? commandOverride(args) : forceOrdersCommand(args, deps, { maxSinceMs: ARCHIVE_REACH_MS });
-    },
-    knownSymbols: () => ['BTCUSD_PERP', 'BTCUSD_261225', 'ETHUSD_PERP', ...Array.from({ length: 40 }, (_, i) => `BTC${i}USD_PERP`)],
+    commands: singleAccountCommands(
+      {
+        forceOrders: (input) => {
+          const args = input as ForceOrdersArgs;
+          asked.push(args);
+          const deps = { exchange, archive: { read: async () => [] }, now: () => NOW };
+          return commandOverride ? commandOverride(args) : forceOrdersCommand(args, deps, { maxSinceMs: ARCHIVE_REACH_MS });
+        },
+        knownSymbols: () => ['BTCUSD_PERP', 'BTCUSD_261225', 'ETHUSD_PERP', ...Array.from({ length: 40 }, (_, i) => `BTC${i}USD_PERP`)],
+      },
+      { discord: configFor() },
+    ),
     mentionNotionalUsd: '1000',
     maxSinceMs: ARCHIVE_REACH_MS,
   });
@@ -91,8 +93,7 @@ describe('Discord adapter against the fake Discord', () => {
     const blind = createDiscordAdapter({
       config: configFor(),
       logger: log.logger,
-      runForceOrders: notUsed,
-      knownSymbols: () => [],
+      commands: singleAccountCommands({}, {}),
       maxSinceMs: ARCHIVE_REACH_MS,
     });
     await blind.start();
@@ -273,8 +274,7 @@ describe('Discord adapter against the fake Discord', () => {
     const withRole = createDiscordAdapter({
       config: configFor({ DISCORD_MENTION_ROLE_ID: fake.pingRoleId }),
       logger: log.logger,
-      runForceOrders: notUsed,
-      knownSymbols: () => [],
+      commands: singleAccountCommands({}, {}),
       maxSinceMs: ARCHIVE_REACH_MS,
       mentionNotionalUsd: '1000',
     });
@@ -299,8 +299,7 @@ describe('Discord adapter against the fake Discord', () => {
       createDiscordAdapter({
         config: configFor(),
         logger: log.logger,
-        runForceOrders: notUsed,
-        knownSymbols: () => [],
+        commands: singleAccountCommands({}, {}),
         maxSinceMs: ARCHIVE_REACH_MS,
         mentionNotionalUsd: '50k',
       }),

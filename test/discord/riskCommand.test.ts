@@ -5,12 +5,12 @@ import { registerCommands } from '../../src/discord/commands.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/discord/createDiscordAdapter.js';
 import { discordRestOptions } from '../../src/discord/DiscordConfig.js';
 import { renderRiskReply } from '../../src/discord/renderDiscord.js';
-import type { ForceOrdersResult } from '../../src/queries.js';
 import { type Harness, startHarness } from '../binance/harness.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import { validateMessage } from '../fakes/discord/validateMessage.js';
 import { riskResultFixture } from '../fakes/riskResultFixture.js';
+import { singleAccountCommands } from '../fakes/singleAccountCommands.js';
 import { commandOption, discordConfigFor, expectNoTokenLogged, interactAndWait } from './adapterHarness.js';
 
 const EPHEMERAL = 64;
@@ -34,17 +34,19 @@ beforeEach(async () => {
   fake = await FakeDiscord.start();
   log = captureLogger();
   const deps = { account: h.client.account(), markets: ['cm', 'um'] as const, now: () => Date.now() };
+  const config = discordConfigFor(fake);
   adapter = createDiscordAdapter({
-    config: discordConfigFor(fake),
+    config,
     logger: log.logger,
-    runForceOrders: async (): Promise<ForceOrdersResult> => {
-      throw new Error('not used');
-    },
-    runRisk: async (args) => {
-      if (fail) throw fail;
-      return riskCommand(args, deps);
-    },
-    knownSymbols: () => [],
+    commands: singleAccountCommands(
+      {
+        risk: async (args) => {
+          if (fail) throw fail;
+          return riskCommand(args, deps);
+        },
+      },
+      { discord: config },
+    ),
     maxSinceMs: 90 * 86_400_000,
   });
   await adapter.start();
@@ -146,7 +148,10 @@ describe('/risk registration and rendering', () => {
     }
     const risk = fake.commandPuts[0]!.body.find((c) => c.name === 'risk');
     expect(risk).toMatchObject({ default_member_permissions: '1024', dm_permission: false, contexts: [0], integration_types: [0] });
-    expect(risk!.options!.map((o) => [o.name, o.type, o.required ?? false])).toEqual([['public', 5, false]]);
+    expect(risk!.options!.map((o) => [o.name, o.type, o.required ?? false])).toEqual([
+      ['account', 3, false],
+      ['public', 5, false],
+    ]);
   });
 
   it('stays within every embed limit with hundreds of positions, and says how many it left out', () => {

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AccountConfig } from '../../src/accounts/AccountConfig.js';
+import { loadSettings, type Settings } from '../../src/app/loadSettings.js';
 import { type Forcewatch, startForcewatch } from '../../src/app/startForcewatch.js';
 import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
-import { parseCoreConfig } from '../../src/config.js';
 import { mergeForceOrderSources } from '../../src/pipeline/mergeForceOrderSources.js';
 import { Pipeline } from '../../src/pipeline/Pipeline.js';
 import { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
@@ -46,20 +47,17 @@ describe('exchange faults through the wired bot', () => {
   });
 
   async function start(): Promise<Forcewatch> {
-    const parsed = parseCoreConfig({ ...binanceEnv(sim.url, join(dir.dir, 'fw.json')), POLL_INTERVAL_MS: '1000' });
-    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-    const core = parsed.config;
+    const settings = settingsFrom({ ...binanceEnv(sim.url, join(dir.dir, 'fw.json')), POLL_INTERVAL_MS: '1000' });
+    const [account] = settings.accounts as [AccountConfig];
     // A short request timeout: the `timeout` fault holds a request on real time, which is not faked.
-    binance = createBinanceClient({ ...core.binance, requestTimeoutMs: 300, clock, logger: log.logger });
+    binance = createBinanceClient({ ...settings.core.binance, ...account.credentials, requestTimeoutMs: 300, clock, logger: log.logger });
     const source = mergeForceOrderSources([binance.source('cm'), binance.source('um')]);
     const started = await startForcewatch({
-      settings: { core },
-      source,
-      commandSource: source,
+      settings,
+      exchanges: [{ config: account, source, commandSource: source, exchangeNow: () => binance.serverNow() }],
       logger: log.logger,
       clock,
       fallbackSink: sink,
-      exchangeNow: () => binance.serverNow(),
     });
     app = started;
     await nextEvent(started.pipeline.bus, 'pollSucceeded');
@@ -207,9 +205,9 @@ describe('exchange faults through the wired bot', () => {
 
   it("with the exchange's time (Pipeline exchangeNow) misses no order when our clock is minutes ahead of Binance's", async () => {
     const skewMs = -4 * 60_000;
-    const parsed = parseCoreConfig(binanceEnv(sim.url, join(dir.dir, 'fw.json')));
-    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-    binance = createBinanceClient({ ...parsed.config.binance, requestTimeoutMs: 300, clock, logger: log.logger });
+    const settings = settingsFrom(binanceEnv(sim.url, join(dir.dir, 'fw.json')));
+    const [account] = settings.accounts as [AccountConfig];
+    binance = createBinanceClient({ ...settings.core.binance, ...account.credentials, requestTimeoutMs: 300, clock, logger: log.logger });
     sim.setClockSkew(skewMs);
     await binance.sync();
     // The simulator's own skew: the exact exchange time, independent of the client's measurement.
@@ -234,3 +232,10 @@ describe('exchange faults through the wired bot', () => {
     }
   });
 });
+
+/** The settings `npm start` would read from `env`; throws on a problem. */
+function settingsFrom(env: NodeJS.ProcessEnv): Settings {
+  const loaded = loadSettings(env);
+  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+  return loaded.settings;
+}

@@ -4,6 +4,7 @@ import { createSlackAdapter, type SlackAdapter } from '../../src/slack/createSla
 import type { SlackConfig } from '../../src/slack/slackConfig.js';
 import { FORCE_ORDERS_FAILURE, FORCE_ORDERS_REFUSAL } from '../../src/slack/slashCommands.js';
 import { captureLogger } from '../fakes/captureLogger.js';
+import { singleAccountCommands } from '../fakes/singleAccountCommands.js';
 import { ACK_DEADLINE_MS, FakeSlack } from '../fakes/slack/FakeSlack.js';
 import { signSlackRequest } from '../fakes/slack/signSlackRequest.js';
 import { inputError, okResult } from './results.js';
@@ -35,10 +36,15 @@ describe('Slack adapter in Socket Mode, end to end against the fake Slack', () =
     adapter = createSlackAdapter({
       config,
       logger: logs.logger,
-      runForceOrders: async (text) => {
-        typed.push(text);
-        return answer(text);
-      },
+      commands: singleAccountCommands(
+        {
+          forceOrders: async (text) => {
+            typed.push(String(text));
+            return answer(String(text));
+          },
+        },
+        { slack: config },
+      ),
     });
     await adapter.start();
   });
@@ -149,10 +155,15 @@ describe('Slack adapter in HTTP mode, end to end against the fake Slack', () => 
     adapter = createSlackAdapter({
       config,
       logger: logs.logger,
-      runForceOrders: async (text) => {
-        typed.push(text);
-        return okResult(2);
-      },
+      commands: singleAccountCommands(
+        {
+          forceOrders: async (text) => {
+            typed.push(String(text));
+            return okResult(2);
+          },
+        },
+        { slack: config },
+      ),
     });
     await adapter.start();
   });

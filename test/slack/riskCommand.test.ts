@@ -3,10 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { riskCommand } from '../../commands/riskCommand.js';
 import { renderRisk } from '../../src/slack/blockKit.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/slack/createSlackAdapter.js';
+import type { SlackConfig } from '../../src/slack/slackConfig.js';
 import { FORCE_ORDERS_REFUSAL, RISK_FAILURE, RISK_REFUSAL } from '../../src/slack/slashCommands.js';
 import { type Harness, startHarness } from '../binance/harness.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { riskResultFixture } from '../fakes/riskResultFixture.js';
+import { singleAccountCommands } from '../fakes/singleAccountCommands.js';
 import { ACK_DEADLINE_MS, FakeSlack } from '../fakes/slack/FakeSlack.js';
 import { validateBlocks } from '../fakes/slack/validateBlocks.js';
 import { okResult } from './results.js';
@@ -33,21 +35,27 @@ describe('/risk on Slack, through the fake Slack against the simulator', () => {
     await slack.start();
     logs = captureLogger();
     const deps = { account: h.client.account(), markets: ['cm', 'um'] as const, now: () => Date.now() };
+    const config: SlackConfig = {
+      botToken: BOT_TOKEN,
+      alertChannel: 'C0ALERTS',
+      connection: { mode: 'socket', appToken: APP_TOKEN },
+      apiUrl: slack.apiUrl,
+      allowedUsers: ['U0BOSS'],
+      allowedChannels: ['C0ALERTS'],
+    };
     adapter = createSlackAdapter({
-      config: {
-        botToken: BOT_TOKEN,
-        alertChannel: 'C0ALERTS',
-        connection: { mode: 'socket', appToken: APP_TOKEN },
-        apiUrl: slack.apiUrl,
-        allowedUsers: ['U0BOSS'],
-        allowedChannels: ['C0ALERTS'],
-      },
+      config,
       logger: logs.logger,
-      runForceOrders: async () => okResult(1),
-      runRisk: async (text) => {
-        if (fail) throw fail;
-        return riskCommand(text, deps);
-      },
+      commands: singleAccountCommands(
+        {
+          forceOrders: async () => okResult(1),
+          risk: async (text) => {
+            if (fail) throw fail;
+            return riskCommand(text, deps);
+          },
+        },
+        { slack: config },
+      ),
     });
     await adapter.start();
   });

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSettings, type Settings } from '../../src/app/startForcewatch.js';
+import { loadSettings, type Settings } from '../../src/app/loadSettings.js';
 import { sumDecimals } from '../../src/decimal.js';
 import { sampleNotifications, TEST_CLIENT_ORDER_ID_PREFIX } from '../../src/testAlert/sampleNotifications.js';
 import { sendTestAlerts } from '../../src/testAlert/sendTestAlerts.js';

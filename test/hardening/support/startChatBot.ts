@@ -1,8 +1,8 @@
-import { type Forcewatch, loadSettings, startForcewatch } from '../../../src/app/startForcewatch.js';
-import { type BinanceClient, createBinanceClient } from '../../../src/binance/createBinanceClient.js';
+import { createAccountClients } from '../../../src/app/accountClients.js';
+import { loadSettings } from '../../../src/app/loadSettings.js';
+import { type Forcewatch, startForcewatch } from '../../../src/app/startForcewatch.js';
 import type { Logger } from '../../../src/ops/logger.js';
 import type { PipelineEvents } from '../../../src/pipeline/EventBus.js';
-import { mergeForceOrderSources } from '../../../src/pipeline/mergeForceOrderSources.js';
 import type { FakeDiscord } from '../../fakes/discord/FakeDiscord.js';
 import type { FakeClock } from '../../fakes/FakeClock.js';
 import { binanceEnv } from './binanceEnv.js';
@@ -47,9 +47,15 @@ export async function startChatBot(options: ChatBotOptions): Promise<ChatBot> {
   const loaded = loadSettings(env);
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   const { clock, logger } = options;
-  const binance: BinanceClient = createBinanceClient({ ...loaded.settings.core.binance, clock, logger });
-  const source = mergeForceOrderSources(loaded.settings.core.binance.markets.map((m) => binance.source(m)));
-  const app = await startForcewatch({ settings: loaded.settings, source, commandSource: source, logger, clock });
+  const binance = createAccountClients(loaded.settings.core, loaded.settings.accounts, { clock, logger });
+  // Polling alone, as these suites were built: no user data stream, no risk monitor.
+  const exchanges = binance.exchanges.map(({ config, source, commandSource, exchangeNow }) => ({
+    config,
+    source,
+    commandSource,
+    exchangeNow,
+  }));
+  const app = await startForcewatch({ settings: loaded.settings, exchanges, logger, clock });
   const stop = async () => {
     await app.stop();
     await binance.close();

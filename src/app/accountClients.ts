@@ -1,0 +1,55 @@
+import type { AccountConfig } from '../accounts/AccountConfig.js';
+import { type BinanceClient, type BinanceClientOptions, createBinanceClient } from '../binance/createBinanceClient.js';
+import type { CoreConfig } from '../config.js';
+import type { Logger } from '../ops/logger.js';
+import { type AccountExchange, accountExchange } from './accountExchange.js';
+
+/** Every account's Binance client, made together so they share what Binance counts per IP. */
+export interface AccountClients {
+  /** Each account's exchange side, in the settings' order. */
+  readonly exchanges: AccountExchange[];
+  /** Each account's client, by name. */
+  readonly clients: ReadonlyMap<string, BinanceClient>;
+  /** Measures each client's clock offset from Binance's time (once at start-up; redone on -1021). */
+  sync(signal?: AbortSignal): Promise<number[]>;
+  /** Stops every client's timers and closes its sockets. */
+  close(): Promise<void>;
+}
+
+/** What every account's client takes besides its credentials (logger, clock, fetch, a used-weight hook). */
+export type SharedClientOptions = Omit<BinanceClientOptions, 'apiKey' | 'apiSecret' | 'privateKeyPath' | 'privateKeyPem'>;
+
+/**
+ * One signed client per account, each with its own key and the connection settings of BINANCE_*.
+ * Throws `SignerConfigError` (naming the account) when an account's credentials cannot sign.
+ */
+export function createAccountClients(
+  core: CoreConfig,
+  accounts: readonly AccountConfig[],
+  options: SharedClientOptions & { logger: Logger },
+): AccountClients {
+  const clients = new Map<string, BinanceClient>();
+  try {
+    for (const account of accounts) {
+      const logger = accounts.length > 1 ? options.logger.child({ account: account.name }) : options.logger;
+      try {
+        clients.set(account.name, createBinanceClient({ ...core.binance, ...options, ...account.credentials, logger }));
+      } catch (error) {
+        if (accounts.length === 1) throw error;
+        throw new Error(`account ${account.name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    }
+  } catch (error) {
+    for (const client of clients.values()) void client.close();
+    throw error;
+  }
+  const all = [...clients.values()];
+  return {
+    exchanges: accounts.map((account) => accountExchange(account, clients.get(account.name) as BinanceClient)),
+    clients,
+    sync: (signal) => Promise.all(all.map((client) => client.sync(signal))),
+    close: async () => {
+      await Promise.all(all.map((client) => client.close()));
+    },
+  };
+}
