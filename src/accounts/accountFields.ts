@@ -250,7 +250,9 @@ export class AccountFields {
   private value(key: string, raw: unknown, looksLike: string): FieldText | undefined {
     if (typeof raw !== 'string') {
       const what =
-        raw === null ? 'has no value' : `is ${raw instanceof YamlNumber ? 'a number' : Array.isArray(raw) ? 'a list' : `a ${typeof raw}`}`;
+        raw === null
+          ? 'has no value'
+          : `is ${raw instanceof YamlNumber ? 'a number' : Array.isArray(raw) ? 'a list' : typeof raw === 'object' ? 'a mapping' : `a ${typeof raw}`}`;
       this.report(key, `${what}: ${looksLike}`);
       return undefined;
     }
