@@ -214,13 +214,15 @@ export class AccountFields {
   }
 
   /**
-   * A YAML integer as its text, when the bigint it parsed to prints the same (so `0x1f` is refused, not
-   * converted). A float is refused: an unquoted 18-digit id read as one has already lost digits.
+   * A YAML integer as its text (the id's shape is checked on the text, so `0x1f` is refused, not converted).
+   * A float is refused: an unquoted 18-digit id read as one has already lost digits.
    */
   private integer(key: string, raw: YamlNumber, looksLike: string): FieldText | undefined {
-    if (typeof raw.value === 'bigint' && String(raw.value) === raw.text) return { value: raw.text, variables: [] };
-    const why = typeof raw.value === 'bigint' ? '' : ' (read as a float, which loses digits: write the id in quotes)';
-    this.report(key, `${JSON.stringify(raw.text.slice(0, ECHO_LIMIT))} is not valid${why}: ${looksLike}`);
+    if (typeof raw.value === 'bigint') return { value: raw.text, variables: [] };
+    this.report(
+      key,
+      `${JSON.stringify(raw.text.slice(0, ECHO_LIMIT))} is not valid (read as a float, which loses digits: write the id in quotes): ${looksLike}`,
+    );
     return undefined;
   }
 

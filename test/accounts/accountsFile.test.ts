@@ -321,6 +321,16 @@ describe('readAccountsFile: accounts', () => {
     ]);
   });
 
+  it('calls an account whose name comes from the environment by its number, not echoing the name', () => {
+    const path = write(oneAccount('apiSecret: ${DESK_A_SECRET}', 'slackChannel: nope').replace('name: desk-a', 'name: ${DESK_NAME}'));
+    expect(errorsOf(path, { ...env, DESK_NAME: 'desk-hidden' })).toEqual([
+      `FORCEWATCH_ACCOUNTS=${path}: account #1: slackChannel "nope" is not valid: expected a Slack channel id such as C0123ABCD (C or G, then capital letters and digits)`,
+    ]);
+    expect(errorsOf(path, { ...env, DESK_NAME: 'Desk Hidden' })[0]).toBe(
+      `FORCEWATCH_ACCOUNTS=${path}: account #1: name (from \${DESK_NAME}, not shown) is not valid: expected lowercase letters, digits and -, starting with a letter, at most 32 characters (e.g. desk-a)`,
+    );
+  });
+
   it('never echoes a key that could be a pasted secret, nor an unknown top-level key it cannot show', () => {
     const path = write(
       `x-ok: 1\ntypo: 2\naccounts:\n  - name: desk-a\n    apiKey: \${DESK_A_KEY}\n    apiSecret: \${DESK_A_SECRET}\n    ${SECRET}: 1\n`,
@@ -479,6 +489,12 @@ describe('readAccountsFile: values', () => {
       `slackChannel "${long.slice(0, 40)}..." is not valid: expected a Slack channel id such as C0123ABCD (C or G, then capital letters and digits)`,
       'slackAllowedUsers "u0lower" is not valid: expected Slack user ids such as U0123ABCD (U or W, then capital letters and digits)',
       'slackAllowedChannels "X0BAD" is not valid: expected Slack channel ids such as C0123ABCD (C, G or D for a DM, then capital letters and digits)',
+    ]);
+    // The likeliest mix-up: a user id where a channel goes, and the other way round.
+    expect(problems('slackChannel: U0ALICE', 'slackAllowedUsers: [C0RISK]', 'slackAllowedChannels: [U0ALICE]')).toEqual([
+      'slackChannel "U0ALICE" is not valid: expected a Slack channel id such as C0123ABCD (C or G, then capital letters and digits)',
+      'slackAllowedUsers "C0RISK" is not valid: expected Slack user ids such as U0123ABCD (U or W, then capital letters and digits)',
+      'slackAllowedChannels "U0ALICE" is not valid: expected Slack channel ids such as C0123ABCD (C, G or D for a DM, then capital letters and digits)',
     ]);
     expect(problems('slackChannel: 12345', 'slackAllowedUsers: {a: 1}')).toEqual([
       'slackChannel is a number: expected a Slack channel id such as C0123ABCD (C or G, then capital letters and digits)',
