@@ -104,12 +104,12 @@ function readAccount(
   }
   let who = numbered;
   const fields = new AccountFields(raw, context.env, (key, problem) => errors.push(`${where}: ${who}: ${key} ${problem}`));
-  for (const key of Object.keys(raw).filter((key) => !(ACCOUNT_KEYS as readonly string[]).includes(key))) {
-    errors.push(`${where}: ${numbered}: unknown key ${shownKey(key)}: expected one of ${ACCOUNT_KEYS.join(', ')}`);
-  }
   const name = fields.name();
   // A name read from the environment is not echoed either.
   if (name && name.variables.length === 0) who = `account "${name.value}"`;
+  for (const key of Object.keys(raw).filter((key) => !(ACCOUNT_KEYS as readonly string[]).includes(key))) {
+    errors.push(`${where}: ${who}: unknown key ${shownKey(key)}: expected one of ${ACCOUNT_KEYS.join(', ')}`);
+  }
   const apiKey = fields.secret('apiKey', true);
   const apiSecret = fields.secret('apiSecret', false);
   const privateKeyPath = readPrivateKeyPath(fields, context.directory, (problem) =>

@@ -316,7 +316,7 @@ describe('readAccountsFile: accounts', () => {
       `${at}: account #1: name is missing: ${looksLike}`,
       `${at}: account #2: name "Desk A" is not valid: ${looksLike}`,
       `${at}: account #3 is not an object: write each account as keys (name, apiKey, apiSecret, ...)`,
-      `${at}: account #5: unknown key "slackChanel": expected one of name, apiKey, apiSecret, privateKeyPath, markets, slackChannel, discordChannelId, mentionNotionalUsd, minNotionalUsd, slackAllowedUsers, slackAllowedChannels, discordAllowedRoleIds, discordAllowedChannelIds`,
+      `${at}: account "desk-a": unknown key "slackChanel": expected one of name, apiKey, apiSecret, privateKeyPath, markets, slackChannel, discordChannelId, mentionNotionalUsd, minNotionalUsd, slackAllowedUsers, slackAllowedChannels, discordAllowedRoleIds, discordAllowedChannelIds`,
       `${at}: account "desk-a" (account #5): name is already used by account #4: give each account its own name`,
     ]);
   });
@@ -338,7 +338,7 @@ describe('readAccountsFile: accounts', () => {
     const errors = errorsOf(path);
     expect(errors).toEqual([
       expect.stringContaining(`unknown top-level key "typo": expected accounts`),
-      expect.stringContaining(`account #1: unknown key of ${SECRET.length} characters (not shown): expected one of name,`),
+      expect.stringContaining(`account "desk-a": unknown key of ${SECRET.length} characters (not shown): expected one of name,`),
     ]);
     expectNoSecret(errors);
   });
