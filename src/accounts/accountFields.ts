@@ -1,7 +1,7 @@
 import type { Market } from '../binance/types.js';
 import { isDecimal } from '../decimal.js';
 import { registerSecret } from '../ops/redact.js';
-import { ACCOUNT_NAME } from './AccountConfig.js';
+import { ACCOUNT_NAME, type AccountAccess } from './AccountConfig.js';
 
 /**
  * A number as the accounts file wrote it: `text` is its source, `value` what YAML made of it (a bigint
@@ -180,15 +180,16 @@ export class AccountFields {
   }
 
   /** The access lists given, each a list or a comma string of ids; the keys left out are left out. */
-  access(): Record<string, string[]> {
-    const lists = {
+  access(): Partial<AccountAccess> {
+    const lists: Record<keyof AccountAccess, IdShape> = {
       slackAllowedUsers: SLACK_USER,
       slackAllowedChannels: SLACK_CONVERSATION,
       discordAllowedRoleIds: { ...DISCORD_ID, looksLike: 'Discord role ids of 17-20 digits (Server Settings -> Roles -> Copy Role ID)' },
       discordAllowedChannelIds: { ...DISCORD_ID, looksLike: 'Discord channel ids of 17-20 digits (Developer Mode -> Copy Channel ID)' },
     };
-    const access: Record<string, string[]> = {};
-    for (const [key, shape] of Object.entries(lists)) {
+    const access: Partial<AccountAccess> = {};
+    for (const key of Object.keys(lists) as (keyof AccountAccess)[]) {
+      const shape = lists[key];
       const items = this.list(key, `expected ${shape.looksLike}`, shape.integer);
       const ids = items && this.checkIds(key, items, shape);
       if (ids !== undefined) access[key] = ids;
