@@ -51,6 +51,8 @@ const SNOWFLAKE = /^\d{17,20}$/;
 /** `${NAME}`, the way a value reads the environment; what is inside the braces is checked separately. */
 const REFERENCE = /\$\{([^}]*)\}/g;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A value that is one `${NAME}` and nothing else: a secret written so is not in the file. */
+const WHOLE_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 
 /** Ids longer than this are cut when echoed: enough to spot a typo, too short to carry a pasted secret whole. */
 const ECHO_LIMIT = 40;
@@ -131,13 +133,13 @@ export class AccountFields {
       return undefined;
     }
     registerSecret(text.value);
-    if (!/^\$\{[^}]*\}$/.test(String(raw).trim())) this.literalSecrets.push(key);
+    if (!WHOLE_REFERENCE.test(String(raw).trim())) this.literalSecrets.push(key);
     return text.value;
   }
 
   /** `privateKeyPath` as written (after `${VAR}`); its file is checked by the caller. */
-  path(key: 'privateKeyPath'): FieldText | undefined {
-    return this.text(key, "expected the path of the account's Ed25519 or RSA private key (PEM)");
+  privateKeyPath(): FieldText | undefined {
+    return this.text('privateKeyPath', "expected the path of the account's Ed25519 or RSA private key (PEM)");
   }
 
   /** `markets`, a list or a comma string of cm, um and margin, each named once; `fallback` when absent or not valid. */
@@ -168,12 +170,7 @@ export class AccountFields {
   /** A USD amount (`mentionNotionalUsd`, `minNotionalUsd`): a decimal string, or a YAML number whose text is one. */
   amount(key: 'mentionNotionalUsd' | 'minNotionalUsd'): string | undefined {
     const raw = this.fields[key];
-    if (raw instanceof YamlNumber) {
-      if (isDecimal(raw.text) && !raw.text.startsWith('-')) return raw.text;
-      this.report(key, `${JSON.stringify(raw.text)} is not valid: expected ${AMOUNT_LOOKS_LIKE}`);
-      return undefined;
-    }
-    const text = this.text(key, `expected ${AMOUNT_LOOKS_LIKE}`);
+    const text = raw instanceof YamlNumber ? { value: raw.text, variables: [] } : this.text(key, `expected ${AMOUNT_LOOKS_LIKE}`);
     if (text === undefined || (isDecimal(text.value) && !text.value.startsWith('-'))) return text?.value;
     this.report(key, `${shown(text)} is not valid: expected ${AMOUNT_LOOKS_LIKE}`);
     return undefined;

@@ -140,7 +140,7 @@ function readAccount(
  * checks a key: it exists, this process can read it, and group and others cannot.
  */
 function readPrivateKeyPath(fields: AccountFields, directory: string, report: (problem: string) => void): string | undefined {
-  const text = fields.path('privateKeyPath');
+  const text = fields.privateKeyPath();
   if (text === undefined) return undefined;
   const path = resolve(directory, text.value);
   const named = text.variables.length > 0 ? `(from \${${text.variables.join('}, ${')}}, not shown)` : JSON.stringify(path);
