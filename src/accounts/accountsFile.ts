@@ -20,6 +20,13 @@ const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_ACCOUNTS = 200;
 /** Aliases expanded at most this many times: a few shared access lists, never a billion laughs. */
 const MAX_ALIAS_COUNT = 100;
+/**
+ * How deep the file may nest, as `nestingBound` counts it; an accounts file needs about 10. yaml
+ * composes nodes recursively and meets a stack overflow near 1,000 levels, where V8 can abort the
+ * whole process (seen: "RegExpCompiler Allocation failed") instead of throwing; a 1 MiB file can nest
+ * 500,000 deep (`[[[[...` or `- - - -`).
+ */
+const MAX_NESTING = 200;
 /** Group and other read bits: what ssh refuses on a private key. */
 const READABLE_BY_OTHERS = 0o044;
 
@@ -47,10 +54,38 @@ function readFile(path: string, where: string): { text: string; stats: Stats } |
 }
 
 /**
+ * An upper bound on the file's nesting depth, from its text alone: on each line twice the indentation
+ * (a block list may sit at its parent key's indentation), plus the block indicators on the line
+ * (`- - x` nests without indenting), plus the open flow brackets. Brackets and dashes in strings and
+ * comments count too: a bound, not a parse.
+ */
+function nestingBound(text: string): number {
+  let open = 0;
+  let deepest = 0;
+  for (const line of text.split('\n')) {
+    const block = 2 * (line.length - line.trimStart().length) + (line.match(/(?:^|\s)[-?:](?=\s|$)/g)?.length ?? 0);
+    let deepestOpen = open;
+    for (const char of line) {
+      if (char === '[' || char === '{') deepestOpen = Math.max(deepestOpen, ++open);
+      else if ((char === ']' || char === '}') && open > 0) open--;
+    }
+    deepest = Math.max(deepest, block + deepestOpen);
+  }
+  return deepest;
+}
+
+/**
  * The file as plain values, numbers kept as `YamlNumber` (their source text), or its syntax errors by
  * line and column only: yaml's own messages quote the offending line, which may hold a secret.
  */
 function parseYaml(text: string, where: string): { value: unknown } | { errors: string[] } {
+  if (nestingBound(text) > MAX_NESTING) {
+    return {
+      errors: [
+        `${where}: nests deeper than ${MAX_NESTING} levels (an accounts file needs about 10): is FORCEWATCH_ACCOUNTS the accounts file?`,
+      ],
+    };
+  }
   const document = parseDocument(text, { intAsBigInt: true, prettyErrors: true });
   if (document.errors.length > 0) {
     return {

@@ -228,6 +228,18 @@ describe('readAccountsFile: the file itself', () => {
     expectNoSecret(errors);
   });
 
+  it('refuses a file nested deeper than an accounts file ever is, before yaml recurses into it', () => {
+    for (const deep of [`accounts: ${'['.repeat(100_000)}${']'.repeat(100_000)}`, `accounts:\n${'- '.repeat(100_000)}x`]) {
+      const path = write(deep);
+      expect(errorsOf(path)).toEqual([
+        `FORCEWATCH_ACCOUNTS=${path}: nests deeper than 200 levels (an accounts file needs about 10): is FORCEWATCH_ACCOUNTS the accounts file?`,
+      ]);
+    }
+    // Pretty-printed JSON with a wide indent is nowhere near the bound.
+    const account = { name: 'desk-a', apiKey: '${DESK_A_KEY}', apiSecret: '${DESK_A_SECRET}', slackAllowedUsers: ['U0ALICE'] };
+    expect(configOf(write(JSON.stringify({ accounts: [account] }, null, 8)))[0]?.access.slackAllowedUsers).toEqual(['U0ALICE']);
+  });
+
   it('refuses a top level that is not an object with a non-empty accounts list', () => {
     const cases: [string, string][] = [
       ['- name: desk-a', 'is not an object'],
