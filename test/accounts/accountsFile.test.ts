@@ -229,7 +229,12 @@ describe('readAccountsFile: the file itself', () => {
   });
 
   it('refuses a file nested deeper than an accounts file ever is, before yaml recurses into it', () => {
-    for (const deep of [`accounts: ${'['.repeat(100_000)}${']'.repeat(100_000)}`, `accounts:\n${'- '.repeat(100_000)}x`]) {
+    const indented = Array.from({ length: 150 }, (_, level) => `${' '.repeat(level)}-`).join('\n');
+    for (const deep of [
+      `accounts: ${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+      `accounts:\n${'- '.repeat(100_000)}x`,
+      `accounts:\n${indented} x`,
+    ]) {
       const path = write(deep);
       expect(errorsOf(path)).toEqual([
         `FORCEWATCH_ACCOUNTS=${path}: nests deeper than 200 levels (an accounts file needs about 10): is FORCEWATCH_ACCOUNTS the accounts file?`,
