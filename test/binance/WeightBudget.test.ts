@@ -8,7 +8,9 @@ import { MINUTE_MS } from '../../src/time.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { untilRequests } from './harness.js';
 
-const ACCOUNTS = ['pager-a', 'poller-b', 'pager-c'].map((name) => ({
+const NAMES = ['pager-a', 'poller-b', 'pager-c'] as const;
+type AccountName = (typeof NAMES)[number];
+const ACCOUNTS = NAMES.map((name) => ({
   name,
   apiKey: `${name.toUpperCase().replace('-', 'x')}xKEYx${'0'.repeat(40)}`,
   hmacSecret: `${name}-secret-for-tests-only`,
@@ -36,8 +38,8 @@ async function startSimulator(limit: number): Promise<{ sim: PapiSimulator; cloc
 }
 
 /** One real client per account on `budget`, each logging its name in `sent` as it actually sends a request. */
-function clientsOn(sim: PapiSimulator, clock: FakeClock, budget: WeightBudget, sent: string[]): Record<string, BinanceClient> {
-  const clients: Record<string, BinanceClient> = {};
+function clientsOn(sim: PapiSimulator, clock: FakeClock, budget: WeightBudget, sent: string[]): Record<AccountName, BinanceClient> {
+  const clients: Partial<Record<AccountName, BinanceClient>> = {};
   for (const account of ACCOUNTS) {
     const fetch: FetchLike = (url, init) => {
       sent.push(account.name);
@@ -57,7 +59,7 @@ function clientsOn(sim: PapiSimulator, clock: FakeClock, budget: WeightBudget, s
     open.push(() => client.close());
     clients[account.name] = client;
   }
-  return clients;
+  return clients as Record<AccountName, BinanceClient>;
 }
 
 /**
@@ -99,8 +101,8 @@ describe('WeightBudget: one budget per API for every account on the IP', () => {
     const sent: string[] = [];
     const clients = clientsOn(sim, clock, budget, sent);
     const cascade = { startTime: cascadeStart, endTime: cascadeStart + 1499 };
-    const pagers = ['pager-a', 'pager-c'].flatMap((name) =>
-      Array.from({ length: 6 }, () => clients[name]?.source('cm').allForceOrders(cascade)),
+    const pagers = (['pager-a', 'pager-c'] as const).flatMap((name) =>
+      Array.from({ length: 6 }, () => clients[name].source('cm').allForceOrders(cascade)),
     );
     let paging = true;
     const paged = Promise.all(pagers).finally(() => {
@@ -111,7 +113,7 @@ describe('WeightBudget: one budget per API for every account on the IP', () => {
     const polls = (async () => {
       while (paging) {
         const enqueuedAt = sent.length;
-        await clients['poller-b']?.forceOrders('cm', { startTime: clock.now() - 5_000, endTime: clock.now() });
+        await clients['poller-b'].forceOrders('cm', { startTime: clock.now() - 5_000, endTime: clock.now() });
         const servedAt = sent.indexOf('poller-b', enqueuedAt);
         const between = sent.slice(enqueuedAt, servedAt);
         waits.push({ a: between.filter((n) => n === 'pager-a').length, c: between.filter((n) => n === 'pager-c').length });
@@ -145,9 +147,11 @@ describe('WeightBudget: one budget per API for every account on the IP', () => {
     open.push(() => budget.stop());
     const sent: string[] = [];
     const outsider = clientsOn(sim, clock, new WeightBudget({ clock }), sent)['pager-c'];
-    await Promise.all(Array.from({ length: 100 }, () => outsider?.forceOrders('cm', QUIET))); // 5000 of the IP's 6000
+    await Promise.all(Array.from({ length: 100 }, () => outsider.forceOrders('cm', QUIET))); // 5000 of the IP's 6000
     const clients = clientsOn(sim, clock, budget, sent);
-    const queries = ['pager-a', 'poller-b'].flatMap((name) => Array.from({ length: 15 }, () => clients[name]?.forceOrders('cm', QUIET)));
+    const queries = (['pager-a', 'poller-b'] as const).flatMap((name) =>
+      Array.from({ length: 15 }, () => clients[name].forceOrders('cm', QUIET)),
+    );
     await Promise.race([clock.untilSleeping(1), Promise.all(queries)]);
     await untilRequests(sim, sent.length);
     // The first answer said 5050 were used: 19 more fit (950), whichever account sends them.
@@ -164,11 +168,11 @@ describe('WeightBudget: one budget per API for every account on the IP', () => {
     open.push(() => budget.stop());
     const sent: string[] = [];
     const clients = clientsOn(sim, clock, budget, sent);
-    await Promise.all(Array.from({ length: 20 }, () => clients['pager-a']?.forceOrders('cm', QUIET))); // the minute's 1000
-    const closing = Array.from({ length: 2 }, () => clients['pager-a']?.forceOrders('cm', QUIET));
-    const staying = Array.from({ length: 2 }, () => clients['poller-b']?.forceOrders('cm', QUIET));
+    await Promise.all(Array.from({ length: 20 }, () => clients['pager-a'].forceOrders('cm', QUIET))); // the minute's 1000
+    const closing = Array.from({ length: 2 }, () => clients['pager-a'].forceOrders('cm', QUIET));
+    const staying = Array.from({ length: 2 }, () => clients['poller-b'].forceOrders('cm', QUIET));
     await clock.untilSleeping(1);
-    await clients['pager-a']?.close();
+    await clients['pager-a'].close();
     for (const query of closing) await expect(query).rejects.toThrow(/the Binance client is closed/);
     await driveMinutes(clock, Promise.all(staying), sim, sent, () => {});
     expect(sent.filter((name) => name === 'poller-b')).toHaveLength(2);
