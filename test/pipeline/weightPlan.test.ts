@@ -5,7 +5,7 @@ import type { BinanceClient } from '../../src/binance/createBinanceClient.js';
 import type { ForceOrderSource, Market } from '../../src/binance/types.js';
 import type { EventBus } from '../../src/pipeline/EventBus.js';
 import { mergeForceOrderSources } from '../../src/pipeline/mergeForceOrderSources.js';
-import { type AccountWeightPlan, accountWeightPerMinute, capacityProblem } from '../../src/pipeline/weightPlan.js';
+import { type AccountWeightPlan, accountWeightPerMinute, capacityProblem, QUIET_SHARE_OF_LIMIT } from '../../src/pipeline/weightPlan.js';
 import { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
 import { UserDataStream } from '../../src/stream/UserDataStream.js';
 import { MINUTE_MS } from '../../src/time.js';
@@ -144,14 +144,12 @@ describe('capacityProblem', () => {
     riskWarning: false,
   });
 
-  it('says nothing while the accounts fit 80% of the limit', () => {
+  it('says nothing while the accounts fit 80% of the limit, and speaks a weight above it', () => {
     // 4 accounts x 100 weight x 12 polls = 4800: exactly 80% of 6000.
-    expect(
-      capacityProblem(
-        Array.from({ length: 4 }, () => polling(5_000)),
-        6_000,
-      ),
-    ).toBeUndefined();
+    const accounts = Array.from({ length: 4 }, () => polling(5_000));
+    expect(QUIET_SHARE_OF_LIMIT).toBe(0.8);
+    expect(capacityProblem(accounts, 6_000)).toBeUndefined();
+    expect(capacityProblem([...accounts, polling(5_000, ['margin'])], 6_000)).toMatch(/^5 accounts cost 4812 PAPI weight a minute/);
   });
 
   it('names the cost, the share and the fixes when they do not', () => {
