@@ -97,7 +97,7 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
   const dapiUrl = options.dapiUrl ?? 'https://dapi.binance.com';
   const budget = options.budget ?? new WeightBudget({ papiWeightLimitPerMinute: options.weightLimitPerMinute, clock });
   const ownsBudget = budget !== options.budget;
-  const http = new BinanceHttpClient({
+  const client = new BinanceHttpClient({
     apiKey: options.apiKey,
     signer: createSigner(credentialsOf(options)),
     limiters: budget.limiters,
@@ -111,7 +111,6 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
     logger,
     fetch: options.fetch,
   });
-  const client = http;
   budget.join(() => client.serverNow());
   const papiUrl = options.papiUrl ?? 'https://papi.binance.com';
   const papi = new PapiClient(client, papiUrl);
