@@ -54,7 +54,7 @@ export interface AdlQuantile {
 }
 
 /** "Request Weight: 20". https://developers.binance.com/docs/derivatives/portfolio-margin/account/Account-Information */
-const ACCOUNT_WEIGHT = 20;
+export const ACCOUNT_WEIGHT = 20;
 /**
  * "Request Weight: 5" on each book's page; Binance refreshes the values every 30 s.
  * https://developers.binance.com/docs/derivatives/portfolio-margin/trade/UM-Position-ADL-Quantile-Estimation

@@ -65,7 +65,10 @@ export interface RequestCost {
 interface BinanceHttpClientOptions {
   apiKey: string;
   signer: Signer;
-  /** One limiter per API: a request's path says which (`/papi/…`, `/fapi/…`, `/dapi/…`). */
+  /**
+   * One limiter per API: a request's path says which (`/papi/…`, `/fapi/…`, `/dapi/…`). Possibly shared with
+   * other clients (a `WeightBudget`): this client is one requester of them, served in turn with the others.
+   */
   limiters: Readonly<Record<BinanceApi, WeightLimiter>>;
   /** Called with each `X-MBX-USED-WEIGHT-1M` an answer carries, and the API it counts for (e.g. for a gauge). */
   onUsedWeight?: (api: BinanceApi, usedWeight: number) => void;
@@ -106,6 +109,8 @@ export class BinanceHttpClient {
     https: new https.Agent({ keepAlive: true }),
   };
   private offsetMs = 0;
+  /** Aborted by `close()`: this client's requests still waiting for a shared limiter give up. */
+  private readonly closed = new AbortController();
 
   constructor(options: BinanceHttpClientOptions) {
     this.options = options;
@@ -140,10 +145,11 @@ export class BinanceHttpClient {
   /** Sends `request` (a GET unless it says otherwise) and parses JSON, retrying what can be retried; a -1021 (clock drift) resyncs once and retries once. */
   async get(request: BinanceRequest): Promise<unknown> {
     let resynced = false;
+    const admission = request.signal ? AbortSignal.any([request.signal, this.closed.signal]) : this.closed.signal;
     for (let attempt = 1; ; attempt += 1) {
       try {
         const limiter = this.options.limiters[apiOf(request.path)];
-        return await limiter.run(request.weight, (report) => this.send(request, report, attempt), request.signal);
+        return await limiter.run(request.weight, (report) => this.send(request, report, attempt), admission, this);
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
         const timestamp = BinanceError.isApiError(error) && error.category === 'timestamp';
@@ -165,8 +171,9 @@ export class BinanceHttpClient {
     }
   }
 
-  /** Closes idle keep-alive sockets; call on shutdown. */
+  /** Refuses this client's requests still waiting for admission and closes idle keep-alive sockets; call on shutdown. */
   close(): void {
+    this.closed.abort(new Error('the Binance client is closed'));
     this.agents.http.destroy();
     this.agents.https.destroy();
   }

@@ -11,7 +11,7 @@ import { BinanceResponseError } from './errors.js';
  */
 const LISTEN_KEY_PATH = '/papi/v1/listenKey';
 /** "Request Weight: 1" on all three. */
-const LISTEN_KEY_WEIGHT = 1;
+export const LISTEN_KEY_WEIGHT = 1;
 /**
  * What a listenKey may look like before it goes into the stream's URL: Binance's are 60 to 64
  * alphanumerics; anything else (markup, a path, a query) is refused as a body off the schema.

@@ -24,7 +24,8 @@ import { FORCE_ORDER_WINDOW_MS, type ForceOrder, type ForceOrderPage, type Force
  *   the futures books (an order in an answer is an order of the window).
  */
 const PATH = '/papi/v1/margin/forceOrders';
-const WEIGHT = 1;
+/** Weight 1 per page, as the page cited above says. */
+export const MARGIN_FORCE_ORDERS_WEIGHT = 1;
 /** "size: Default:10 Max:100": the largest page, so a window costs one request per 100 liquidations. */
 const PAGE_SIZE = 100;
 /** Pages read in one walk of a 7-day piece at most (10,000 liquidations); more throws `IncompleteResultError`. */
@@ -151,7 +152,7 @@ export class MarginForceOrderClient implements ForceOrderSource {
       path: PATH,
       params: { startTime: piece.startTime, endTime: piece.endTime, current, size: PAGE_SIZE },
       signed: true,
-      weight: WEIGHT,
+      weight: MARGIN_FORCE_ORDERS_WEIGHT,
       signal,
       cost,
     });

@@ -7,7 +7,7 @@ import { FORCE_ORDER_WINDOW_MS, type ForceOrderQuery, type FuturesMarket, type R
  * "Request Weight: 20 with symbol, 50 without symbol" on both force-order endpoints.
  * https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-CM-Force-Orders
  */
-const FORCE_ORDERS_WEIGHT = { withSymbol: 20, withoutSymbol: 50 } as const;
+export const FORCE_ORDERS_WEIGHT = { withSymbol: 20, withoutSymbol: 50 } as const;
 
 /** Largest page the endpoint returns ("Default 50; max 100"). */
 export const MAX_LIMIT = 100;

@@ -1,6 +1,6 @@
-import { SerialQueue } from '../SerialQueue.js';
 import { type Clock, MINUTE_MS, systemClock } from '../time.js';
 import { unlessAborted } from '../unlessAborted.js';
+import { RoundRobinQueue } from './RoundRobinQueue.js';
 
 /**
  * Binance counts request weight per IP per minute (6000 on PAPI), across every key and program on that IP.
@@ -59,7 +59,9 @@ export class WeightLimiter {
   private readonly limit: number;
   private readonly clock: Clock;
   private readonly serverNow: () => number;
-  private readonly admissions = new SerialQueue();
+  private readonly admissions = new RoundRobinQueue();
+  /** The requester of `run` calls that name none: they share one turn, first come first served. */
+  private readonly anyone = {};
   private readonly stopped = new AbortController();
   /** Weight still available in the current window. */
   private available: number;
@@ -91,10 +93,16 @@ export class WeightLimiter {
 
   /**
    * Runs `send` once `weight` fits in this minute's budget and no pause is in force. `send` reports the
-   * used weight its response carried, which corrects the budget.
+   * used weight its response carried, which corrects the budget. While several `requester`s wait, each
+   * is admitted one request in turn.
    */
-  async run<T>(weight: number, send: (report: ReportUsedWeight) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const { window, answered } = await this.admissions.run(() => this.admit(weight, signal));
+  async run<T>(
+    weight: number,
+    send: (report: ReportUsedWeight) => Promise<T>,
+    signal?: AbortSignal,
+    requester: object = this.anyone,
+  ): Promise<T> {
+    const { window, answered } = await this.admissions.run(requester, () => this.admit(weight, signal));
     let reported = false;
     try {
       return await send((used) => {
@@ -124,6 +132,7 @@ export class WeightLimiter {
     const wake = signal ? AbortSignal.any([signal, this.stopped.signal]) : this.stopped.signal;
     for (;;) {
       this.stopped.signal.throwIfAborted();
+      signal?.throwIfAborted();
       const now = this.clock.now();
       if (now < this.pausedUntil) {
         await this.clock.sleep(this.pausedUntil - now, wake);

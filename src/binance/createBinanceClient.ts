@@ -13,7 +13,8 @@ import { ListenKeyClient } from './ListenKeyClient.js';
 import { MarginForceOrderClient } from './MarginForceOrderClient.js';
 import { type PapiCallOptions, PapiClient } from './PapiClient.js';
 import type { ForceOrderQuery, ForceOrderSource, FuturesMarket, Market, RawForceOrder } from './types.js';
-import { type BinanceApi, IP_WEIGHT_PER_MINUTE, WeightLimiter } from './WeightLimiter.js';
+import { WeightBudget } from './WeightBudget.js';
+import type { BinanceApi } from './WeightLimiter.js';
 
 /** Everything `createBinanceClient` takes; every option but the credentials has a default. */
 export interface BinanceClientOptions {
@@ -36,8 +37,15 @@ export interface BinanceClientOptions {
   /**
    * PAPI request weight this process may spend per minute; default 6000 (Binance's per-IP limit). fapi and
    * dapi, which Binance counts apart, keep their own limits (2400 each): forcewatch spends a few weight there.
+   * Ignored when `budget` is given: the budget's limit counts.
    */
   weightLimitPerMinute?: number;
+  /**
+   * The process's weight budget, shared by every account's client (Binance counts weight per IP); build it
+   * on the same clock. Default: a budget of this client's own, stopped by `close()`. A shared one is the
+   * owner's to stop, after every client is closed.
+   */
+  budget?: WeightBudget;
   /** Called with each `X-MBX-USED-WEIGHT-1M` Binance reports and the API it counts for; default none. */
   onUsedWeight?: (api: BinanceApi, usedWeight: number) => void;
   /** Timeout of each HTTP request, ms; default 10 000. */
@@ -74,7 +82,7 @@ export interface BinanceClient {
   close(): Promise<void>;
 }
 
-/** Builds the signed Portfolio Margin client with its weight limiter. Throws `SignerConfigError` on bad credentials. */
+/** Builds the signed Portfolio Margin client on its weight budget (its own, or the process's shared one). Throws `SignerConfigError` on bad credentials. */
 export function createBinanceClient(options: BinanceClientOptions): BinanceClient {
   if (!options.apiKey) throw new SignerConfigError('BINANCE_API_KEY is empty');
   registerSecret(options.apiKey);
@@ -87,18 +95,12 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
   const logger = options.logger ?? silentLogger;
   const fapiUrl = options.fapiUrl ?? 'https://fapi.binance.com';
   const dapiUrl = options.dapiUrl ?? 'https://dapi.binance.com';
-  let http: BinanceHttpClient | undefined;
-  const serverNow = () => http?.serverNow() ?? clock.now();
-  const limiterFor = (weightLimitPerMinute: number | undefined) => new WeightLimiter({ weightLimitPerMinute, clock, serverNow });
-  const limiters: Record<BinanceApi, WeightLimiter> = {
-    papi: limiterFor(options.weightLimitPerMinute),
-    fapi: limiterFor(IP_WEIGHT_PER_MINUTE.fapi),
-    dapi: limiterFor(IP_WEIGHT_PER_MINUTE.dapi),
-  };
-  http = new BinanceHttpClient({
+  const budget = options.budget ?? new WeightBudget({ papiWeightLimitPerMinute: options.weightLimitPerMinute, clock });
+  const ownsBudget = budget !== options.budget;
+  const client = new BinanceHttpClient({
     apiKey: options.apiKey,
     signer: createSigner(credentialsOf(options)),
-    limiters,
+    limiters: budget.limiters,
     onUsedWeight: options.onUsedWeight,
     fapiUrl,
     recvWindow,
@@ -109,7 +111,7 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
     logger,
     fetch: options.fetch,
   });
-  const client = http;
+  budget.join(() => client.serverNow());
   const papiUrl = options.papiUrl ?? 'https://papi.binance.com';
   const papi = new PapiClient(client, papiUrl);
   const account = new AccountClient(client, papiUrl);
@@ -143,8 +145,8 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
     listenKeys: () => listenKeys,
     contractSize: (symbol, pair, signal) => exchangeInfo('cm').contractSize(symbol, pair, signal),
     async close() {
-      await Promise.all(Object.values(limiters).map((limiter) => limiter.stop()));
       client.close();
+      if (ownsBudget) await budget.stop();
     },
   };
 }

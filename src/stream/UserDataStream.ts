@@ -62,7 +62,7 @@ export interface UserDataStreamOptions {
   baseUrl?: string;
   /** Uniform [0, 1) for backoff jitter; default `Math.random`. */
   random?: () => number;
-  /** Time between keepalives; default 30 min (a keepalive extends the key by 60, so one may fail). */
+  /** Time between keepalives; default `DEFAULT_KEEPALIVE_INTERVAL_MS`. */
   keepAliveIntervalMs?: number;
   /** Age at which a connection is replaced; default 23 h (Binance closes connections at 24 h). */
   maxConnectionAgeMs?: number;
@@ -90,6 +90,8 @@ type StreamFailure =
 /** Why a watched open connection is to be replaced. */
 type Replacement = StreamFailure | { kind: 'rotate' } | { kind: 'stopped' };
 
+/** Default time between listenKey keepalives: 30 min (a keepalive extends the key by 60, so one may fail). */
+export const DEFAULT_KEEPALIVE_INTERVAL_MS = 30 * MINUTE_MS;
 /** A connection lost sooner than this after opening does not reset the backoff. */
 const STABLE_MS = MINUTE_MS;
 /** Longest wait for the listenKey DELETE when stopping: the key expires by itself anyway. */
@@ -358,7 +360,7 @@ export class UserDataStream {
     const signal = this.stopping.signal;
     let failures = 0;
     while (!signal.aborted) {
-      const wait = failures === 0 ? (this.options.keepAliveIntervalMs ?? 30 * MINUTE_MS) : this.retryDelay(failures);
+      const wait = failures === 0 ? (this.options.keepAliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS) : this.retryDelay(failures);
       try {
         await this.clock.sleep(wait, signal);
       } catch {
