@@ -1,10 +1,11 @@
 import type { AccountConfig } from '../accounts/AccountConfig.js';
 import { type BinanceClient, type BinanceClientOptions, createBinanceClient } from '../binance/createBinanceClient.js';
+import { WeightBudget } from '../binance/WeightBudget.js';
 import type { CoreConfig } from '../config.js';
 import type { Logger } from '../ops/logger.js';
 import { type AccountExchange, accountExchange } from './accountExchange.js';
 
-/** Every account's Binance client, made together so they share what Binance counts per IP. */
+/** Every account's Binance client, made together so they share what Binance counts per IP: one weight budget per API. */
 export interface AccountClients {
   /** Each account's exchange side, in the settings' order. */
   readonly exchanges: AccountExchange[];
@@ -29,18 +30,20 @@ export function createAccountClients(
   options: SharedClientOptions & { logger: Logger },
 ): AccountClients {
   const clients = new Map<string, BinanceClient>();
+  // Binance counts request weight per IP, not per key: every account's client spends from one budget.
+  const budget = new WeightBudget({ papiWeightLimitPerMinute: core.binance.weightLimitPerMinute, clock: options.clock });
   try {
     for (const account of accounts) {
       const logger = accounts.length > 1 ? options.logger.child({ account: account.name }) : options.logger;
       try {
-        clients.set(account.name, createBinanceClient({ ...core.binance, ...options, ...account.credentials, logger }));
+        clients.set(account.name, createBinanceClient({ ...core.binance, ...options, ...account.credentials, logger, budget }));
       } catch (error) {
         if (accounts.length === 1) throw error;
         throw new Error(`account ${account.name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
     }
   } catch (error) {
-    for (const client of clients.values()) void client.close();
+    void Promise.all([...clients.values()].map((client) => client.close())).then(() => budget.stop());
     throw error;
   }
   const all = [...clients.values()];
@@ -50,6 +53,7 @@ export function createAccountClients(
     sync: (signal) => Promise.all(all.map((client) => client.sync(signal))),
     close: async () => {
       await Promise.all(all.map((client) => client.close()));
+      await budget.stop();
     },
   };
 }

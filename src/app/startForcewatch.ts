@@ -14,6 +14,7 @@ import { redact } from '../ops/redact.js';
 import { type OpsServer, startOpsServer } from '../ops/startOpsServer.js';
 import type { EventBus } from '../pipeline/EventBus.js';
 import { Pipeline } from '../pipeline/Pipeline.js';
+import { type AccountWeightPlan, capacityProblem } from '../pipeline/weightPlan.js';
 import { deliveryFailureReason, type Sink } from '../sinks/Sink.js';
 import { createSlackAdapter } from '../slack/createSlackAdapter.js';
 import { type Clock, DAY_MS, MINUTE_MS, systemClock } from '../time.js';
@@ -135,6 +136,12 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
   }
   const first = accounts[0];
   if (!first) throw new Error('forcewatch needs at least one account');
+  const capacity = capacityProblem(
+    settings.accounts.map((account) => weightPlanOf(core, account)),
+    core.binance.weightLimitPerMinute,
+  );
+  // Said, not refused: the shared budget still serves every account in turn, only each poll comes later than asked.
+  if (capacity) logger.error(`the accounts do not fit in Binance's weight limit: ${capacity}`);
   const { heartbeatUrl } = core.health;
   const heartbeat = heartbeatUrl
     ? new Heartbeat({ url: heartbeatUrl, clock, logger: logger.child({ component: 'heartbeat' }) })
@@ -186,6 +193,16 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
     opsUrl: ops?.url,
     done: Promise.all(accounts.map((a) => a.pipeline.done)).then(() => undefined),
     stop,
+  };
+}
+
+/** What an account spends while quiet, as the settings ask (src/pipeline/weightPlan.ts). */
+function weightPlanOf(core: CoreConfig, account: AccountConfig): AccountWeightPlan {
+  return {
+    markets: account.markets,
+    pollIntervalMs: core.poll.intervalMs,
+    ...(core.stream.enabled && { stream: { reconcileIntervalMs: core.stream.reconcileIntervalMs } }),
+    riskWarning: core.risk.warnUniMmr !== undefined,
   };
 }
 
