@@ -40,6 +40,7 @@ const FORBIDDEN: [string, string[]][] = [
   ['src/pipeline', ['commands', 'src/slack', 'src/discord', 'src/console', 'src/app']],
   ['src/sinks', ['commands', 'src/slack', 'src/discord', 'src/console', 'src/pipeline', 'src/app']],
   ['src/format', ['commands', 'src/slack', 'src/discord', 'src/console', 'src/pipeline', 'src/store', 'src/app']],
+  ['src/accounts', ['commands', 'src/slack', 'src/discord', 'src/console', 'src/pipeline', 'src/store', 'src/app']],
   ['src/slack', ['src/discord', 'src/app']],
   ['src/discord', ['src/slack', 'src/app']],
   ['commands', ['src/slack', 'src/discord', 'src/console', 'src/pipeline', 'src/store', 'src/app']],
