@@ -1,4 +1,5 @@
 import type { StoredForceOrder } from './OrderGenerator.js';
+import type { SimAccount } from './SimAccount.js';
 import { coinMExchangeInfo, symbolsOf, usdMExchangeInfo } from './symbols.js';
 import type { RawForceOrderWire, SimApi, SimMarket } from './types.js';
 import { type ForceOrderSelection, readForceOrderQuery } from './validateParams.js';
@@ -7,23 +8,36 @@ import { type ForceOrderSelection, readForceOrderQuery } from './validateParams.
 export interface RouteContext {
   params: Record<string, string>;
   serverNow: number;
-  orders: readonly StoredForceOrder[];
   behaviour: SelectionBehaviour;
   windowTooLongCode: -1127 | -4165;
   /** The `X-MBX-APIKEY` header, for USER_STREAM routes (a SIGNED route's key is checked before it runs). */
   apiKey: string | undefined;
 }
 
-/** One endpoint: its request weight, whether it is SIGNED, the parameters it reads, and its answer. */
-export interface Route {
+/** What every endpoint states: its request weight and the parameters it reads. */
+interface RouteShape {
   /** Weight as the endpoint's page states it; `hasSymbol` tells whether `symbol` was sent. */
   weight(hasSymbol: boolean): number;
-  signed: boolean;
   /** The parameters its page lists (a SIGNED route reads `recvWindow`, `timestamp` and `signature` too). */
   params: readonly string[];
+}
+
+/** A SIGNED (USER_DATA) endpoint: it answers from the books of the account whose key signed the request. */
+interface SignedRoute extends RouteShape {
+  signed: true;
+  /** The JSON value to send; throws a SimBinanceError to refuse. */
+  handle(context: RouteContext, account: SimAccount): unknown;
+}
+
+/** An endpoint without a signature (public, or USER_STREAM with the API key alone). */
+interface UnsignedRoute extends RouteShape {
+  signed: false;
   /** The JSON value to send; throws a SimBinanceError to refuse. */
   handle(context: RouteContext): unknown;
 }
+
+/** One endpoint: its request weight, whether it is SIGNED, the parameters it reads, and its answer. */
+export type Route = SignedRoute | UnsignedRoute;
 
 /** The undocumented behaviours a client must survive either way. */
 export interface SelectionBehaviour {
@@ -72,8 +86,14 @@ function forceOrdersRoute(market: SimMarket): Route {
     weight: (hasSymbol) => (hasSymbol ? 20 : 50),
     signed: true,
     params: ['symbol', 'autoCloseType', 'startTime', 'endTime', 'limit'],
-    handle: ({ params, serverNow, orders, behaviour, windowTooLongCode }) =>
-      selectForceOrders(orders, market, readForceOrderQuery(params, serverNow, symbols, windowTooLongCode), serverNow, behaviour),
+    handle: ({ params, serverNow, behaviour, windowTooLongCode }, account) =>
+      selectForceOrders(
+        account.forceOrderBook(),
+        market,
+        readForceOrderQuery(params, serverNow, symbols, windowTooLongCode),
+        serverNow,
+        behaviour,
+      ),
   };
 }
 
