@@ -57,8 +57,9 @@ export class PapiSimulator {
   readonly userStream: PmUserStream;
   private readonly faults = new FaultQueue();
   private readonly limiter: WeightLimiter;
+  /** `options.accounts` itself, read on every request: a test revokes a key by taking its entry out. */
   private readonly credentials: readonly SimulatorAccount[];
-  /** The accounts, in the order of `credentials`. */
+  /** The accounts there were at start, in their order. */
   private readonly books: readonly SimAccount[];
   private readonly byApiKey: ReadonlyMap<string, SimAccount>;
   private readonly now: () => number;
@@ -85,7 +86,7 @@ export class PapiSimulator {
     this.windowTooLongCode = options.windowTooLongCode ?? -1127;
     const sleep = clock ? clock.sleep.bind(clock) : systemClock.sleep;
     const serverNow = () => this.serverNow();
-    this.userStream = new PmUserStream({ accounts: this.credentials, serverNow, sleep }, options.userStream);
+    this.userStream = new PmUserStream({ accounts: () => this.liveCredentials(), serverNow, sleep }, options.userStream);
     const ids = firstOrderIds();
     const seed = options.seed ?? 1;
     this.books = this.credentials.map(
@@ -300,6 +301,11 @@ export class PapiSimulator {
     if (this.strictParams) requireAllRead(params, new Set(names));
   }
 
+  /** The credentials the simulator accepts now: those of `accounts` still there, and none added after start (they have no books). */
+  private liveCredentials(): SimulatorAccount[] {
+    return this.credentials.filter((account) => this.byApiKey.has(account.apiKey));
+  }
+
   /** The account of an API key that authenticated (so one of `credentials`). */
   private accountOfKey(apiKey: string): SimAccount {
     const account = this.byApiKey.get(apiKey);
@@ -320,7 +326,7 @@ export class PapiSimulator {
         this.requireKnownParams(params, route.params);
         return JSON.stringify(route.handle(context));
       }
-      const signer = authenticateSigned(this.credentials, { ...request, params }, serverNow, { signatureLast: this.strictParams });
+      const signer = authenticateSigned(this.liveCredentials(), { ...request, params }, serverNow, { signatureLast: this.strictParams });
       this.requireKnownParams(params, [...route.params, ...SIGNED_PARAMS]);
       return JSON.stringify(route.handle(context, this.accountOfKey(signer.apiKey)));
     } catch (error) {
@@ -346,7 +352,7 @@ function checkedAccounts(accounts: readonly SimulatorAccount[]): readonly Simula
     'name',
     accounts.map((a, index) => a.name ?? defaultName(index)),
   );
-  return [...accounts];
+  return accounts;
 }
 
 function requireUnique(label: string, values: readonly string[]): void {

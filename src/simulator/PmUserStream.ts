@@ -50,7 +50,8 @@ export interface SimStreamActivity {
 
 /** What the stream needs from the simulator that hosts it. */
 export interface PmUserStreamHost {
-  accounts: readonly SimulatorAccount[];
+  /** The accounts whose keys are accepted now. */
+  accounts(): readonly SimulatorAccount[];
   /** The exchange's clock (skew included). */
   serverNow(): number;
   /** Sleeps on the exchange's clock; rejects when the signal aborts. */
@@ -289,7 +290,7 @@ export class PmUserStream {
 
   /** `POST`: the account's live key, extended by 60 minutes, or a new one. */
   private start(apiKey: string | undefined): string {
-    const account = authenticateApiKey(this.host.accounts, apiKey);
+    const account = authenticateApiKey(this.host.accounts(), apiKey);
     const expiresAt = this.host.serverNow() + LISTEN_KEY_VALIDITY_MS;
     const live = this.liveKeyOf(account.apiKey);
     if (live) {
@@ -305,7 +306,7 @@ export class PmUserStream {
 
   /** `PUT`: extends the account's live key by 60 minutes; -1125 when it has none. */
   private keepalive(apiKey: string | undefined): Record<string, never> {
-    const account = authenticateApiKey(this.host.accounts, apiKey);
+    const account = authenticateApiKey(this.host.accounts(), apiKey);
     const key = this.liveKeyOf(account.apiKey);
     if (this.takeRefusal(account.apiKey)) {
       if (key) this.forget(key);
@@ -318,7 +319,7 @@ export class PmUserStream {
 
   /** `DELETE`: "close the stream and invalidate the listenKey" (its connections are closed); -1125 when there is none. */
   private closeKey(apiKey: string | undefined): Record<string, never> {
-    const account = authenticateApiKey(this.host.accounts, apiKey);
+    const account = authenticateApiKey(this.host.accounts(), apiKey);
     const key = this.liveKeyOf(account.apiKey);
     if (!key) throw listenKeyMissing();
     this.forget(key);

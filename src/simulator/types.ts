@@ -83,7 +83,9 @@ export type SimFillExecution = 'TRADE' | 'CALCULATED';
 export interface PapiSimulatorOptions {
   /**
    * The Portfolio Margin accounts, each with its own orders, risk and stream (the top-level methods act
-   * on the first); default one HMAC account ({@link SIM_API_KEY}, {@link SIM_API_SECRET}).
+   * on the first); default one HMAC account ({@link SIM_API_KEY}, {@link SIM_API_SECRET}). The list is
+   * read on every request: taking an account's entry out revokes its key (-2015), putting it back
+   * restores it; an account added after start is not accepted.
    */
   accounts?: SimulatorAccount[];
   /** The exchange's clock; default `Date.now` (tests pass a FakeClock's `now`). */

@@ -149,16 +149,21 @@ describe('several accounts: each its own user data stream', () => {
 
   it("applies an account's stream faults to its own connections only", async () => {
     const [one, two] = [await desks.connect(DESK_1), await desks.connect(DESK_2)];
+    // desk-2's order comes first: a drop rule that did not look at the account would take its two updates.
     desks.of(DESK_1).userStream.dropNextEvents(2);
-    desks.of(DESK_1).addOrder({ market: 'cm' });
     const kept = desks.of(DESK_2).addOrder({ market: 'cm' });
-    expect(((await two.messageCount(2)) as StreamEvent[]).map((e) => e.o?.i)).toEqual([kept.orderId, kept.orderId]);
+    desks.of(DESK_1).addOrder({ market: 'cm' });
     const after = desks.of(DESK_1).addOrder({ market: 'cm' });
     expect(((await one.messageCount(1)) as StreamEvent[])[0]?.o?.i).toBe(after.orderId);
+    expect(((await two.messageCount(2)) as StreamEvent[]).map((e) => e.o?.i)).toEqual([kept.orderId, kept.orderId]);
 
     desks.of(DESK_1).userStream.sendRaw('{"e":"raw"}');
     desks.of(DESK_2).userStream.sendRaw('{"e":"mine"}');
     expect(((await two.messageCount(3)) as StreamEvent[]).at(-1)).toEqual({ e: 'mine' });
+
+    desks.of(DESK_2).userStream.goSilent();
+    const heard = desks.of(DESK_1).addOrder({ market: 'um' });
+    expect(((await one.messageCount(4)) as StreamEvent[]).at(-1)?.o?.i).toBe(heard.orderId);
 
     desks.of(DESK_1).userStream.terminateConnections();
     expect(await one.closed).toBe(1006);
@@ -226,6 +231,25 @@ describe('PapiSimulator.account', () => {
       expect(h.sim.orders()).toEqual([]);
     } finally {
       vi.useRealTimers();
+    }
+  });
+});
+
+describe('revoking one account key', () => {
+  it('refuses a key whose entry is taken out of accounts with -2015, and accepts it again once it is back', async () => {
+    const accounts = [DESK_1, DESK_2];
+    const now = Date.UTC(2026, 10, 25, 12, 0, 0);
+    const sim = await PapiSimulator.start({ now: () => now, accounts });
+    try {
+      const status = async (account: SimulatorAccount) =>
+        (await signedGet(sim.url, '/papi/v1/account', { timestamp: now }, { apiKey: account.apiKey, secret: account.hmacSecret })).status;
+      accounts.splice(1);
+      expect([await status(DESK_1), await status(DESK_2)]).toEqual([200, 401]);
+      accounts.push({ ...DESK_2 }, simAccounts(3)[2] as SimulatorAccount);
+      // Back by its key; an account added after start has no books and stays refused.
+      expect([await status(DESK_2), await status(simAccounts(3)[2] as SimulatorAccount)]).toEqual([200, 401]);
+    } finally {
+      await sim.close();
     }
   });
 });
