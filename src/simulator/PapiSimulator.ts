@@ -66,7 +66,7 @@ export class PapiSimulator {
   private readonly behaviour: SelectionBehaviour;
   private readonly windowTooLongCode: -1127 | -4165;
   private readonly strictParams: boolean;
-  private readonly routes: ReadonlyMap<string, Route>;
+  private readonly routes: ReadonlyMap<string, Route<SimAccount>>;
   private readonly requestListeners = new Set<(request: SimRequestLog) => void>();
   private skewMs = 0;
   private server: Server | undefined;
@@ -98,7 +98,7 @@ export class PapiSimulator {
         }),
     );
     this.byApiKey = new Map(this.credentials.map((account, index) => [account.apiKey, this.books[index] as SimAccount]));
-    this.routes = new Map([
+    this.routes = new Map<string, Route<SimAccount>>([
       ...ROUTES,
       ...this.userStream.routes(),
       ['GET /papi/v1/account', ACCOUNT_INFORMATION_ROUTE],
@@ -315,7 +315,7 @@ export class PapiSimulator {
 
   /** The route's JSON text, or the Binance error that refuses the request. */
   private answer(
-    route: Route,
+    route: Route<SimAccount>,
     request: { apiKey: string | undefined; rawQuery: string; body: string },
     serverNow: number,
   ): string | SimBinanceError {

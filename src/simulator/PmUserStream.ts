@@ -7,7 +7,7 @@ import type { RiskLevelChangeWire } from './accountRisk.js';
 import { binanceErrors, SimBinanceError } from './errors.js';
 import type { StoredForceOrder } from './OrderGenerator.js';
 import { type OrderTradeUpdateWire, orderTradeUpdates } from './orderTradeUpdates.js';
-import type { Route } from './routes.js';
+import type { UnsignedRoute } from './routes.js';
 import type { SimUserStreamOptions, SimulatorAccount } from './types.js';
 
 /*
@@ -156,8 +156,8 @@ export class PmUserStream {
   }
 
   /** The three listenKey endpoints, keyed `METHOD path` like the simulator's other routes. */
-  routes(): Map<string, Route> {
-    const route = (handle: (apiKey: string | undefined) => unknown): Route => ({
+  routes(): Map<string, UnsignedRoute> {
+    const route = (handle: (apiKey: string | undefined) => unknown): UnsignedRoute => ({
       weight: () => 1,
       signed: false,
       params: [],

@@ -121,7 +121,7 @@ export class AccountRisk {
 }
 
 /** `GET /papi/v1/account` (USER_DATA, signed, weight 20, no parameters of its own): the signing account's risk. */
-export const ACCOUNT_INFORMATION_ROUTE: Route = {
+export const ACCOUNT_INFORMATION_ROUTE: Route<{ risk: AccountRisk }> = {
   weight: () => 20,
   signed: true,
   params: [],

@@ -70,7 +70,7 @@ export class AdlQuantiles {
 }
 
 /** The two routes, `GET /papi/v1/{um|cm}/adlQuantile` (signed, weight 5, optional `symbol`): the signing account's positions. */
-export const ADL_QUANTILE_ROUTES: readonly [string, Route][] = (['um', 'cm'] as const).map((market) => [
+export const ADL_QUANTILE_ROUTES: readonly [string, Route<{ adl: AdlQuantiles }>][] = (['um', 'cm'] as const).map((market) => [
   `GET /papi/v1/${market}/adlQuantile`,
   {
     weight: () => 5,

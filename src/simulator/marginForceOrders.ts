@@ -112,7 +112,7 @@ export class MarginForceOrders {
 }
 
 /** The route, `GET /papi/v1/margin/forceOrders`: the signing account's liquidations. */
-export const MARGIN_FORCE_ORDERS_ROUTE: Route = {
+export const MARGIN_FORCE_ORDERS_ROUTE: Route<{ margin: MarginForceOrders }> = {
   weight: () => 1,
   signed: true,
   params: ['startTime', 'endTime', 'current', 'size'],

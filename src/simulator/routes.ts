@@ -1,5 +1,4 @@
 import type { StoredForceOrder } from './OrderGenerator.js';
-import type { SimAccount } from './SimAccount.js';
 import { coinMExchangeInfo, symbolsOf, usdMExchangeInfo } from './symbols.js';
 import type { RawForceOrderWire, SimApi, SimMarket } from './types.js';
 import { type ForceOrderSelection, readForceOrderQuery } from './validateParams.js';
@@ -22,22 +21,30 @@ interface RouteShape {
   params: readonly string[];
 }
 
-/** A SIGNED (USER_DATA) endpoint: it answers from the books of the account whose key signed the request. */
-interface SignedRoute extends RouteShape {
+/**
+ * A SIGNED (USER_DATA) endpoint: it answers from the books of the account whose key signed the request;
+ * `Account` is what it reads of them (the simulator passes its SimAccount).
+ */
+interface SignedRoute<Account> extends RouteShape {
   signed: true;
   /** The JSON value to send; throws a SimBinanceError to refuse. */
-  handle(context: RouteContext, account: SimAccount): unknown;
+  handle(context: RouteContext, account: Account): unknown;
 }
 
 /** An endpoint without a signature (public, or USER_STREAM with the API key alone). */
-interface UnsignedRoute extends RouteShape {
+export interface UnsignedRoute extends RouteShape {
   signed: false;
   /** The JSON value to send; throws a SimBinanceError to refuse. */
   handle(context: RouteContext): unknown;
 }
 
 /** One endpoint: its request weight, whether it is SIGNED, the parameters it reads, and its answer. */
-export type Route = SignedRoute | UnsignedRoute;
+export type Route<Account> = SignedRoute<Account> | UnsignedRoute;
+
+/** What the force-order routes read of the signing account. */
+interface ForceOrderBook {
+  forceOrderBook(): readonly StoredForceOrder[];
+}
 
 /** The undocumented behaviours a client must survive either way. */
 export interface SelectionBehaviour {
@@ -79,7 +86,7 @@ function selectForceOrders(
   return behaviour.pageEnd === 'oldest' ? matching.slice(0, query.limit) : matching.slice(-query.limit);
 }
 
-function forceOrdersRoute(market: SimMarket): Route {
+function forceOrdersRoute(market: SimMarket): Route<ForceOrderBook> {
   const symbols = symbolsOf(market);
   return {
     // "Request Weight: 20 with symbol, 50 without symbol".
@@ -98,7 +105,7 @@ function forceOrdersRoute(market: SimMarket): Route {
 }
 
 /** "Check Server Time" as fapi, dapi and spot all document it: weight 1, no parameters. */
-const SERVER_TIME: Route = { weight: () => 1, signed: false, params: [], handle: ({ serverNow }) => ({ serverTime: serverNow }) };
+const SERVER_TIME: UnsignedRoute = { weight: () => 1, signed: false, params: [], handle: ({ serverNow }) => ({ serverTime: serverNow }) };
 
 /**
  * The endpoints one simulator serves, so a single base URL stands in for papi, fapi, dapi and api:
@@ -114,7 +121,7 @@ const SERVER_TIME: Route = { weight: () => 1, signed: false, params: [], handle:
  * - `GET /dapi/v1/exchangeInfo` (weight 1):
  *   https://developers.binance.com/docs/derivatives/coin-margined-futures/market-data/Exchange-Information
  */
-export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
+export const ROUTES: ReadonlyMap<string, Route<ForceOrderBook>> = new Map<string, Route<ForceOrderBook>>([
   ['GET /papi/v1/cm/forceOrders', forceOrdersRoute('cm')],
   ['GET /papi/v1/um/forceOrders', forceOrdersRoute('um')],
   ['GET /papi/v1/ping', { weight: () => 1, signed: false, params: [], handle: () => ({}) }],
