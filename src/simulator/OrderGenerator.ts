@@ -13,6 +13,17 @@ export interface StoredForceOrder {
 }
 
 /**
+ * The next order id of each book, shared by every account of one simulator: Binance numbers a book's
+ * orders across all its users, so two accounts never hold orders with the same id.
+ */
+export type OrderIds = Record<SimMarket | 'margin', number>;
+
+/** Where each book's ids start: near the ids of the force-order pages' examples. */
+export function firstOrderIds(): OrderIds {
+  return { cm: 165123080, um: 6071832819, margin: 180015097 };
+}
+
+/**
  * Makes realistic force orders, deterministic for a seed. The shape follows Binance's documented
  * examples (https://developers.binance.com/docs/derivatives/portfolio-margin/trade/Query-Users-CM-Force-Orders
  * and .../Query-Users-UM-Force-Orders): status FILLED, type and origType LIMIT, timeInForce IOC,
@@ -24,10 +35,13 @@ export interface StoredForceOrder {
  */
 export class OrderGenerator {
   private readonly random: SeededRandom;
-  private readonly nextId: Record<SimMarket, number> = { cm: 165123080, um: 6071832819 };
   private sequence = 0;
 
-  constructor(seed: number) {
+  /** `ids` is shared with the simulator's other accounts' generators (default: a book of its own). */
+  constructor(
+    seed: number,
+    private readonly ids: OrderIds = firstOrderIds(),
+  ) {
     this.random = new SeededRandom(seed);
   }
 
@@ -106,8 +120,8 @@ export class OrderGenerator {
   }
 
   private takeId(market: SimMarket): number {
-    const id = this.nextId[market];
-    this.nextId[market] = id + this.random.int(1, 40);
+    const id = this.ids[market];
+    this.ids[market] = id + this.random.int(1, 40);
     return id;
   }
 

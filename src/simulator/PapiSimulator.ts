@@ -1,14 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../time.js';
-import { AccountRisk, accountInformationRoute } from './accountRisk.js';
-import { AdlQuantiles } from './adlQuantile.js';
+import { ACCOUNT_INFORMATION_ROUTE, type AccountRisk } from './accountRisk.js';
+import { ADL_QUANTILE_ROUTES, type AdlQuantiles } from './adlQuantile.js';
 import { binanceErrors, SimBinanceError } from './errors.js';
 import { FaultQueue } from './FaultQueue.js';
-import { MarginForceOrders } from './marginForceOrders.js';
-import { OrderGenerator, type StoredForceOrder } from './OrderGenerator.js';
+import { MARGIN_FORCE_ORDERS_ROUTE, type MarginForceOrders } from './marginForceOrders.js';
+import { firstOrderIds } from './OrderGenerator.js';
 import { PmUserStream } from './PmUserStream.js';
 import { apiOfPath, ROUTES, type Route, type SelectionBehaviour } from './routes.js';
+import { SimAccount, type SimBurstOptions, type SimStreamOptions } from './SimAccount.js';
 import { authenticateSigned, recordSignature } from './signedRequests.js';
 import type {
   PapiSimulatorOptions,
@@ -29,25 +30,6 @@ export const SIM_API_KEY = 'SIMULATORxAPIxKEYxNOTxREALx0000000000000000000000000
 /** HMAC secret of the default simulator account: 64 characters, obviously fake. */
 export const SIM_API_SECRET = 'SIMULATORxSECRETxNOTxREALx00000000000000000000000000000000000000';
 
-/** Options of {@link PapiSimulator.startStream}. */
-export interface SimStreamOptions {
-  ordersPerMinute: number;
-  /** Every this many ms, a cascade of `cascadeSize` orders a few ms apart. */
-  cascadeEveryMs?: number;
-  /** Default 50. */
-  cascadeSize?: number;
-}
-
-/** Options of {@link PapiSimulator.addBurst}. */
-export interface SimBurstOptions {
-  /** Server-clock ms of the first order; default now. */
-  at?: number;
-  /** Orders spread over [at, at + spreadMs]; default 0 (all in one ms). */
-  spreadMs?: number;
-  market?: SimMarket;
-  symbols?: string[];
-}
-
 /** Binance's own header for the weight used this minute; header names are case-insensitive (RFC 9110). */
 const USED_WEIGHT_HEADER = 'X-MBX-USED-WEIGHT-1m';
 
@@ -64,38 +46,34 @@ const SIGNED_PARAMS = ['recvWindow', 'timestamp', 'signature'];
  * A local Binance that serves Portfolio Margin force orders, ping, server time (fapi, dapi, spot) and
  * USD-M and COIN-M exchange info from one base URL, with Binance's signing, timing, per-API weight, ban
  * and error behaviour, scripted faults, and the undocumented switches (page end, window field, late
- * visibility, strict parameters) a client must survive. Ground truth for the client's and pipeline's
- * tests, the benchmark and the demo.
+ * visibility, strict parameters) a client must survive. Several accounts, each with its own orders,
+ * risk and stream ({@link account}); the top-level methods act on the first; weight is the IP's,
+ * shared by all. Ground truth for the client's and pipeline's tests, the benchmark and the demo.
  */
 export class PapiSimulator {
-  /** Every request received, oldest first. */
+  /** Every request received, oldest first, each tagged with the name of the account whose key it carried. */
   readonly requests: SimRequestLog[] = [];
-  /** The account's risk: `GET /papi/v1/account` answers it; `risk.set(…)` changes it and pushes `riskLevelChange`. */
-  readonly risk: AccountRisk;
-  /** The Portfolio Margin user data stream (listenKeys, `/pm/ws/<listenKey>`) and its fault switches. */
+  /** The Portfolio Margin user data stream (listenKeys, `/pm/ws/<listenKey>`) and its fault switches, for every account. */
   readonly userStream: PmUserStream;
-  /** The positions' ADL quantiles, `GET /papi/v1/{um|cm}/adlQuantile`; `adl.set(…)` changes them. */
-  readonly adl: AdlQuantiles;
-  /** The cross margin account's liquidations, `GET /papi/v1/margin/forceOrders`; `margin.add(…)` stores one. */
-  readonly margin: MarginForceOrders;
-  private readonly stored: StoredForceOrder[] = [];
   private readonly faults = new FaultQueue();
-  private readonly generator: OrderGenerator;
   private readonly limiter: WeightLimiter;
-  private readonly accounts: SimulatorAccount[];
+  /** `options.accounts` itself, read on every request: a test revokes a key by taking its entry out. */
+  private readonly credentials: readonly SimulatorAccount[];
+  /** The accounts there were at start, in their order. */
+  private readonly books: readonly SimAccount[];
+  private readonly byApiKey: ReadonlyMap<string, SimAccount>;
   private readonly now: () => number;
   private readonly behaviour: SelectionBehaviour;
   private readonly windowTooLongCode: -1127 | -4165;
   private readonly strictParams: boolean;
-  private readonly streams = new Set<() => void>();
-  private readonly routes: ReadonlyMap<string, Route>;
+  private readonly routes: ReadonlyMap<string, Route<SimAccount>>;
   private readonly requestListeners = new Set<(request: SimRequestLog) => void>();
   private skewMs = 0;
   private server: Server | undefined;
   private address = '';
 
   private constructor(options: PapiSimulatorOptions) {
-    this.accounts = options.accounts ?? [{ apiKey: SIM_API_KEY, hmacSecret: SIM_API_SECRET }];
+    this.credentials = checkedAccounts(options.accounts ?? [{ apiKey: SIM_API_KEY, hmacSecret: SIM_API_SECRET }]);
     const clock = options.clock;
     this.now = clock ? () => clock.now() : (options.now ?? Date.now);
     const limits = options.weightLimitPerMinute;
@@ -106,21 +84,26 @@ export class PapiSimulator {
     this.strictParams = options.strictParams ?? true;
     this.behaviour = { pageEnd: options.pageEnd ?? 'oldest', windowField: options.windowField ?? 'updateTime' };
     this.windowTooLongCode = options.windowTooLongCode ?? -1127;
-    this.generator = new OrderGenerator(options.seed ?? 1);
-    this.risk = new AccountRisk(() => this.serverNow());
-    this.adl = new AdlQuantiles(() => this.serverNow());
-    this.margin = new MarginForceOrders(() => this.serverNow());
     const sleep = clock ? clock.sleep.bind(clock) : systemClock.sleep;
-    this.userStream = new PmUserStream(
-      { accounts: this.accounts, serverNow: () => this.serverNow(), sleep, risk: this.risk },
-      options.userStream,
+    const serverNow = () => this.serverNow();
+    this.userStream = new PmUserStream({ accounts: () => this.liveCredentials(), serverNow, sleep }, options.userStream);
+    const ids = firstOrderIds();
+    const seed = options.seed ?? 1;
+    this.books = this.credentials.map(
+      (account, index) =>
+        new SimAccount(index, account.name ?? defaultName(index), seed + index, {
+          serverNow,
+          ids,
+          stream: this.userStream.forAccount(account),
+        }),
     );
-    this.routes = new Map([
+    this.byApiKey = new Map(this.credentials.map((account, index) => [account.apiKey, this.books[index] as SimAccount]));
+    this.routes = new Map<string, Route<SimAccount>>([
       ...ROUTES,
       ...this.userStream.routes(),
-      ['GET /papi/v1/account', accountInformationRoute(this.risk)],
-      ...this.adl.routes(),
-      ...this.margin.routes(),
+      ['GET /papi/v1/account', ACCOUNT_INFORMATION_ROUTE],
+      ...ADL_QUANTILE_ROUTES,
+      ['GET /papi/v1/margin/forceOrders', MARGIN_FORCE_ORDERS_ROUTE],
     ]);
   }
 
@@ -151,28 +134,54 @@ export class PapiSimulator {
     return this.address;
   }
 
-  /** Stores one force order (realistic defaults for whatever `input` leaves out); returns its wire object. */
+  /**
+   * One account, by its name, its position in `accounts` (from 0) or its API key; throws a RangeError
+   * naming the accounts there are when none matches (never echoing the string: it may be a key).
+   */
+  account(nameOrIndexOrApiKey: string | number): SimAccount {
+    const found =
+      typeof nameOrIndexOrApiKey === 'number'
+        ? this.books[nameOrIndexOrApiKey]
+        : (this.books.find((a) => a.name === nameOrIndexOrApiKey) ?? this.byApiKey.get(nameOrIndexOrApiKey));
+    if (found) return found;
+    const names = this.books.map((a) => a.name).join(', ');
+    const asked = typeof nameOrIndexOrApiKey === 'number' ? `at index ${nameOrIndexOrApiKey}` : 'with that name or API key';
+    throw new RangeError(`the simulator has no account ${asked}; its accounts are ${names} (indexes 0 to ${this.books.length - 1})`);
+  }
+
+  /** Every account, in the order of `accounts`. */
+  get accounts(): readonly SimAccount[] {
+    return this.books;
+  }
+
+  /** The first account's risk: its `GET /papi/v1/account` answers it; `risk.set(…)` changes it and pushes `riskLevelChange`. */
+  get risk(): AccountRisk {
+    return this.first.risk;
+  }
+
+  /** The first account's ADL quantiles, `GET /papi/v1/{um|cm}/adlQuantile`; `adl.set(…)` changes them. */
+  get adl(): AdlQuantiles {
+    return this.first.adl;
+  }
+
+  /** The first account's cross margin liquidations, `GET /papi/v1/margin/forceOrders`; `margin.add(…)` stores one. */
+  get margin(): MarginForceOrders {
+    return this.first.margin;
+  }
+
+  /** Stores one force order of the first account; see {@link SimAccount.addOrder}. */
   addOrder(input: SimOrderInput = {}): RawForceOrderWire {
-    const order = this.generator.make(input, this.serverNow());
-    this.stored.push(order);
-    this.userStream.publishOrder(order);
-    return order.wire;
+    return this.first.addOrder(input);
   }
 
-  /** Stores several orders in the given order (ids rise in that order). */
+  /** Stores several orders of the first account in the given order (ids rise in that order). */
   addOrders(inputs: SimOrderInput[]): RawForceOrderWire[] {
-    return inputs.map((input) => this.addOrder(input));
+    return this.first.addOrders(inputs);
   }
 
-  /** A liquidation cascade: `count` orders in one ms (or spread over `spreadMs`), ids rising with time. */
+  /** A liquidation cascade on the first account; see {@link SimAccount.addBurst}. */
   addBurst(count: number, options: SimBurstOptions = {}): RawForceOrderWire[] {
-    const at = options.at ?? this.serverNow();
-    const market = options.market ?? 'cm';
-    const times = Array.from({ length: count }, () => at + (options.spreadMs ? this.generator.int(0, options.spreadMs) : 0));
-    times.sort((a, b) => a - b);
-    return times.map((time) =>
-      this.addOrder({ market, symbol: this.generator.pickSymbol(market, options.symbols), kind: 'LIQUIDATION', time }),
-    );
+    return this.first.addBurst(count, options);
   }
 
   /** Queues a fault; matching requests consume queued faults in order. */
@@ -204,31 +213,19 @@ export class PapiSimulator {
     return this.limiter.total(api, this.serverNow());
   }
 
-  /** Every stored order (of one market, if named), in the order added. */
+  /** The first account's stored orders (of one market, if named), in the order added. */
   orders(market?: SimMarket): RawForceOrderWire[] {
-    return this.stored.filter((o) => market === undefined || o.market === market).map((o) => o.wire);
+    return this.first.orders(market);
   }
 
-  /** For the demo: adds orders on real timers (a steady trickle plus optional cascades); returns stop. */
+  /** For the demo: adds orders to the first account on real timers; see {@link SimAccount.startStream}. */
   startStream(options: SimStreamOptions): () => void {
-    const timers = [
-      setInterval(() => this.addOrder({ market: this.generator.int(0, 4) === 0 ? 'um' : 'cm' }), 60_000 / options.ordersPerMinute),
-    ];
-    if (options.cascadeEveryMs) {
-      timers.push(setInterval(() => this.addBurst(options.cascadeSize ?? 50, { spreadMs: 5 }), options.cascadeEveryMs));
-    }
-    for (const timer of timers) timer.unref();
-    const stop = () => {
-      for (const timer of timers) clearInterval(timer);
-      this.streams.delete(stop);
-    };
-    this.streams.add(stop);
-    return stop;
+    return this.first.startStream(options);
   }
 
-  /** Stops streams, drops open connections (including requests a `timeout` fault holds) and stops listening. */
+  /** Stops every account's streams, drops open connections (including requests a `timeout` fault holds) and stops listening. */
   async close(): Promise<void> {
-    for (const stop of [...this.streams]) stop();
+    for (const account of this.books) account.stopStreams();
     await this.userStream.close();
     const server = this.server;
     if (!server) return;
@@ -236,6 +233,10 @@ export class PapiSimulator {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await closed;
+  }
+
+  private get first(): SimAccount {
+    return this.books[0] as SimAccount;
   }
 
   private serverNow(): number {
@@ -253,11 +254,13 @@ export class PapiSimulator {
     const apiKeyHeader = req.headers['x-mbx-apikey'];
     const apiKey = Array.isArray(apiKeyHeader) ? apiKeyHeader[0] : apiKeyHeader;
     const method = req.method ?? 'GET';
+    const owner = apiKey === undefined ? undefined : this.byApiKey.get(apiKey);
     const log: SimRequestLog = {
       method,
       path,
       params: Object.fromEntries([...new URLSearchParams(body), ...new URLSearchParams(rawQuery)]),
       ...(apiKey !== undefined ? { apiKey } : {}),
+      ...(owner ? { account: owner.name } : {}),
       weight: 0,
       status: 0,
       at: serverNow,
@@ -293,30 +296,71 @@ export class PapiSimulator {
     }
   }
 
+  /** With `strictParams`, -1104 for a parameter the endpoint does not read. */
+  private requireKnownParams(params: Record<string, string>, names: readonly string[]): void {
+    if (this.strictParams) requireAllRead(params, new Set(names));
+  }
+
+  /** The credentials the simulator accepts now: those of `accounts` still there, and none added after start (they have no books). */
+  private liveCredentials(): SimulatorAccount[] {
+    return this.credentials.filter((account) => this.byApiKey.has(account.apiKey));
+  }
+
+  /** The account of an API key that authenticated (so one of `credentials`). */
+  private accountOfKey(apiKey: string): SimAccount {
+    const account = this.byApiKey.get(apiKey);
+    if (!account) throw new TypeError('an authenticated key belongs to no account: a simulator bug');
+    return account;
+  }
+
   /** The route's JSON text, or the Binance error that refuses the request. */
   private answer(
-    route: Route,
+    route: Route<SimAccount>,
     request: { apiKey: string | undefined; rawQuery: string; body: string },
     serverNow: number,
   ): string | SimBinanceError {
     try {
       const params = readParams(request.rawQuery, request.body);
-      if (route.signed) authenticateSigned(this.accounts, { ...request, params }, serverNow, { signatureLast: this.strictParams });
-      if (this.strictParams) requireAllRead(params, new Set([...route.params, ...(route.signed ? SIGNED_PARAMS : [])]));
-      const value = route.handle({
-        params,
-        serverNow,
-        orders: this.stored,
-        behaviour: this.behaviour,
-        windowTooLongCode: this.windowTooLongCode,
-        apiKey: request.apiKey,
-      });
-      return JSON.stringify(value);
+      const context = { params, serverNow, behaviour: this.behaviour, windowTooLongCode: this.windowTooLongCode, apiKey: request.apiKey };
+      if (!route.signed) {
+        this.requireKnownParams(params, route.params);
+        return JSON.stringify(route.handle(context));
+      }
+      const signer = authenticateSigned(this.liveCredentials(), { ...request, params }, serverNow, { signatureLast: this.strictParams });
+      this.requireKnownParams(params, [...route.params, ...SIGNED_PARAMS]);
+      return JSON.stringify(route.handle(context, this.accountOfKey(signer.apiKey)));
     } catch (error) {
       if (error instanceof SimBinanceError) return error;
       throw error;
     }
   }
+}
+
+/** The name of the account at `index` when it has none of its own. */
+function defaultName(index: number): string {
+  return `account-${index + 1}`;
+}
+
+/** `accounts` when they can be told apart (at least one, keys and names unique); a RangeError saying which clash otherwise. */
+function checkedAccounts(accounts: readonly SimulatorAccount[]): readonly SimulatorAccount[] {
+  if (accounts.length === 0) throw new RangeError('the simulator needs at least one account: leave `accounts` out for the default one');
+  requireUnique(
+    'API key',
+    accounts.map((a) => a.apiKey),
+  );
+  requireUnique(
+    'name',
+    accounts.map((a, index) => a.name ?? defaultName(index)),
+  );
+  return accounts;
+}
+
+function requireUnique(label: string, values: readonly string[]): void {
+  const second = values.findIndex((value, i) => values.indexOf(value) !== i);
+  if (second < 0) return;
+  throw new RangeError(
+    `accounts ${values.indexOf(values[second] as string)} and ${second} have the same ${label}: give each account its own`,
+  );
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

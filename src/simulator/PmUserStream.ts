@@ -3,11 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type Clock, DAY_MS, MINUTE_MS } from '../time.js';
-import type { AccountRisk, RiskLevelChangeWire } from './accountRisk.js';
+import type { RiskLevelChangeWire } from './accountRisk.js';
 import { binanceErrors, SimBinanceError } from './errors.js';
 import type { StoredForceOrder } from './OrderGenerator.js';
 import { type OrderTradeUpdateWire, orderTradeUpdates } from './orderTradeUpdates.js';
-import type { Route } from './routes.js';
+import type { UnsignedRoute } from './routes.js';
 import type { SimUserStreamOptions, SimulatorAccount } from './types.js';
 
 /*
@@ -50,12 +50,36 @@ export interface SimStreamActivity {
 
 /** What the stream needs from the simulator that hosts it. */
 export interface PmUserStreamHost {
-  accounts: readonly SimulatorAccount[];
+  /** The accounts whose keys are accepted now. */
+  accounts(): readonly SimulatorAccount[];
   /** The exchange's clock (skew included). */
   serverNow(): number;
   /** Sleeps on the exchange's clock; rejects when the signal aborts. */
   sleep: Clock['sleep'];
-  risk: AccountRisk;
+}
+
+/**
+ * One account's side of the user data stream: its events go to the connections of its own listenKeys
+ * only (a listenKey belongs to the account whose API key created it), and its fault switches touch
+ * nothing of the other accounts'.
+ */
+export interface PmAccountStream {
+  /** Sends the updates of one of the account's force orders once it is visible (now, or at its `visibleAt`). */
+  publishOrder(order: StoredForceOrder): void;
+  /** Sends one of the account's `riskLevelChange` events. */
+  publishRiskChange(event: RiskLevelChangeWire): void;
+  /** Fault: the account's next `count` events (all, or those `match` accepts) are dropped instead of sent. */
+  dropNextEvents(count?: number, match?: (event: Record<string, unknown>) => boolean): void;
+  /** Fault: the account's connections open now go silent (see {@link PmUserStream.goSilent}). */
+  goSilent(): void;
+  /** Fault: the account's open connections end without a close frame. */
+  terminateConnections(): void;
+  /** Fault: the account's next `count` keepalives are refused with -1125 and its key is gone. */
+  refuseNextKeepalives(count?: number): void;
+  /** Sends `text` exactly as given to the account's connections of a live key. */
+  sendRaw(text: string): void;
+  /** How many stream connections the account has open. */
+  readonly openConnections: number;
 }
 
 interface ListenKey {
@@ -81,6 +105,8 @@ interface Connection {
 interface DropRule {
   remaining: number;
   match?: (event: Record<string, unknown>) => boolean;
+  /** Only events of the account with this key; every account's when absent. */
+  apiKey?: string;
 }
 
 /**
@@ -91,8 +117,9 @@ interface DropRule {
  * that get a ping every 3 minutes, are dropped after 10 minutes without a pong and closed at 24 hours;
  * `listenKeyExpired` when a key expires, and nothing more on it; `ORDER_TRADE_UPDATE` for every force
  * order the simulator stores, once it is visible; `riskLevelChange` when the account's risk level
- * changes. Fault switches make it drop events, go silent, vanish without a close frame or refuse a
- * keepalive.
+ * changes. Each account's events go to its own keys' connections ({@link forAccount}). Fault switches
+ * make it drop events, go silent, vanish without a close frame or refuse a keepalive, on every
+ * account's connections here or on one account's through its {@link PmAccountStream}.
  */
 export class PmUserStream {
   private readonly keys = new Map<string, ListenKey>();
@@ -101,19 +128,36 @@ export class PmUserStream {
   private readonly lifetime = new AbortController();
   private readonly activityListeners = new Set<(activity: SimStreamActivity) => void>();
   private readonly dropRules: DropRule[] = [];
-  private refusedKeepalives = 0;
+  /** Keepalives to refuse: of any account (`undefined`), or of the account with that key. */
+  private readonly refusedKeepalives = new Map<string | undefined, number>();
   private nextTradeId = 1_000_001;
 
   constructor(
     private readonly host: PmUserStreamHost,
     private readonly options: SimUserStreamOptions = {},
-  ) {
-    host.risk.onLevelChange((event) => this.publish(event));
+  ) {}
+
+  /** The side of the stream of `account` (one of the host's accounts). */
+  forAccount(account: SimulatorAccount): PmAccountStream {
+    const { apiKey } = account;
+    const open = () => this.connectionsOf(apiKey).length;
+    return {
+      publishOrder: (order) => this.publishOrder(order, apiKey),
+      publishRiskChange: (event) => this.publish(event, apiKey),
+      dropNextEvents: (count = 1, match) => this.addDropRule(count, match, apiKey),
+      goSilent: () => this.silence(apiKey),
+      terminateConnections: () => this.terminate(apiKey),
+      refuseNextKeepalives: (count = 1) => this.refuseKeepalives(count, apiKey),
+      sendRaw: (text) => this.sendRawTo(text, apiKey),
+      get openConnections() {
+        return open();
+      },
+    };
   }
 
   /** The three listenKey endpoints, keyed `METHOD path` like the simulator's other routes. */
-  routes(): Map<string, Route> {
-    const route = (handle: (apiKey: string | undefined) => unknown): Route => ({
+  routes(): Map<string, UnsignedRoute> {
+    const route = (handle: (apiKey: string | undefined) => unknown): UnsignedRoute => ({
       weight: () => 1,
       signed: false,
       params: [],
@@ -140,26 +184,12 @@ export class PmUserStream {
     else this.server.handleUpgrade(req, socket, head, (ws) => this.accept(ws, key));
   }
 
-  /** Sends the updates of a stored force order once it is visible (now, or at its `visibleAt`). */
-  publishOrder(order: StoredForceOrder): void {
-    const wait = (order.visibleAt ?? Number.NEGATIVE_INFINITY) - this.host.serverNow();
-    if (wait <= 0) {
-      this.sendOrder(order);
-      return;
-    }
-    const signal = this.lifetime.signal;
-    this.spawn(signal, async () => {
-      await this.host.sleep(wait, signal);
-      this.sendOrder(order);
-    });
-  }
-
   /**
    * Fault: the next `count` events (of every type, or only those `match` accepts, e.g.
    * `(e) => (e.o as { X?: string })?.X === 'FILLED'`) are dropped instead of sent, on every connection.
    */
   dropNextEvents(count = 1, match?: (event: Record<string, unknown>) => boolean): void {
-    this.dropRules.push({ remaining: count, ...(match ? { match } : {}) });
+    this.addDropRule(count, match, undefined);
   }
 
   /**
@@ -167,27 +197,25 @@ export class PmUserStream {
    * and are never dropped for a missing pong: a zombie connection. Connections opened later are healthy.
    */
   goSilent(): void {
-    for (const connection of this.connections) connection.silent = true;
+    this.silence(undefined);
   }
 
   /** Fault: every open connection ends without a close frame, as when the network dies. */
   terminateConnections(): void {
-    for (const connection of this.connections) connection.socket.terminate();
+    this.terminate(undefined);
   }
 
   /**
-   * Fault: the next `count` keepalives (`PUT`) are refused with -1125, and the key they named is gone
-   * (no `listenKeyExpired`, no more events on it), as "This listenKey does not exist" means.
+   * Fault: the next `count` keepalives (`PUT`, of any account) are refused with -1125, and the key they
+   * named is gone (no `listenKeyExpired`, no more events on it), as "This listenKey does not exist" means.
    */
   refuseNextKeepalives(count = 1): void {
-    this.refusedKeepalives += count;
+    this.refuseKeepalives(count, undefined);
   }
 
   /** Sends `text` exactly as given to every connection of a live key: for malformed or unknown events. */
   sendRaw(text: string): void {
-    for (const connection of this.connections) {
-      if (connection.key.live) send(connection, text);
-    }
+    this.sendRawTo(text, undefined);
   }
 
   /** How many stream connections are open. */
@@ -208,9 +236,61 @@ export class PmUserStream {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** The open connections of the account with key `apiKey`, or of every account. */
+  private connectionsOf(apiKey: string | undefined): Connection[] {
+    return [...this.connections].filter((connection) => apiKey === undefined || connection.key.apiKey === apiKey);
+  }
+
+  private addDropRule(count: number, match: DropRule['match'], apiKey: string | undefined): void {
+    this.dropRules.push({ remaining: count, ...(match ? { match } : {}), ...(apiKey !== undefined ? { apiKey } : {}) });
+  }
+
+  private silence(apiKey: string | undefined): void {
+    for (const connection of this.connectionsOf(apiKey)) connection.silent = true;
+  }
+
+  private terminate(apiKey: string | undefined): void {
+    for (const connection of this.connectionsOf(apiKey)) connection.socket.terminate();
+  }
+
+  private refuseKeepalives(count: number, apiKey: string | undefined): void {
+    this.refusedKeepalives.set(apiKey, (this.refusedKeepalives.get(apiKey) ?? 0) + count);
+  }
+
+  /** Takes one refusal queued for the account with key `apiKey` (its own first, then any account's). */
+  private takeRefusal(apiKey: string): boolean {
+    for (const scope of [apiKey, undefined]) {
+      const left = this.refusedKeepalives.get(scope) ?? 0;
+      if (left <= 0) continue;
+      this.refusedKeepalives.set(scope, left - 1);
+      return true;
+    }
+    return false;
+  }
+
+  private sendRawTo(text: string, apiKey: string | undefined): void {
+    for (const connection of this.connectionsOf(apiKey)) {
+      if (connection.key.live) send(connection, text);
+    }
+  }
+
+  /** Sends the updates of a stored force order of the account with key `apiKey` once it is visible (now, or at its `visibleAt`). */
+  private publishOrder(order: StoredForceOrder, apiKey: string): void {
+    const wait = (order.visibleAt ?? Number.NEGATIVE_INFINITY) - this.host.serverNow();
+    if (wait <= 0) {
+      this.sendOrder(order, apiKey);
+      return;
+    }
+    const signal = this.lifetime.signal;
+    this.spawn(signal, async () => {
+      await this.host.sleep(wait, signal);
+      this.sendOrder(order, apiKey);
+    });
+  }
+
   /** `POST`: the account's live key, extended by 60 minutes, or a new one. */
   private start(apiKey: string | undefined): string {
-    const account = authenticateApiKey(this.host.accounts, apiKey);
+    const account = authenticateApiKey(this.host.accounts(), apiKey);
     const expiresAt = this.host.serverNow() + LISTEN_KEY_VALIDITY_MS;
     const live = this.liveKeyOf(account.apiKey);
     if (live) {
@@ -226,10 +306,9 @@ export class PmUserStream {
 
   /** `PUT`: extends the account's live key by 60 minutes; -1125 when it has none. */
   private keepalive(apiKey: string | undefined): Record<string, never> {
-    const account = authenticateApiKey(this.host.accounts, apiKey);
+    const account = authenticateApiKey(this.host.accounts(), apiKey);
     const key = this.liveKeyOf(account.apiKey);
-    if (this.refusedKeepalives > 0) {
-      this.refusedKeepalives -= 1;
+    if (this.takeRefusal(account.apiKey)) {
       if (key) this.forget(key);
       throw listenKeyMissing();
     }
@@ -240,7 +319,7 @@ export class PmUserStream {
 
   /** `DELETE`: "close the stream and invalidate the listenKey" (its connections are closed); -1125 when there is none. */
   private closeKey(apiKey: string | undefined): Record<string, never> {
-    const account = authenticateApiKey(this.host.accounts, apiKey);
+    const account = authenticateApiKey(this.host.accounts(), apiKey);
     const key = this.liveKeyOf(account.apiKey);
     if (!key) throw listenKeyMissing();
     this.forget(key);
@@ -278,6 +357,7 @@ export class PmUserStream {
     };
     this.deliver(
       event,
+      key.apiKey,
       [...this.connections].filter((connection) => connection.key === key),
     );
   }
@@ -339,25 +419,29 @@ export class PmUserStream {
     if (!connection.silent) connection.socket.close(1000);
   }
 
-  private sendOrder(order: StoredForceOrder): void {
+  private sendOrder(order: StoredForceOrder, apiKey: string): void {
     const updates = orderTradeUpdates(order, {
       eventTime: this.host.serverNow(),
       fillExecution: this.options.fillExecution ?? 'TRADE',
       tradeId: this.nextTradeId++,
     });
-    for (const update of updates) this.publish(update);
+    for (const update of updates) this.publish(update, apiKey);
   }
 
-  /** Sends an account event to every connection of a live key. */
-  private publish(event: StreamEvent): void {
+  /** Sends an event of the account with key `apiKey` to every connection of its live keys. */
+  private publish(event: StreamEvent, apiKey: string): void {
     this.deliver(
       event,
-      [...this.connections].filter((connection) => connection.key.live),
+      apiKey,
+      this.connectionsOf(apiKey).filter((connection) => connection.key.live),
     );
   }
 
-  private deliver(event: StreamEvent, connections: readonly Connection[]): void {
-    const rule = this.dropRules.find((r) => !r.match || r.match(event as unknown as Record<string, unknown>));
+  /** Sends `event` of the account with key `owner` to `connections`, unless a drop rule takes it. */
+  private deliver(event: StreamEvent, owner: string, connections: readonly Connection[]): void {
+    const rule = this.dropRules.find(
+      (r) => (r.apiKey === undefined || r.apiKey === owner) && (!r.match || r.match(event as unknown as Record<string, unknown>)),
+    );
     if (rule) {
       rule.remaining -= 1;
       if (rule.remaining <= 0) this.dropRules.splice(this.dropRules.indexOf(rule), 1);

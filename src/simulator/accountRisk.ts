@@ -120,10 +120,13 @@ export class AccountRisk {
   }
 }
 
-/** `GET /papi/v1/account` (USER_DATA, signed, weight 20, no parameters of its own). */
-export function accountInformationRoute(risk: AccountRisk): Route {
-  return { weight: () => 20, signed: true, params: [], handle: () => risk.information() };
-}
+/** `GET /papi/v1/account` (USER_DATA, signed, weight 20, no parameters of its own): the signing account's risk. */
+export const ACCOUNT_INFORMATION_ROUTE: Route<{ risk: AccountRisk }> = {
+  weight: () => 20,
+  signed: true,
+  params: [],
+  handle: (_context, account) => account.risk.information(),
+};
 
 function derive(
   input: SimRiskInput,

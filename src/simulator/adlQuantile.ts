@@ -52,20 +52,8 @@ export class AdlQuantiles {
     this.refreshedAt = now - (now % REFRESH_MS);
   }
 
-  /** The two routes, `GET /papi/v1/{um|cm}/adlQuantile` (signed, weight 5, optional `symbol`). */
-  routes(): [string, Route][] {
-    return (['um', 'cm'] as const).map((market) => [
-      `GET /papi/v1/${market}/adlQuantile`,
-      {
-        weight: () => 5,
-        signed: true,
-        params: ['symbol'],
-        handle: ({ params, serverNow }) => this.answer(market, params.symbol, serverNow),
-      },
-    ]);
-  }
-
-  private answer(market: SimMarket, symbol: string | undefined, serverNow: number): AdlQuantileWire[] {
+  /** The body of `GET /papi/v1/{market}/adlQuantile` at `serverNow`, for one symbol or all. */
+  quantiles(market: SimMarket, symbol: string | undefined, serverNow: number): AdlQuantileWire[] {
     // Binance recomputes on its own 30 s beat, not on our requests: the grid of the server clock.
     const tick = serverNow - (serverNow % REFRESH_MS);
     if (this.refreshedAt === undefined || tick > this.refreshedAt) {
@@ -80,6 +68,17 @@ export class AdlQuantiles {
     return [...bySymbol].map(([name, positions]) => ({ symbol: name, adlQuantile: scores(positions) }));
   }
 }
+
+/** The two routes, `GET /papi/v1/{um|cm}/adlQuantile` (signed, weight 5, optional `symbol`): the signing account's positions. */
+export const ADL_QUANTILE_ROUTES: readonly [string, Route<{ adl: AdlQuantiles }>][] = (['um', 'cm'] as const).map((market) => [
+  `GET /papi/v1/${market}/adlQuantile`,
+  {
+    weight: () => 5,
+    signed: true,
+    params: ['symbol'],
+    handle: ({ params, serverNow }, account) => account.adl.quantiles(market, params.symbol, serverNow),
+  },
+]);
 
 /** One symbol's scores from its positions: each side its own (0 where none is held), or crossed hedge mode's shared one. */
 function scores(positions: readonly SimAdlPosition[]): AdlQuantileWire['adlQuantile'] {

@@ -1,4 +1,5 @@
 import { binanceErrors } from './errors.js';
+import { firstOrderIds, type OrderIds } from './OrderGenerator.js';
 import type { Route } from './routes.js';
 import { SeededRandom } from './SeededRandom.js';
 
@@ -39,6 +40,8 @@ const MARGIN_SYMBOLS: readonly { symbol: string; price: number; priceDigits: num
   { symbol: 'BNBBTC', price: 0.0067, priceDigits: 8, qtyDigits: 3 },
 ];
 
+/** The random stream of the first account's rows (any fixed value: rows must repeat run after run). */
+const FIRST_ACCOUNT_SEED = 7;
 const LONG = /^[0-9]{1,20}$/;
 /** "size: Default:10 Max:100"; "current: Currently querying page. Start from 1. Default:1". */
 const DEFAULT_SIZE = 10;
@@ -56,13 +59,14 @@ const MAX_SIZE = 100;
 export class MarginForceOrders {
   private readonly rows: MarginForceOrderWire[] = [];
   private readonly random: SeededRandom;
-  private nextId = 180015097;
 
+  /** `ids` is shared with the simulator's other accounts (default: ids of its own); each account index draws its own rows. */
   constructor(
     private readonly serverNow: () => number,
-    seed = 7,
+    private readonly ids: OrderIds = firstOrderIds(),
+    accountIndex = 0,
   ) {
-    this.random = new SeededRandom(seed);
+    this.random = new SeededRandom(FIRST_ACCOUNT_SEED + accountIndex);
   }
 
   /** Stores one margin liquidation; returns its wire row. */
@@ -73,7 +77,7 @@ export class MarginForceOrders {
     const row: MarginForceOrderWire = {
       avgPrice: input.avgPrice ?? price,
       executedQty: input.executedQty ?? qty,
-      orderId: this.nextId,
+      orderId: this.ids.margin,
       price,
       qty,
       side: input.side ?? 'SELL',
@@ -81,7 +85,7 @@ export class MarginForceOrders {
       timeInForce: 'GTC',
       updatedTime: input.updatedTime ?? this.serverNow(),
     };
-    this.nextId += this.random.int(1, 40);
+    this.ids.margin += this.random.int(1, 40);
     this.rows.push(row);
     return row;
   }
@@ -91,22 +95,8 @@ export class MarginForceOrders {
     return [...this.rows];
   }
 
-  /** The route, `GET /papi/v1/margin/forceOrders`. */
-  routes(): [string, Route][] {
-    return [
-      [
-        'GET /papi/v1/margin/forceOrders',
-        {
-          weight: () => 1,
-          signed: true,
-          params: ['startTime', 'endTime', 'current', 'size'],
-          handle: ({ params, serverNow }) => this.answer(params, serverNow),
-        },
-      ],
-    ];
-  }
-
-  private answer(params: Record<string, string>, serverNow: number): { rows: MarginForceOrderWire[]; total: number } {
+  /** The body of `GET /papi/v1/margin/forceOrders` for `params` at `serverNow`; throws the Binance error for a bad one. */
+  page(params: Record<string, string>, serverNow: number): { rows: MarginForceOrderWire[]; total: number } {
     const startTime = optionalLong(params, 'startTime') ?? 0;
     const endTime = optionalLong(params, 'endTime') ?? serverNow;
     if (startTime > endTime) throw binanceErrors.startAfterEnd();
@@ -120,6 +110,14 @@ export class MarginForceOrders {
     return { rows: matching.slice((current - 1) * size, current * size), total: matching.length };
   }
 }
+
+/** The route, `GET /papi/v1/margin/forceOrders`: the signing account's liquidations. */
+export const MARGIN_FORCE_ORDERS_ROUTE: Route<{ margin: MarginForceOrders }> = {
+  weight: () => 1,
+  signed: true,
+  params: ['startTime', 'endTime', 'current', 'size'],
+  handle: ({ params, serverNow }, account) => account.margin.page(params, serverNow),
+};
 
 function optionalLong(params: Record<string, string>, name: string): number | undefined {
   const text = params[name];

@@ -7,22 +7,43 @@ import { type ForceOrderSelection, readForceOrderQuery } from './validateParams.
 export interface RouteContext {
   params: Record<string, string>;
   serverNow: number;
-  orders: readonly StoredForceOrder[];
   behaviour: SelectionBehaviour;
   windowTooLongCode: -1127 | -4165;
   /** The `X-MBX-APIKEY` header, for USER_STREAM routes (a SIGNED route's key is checked before it runs). */
   apiKey: string | undefined;
 }
 
-/** One endpoint: its request weight, whether it is SIGNED, the parameters it reads, and its answer. */
-export interface Route {
+/** What every endpoint states: its request weight and the parameters it reads. */
+interface RouteShape {
   /** Weight as the endpoint's page states it; `hasSymbol` tells whether `symbol` was sent. */
   weight(hasSymbol: boolean): number;
-  signed: boolean;
   /** The parameters its page lists (a SIGNED route reads `recvWindow`, `timestamp` and `signature` too). */
   params: readonly string[];
+}
+
+/**
+ * A SIGNED (USER_DATA) endpoint: it answers from the books of the account whose key signed the request;
+ * `Account` is what it reads of them (the simulator passes its SimAccount).
+ */
+interface SignedRoute<Account> extends RouteShape {
+  signed: true;
+  /** The JSON value to send; throws a SimBinanceError to refuse. */
+  handle(context: RouteContext, account: Account): unknown;
+}
+
+/** An endpoint without a signature (public, or USER_STREAM with the API key alone). */
+export interface UnsignedRoute extends RouteShape {
+  signed: false;
   /** The JSON value to send; throws a SimBinanceError to refuse. */
   handle(context: RouteContext): unknown;
+}
+
+/** One endpoint: its request weight, whether it is SIGNED, the parameters it reads, and its answer. */
+export type Route<Account> = SignedRoute<Account> | UnsignedRoute;
+
+/** What the force-order routes read of the signing account. */
+interface ForceOrderBook {
+  forceOrderBook(): readonly StoredForceOrder[];
 }
 
 /** The undocumented behaviours a client must survive either way. */
@@ -65,20 +86,26 @@ function selectForceOrders(
   return behaviour.pageEnd === 'oldest' ? matching.slice(0, query.limit) : matching.slice(-query.limit);
 }
 
-function forceOrdersRoute(market: SimMarket): Route {
+function forceOrdersRoute(market: SimMarket): Route<ForceOrderBook> {
   const symbols = symbolsOf(market);
   return {
     // "Request Weight: 20 with symbol, 50 without symbol".
     weight: (hasSymbol) => (hasSymbol ? 20 : 50),
     signed: true,
     params: ['symbol', 'autoCloseType', 'startTime', 'endTime', 'limit'],
-    handle: ({ params, serverNow, orders, behaviour, windowTooLongCode }) =>
-      selectForceOrders(orders, market, readForceOrderQuery(params, serverNow, symbols, windowTooLongCode), serverNow, behaviour),
+    handle: ({ params, serverNow, behaviour, windowTooLongCode }, account) =>
+      selectForceOrders(
+        account.forceOrderBook(),
+        market,
+        readForceOrderQuery(params, serverNow, symbols, windowTooLongCode),
+        serverNow,
+        behaviour,
+      ),
   };
 }
 
 /** "Check Server Time" as fapi, dapi and spot all document it: weight 1, no parameters. */
-const SERVER_TIME: Route = { weight: () => 1, signed: false, params: [], handle: ({ serverNow }) => ({ serverTime: serverNow }) };
+const SERVER_TIME: UnsignedRoute = { weight: () => 1, signed: false, params: [], handle: ({ serverNow }) => ({ serverTime: serverNow }) };
 
 /**
  * The endpoints one simulator serves, so a single base URL stands in for papi, fapi, dapi and api:
@@ -94,7 +121,7 @@ const SERVER_TIME: Route = { weight: () => 1, signed: false, params: [], handle:
  * - `GET /dapi/v1/exchangeInfo` (weight 1):
  *   https://developers.binance.com/docs/derivatives/coin-margined-futures/market-data/Exchange-Information
  */
-export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
+export const ROUTES: ReadonlyMap<string, Route<ForceOrderBook>> = new Map<string, Route<ForceOrderBook>>([
   ['GET /papi/v1/cm/forceOrders', forceOrdersRoute('cm')],
   ['GET /papi/v1/um/forceOrders', forceOrdersRoute('um')],
   ['GET /papi/v1/ping', { weight: () => 1, signed: false, params: [], handle: () => ({}) }],

@@ -57,6 +57,9 @@ export interface RawForceOrderWire {
 
 /** An API account the simulator accepts: an HMAC secret, or a PEM public key (Ed25519 or RSA). */
 export interface SimulatorAccount {
+  /** What tests, logs and `sim.account(…)` call it; default `account-<position + 1>`. Unique. */
+  name?: string;
+  /** Unique among the simulator's accounts. */
   apiKey: string;
   hmacSecret?: string;
   publicKeyPem?: string;
@@ -78,7 +81,12 @@ export type SimFillExecution = 'TRADE' | 'CALCULATED';
 
 /** Options of {@link PapiSimulator.start}; every one has a default. */
 export interface PapiSimulatorOptions {
-  /** Accepted keys; default one HMAC account ({@link SIM_API_KEY}, {@link SIM_API_SECRET}). */
+  /**
+   * The Portfolio Margin accounts, each with its own orders, risk and stream (the top-level methods act
+   * on the first); default one HMAC account ({@link SIM_API_KEY}, {@link SIM_API_SECRET}). The list is
+   * read on every request: taking an account's entry out revokes its key (-2015), putting it back
+   * restores it; an account added after start is not accepted.
+   */
   accounts?: SimulatorAccount[];
   /** The exchange's clock; default `Date.now` (tests pass a FakeClock's `now`). */
   now?: () => number;
@@ -113,7 +121,7 @@ export interface PapiSimulatorOptions {
   /** Listening address; default 127.0.0.1 and a free port. */
   host?: string;
   port?: number;
-  /** Seed of the deterministic order generator; default 1. */
+  /** Seed of the first account's deterministic order generator (the next account's is seed + 1, and so on); default 1. */
   seed?: number;
 }
 
@@ -161,6 +169,8 @@ export interface SimRequestLog {
   path: string;
   params: Record<string, string>;
   apiKey?: string;
+  /** Name of the account whose API key the request carried (absent for no key or an unknown one). */
+  account?: string;
   /** Weight charged to the IP (0 when a fault or a ban answered first). */
   weight: number;
   /** HTTP status sent; 0 when the socket was dropped or never answered. */
