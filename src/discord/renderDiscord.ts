@@ -8,6 +8,7 @@ import { type APIEmbed, type APIEmbedField, escapeMarkdown } from 'discord.js';
 import type { ForceOrder, ForceOrderKind } from '../binance/types.js';
 import { displayDecimal } from '../decimal.js';
 import { ADL_SCALE, adlPositionName, adlScores, riskFacts, statusMeaning, statusSeverity } from '../format/accountRiskText.js';
+import { accountTitle } from '../format/accountText.js';
 import {
   describeKindTotals,
   describeQuery,
@@ -214,11 +215,16 @@ function orderField(order: ForceOrder): APIEmbedField {
   return field(orderTitle(order), value);
 }
 
+/** An alert's or answer's embed title, headed by its account's name when it has one, cut to Discord's limit. */
+function titleFor(account: string | undefined, title: string): string {
+  return cut(accountTitle(account, title), EMBED_TITLE_MAX);
+}
+
 /** The embed for one order: kind colour (and what a settlement close is), facts as inline fields, the time as timestamp, `ref` in the footer. */
-function orderEmbed(order: ForceOrder, ref: string): APIEmbed {
+function orderEmbed(order: ForceOrder, ref: string, account: string | undefined): APIEmbed {
   const note = kindNote(order.kind);
   return {
-    title: orderTitle(order),
+    title: titleFor(account, orderTitle(order)),
     color: KIND_COLOUR[order.kind],
     ...(note !== undefined && { description: note }),
     fields: orderFacts(order).map((fact) => field(fact.label, escapeDiscordText(fact.value, EMBED_FIELD_VALUE_MAX), true)),
@@ -228,14 +234,14 @@ function orderEmbed(order: ForceOrder, ref: string): APIEmbed {
 }
 
 /** What a group alert says first: counts, total notional, time span and the busiest symbols. */
-function summaryEmbed(summary: AlertGroupSummary, ref: string): APIEmbed {
+function summaryEmbed(summary: AlertGroupSummary, ref: string, account: string | undefined): APIEmbed {
   const lines = summary.symbols
     .slice(0, SUMMARY_SYMBOLS)
     .map((s) => `${escapeDiscordText(s.symbol, 64)}: ${s.count} order${s.count === 1 ? '' : 's'}, ${displayDecimal(s.notionalUsd)} USD`);
   const more = summary.symbols.length - SUMMARY_SYMBOLS;
   if (more > 0) lines.push(`…and ${more} more symbol${more === 1 ? '' : 's'}`);
   return {
-    title: `${summary.count} force orders: ${formatKindCounts(summary.byKind)}`,
+    title: titleFor(account, `${summary.count} force orders: ${formatKindCounts(summary.byKind)}`),
     color: KIND_COLOUR[leadingKind(summary.byKind)],
     description:
       `**Total notional: ${displayDecimal(summary.totalNotionalUsd)} USD**\n` +
@@ -249,9 +255,9 @@ function summaryEmbed(summary: AlertGroupSummary, ref: string): APIEmbed {
 const NOTICE_COLOUR: Record<OperationalNotice['severity'], number> = { warning: 0xf2c037, recovered: 0x3fb950 };
 
 /** An operational notice as one embed: inert text cut to the limits, `ref` in the footer like an alert's. */
-function noticeEmbed(notice: OperationalNotice, ref: string): APIEmbed {
+function noticeEmbed(notice: OperationalNotice, ref: string, account: string | undefined): APIEmbed {
   return {
-    title: escapeDiscordText(notice.title, EMBED_TITLE_MAX),
+    title: titleFor(account, escapeDiscordText(notice.title, EMBED_TITLE_MAX)),
     color: NOTICE_COLOUR[notice.severity],
     description: escapeDiscordText(notice.text, EMBED_DESCRIPTION_MAX),
     footer: { text: `forcewatch operational notice · ${ref}` },
@@ -270,11 +276,11 @@ const RISK_DESCRIPTION_MAX = 2_000;
 const RISK_FIELD_VALUE_MAX = 300;
 
 /** A risk alert as one embed: what it means and what to do, the figures as inline fields, Binance's caveat and `ref` in the footer. */
-function riskEmbed(risk: RiskEvent, ref: string): APIEmbed {
+function riskEmbed(risk: RiskEvent, ref: string, account: string | undefined): APIEmbed {
   const { meaning, action } = riskGuidance(risk);
   const facts = riskAlertFacts(risk).filter((fact) => fact.label !== 'Time');
   return {
-    title: escapeDiscordText(riskTitle(risk), EMBED_TITLE_MAX),
+    title: titleFor(account, escapeDiscordText(riskTitle(risk), EMBED_TITLE_MAX)),
     color: RISK_COLOUR[riskSeverity(risk)],
     description: escapeDiscordText(`${meaning}\n\nWhat to do: ${action}`, RISK_DESCRIPTION_MAX),
     fields: facts.map((fact) => field(fact.label, escapeDiscordText(fact.value, RISK_FIELD_VALUE_MAX), true)),
@@ -286,16 +292,18 @@ function riskEmbed(risk: RiskEvent, ref: string): APIEmbed {
 /**
  * The embeds of one alert message. A group starts with its summary, then lists as many orders as
  * Discord's limits allow (10 embeds, 25 fields each, 6,000 characters in all) and says how many it
- * left out. The footer carries `alertRef(key)` so the message can be found again.
+ * left out. The footer carries `alertRef(key)` so the message can be found again; the first title
+ * names the account when the notification has one.
  */
 export function renderAlertEmbeds(notification: Notification): APIEmbed[] {
   const ref = alertRef(notification.key);
-  if (notification.type === 'notice') return [noticeEmbed(notification.notice, ref)];
-  if (notification.type === 'single') return [orderEmbed(notification.alert.order, ref)];
-  if (notification.type === 'risk') return [riskEmbed(notification.alert.risk, ref)];
+  const account = notification.account?.name;
+  if (notification.type === 'notice') return [noticeEmbed(notification.notice, ref, account)];
+  if (notification.type === 'single') return [orderEmbed(notification.alert.order, ref, account)];
+  if (notification.type === 'risk') return [riskEmbed(notification.alert.risk, ref, account)];
   const orders = notification.alerts.map((a) => a.order);
   return packEmbeds(
-    summaryEmbed(notification.summary, ref),
+    summaryEmbed(notification.summary, ref, account),
     orders,
     orderField,
     (omitted) => `…and ${omitted} more order${omitted === 1 ? '' : 's'} not listed (all counted in the summary above)`,

@@ -1,5 +1,6 @@
 import { displayDecimal } from '../decimal.js';
 import { ADL_SCALE, describeAdlPosition, riskFacts, statusMeaning, statusSeverity } from '../format/accountRiskText.js';
+import { accountTitle } from '../format/accountText.js';
 import {
   describeKindTotals,
   describeQuery,
@@ -195,24 +196,33 @@ export interface RenderAlertOptions {
 /** An icon per kind; a settlement close (delivery/delisting) is no margin event, so it gets no alarm. */
 const KIND_ICON = { LIQUIDATION: ':rotating_light:', ADL: ':warning:', SETTLEMENT: ':calendar:' } as const;
 
-/** Renders one alert, a group, a risk alert or an operational notice (never with a mention) as a Block Kit message within Slack's limits. */
+/**
+ * Renders one alert, a group, a risk alert or an operational notice (never with a mention) as a Block
+ * Kit message within Slack's limits; the header and the notification text name the account when it has one.
+ */
 export function renderAlert(notification: Notification, options: RenderAlertOptions = {}): SlackMessage {
-  if (notification.type === 'notice') return renderNotice(notification.notice);
-  const { text, header, body } =
+  const { icon, title, text, body } =
     notification.type === 'single'
       ? renderSingle(notification.alert)
       : notification.type === 'risk'
         ? renderRiskAlert(notification.alert.risk)
-        : renderGroup(notification);
-  const { mention } = options;
-  if (!mention) return { text, blocks: [header, ...body] };
-  return { text: `${mention} ${text}`, blocks: [header, textBlock(mention), ...body] };
+        : notification.type === 'group'
+          ? renderGroup(notification)
+          : renderNotice(notification.notice);
+  const account = notification.account?.name;
+  const header = headerBlock(`${icon} ${accountTitle(account, title)}`);
+  const named = clip(accountTitle(account, text), SLACK_LIMITS.messageText);
+  // A notice is about the bot itself: it never calls anyone, whatever the caller passed.
+  const mention = notification.type === 'notice' ? undefined : options.mention;
+  if (!mention) return { text: named, blocks: [header, ...body] };
+  return { text: `${mention} ${named}`, blocks: [header, textBlock(mention), ...body] };
 }
 
-/** An alert message with its header apart: a mention goes right under the header. */
+/** An alert message in parts: the header's icon and title (the account goes between them), the fallback text, the blocks under the header (a mention goes above them). */
 interface AlertParts {
+  icon: string;
+  title: string;
   text: string;
-  header: SlackBlock;
   body: SlackBlock[];
 }
 
@@ -225,8 +235,9 @@ function renderSingle(alert: Alert): AlertParts {
   }));
   const note = kindNote(order.kind);
   return {
+    icon: KIND_ICON[order.kind],
+    title: `${order.kind} · ${escapeSlackText(`${order.symbol} ${order.side}`)}`,
     text: escapeSlackText(orderSummary(order)),
-    header: headerBlock(`${KIND_ICON[order.kind]} ${order.kind} · ${escapeSlackText(`${order.symbol} ${order.side}`)}`),
     body: [
       fieldsBlock(fields),
       contextBlock([...(note === undefined ? [] : [note]), escapeSlackText(`${MARKET_NAME[order.market]} · ${order.clientOrderId}`)]),
@@ -243,7 +254,6 @@ function renderGroup(notification: Extract<AlertNotification, { type: 'group' }>
   const { summary, alerts } = notification;
   const kinds = formatKindCounts(summary.byKind);
   const total = displayDecimal(summary.totalNotionalUsd);
-  const header = headerBlock(`${KIND_ICON[leadingKind(summary.byKind)]} ${summary.count} force orders: ${kinds}`);
   const head = [
     fieldsBlock([
       { label: 'Orders', value: String(summary.count) },
@@ -258,14 +268,16 @@ function renderGroup(notification: Extract<AlertNotification, { type: 'group' }>
   // Newest first: in a cascade the latest orders are the ones still unfolding.
   const ordered = [...alerts].sort((a, b) => b.order.updateTime - a.order.updateTime || b.order.orderId - a.order.orderId);
   const lines = ordered.map((a) => `• ${escapeSlackText(orderSummary(a.order))}`);
-  const room = BLOCKS_TEXT_BUDGET - blocksTextLength([header, ...head]) - 200;
+  // The header is made later (with the account's name): count it at its longest.
+  const room = BLOCKS_TEXT_BUDGET - SLACK_LIMITS.headerText - blocksTextLength(head) - 200;
   const listed = packLines(lines, SLACK_LIMITS.blocksPerMessage - GROUP_FRAME_BLOCKS, room);
   const rest = alerts.length - listed.shown;
   const tail =
     rest > 0 ? [contextBlock([`… and ${rest} more orders (${formatTime(summary.firstTime)} to ${formatTime(summary.lastTime)})`])] : [];
   return {
+    icon: KIND_ICON[leadingKind(summary.byKind)],
+    title: `${summary.count} force orders: ${kinds}`,
     text: escapeSlackText(`${summary.count} force orders (${kinds}), ${total} USD notional`),
-    header,
     body: [...head, ...listed.blocks, ...tail],
   };
 }
@@ -283,8 +295,9 @@ function renderRiskAlert(risk: RiskEvent): AlertParts {
     value: fact.label === 'Time' && isDisplayableTime(risk.time) ? slackDate(risk.time) : escapeSlackText(fact.value),
   }));
   return {
+    icon: RISK_ICON[riskSeverity(risk)],
+    title: escapeSlackText(riskTitle(risk)),
     text: escapeSlackText(riskAlertSummary(risk)),
-    header: headerBlock(`${RISK_ICON[riskSeverity(risk)]} ${escapeSlackText(riskTitle(risk))}`),
     body: [
       textBlock(`${escapeSlackText(meaning)}\n*What to do:* ${escapeSlackText(action)}`),
       fieldsBlock(fields),
@@ -301,12 +314,13 @@ const NOTICE_ICON = { warning: ':warning:', recovered: ':white_check_mark:' } as
  * A notice about the bot itself: header, the text as one section, a context line saying what it is.
  * Never a mention: every text is escaped, so not even a quoted `@channel` in an error can ping.
  */
-function renderNotice(notice: OperationalNotice): SlackMessage {
+function renderNotice(notice: OperationalNotice): AlertParts {
   const title = escapeSlackText(notice.title);
   return {
+    icon: NOTICE_ICON[notice.severity],
+    title,
     text: clip(`${title}: ${escapeSlackText(notice.text)}`, SLACK_LIMITS.sectionText),
-    blocks: [
-      headerBlock(`${NOTICE_ICON[notice.severity]} ${title}`),
+    body: [
       textBlock(escapeSlackText(notice.text)),
       contextBlock(['forcewatch operational notice: about the bot itself, not a force order']),
     ],
