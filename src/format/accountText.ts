@@ -30,7 +30,7 @@ export function riskSummary(result: RiskResult): string {
 }
 
 function refusalSummary(refusal: CommandRefusal): string {
-  return `no answer: ${refusal.error}`;
+  return refusal.error;
 }
 
 /** What a reply says of the accounts it had no room to show in full, before it lists them in one line each. */

@@ -1,9 +1,10 @@
 import type { App } from '@slack/bolt';
+import { DEFAULT_ACCOUNT_NAME } from '../accounts/AccountConfig.js';
 import type { Logger } from '../ops/logger.js';
 import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import type { Clock } from '../time.js';
 
-import { renderForceOrders, renderRisk, type SlackCommandResponse } from './blockKit.js';
+import { renderForceOrdersAnswers, renderRiskAnswers, type SlackCommandResponse } from './blockKit.js';
 
 /** Who may run the bot's commands: listed users anywhere, anyone in a listed channel. */
 export interface SlashCommandAccess {
@@ -79,7 +80,13 @@ export function registerForceOrdersCommand(app: App, deps: ForceOrdersCommandDep
   const { runForceOrders, ...shared } = deps;
   registerSlashCommand(
     app,
-    { name: '/forceorders', run: runForceOrders, render: renderForceOrders, refusal: FORCE_ORDERS_REFUSAL, failure: FORCE_ORDERS_FAILURE },
+    {
+      name: '/forceorders',
+      run: runForceOrders,
+      render: (result, typed) => renderForceOrdersAnswers([{ account: DEFAULT_ACCOUNT_NAME, result }], typed),
+      refusal: FORCE_ORDERS_REFUSAL,
+      failure: FORCE_ORDERS_FAILURE,
+    },
     shared,
   );
 }
@@ -93,5 +100,6 @@ export const RISK_FAILURE = "Sorry, something went wrong on our side while readi
 
 /** Registers `/risk`, answered with the account's status, uniMMR, equity, maintenance margin and ADL quantiles. */
 export function registerRiskCommand(app: App, runRisk: (text: string) => Promise<RiskResult>, deps: SlashCommandDeps): void {
-  registerSlashCommand(app, { name: '/risk', run: runRisk, render: renderRisk, refusal: RISK_REFUSAL, failure: RISK_FAILURE }, deps);
+  const render = (result: RiskResult, typed: string) => renderRiskAnswers([{ account: DEFAULT_ACCOUNT_NAME, result }], typed);
+  registerSlashCommand(app, { name: '/risk', run: runRisk, render, refusal: RISK_REFUSAL, failure: RISK_FAILURE }, deps);
 }
