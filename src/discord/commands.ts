@@ -23,6 +23,7 @@ import {
 import type { ForceOrdersArgs } from '../../commands/forceOrdersCommand.js';
 import { MAX_LIMIT } from '../../commands/parseForceOrdersArgs.js';
 import type { RiskArgs } from '../../commands/riskCommand.js';
+import { DEFAULT_ACCOUNT_NAME } from '../accounts/AccountConfig.js';
 import { RISK_USAGE } from '../format/accountRiskText.js';
 import { forceOrdersUsage } from '../format/orderText.js';
 import type { Logger } from '../ops/logger.js';
@@ -30,7 +31,7 @@ import type { ForceOrdersResult, RiskResult } from '../queries.js';
 import type { Clock } from '../time.js';
 import { type DiscordConfig, discordRestOptions } from './DiscordConfig.js';
 import { describeDiscordError } from './DiscordSink.js';
-import { errorReply, type ForceOrdersReply, renderForceOrdersReply, renderRiskReply } from './renderDiscord.js';
+import { errorReply, type ForceOrdersReply, renderForceOrdersAnswers, renderRiskAnswers } from './renderDiscord.js';
 
 // The command and its registration
 
@@ -311,7 +312,7 @@ async function forceOrders(interaction: ChatInputCommandInteraction, deps: Inter
     name: FORCE_ORDERS_COMMAND,
     args,
     isPublic: args.public === true,
-    run: async () => renderForceOrdersReply(await deps.runForceOrders(args)),
+    run: async () => renderForceOrdersAnswers([{ account: DEFAULT_ACCOUNT_NAME, result: await deps.runForceOrders(args) }]),
     failure: () =>
       errorReply(
         'Could not get force orders right now; please try again in a minute.',
@@ -328,7 +329,9 @@ async function risk(interaction: ChatInputCommandInteraction, deps: InteractionH
     args,
     isPublic: args.public === true,
     run: async () =>
-      runRisk ? renderRiskReply(await runRisk(args)) : errorReply("This bot is not set up to read the account's risk.", RISK_USAGE),
+      runRisk
+        ? renderRiskAnswers([{ account: DEFAULT_ACCOUNT_NAME, result: await runRisk(args) }])
+        : errorReply("This bot is not set up to read the account's risk.", RISK_USAGE),
     failure: () => errorReply("Could not read the account's risk right now; please try again in a minute.", RISK_USAGE),
   });
 }

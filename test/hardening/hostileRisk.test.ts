@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type RiskDeps, riskCommand } from '../../commands/riskCommand.js';
-import { renderRiskReply } from '../../src/discord/renderDiscord.js';
+import { type ForceOrdersReply, renderRiskAnswers as renderDiscordAnswers } from '../../src/discord/renderDiscord.js';
 import type { RiskResult } from '../../src/queries.js';
 import { renderRiskAnswers, type SlackCommandResponse } from '../../src/slack/blockKit.js';
 import { validateMessage } from '../fakes/discord/validateMessage.js';
@@ -9,6 +9,11 @@ import { riskResultFixture } from '../fakes/riskResultFixture.js';
 import { validateBlocks } from '../fakes/slack/validateBlocks.js';
 import { hostileText } from './hostileArbitraries.js';
 import { discordMarkup, discordTexts, slackMarkup, slackTexts } from './hostileInertness.js';
+
+/** One account's answer, as a channel with one account gets it. */
+function renderRiskReply(result: RiskResult): ForceOrdersReply {
+  return renderDiscordAnswers([{ account: 'main', result }]);
+}
 
 /** One account's answer, as a channel with one account gets it. */
 function renderRisk(result: RiskResult, typed: string): SlackCommandResponse {
