@@ -1,9 +1,11 @@
 /** The terminal's command line (the demo): a typed line runs `/forceorders` or `/risk`, and the answer is rendered as plain text. */
 
+import { DEFAULT_ACCOUNT_NAME } from '../accounts/AccountConfig.js';
 import { displayDecimal } from '../decimal.js';
 import { ADL_SCALE, describeAdlPosition, riskFacts, statusMeaning } from '../format/accountRiskText.js';
+import { accountTitle } from '../format/accountText.js';
 import { describeQuery, describeSide, describeSource, FINE_DIGITS, formatKindCounts } from '../format/orderText.js';
-import type { ForceOrdersResult, RiskResult } from '../queries.js';
+import type { AccountAnswer, ForceOrdersResult, RiskResult } from '../queries.js';
 import { formatTime } from '../time.js';
 
 /** The commands a line typed at the terminal can run (the running bot's). */
@@ -28,13 +30,32 @@ export async function answerTerminalLine(line: string, commands: TerminalCommand
   const risk = RISK.exec(typed);
   if (risk) {
     if (!commands.runRisk) return "Error: /risk is not available: this bot has no Binance account client to read the account's risk.";
-    return renderRiskResult(await commands.runRisk(typed.slice(risk[0].length).trim()));
+    return renderRiskAnswers([{ account: DEFAULT_ACCOUNT_NAME, result: await commands.runRisk(typed.slice(risk[0].length).trim()) }]);
   }
-  return renderForceOrdersResult(await commands.runForceOrders(typed.replace(FORCE_ORDERS, '').trim()));
+  const result = await commands.runForceOrders(typed.replace(FORCE_ORDERS, '').trim());
+  return renderForceOrdersAnswers([{ account: DEFAULT_ACCOUNT_NAME, result }]);
+}
+
+/**
+ * Answers, one per account, as terminal text: each answer's first line headed by its account's name
+ * (`desk-a · Force orders: …`, `desk-a · Error: …`), a blank line between accounts.
+ */
+function renderAnswers<Result>(answers: readonly AccountAnswer<Result>[], render: (result: Result) => string): string {
+  return answers.map(({ account, result }) => accountTitle(account, render(result))).join('\n\n');
+}
+
+/** `/forceorders` answers, one per account, as terminal text: each a table of rows, totals, window, source and weight, or the error with usage. */
+export function renderForceOrdersAnswers(answers: readonly AccountAnswer<ForceOrdersResult>[]): string {
+  return renderAnswers(answers, renderForceOrdersResult);
+}
+
+/** `/risk` answers, one per account, as terminal text: each the account's figures, what its status means and its ADL quantiles, or the error with usage. */
+export function renderRiskAnswers(answers: readonly AccountAnswer<RiskResult>[]): string {
+  return renderAnswers(answers, renderRiskResult);
 }
 
 /** A `/forceorders` answer as terminal text: a table of rows, totals, window, source and weight; errors with usage. */
-export function renderForceOrdersResult(result: ForceOrdersResult): string {
+function renderForceOrdersResult(result: ForceOrdersResult): string {
   if (!result.ok) return `Error: ${result.error}\n${result.usage}`;
   const lines = [
     `Force orders: ${describeQuery(result.query)}`,
@@ -99,7 +120,7 @@ export function textTable(columns: TextColumn[], rows: string[][]): string[] {
 }
 
 /** A `/risk` answer as terminal text: the account's figures, what its status means, each position's ADL quantile; errors with usage. */
-export function renderRiskResult(result: RiskResult): string {
+function renderRiskResult(result: RiskResult): string {
   if (!result.ok) return `Error: ${result.error}\n${result.usage}`;
   const facts = riskFacts(result.account);
   const width = Math.max(...facts.map((fact) => fact.label.length));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerTerminalLine, renderRiskResult } from '../../src/console/terminalCommands.js';
+import { answerTerminalLine, renderForceOrdersAnswers, renderRiskAnswers } from '../../src/console/terminalCommands.js';
 import type { ForceOrdersResult } from '../../src/queries.js';
 import { riskResultFixture } from '../fakes/riskResultFixture.js';
 
@@ -40,7 +40,10 @@ describe('answerTerminalLine', () => {
 
   it('prints the /risk answer as the console renders it, and says so when the bot cannot read risk', async () => {
     const { commands } = recorder();
-    expect(await answerTerminalLine('/risk', commands)).toBe(renderRiskResult(riskResultFixture(1)));
+    expect(await answerTerminalLine('/risk', commands)).toBe(renderRiskAnswers([{ account: 'main', result: riskResultFixture(1) }]));
+    expect(await answerTerminalLine('BTCUSD', commands)).toBe(
+      renderForceOrdersAnswers([{ account: 'main', result: { ok: false, reason: 'input', error: 'e', usage: 'u' } }]),
+    );
     expect(await answerTerminalLine('/risk', { runForceOrders: commands.runForceOrders })).toMatch(/^Error: \/risk is not available/);
     expect(await answerTerminalLine('', commands)).toBeUndefined();
   });
