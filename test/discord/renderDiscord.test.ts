@@ -34,6 +34,22 @@ function texts(embeds: ReturnType<typeof renderAlertEmbeds>): string[] {
 }
 
 describe('embed budget', () => {
+  it('keeps room for the first item within a smaller budget, shortening the head’s description instead', () => {
+    const embeds = packEmbeds(
+      { title: 'desk-a · Account risk: REDUCE_ONLY', description: 'd'.repeat(1000) },
+      ['riskiest', 'next'],
+      (name) => field(name, 'v'.repeat(100)),
+      (omitted) => `…and ${omitted} more`,
+      { embeds: 1, chars: 600 },
+    );
+    expect(embeds).toHaveLength(1);
+    expect(embeds[0]?.fields?.map((f) => f.name)).toEqual(['riskiest']);
+    expect(embeds[0]?.footer?.text).toBe('…and 1 more');
+    expect(embedLength(embeds[0]!)).toBeLessThanOrEqual(600);
+    // Only the room the overflow note can take is held back, not a fixed 120 characters.
+    expect(embedLength(embeds[0]!)).toBeGreaterThanOrEqual(600 - '…and 2 more'.length - 1);
+  });
+
   it('cuts without splitting a surrogate pair', () => {
     expect(cut('abcdef', 6)).toBe('abcdef');
     expect(cut('abcdef', 4)).toBe('abc…');

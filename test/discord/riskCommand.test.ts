@@ -183,6 +183,18 @@ describe('renderRiskAnswers', () => {
     for (const head of heads) expect(head.fields?.length ?? 0).toBeGreaterThan(0);
   });
 
+  it('shortens each account’s note when nine share a reply, so every account keeps room for more than its riskiest position', () => {
+    const answers = Array.from({ length: 9 }, (_, i) => ({
+      account: `desk-${i}`,
+      result: riskResultFixture(600, { note: 'x'.repeat(5000) }),
+    }));
+    const reply = renderRiskAnswers(answers);
+    if (!reply.ok) throw new Error('expected embeds');
+    const heads = reply.embeds.filter((e) => e.title?.includes(' · Account risk'));
+    expect(heads).toHaveLength(9);
+    for (const head of heads) expect(head.fields?.length ?? 0).toBeGreaterThanOrEqual(2);
+  });
+
   it('stays within every embed limit with 12 accounts of hostile notes and hundreds of positions', () => {
     const answers = Array.from({ length: 12 }, (_, i) => ({
       account: `desk-${i}`,
