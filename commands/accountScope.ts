@@ -78,7 +78,11 @@ export function scopeCommand(accounts: readonly ScopedAccount[], caller: Command
   }
   if (readable.length === 0) return { ok: false, why: 'forbidden' };
   const channel = channelOf(caller);
-  const routedHere = readable.filter((a) => channel !== undefined && Object.values(a.alertChannels).includes(channel));
+  // The console has no channel: its operator watches every account, so all answer (each under its name).
+  const routedHere =
+    caller.platform === 'console'
+      ? readable
+      : readable.filter((a) => channel !== undefined && Object.values(a.alertChannels).includes(channel));
   const meant = routedHere.length > 0 ? routedHere : readable;
   if (meant.length === 1 || (meant.length <= MAX_ACCOUNTS_PER_ANSWER && routedHere.length > 0)) {
     return { ok: true, accounts: meant.map((a) => a.name), text: remaining };

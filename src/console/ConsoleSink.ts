@@ -1,4 +1,5 @@
 import { displayDecimal } from '../decimal.js';
+import { accountTitle } from '../format/accountText.js';
 import { describeSide, formatKindCounts, kindNote, orderFacts, orderSummary } from '../format/orderText.js';
 import { RISK_GUIDANCE_NOTE, riskAlertFacts, riskGuidance, riskSeverity, riskTitle } from '../format/riskAlertText.js';
 import type { Alert, AlertGroupSummary, Notification, OperationalNotice, RiskEvent, Sink } from '../sinks/Sink.js';
@@ -20,9 +21,9 @@ export class ConsoleSink implements Sink {
     this.write = options.write ?? ((text) => void process.stdout.write(text));
   }
 
-  /** Prints the notification; a writer that throws becomes a retryable `SinkError`. */
+  /** Prints the notification, its first line headed by the account's name; a writer that throws becomes a retryable `SinkError`. */
   async deliver(notification: Notification): Promise<void> {
-    const text =
+    const block =
       notification.type === 'single'
         ? formatAlert(notification.alert)
         : notification.type === 'group'
@@ -30,6 +31,8 @@ export class ConsoleSink implements Sink {
           : notification.type === 'risk'
             ? formatRisk(notification.alert.risk)
             : formatNotice(notification.notice);
+    // Every block's first line is its title, so the account's name in front of the block heads it.
+    const text = accountTitle(notification.account?.name, block);
     try {
       this.write(`${text}\n`);
     } catch (error) {

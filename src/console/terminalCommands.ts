@@ -3,6 +3,7 @@
 import { type BotCommands, type CommandCaller, chooseAccountText } from '../../commands/accountScope.js';
 import { displayDecimal } from '../decimal.js';
 import { ADL_SCALE, describeAdlPosition, riskFacts, statusMeaning } from '../format/accountRiskText.js';
+import { accountTitle } from '../format/accountText.js';
 import { describeQuery, describeSide, describeSource, FINE_DIGITS, formatKindCounts } from '../format/orderText.js';
 import type { AccountAnswer, ForceOrdersResult, RiskResult } from '../queries.js';
 import { formatTime } from '../time.js';
@@ -35,18 +36,26 @@ export async function answerTerminalLine(line: string, commands: Pick<BotCommand
 /** Whoever types at the terminal runs the bot: every account is theirs. */
 const CONSOLE: CommandCaller = { platform: 'console' };
 
-/** Interim until the answer-list renderers land: each answer under its account's name. */
-export function renderForceOrdersAnswers(answers: AccountAnswer<ForceOrdersResult>[]): string {
-  return answers.map(({ account, result }) => `[${account}]\n${renderForceOrdersResult(result)}`).join('\n\n');
+/**
+ * Answers, one per account, as terminal text: each answer's first line headed by its account's name
+ * (`desk-a · Force orders: …`, `desk-a · Error: …`), a blank line between accounts.
+ */
+function renderAnswers<Result>(answers: readonly AccountAnswer<Result>[], render: (result: Result) => string): string {
+  return answers.map(({ account, result }) => accountTitle(account, render(result))).join('\n\n');
 }
 
-/** Interim until the answer-list renderers land: each answer under its account's name. */
-export function renderRiskAnswers(answers: AccountAnswer<RiskResult>[]): string {
-  return answers.map(({ account, result }) => `[${account}]\n${renderRiskResult(result)}`).join('\n\n');
+/** `/forceorders` answers, one per account, as terminal text: each a table of rows, totals, window, source and weight, or the error with usage. */
+export function renderForceOrdersAnswers(answers: readonly AccountAnswer<ForceOrdersResult>[]): string {
+  return renderAnswers(answers, renderForceOrdersResult);
+}
+
+/** `/risk` answers, one per account, as terminal text: each the account's figures, what its status means and its ADL quantiles, or the error with usage. */
+export function renderRiskAnswers(answers: readonly AccountAnswer<RiskResult>[]): string {
+  return renderAnswers(answers, renderRiskResult);
 }
 
 /** A `/forceorders` answer as terminal text: a table of rows, totals, window, source and weight; errors with usage. */
-export function renderForceOrdersResult(result: ForceOrdersResult): string {
+function renderForceOrdersResult(result: ForceOrdersResult): string {
   if (!result.ok) return `Error: ${result.error}\n${result.usage}`;
   const lines = [
     `Force orders: ${describeQuery(result.query)}`,
@@ -111,7 +120,7 @@ export function textTable(columns: TextColumn[], rows: string[][]): string[] {
 }
 
 /** A `/risk` answer as terminal text: the account's figures, what its status means, each position's ADL quantile; errors with usage. */
-export function renderRiskResult(result: RiskResult): string {
+function renderRiskResult(result: RiskResult): string {
   if (!result.ok) return `Error: ${result.error}\n${result.usage}`;
   const facts = riskFacts(result.account);
   const width = Math.max(...facts.map((fact) => fact.label.length));

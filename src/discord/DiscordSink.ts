@@ -15,10 +15,9 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
   Routes,
 } from 'discord.js';
-import { compareDecimal } from '../decimal.js';
-import { riskAlertMentions } from '../format/riskAlertText.js';
+import { mentionIsDue } from '../format/mentionRule.js';
 import type { Logger } from '../ops/logger.js';
-import type { AlertNotification, DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
+import type { DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
 import { SinkError, withScopedSignal } from '../sinks/Sink.js';
 import { alertNonce, alertRef, renderAlertEmbeds } from './renderDiscord.js';
 
@@ -97,13 +96,8 @@ interface AlertMentions {
 export interface AlertMentionPolicy {
   /** Role to ping; none = never ping. */
   roleId: string | undefined;
-  /** Ping only when the alert's USD notional is at least this decimal; absent = every alert. */
+  /** Ping only when the alert's USD notional is at least this decimal; absent = every alert. An account's own threshold wins. */
   minNotionalUsd: string | undefined;
-}
-
-/** The USD notional an alert is about: the order's, or the group's total. */
-function notionalOf(notification: AlertNotification): string {
-  return notification.type === 'single' ? notification.alert.order.notionalUsd : notification.summary.totalNotionalUsd;
 }
 
 /**
@@ -113,15 +107,7 @@ function notionalOf(notification: AlertNotification): string {
  */
 export function alertMentions(notification: Notification, policy: AlertMentionPolicy): AlertMentions {
   const { roleId, minNotionalUsd } = policy;
-  // An operational notice is about the bot, not the account: it never pings anyone.
-  if (notification.type === 'notice') return { content: undefined, allowedMentions: { parse: [] } };
-  // A risk alert pings by its level (REDUCE_ONLY, FORCE_LIQUIDATION), whatever the notional threshold.
-  const due =
-    roleId !== undefined &&
-    (notification.type === 'risk'
-      ? riskAlertMentions(notification.alert.risk)
-      : minNotionalUsd === undefined || compareDecimal(notionalOf(notification), minNotionalUsd) >= 0);
-  if (!due) return { content: undefined, allowedMentions: { parse: [] } };
+  if (roleId === undefined || !mentionIsDue(notification, minNotionalUsd)) return { content: undefined, allowedMentions: { parse: [] } };
   return { content: `<@&${roleId}>`, allowedMentions: { parse: [], roles: [roleId] } };
 }
 

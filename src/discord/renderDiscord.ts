@@ -8,6 +8,7 @@ import { type APIEmbed, type APIEmbedField, escapeMarkdown } from 'discord.js';
 import type { ForceOrder, ForceOrderKind } from '../binance/types.js';
 import { displayDecimal } from '../decimal.js';
 import { ADL_SCALE, adlPositionName, adlScores, riskFacts, statusMeaning, statusSeverity } from '../format/accountRiskText.js';
+import { accountTitle, forceOrdersSummary, riskSummary, unshownAccountsLead } from '../format/accountText.js';
 import {
   describeKindTotals,
   describeQuery,
@@ -19,7 +20,7 @@ import {
   orderFacts,
 } from '../format/orderText.js';
 import { RISK_GUIDANCE_NOTE, riskAlertFacts, riskGuidance, riskSeverity, riskTitle } from '../format/riskAlertText.js';
-import type { AccountAnswer, ForceOrdersResult, RiskPosition, RiskResult } from '../queries.js';
+import type { AccountAnswer, CommandRefusal, ForceOrdersResult, RiskPosition, RiskResult } from '../queries.js';
 import type { AlertGroupSummary, Notification, OperationalNotice, RiskEvent } from '../sinks/Sink.js';
 import { formatTime } from '../time.js';
 
@@ -136,16 +137,26 @@ function clampEmbed(embed: APIEmbed): APIEmbed {
   };
 }
 
-/** Each part fits its own limit, yet title + description + footer can pass 6,000: shorten the description. */
-function fitHead(embed: APIEmbed): APIEmbed {
-  const excess = embedLength(embed) - (EMBEDS_TOTAL_MAX - OVERFLOW_RESERVE);
+/** What one `packEmbeds` call may use of a message: all of it, or an account's share of a reply. */
+export interface EmbedBudget {
+  embeds: number;
+  /** Characters, as `embedLength` counts them. */
+  chars: number;
+}
+
+/** A whole message: 10 embeds, 6,000 characters. */
+const WHOLE_MESSAGE: EmbedBudget = { embeds: EMBEDS_PER_MESSAGE_MAX, chars: EMBEDS_TOTAL_MAX };
+
+/** Each part fits its own limit, yet title + description + footer can pass the `room` left: shorten the description. */
+function fitHead(embed: APIEmbed, room: number): APIEmbed {
+  const excess = embedLength(embed) - room;
   if (excess <= 0 || embed.description === undefined) return embed;
   return { ...embed, description: cut(embed.description, Math.max(1, embed.description.length - excess)) };
 }
 
 /**
  * Packs `head` and then as many of `items` (as fields) as fit into one message: at most 10 embeds of at most 25
- * fields and 6,000 characters in all. Items that do not fit are counted, and `overflow(n)` is added
+ * fields and 6,000 characters in all, or the smaller `budget` given. Items that do not fit are counted, and `overflow(n)` is added
  * to the last embed's footer so the reader knows something is missing.
  */
 export function packEmbeds<T>(
@@ -153,19 +164,26 @@ export function packEmbeds<T>(
   items: readonly T[],
   toField: (item: T) => APIEmbedField,
   overflow: (omitted: number) => string,
+  budget: EmbedBudget = WHOLE_MESSAGE,
 ): APIEmbed[] {
-  const first = fitHead(clampEmbed(head));
+  // Room for the overflow note at its longest (every item left out), at most what the note is cut to.
+  const reserve = items.length === 0 ? 0 : Math.min(OVERFLOW_RESERVE, overflow(items.length).length + 1);
+  // The head never crowds out the first item: in a reply shared by many accounts, each one's riskiest
+  // position or newest order matters more than the end of its description.
+  const firstItem = items[0] === undefined ? undefined : toField(items[0]);
+  const firstSize = firstItem === undefined ? 0 : firstItem.name.length + firstItem.value.length;
+  const first = fitHead(clampEmbed(head), budget.chars - reserve - firstSize);
   const embeds: APIEmbed[] = [first];
   let total = embedLength(first);
   let current = first;
   let placed = 0;
   // Fields are built only while they fit: a cascade of 10,000 orders lists a few dozen.
   for (const item of items) {
-    const f = toField(item);
+    const f = placed === 0 && firstItem !== undefined ? firstItem : toField(item);
     const size = f.name.length + f.value.length;
-    if (total + size > EMBEDS_TOTAL_MAX - OVERFLOW_RESERVE) break;
+    if (total + size > budget.chars - reserve) break;
     if ((current.fields?.length ?? 0) >= EMBED_FIELDS_MAX) {
-      if (embeds.length >= EMBEDS_PER_MESSAGE_MAX) break;
+      if (embeds.length >= budget.embeds) break;
       current = { color: first.color, fields: [] };
       embeds.push(current);
     }
@@ -214,11 +232,16 @@ function orderField(order: ForceOrder): APIEmbedField {
   return field(orderTitle(order), value);
 }
 
+/** An alert's or answer's embed title, headed by its account's name when it has one, cut to Discord's limit. */
+function titleFor(account: string | undefined, title: string): string {
+  return cut(accountTitle(account, title), EMBED_TITLE_MAX);
+}
+
 /** The embed for one order: kind colour (and what a settlement close is), facts as inline fields, the time as timestamp, `ref` in the footer. */
-function orderEmbed(order: ForceOrder, ref: string): APIEmbed {
+function orderEmbed(order: ForceOrder, ref: string, account: string | undefined): APIEmbed {
   const note = kindNote(order.kind);
   return {
-    title: orderTitle(order),
+    title: titleFor(account, orderTitle(order)),
     color: KIND_COLOUR[order.kind],
     ...(note !== undefined && { description: note }),
     fields: orderFacts(order).map((fact) => field(fact.label, escapeDiscordText(fact.value, EMBED_FIELD_VALUE_MAX), true)),
@@ -228,14 +251,14 @@ function orderEmbed(order: ForceOrder, ref: string): APIEmbed {
 }
 
 /** What a group alert says first: counts, total notional, time span and the busiest symbols. */
-function summaryEmbed(summary: AlertGroupSummary, ref: string): APIEmbed {
+function summaryEmbed(summary: AlertGroupSummary, ref: string, account: string | undefined): APIEmbed {
   const lines = summary.symbols
     .slice(0, SUMMARY_SYMBOLS)
     .map((s) => `${escapeDiscordText(s.symbol, 64)}: ${s.count} order${s.count === 1 ? '' : 's'}, ${displayDecimal(s.notionalUsd)} USD`);
   const more = summary.symbols.length - SUMMARY_SYMBOLS;
   if (more > 0) lines.push(`…and ${more} more symbol${more === 1 ? '' : 's'}`);
   return {
-    title: `${summary.count} force orders: ${formatKindCounts(summary.byKind)}`,
+    title: titleFor(account, `${summary.count} force orders: ${formatKindCounts(summary.byKind)}`),
     color: KIND_COLOUR[leadingKind(summary.byKind)],
     description:
       `**Total notional: ${displayDecimal(summary.totalNotionalUsd)} USD**\n` +
@@ -249,9 +272,9 @@ function summaryEmbed(summary: AlertGroupSummary, ref: string): APIEmbed {
 const NOTICE_COLOUR: Record<OperationalNotice['severity'], number> = { warning: 0xf2c037, recovered: 0x3fb950 };
 
 /** An operational notice as one embed: inert text cut to the limits, `ref` in the footer like an alert's. */
-function noticeEmbed(notice: OperationalNotice, ref: string): APIEmbed {
+function noticeEmbed(notice: OperationalNotice, ref: string, account: string | undefined): APIEmbed {
   return {
-    title: escapeDiscordText(notice.title, EMBED_TITLE_MAX),
+    title: titleFor(account, escapeDiscordText(notice.title, EMBED_TITLE_MAX)),
     color: NOTICE_COLOUR[notice.severity],
     description: escapeDiscordText(notice.text, EMBED_DESCRIPTION_MAX),
     footer: { text: `forcewatch operational notice · ${ref}` },
@@ -270,11 +293,11 @@ const RISK_DESCRIPTION_MAX = 2_000;
 const RISK_FIELD_VALUE_MAX = 300;
 
 /** A risk alert as one embed: what it means and what to do, the figures as inline fields, Binance's caveat and `ref` in the footer. */
-function riskEmbed(risk: RiskEvent, ref: string): APIEmbed {
+function riskEmbed(risk: RiskEvent, ref: string, account: string | undefined): APIEmbed {
   const { meaning, action } = riskGuidance(risk);
   const facts = riskAlertFacts(risk).filter((fact) => fact.label !== 'Time');
   return {
-    title: escapeDiscordText(riskTitle(risk), EMBED_TITLE_MAX),
+    title: titleFor(account, escapeDiscordText(riskTitle(risk), EMBED_TITLE_MAX)),
     color: RISK_COLOUR[riskSeverity(risk)],
     description: escapeDiscordText(`${meaning}\n\nWhat to do: ${action}`, RISK_DESCRIPTION_MAX),
     fields: facts.map((fact) => field(fact.label, escapeDiscordText(fact.value, RISK_FIELD_VALUE_MAX), true)),
@@ -286,26 +309,115 @@ function riskEmbed(risk: RiskEvent, ref: string): APIEmbed {
 /**
  * The embeds of one alert message. A group starts with its summary, then lists as many orders as
  * Discord's limits allow (10 embeds, 25 fields each, 6,000 characters in all) and says how many it
- * left out. The footer carries `alertRef(key)` so the message can be found again.
+ * left out. The footer carries `alertRef(key)` so the message can be found again; the first title
+ * names the account when the notification has one.
  */
 export function renderAlertEmbeds(notification: Notification): APIEmbed[] {
   const ref = alertRef(notification.key);
-  if (notification.type === 'notice') return [noticeEmbed(notification.notice, ref)];
-  if (notification.type === 'single') return [orderEmbed(notification.alert.order, ref)];
-  if (notification.type === 'risk') return [riskEmbed(notification.alert.risk, ref)];
+  const account = notification.account?.name;
+  if (notification.type === 'notice') return [noticeEmbed(notification.notice, ref, account)];
+  if (notification.type === 'single') return [orderEmbed(notification.alert.order, ref, account)];
+  if (notification.type === 'risk') return [riskEmbed(notification.alert.risk, ref, account)];
   const orders = notification.alerts.map((a) => a.order);
   return packEmbeds(
-    summaryEmbed(notification.summary, ref),
+    summaryEmbed(notification.summary, ref, account),
     orders,
     orderField,
     (omitted) => `…and ${omitted} more order${omitted === 1 ? '' : 's'} not listed (all counted in the summary above)`,
   );
 }
 
-// The /forceorders answer
+// Command answers: one reply, each account's answer in its own embeds
 
 /** A `/forceorders` or `/risk` answer: embeds for a result, or plain content (shown only to the asker) for an error. */
 export type ForceOrdersReply = { ok: true; embeds: APIEmbed[] } | { ok: false; content: string };
+
+/** One account's answer laid out as embeds within the share of the reply it is given. */
+type AnswerLayout = (budget: EmbedBudget) => APIEmbed[];
+
+/** An answer's note: 500 characters in a reply of its own, less when it shares one, so the rows keep room. */
+function noteMax(budget: EmbedBudget): number {
+  return Math.min(500, Math.floor(budget.chars / 6));
+}
+
+/** Characters the embed naming the accounts without room may take of the reply. */
+const UNSHOWN_MAX = 1_500;
+
+/** A refusal's error with the usage under it; the usage sits in a code block so its brackets and pipes stay literal. */
+function errorContent(head: string, usage: string): ForceOrdersReply {
+  const body = usage.replace(/`/g, "'");
+  return { ok: false, content: `${head}\n\`\`\`\n${body.slice(0, MESSAGE_CONTENT_MAX - head.length - 10)}\n\`\`\`` };
+}
+
+/** An error with the usage under it, for a command that could not run at all. */
+export function errorReply(error: string, usage: string): ForceOrdersReply {
+  return errorContent(`:x: ${escapeDiscordText(error, 600)}`, usage);
+}
+
+/** Every account refused (the same bad input, or Binance down): each error under its account's name, then the command's usage once. */
+function refusalReply(refusals: AccountAnswer<CommandRefusal>[]): ForceOrdersReply {
+  const share = Math.max(60, Math.floor(1_200 / refusals.length));
+  const lines = refusals.map(({ account, result }) => `:x: ${accountTitle(account, escapeDiscordText(result.error, share))}`);
+  // One command's refusals share its usage line.
+  return errorContent(cut(lines.join('\n'), 1_400), refusals[0]?.result.usage ?? '');
+}
+
+/** A refusal among other accounts' answers: one red embed under the account's name, the error and the usage. */
+function refusalEmbeds(account: string, title: string, refusal: CommandRefusal, budget: EmbedBudget): APIEmbed[] {
+  const usage = refusal.usage.replace(/`/g, "'");
+  const head = {
+    title: titleFor(account, title),
+    color: KIND_COLOUR.LIQUIDATION,
+    description: `:x: ${escapeDiscordText(refusal.error, 600)}\n\`\`\`\n${usage}\n\`\`\``,
+  };
+  return packEmbeds(
+    head,
+    [] as APIEmbedField[],
+    (f) => f,
+    () => '',
+    budget,
+  );
+}
+
+/**
+ * One reply for several accounts' answers within Discord's limits: each account its own embeds,
+ * the embed and character budgets shared out in turn (what one answer leaves unused goes to the
+ * next), rows cut where they do not fit. Past 10 accounts, the last embed names the rest in a line
+ * each. When every account refused, the reply is the errors alone, privately.
+ */
+function renderAnswers<Result extends ForceOrdersResult | RiskResult>(
+  answers: readonly AccountAnswer<Result>[],
+  layout: (answer: AccountAnswer<Result>) => AnswerLayout,
+  summary: (result: Result) => string,
+): ForceOrdersReply {
+  const refusals = answers.filter((a): a is AccountAnswer<Result & CommandRefusal> => !a.result.ok);
+  if (refusals.length === answers.length) return refusalReply(refusals);
+  const shown = answers.length <= EMBEDS_PER_MESSAGE_MAX ? answers.length : EMBEDS_PER_MESSAGE_MAX - 1;
+  const unshown = answers.slice(shown);
+  const lines = unshown.map(({ account, result }) => `• ${escapeDiscordText(accountTitle(account, summary(result)), 200)}`);
+  const overflow: APIEmbed[] =
+    unshown.length === 0
+      ? []
+      : [
+          {
+            title: `${unshown.length} more accounts`,
+            description: cut([unshownAccountsLead(unshown.length), ...lines].join('\n'), UNSHOWN_MAX),
+          },
+        ];
+  let embedsLeft = EMBEDS_PER_MESSAGE_MAX - overflow.length;
+  let charsLeft = EMBEDS_TOTAL_MAX - overflow.reduce((n, e) => n + embedLength(e), 0);
+  const embeds: APIEmbed[] = [];
+  answers.slice(0, shown).forEach((answer, i) => {
+    const turnsLeft = shown - i;
+    const packed = layout(answer)({ embeds: Math.floor(embedsLeft / turnsLeft), chars: Math.floor(charsLeft / turnsLeft) });
+    embedsLeft -= packed.length;
+    charsLeft -= packed.reduce((n, e) => n + embedLength(e), 0);
+    embeds.push(...packed);
+  });
+  return { ok: true, embeds: [...embeds, ...overflow] };
+}
+
+// The /forceorders answer
 
 const SOURCE: Record<Extract<ForceOrdersResult, { ok: true }>['source'], string> = {
   exchange: 'Binance',
@@ -313,19 +425,9 @@ const SOURCE: Record<Extract<ForceOrdersResult, { ok: true }>['source'], string>
   'exchange+archive': "Binance, and the bot's archive for older orders",
 };
 
-/** An error with the usage under it; the usage sits in a code block so its brackets and pipes stay literal. */
-export function errorReply(error: string, usage: string): ForceOrdersReply {
-  const head = `:x: ${escapeDiscordText(error, 600)}`;
-  const body = usage.replace(/`/g, "'");
-  return { ok: false, content: `${head}\n\`\`\`\n${body.slice(0, MESSAGE_CONTENT_MAX - head.length - 10)}\n\`\`\`` };
-}
-
-/**
- * Renders the command's result model as embeds within Discord's limits, newest first: a summary
- * embed, then one field per order for as many as fit, with a count of the rest.
- */
-export function renderForceOrdersReply(result: ForceOrdersResult): ForceOrdersReply {
-  if (!result.ok) return errorReply(result.error, result.usage);
+/** One account's `/forceorders` answer: a summary embed naming the account, then one field per order for as many as fit, with a count of the rest. */
+function forceOrdersLayout({ account, result }: AccountAnswer<ForceOrdersResult>): AnswerLayout {
+  if (!result.ok) return (budget) => refusalEmbeds(account, 'Force orders', result, budget);
   const { rows, total, totals, window, query } = result;
   const lines = [
     `**${total} matched** (${describeKindTotals(totals)}), **${displayDecimal(totals.notionalUsd)} USD** notional`,
@@ -334,19 +436,27 @@ export function renderForceOrdersReply(result: ForceOrdersResult): ForceOrdersRe
   ];
   if (total > rows.length) lines.push(`Showing the newest ${rows.length} of ${total}.`);
   if (rows.length === 0) lines.push('No force orders in this window.');
-  if (result.note) lines.push(escapeDiscordText(result.note, 500));
-  const head: APIEmbed = {
-    title: escapeDiscordText(`Force orders: ${describeQuery(query)}`, EMBED_TITLE_MAX),
+  const head = (budget: EmbedBudget): APIEmbed => ({
+    title: titleFor(account, escapeDiscordText(`Force orders: ${describeQuery(query)}`, EMBED_TITLE_MAX)),
     color: KIND_COLOUR[leadingKind({ LIQUIDATION: totals.liquidations, ADL: totals.adl, SETTLEMENT: totals.settlement })],
-    description: lines.join('\n'),
-  };
-  const embeds = packEmbeds(
-    head,
-    rows,
-    orderField,
-    (omitted) => `…and ${omitted} more row${omitted === 1 ? '' : 's'} that do not fit in one message: ask for fewer or narrow the window`,
-  );
-  return { ok: true, embeds };
+    description: [...lines, ...(result.note ? [escapeDiscordText(result.note, noteMax(budget))] : [])].join('\n'),
+  });
+  return (budget) =>
+    packEmbeds(
+      head(budget),
+      rows,
+      orderField,
+      (omitted) => `…and ${omitted} more row${omitted === 1 ? '' : 's'} that do not fit in one message: ask for fewer or narrow the window`,
+      budget,
+    );
+}
+
+/**
+ * Renders `/forceorders` answers, one per account, as one reply within Discord's limits: each
+ * account's summary embed (naming it) and its newest orders; every account refused: the errors alone.
+ */
+export function renderForceOrdersAnswers(answers: readonly AccountAnswer<ForceOrdersResult>[]): ForceOrdersReply {
+  return renderAnswers(answers, forceOrdersLayout, forceOrdersSummary);
 }
 
 // The /risk answer
@@ -359,45 +469,40 @@ function positionField(position: RiskPosition): APIEmbedField {
   return field(escapeDiscordText(adlPositionName(position), EMBED_FIELD_NAME_MAX), `ADL ${adlScores(position)}`, true);
 }
 
-/**
- * Renders a `/risk` answer as embeds within Discord's limits: the status, what it means and the
- * account's figures in the first embed, then one field per position, riskiest first, with a count
- * of any that do not fit.
- */
-export function renderRiskReply(result: RiskResult): ForceOrdersReply {
-  if (!result.ok) return errorReply(result.error, result.usage);
-  const { account } = result;
+/** One account's `/risk` answer: the status, what it means and the figures in an embed naming the account, then one field per position, riskiest first. */
+function riskLayout({ account, result }: AccountAnswer<RiskResult>): AnswerLayout {
+  if (!result.ok) return (budget) => refusalEmbeds(account, 'Account risk', result, budget);
+  const { account: figures } = result;
   const lines = [
-    statusMeaning(account.accountStatus),
+    statusMeaning(figures.accountStatus),
     '',
-    ...riskFacts(account)
+    ...riskFacts(figures)
       .filter((fact) => fact.label !== 'Status' && fact.label !== 'Updated')
       .map((fact) => `**${fact.label}:** ${fact.value}`),
     `Binance weight ${result.weightSpent}`,
   ];
-  if (result.note) lines.push(escapeDiscordText(result.note, 500));
-  lines.push(result.positions.length === 0 ? 'No open positions in the ADL queue.' : `${ADL_SCALE}:`);
-  const head: APIEmbed = {
-    title: `Account risk: ${account.accountStatus}`,
-    color: SEVERITY_COLOUR[statusSeverity(account.accountStatus)],
-    description: lines.join('\n'),
-    timestamp: embedTimestamp(account.updateTime),
-  };
-  const embeds = packEmbeds(
-    head,
-    result.positions,
-    positionField,
-    (omitted) => `…and ${omitted} more position${omitted === 1 ? '' : 's'} that do not fit in one message`,
-  );
-  return { ok: true, embeds };
+  const scale = result.positions.length === 0 ? 'No open positions in the ADL queue.' : `${ADL_SCALE}:`;
+  const head = (budget: EmbedBudget): APIEmbed => ({
+    title: titleFor(account, `Account risk: ${figures.accountStatus}`),
+    color: SEVERITY_COLOUR[statusSeverity(figures.accountStatus)],
+    description: [...lines, ...(result.note ? [escapeDiscordText(result.note, noteMax(budget))] : []), scale].join('\n'),
+    timestamp: embedTimestamp(figures.updateTime),
+  });
+  return (budget) =>
+    packEmbeds(
+      head(budget),
+      result.positions,
+      positionField,
+      (omitted) => `…and ${omitted} more position${omitted === 1 ? '' : 's'} that do not fit in one message`,
+      budget,
+    );
 }
 
-/** Interim until the answer-list renderers land: the first answer. */
-export function renderForceOrdersAnswers(answers: AccountAnswer<ForceOrdersResult>[]): ForceOrdersReply {
-  return renderForceOrdersReply((answers[0] as AccountAnswer<ForceOrdersResult>).result);
-}
-
-/** Interim until the answer-list renderers land: the first answer. */
-export function renderRiskAnswers(answers: AccountAnswer<RiskResult>[]): ForceOrdersReply {
-  return renderRiskReply((answers[0] as AccountAnswer<RiskResult>).result);
+/**
+ * Renders `/risk` answers, one per account, as one reply within Discord's limits: each account's
+ * status, what it means and its figures in an embed naming it, then its positions riskiest first;
+ * every account refused: the errors alone.
+ */
+export function renderRiskAnswers(answers: readonly AccountAnswer<RiskResult>[]): ForceOrdersReply {
+  return renderAnswers(answers, riskLayout, riskSummary);
 }

@@ -1,7 +1,6 @@
 import { webApi } from '@slack/bolt';
-import { compareDecimal } from '../decimal.js';
 import { errorCode, errorMessage } from '../errorCode.js';
-import { riskAlertMentions } from '../format/riskAlertText.js';
+import { mentionIsDue } from '../format/mentionRule.js';
 import type { Logger } from '../ops/logger.js';
 import { SerialQueue } from '../SerialQueue.js';
 import type { DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
@@ -31,7 +30,7 @@ export interface SlackSinkOptions {
   logger: Logger;
   /** Mention markup for large alerts; none when unset. */
   mention?: string;
-  /** Decimal USD: mention only at or above this notional (single order or group total); default 0. */
+  /** Decimal USD: mention only at or above this notional (single order or group total); default 0. An account's own threshold wins. */
   mentionNotionalUsd?: string;
   /** Spacing between the answer to one message and the next message to the channel; default `SLACK_MESSAGE_INTERVAL_MS`. */
   minIntervalMs?: number;
@@ -190,13 +189,8 @@ export class SlackSink implements Sink {
   }
 
   private mentionFor(notification: Notification): string | undefined {
-    const { mention, mentionNotionalUsd = '0' } = this.options;
-    // An operational notice is about the bot, not the account: it never mentions anyone.
-    if (!mention || notification.type === 'notice') return undefined;
-    // A risk alert calls people by its level (REDUCE_ONLY, FORCE_LIQUIDATION), whatever the notional threshold.
-    if (notification.type === 'risk') return riskAlertMentions(notification.alert.risk) ? mention : undefined;
-    const notional = notification.type === 'single' ? notification.alert.order.notionalUsd : notification.summary.totalNotionalUsd;
-    return compareDecimal(notional, mentionNotionalUsd) >= 0 ? mention : undefined;
+    const { mention, mentionNotionalUsd } = this.options;
+    return mention && mentionIsDue(notification, mentionNotionalUsd) ? mention : undefined;
   }
 }
 

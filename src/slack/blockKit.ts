@@ -1,5 +1,6 @@
 import { displayDecimal } from '../decimal.js';
 import { ADL_SCALE, describeAdlPosition, riskFacts, statusMeaning, statusSeverity } from '../format/accountRiskText.js';
+import { accountTitle, forceOrdersSummary, riskSummary, unshownAccountsLead } from '../format/accountText.js';
 import {
   describeKindTotals,
   describeQuery,
@@ -18,7 +19,7 @@ import {
   riskSeverity,
   riskTitle,
 } from '../format/riskAlertText.js';
-import type { AccountAnswer, ForceOrdersResult, RiskResult } from '../queries.js';
+import type { AccountAnswer, CommandRefusal, ForceOrdersResult, RiskResult } from '../queries.js';
 import type { Alert, AlertNotification, Notification, OperationalNotice, RiskEvent } from '../sinks/Sink.js';
 import { formatTime } from '../time.js';
 
@@ -114,10 +115,11 @@ function textBlock(text: string): SlackBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: clip(text, SLACK_LIMITS.sectionText) } };
 }
 
-/** A section of `*label*` / value fields: at most 10, each at most 2,000 characters. */
-function fieldsBlock(fields: { label: string; value: string }[]): SlackBlock {
+/** A section of `*label*` / value fields (at most 10, each at most 2,000 characters), with mrkdwn `text` above them if given. */
+function fieldsBlock(fields: { label: string; value: string }[], text?: string): SlackBlock {
   return {
     type: 'section',
+    ...(text !== undefined && { text: { type: 'mrkdwn' as const, text: clip(text, SLACK_LIMITS.sectionText) } }),
     fields: fields.slice(0, SLACK_LIMITS.sectionFields).map((f) => ({
       type: 'mrkdwn' as const,
       text: clip(`*${f.label}*\n${f.value}`, SLACK_LIMITS.fieldText),
@@ -195,24 +197,33 @@ export interface RenderAlertOptions {
 /** An icon per kind; a settlement close (delivery/delisting) is no margin event, so it gets no alarm. */
 const KIND_ICON = { LIQUIDATION: ':rotating_light:', ADL: ':warning:', SETTLEMENT: ':calendar:' } as const;
 
-/** Renders one alert, a group, a risk alert or an operational notice (never with a mention) as a Block Kit message within Slack's limits. */
+/**
+ * Renders one alert, a group, a risk alert or an operational notice (never with a mention) as a Block
+ * Kit message within Slack's limits; the header and the notification text name the account when it has one.
+ */
 export function renderAlert(notification: Notification, options: RenderAlertOptions = {}): SlackMessage {
-  if (notification.type === 'notice') return renderNotice(notification.notice);
-  const { text, header, body } =
+  const { icon, title, text, body } =
     notification.type === 'single'
       ? renderSingle(notification.alert)
       : notification.type === 'risk'
         ? renderRiskAlert(notification.alert.risk)
-        : renderGroup(notification);
-  const { mention } = options;
-  if (!mention) return { text, blocks: [header, ...body] };
-  return { text: `${mention} ${text}`, blocks: [header, textBlock(mention), ...body] };
+        : notification.type === 'group'
+          ? renderGroup(notification)
+          : renderNotice(notification.notice);
+  const account = notification.account?.name;
+  const header = headerBlock(`${icon} ${accountTitle(account, title)}`);
+  const named = clip(accountTitle(account, text), SLACK_LIMITS.messageText);
+  // A notice is about the bot itself: it never calls anyone, whatever the caller passed.
+  const mention = notification.type === 'notice' ? undefined : options.mention;
+  if (!mention) return { text: named, blocks: [header, ...body] };
+  return { text: `${mention} ${named}`, blocks: [header, textBlock(mention), ...body] };
 }
 
-/** An alert message with its header apart: a mention goes right under the header. */
+/** An alert message in parts: the header's icon and title (the account goes between them), the fallback text, the blocks under the header (a mention goes above them). */
 interface AlertParts {
+  icon: string;
+  title: string;
   text: string;
-  header: SlackBlock;
   body: SlackBlock[];
 }
 
@@ -225,8 +236,9 @@ function renderSingle(alert: Alert): AlertParts {
   }));
   const note = kindNote(order.kind);
   return {
+    icon: KIND_ICON[order.kind],
+    title: `${order.kind} · ${escapeSlackText(`${order.symbol} ${order.side}`)}`,
     text: escapeSlackText(orderSummary(order)),
-    header: headerBlock(`${KIND_ICON[order.kind]} ${order.kind} · ${escapeSlackText(`${order.symbol} ${order.side}`)}`),
     body: [
       fieldsBlock(fields),
       contextBlock([...(note === undefined ? [] : [note]), escapeSlackText(`${MARKET_NAME[order.market]} · ${order.clientOrderId}`)]),
@@ -243,7 +255,6 @@ function renderGroup(notification: Extract<AlertNotification, { type: 'group' }>
   const { summary, alerts } = notification;
   const kinds = formatKindCounts(summary.byKind);
   const total = displayDecimal(summary.totalNotionalUsd);
-  const header = headerBlock(`${KIND_ICON[leadingKind(summary.byKind)]} ${summary.count} force orders: ${kinds}`);
   const head = [
     fieldsBlock([
       { label: 'Orders', value: String(summary.count) },
@@ -258,14 +269,16 @@ function renderGroup(notification: Extract<AlertNotification, { type: 'group' }>
   // Newest first: in a cascade the latest orders are the ones still unfolding.
   const ordered = [...alerts].sort((a, b) => b.order.updateTime - a.order.updateTime || b.order.orderId - a.order.orderId);
   const lines = ordered.map((a) => `• ${escapeSlackText(orderSummary(a.order))}`);
-  const room = BLOCKS_TEXT_BUDGET - blocksTextLength([header, ...head]) - 200;
+  // The header is made later (with the account's name): count it at its longest.
+  const room = BLOCKS_TEXT_BUDGET - SLACK_LIMITS.headerText - blocksTextLength(head) - 200;
   const listed = packLines(lines, SLACK_LIMITS.blocksPerMessage - GROUP_FRAME_BLOCKS, room);
   const rest = alerts.length - listed.shown;
   const tail =
     rest > 0 ? [contextBlock([`… and ${rest} more orders (${formatTime(summary.firstTime)} to ${formatTime(summary.lastTime)})`])] : [];
   return {
+    icon: KIND_ICON[leadingKind(summary.byKind)],
+    title: `${summary.count} force orders: ${kinds}`,
     text: escapeSlackText(`${summary.count} force orders (${kinds}), ${total} USD notional`),
-    header,
     body: [...head, ...listed.blocks, ...tail],
   };
 }
@@ -283,8 +296,9 @@ function renderRiskAlert(risk: RiskEvent): AlertParts {
     value: fact.label === 'Time' && isDisplayableTime(risk.time) ? slackDate(risk.time) : escapeSlackText(fact.value),
   }));
   return {
+    icon: RISK_ICON[riskSeverity(risk)],
+    title: escapeSlackText(riskTitle(risk)),
     text: escapeSlackText(riskAlertSummary(risk)),
-    header: headerBlock(`${RISK_ICON[riskSeverity(risk)]} ${escapeSlackText(riskTitle(risk))}`),
     body: [
       textBlock(`${escapeSlackText(meaning)}\n*What to do:* ${escapeSlackText(action)}`),
       fieldsBlock(fields),
@@ -301,12 +315,13 @@ const NOTICE_ICON = { warning: ':warning:', recovered: ':white_check_mark:' } as
  * A notice about the bot itself: header, the text as one section, a context line saying what it is.
  * Never a mention: every text is escaped, so not even a quoted `@channel` in an error can ping.
  */
-function renderNotice(notice: OperationalNotice): SlackMessage {
+function renderNotice(notice: OperationalNotice): AlertParts {
   const title = escapeSlackText(notice.title);
   return {
+    icon: NOTICE_ICON[notice.severity],
+    title,
     text: clip(`${title}: ${escapeSlackText(notice.text)}`, SLACK_LIMITS.sectionText),
-    blocks: [
-      headerBlock(`${NOTICE_ICON[notice.severity]} ${title}`),
+    body: [
       textBlock(escapeSlackText(notice.text)),
       contextBlock(['forcewatch operational notice: about the bot itself, not a force order']),
     ],
@@ -356,49 +371,137 @@ function echoCommand(typed: string, command = '/forceorders'): string {
   return `\`${command}${shown ? ` ${shown}` : ''}\``;
 }
 
-/** A command's error, privately, with the usage and what the user typed under it. */
-function commandError(result: { error: string; usage: string }, typed: string, command: string): SlackCommandResponse {
-  const error = escapeSlackText(result.error);
+// Command answers: one response, each account's answer under a header naming it
+
+/** One account's answer as `renderAnswers` lays it out: a header, a section, rows as lines, context under them. */
+interface AnswerParts {
+  /** The header's text, naming the account. */
+  header: string;
+  /** The section under the header: the answer's figures, or the refusal. */
+  head: SlackBlock;
+  /** One escaped line per row (orders, positions), in the order shown. */
+  lines: string[];
+  /** Rows the answer counts beyond `lines` (the query's `limit` left them out). */
+  unlisted: number;
+  /** Said of the rows not shown: `… and 3 more orders: narrow the query to see them`. */
+  more: (rest: number) => string;
+  /** Escaped context under the rows (the note, the ADL scale, the usage). */
+  tail: string[];
+  /** The answer in one escaped line headed by the account, for the notification text and when there is no room. */
+  summary: string;
+  /** Whether this answer may be shown in the channel. */
+  public: boolean;
+}
+
+/** Characters an account's line among those not shown in full keeps at least: its name (32 at most) and the start of its summary. */
+const UNSHOWN_LINE_MIN = 60;
+
+/** Blocks each account's answer takes at least: header, section, one block of rows, the context under them. */
+const ANSWER_MIN_BLOCKS = 4;
+
+/**
+ * Lays out several accounts' answers in one response within Slack's limits: each account under its
+ * own header, the block and text budgets shared out in turn (what one answer leaves unused goes to
+ * the next), rows cut where they do not fit. Accounts beyond what the limits hold get one line each
+ * at the end, so every account is named. The echo of what was typed comes once, last. Public only if
+ * every answer is.
+ */
+function renderAnswers(answers: AnswerParts[], typed: string, command: string): SlackCommandResponse {
+  const footer = contextBlock([`You typed ${echoCommand(typed, command)}`]);
+  // Every answer's minimum and the footer, or as many as fit beside the block naming the rest.
+  const fitsAll = answers.length * ANSWER_MIN_BLOCKS + 1 <= SLACK_LIMITS.blocksPerMessage;
+  let shown = fitsAll ? answers.length : Math.floor((SLACK_LIMITS.blocksPerMessage - 2) / ANSWER_MIN_BLOCKS);
+  let blocks = layoutAnswers(answers, shown, footer);
+  // Figures and notes without a length limit can still crowd the text budget: show fewer in full then.
+  while (shown > 1 && blocksTextLength(blocks) > BLOCKS_TEXT_BUDGET) {
+    shown -= 1;
+    blocks = layoutAnswers(answers, shown, footer);
+  }
   return {
-    response_type: 'ephemeral',
-    text: `${error}\n${escapeSlackText(result.usage)}`,
-    blocks: [textBlock(`:x: ${error}`), contextBlock([escapeSlackText(result.usage), `You typed ${echoCommand(typed, command)}`])],
+    response_type: answers.every((a) => a.public) ? 'in_channel' : 'ephemeral',
+    text: clip(answers.map((a) => a.summary).join('\n'), SLACK_LIMITS.sectionText),
+    blocks,
   };
 }
 
-/** Renders the command's result model as Block Kit within Slack's limits, newest orders first. */
-export function renderForceOrders(result: ForceOrdersResult, typed: string): SlackCommandResponse {
-  if (!result.ok) return commandError(result, typed, '/forceorders');
+/** The blocks of `renderAnswers` with the first `shown` answers in full, the rest in one line each, `footer` last. */
+function layoutAnswers(answers: AnswerParts[], shown: number, footer: SlackBlock): SlackBlock[] {
+  const unshown = answers.slice(shown);
+  // Each line its share of the section, so a long one cannot push the names after it out.
+  const lineMax = Math.max(UNSHOWN_LINE_MIN, Math.floor(SLACK_LIMITS.sectionText / (unshown.length + 1)) - 1);
+  const lines = unshown.map((a) => clip(`• ${a.summary}`, lineMax));
+  const overflow = unshown.length === 0 ? [] : [textBlock([unshownAccountsLead(unshown.length), ...lines].join('\n'))];
+  // A note's share of the text, so one long note cannot leave the other accounts no rows.
+  const tailMax = Math.max(200, Math.floor(BLOCKS_TEXT_BUDGET / shown / 4));
+  const frames = answers.slice(0, shown).map((answer) => {
+    const header = headerBlock(answer.header);
+    const tail = answer.tail.map((text) => clip(text, tailMax));
+    // Room kept in the context for the "and N more" line.
+    return { answer, header, tail, frameChars: blocksTextLength([header, answer.head]) + tail.join('').length + 120 };
+  });
+  let blocksLeft = SLACK_LIMITS.blocksPerMessage - 1 - overflow.length - frames.length * (ANSWER_MIN_BLOCKS - 1);
+  let charsLeft = BLOCKS_TEXT_BUDGET - blocksTextLength([footer, ...overflow]) - frames.reduce((n, f) => n + f.frameChars, 0) - 200;
+  const blocks: SlackBlock[] = [];
+  frames.forEach(({ answer, header, tail }, i) => {
+    const turnsLeft = frames.length - i;
+    const listed = packLines(answer.lines, Math.max(1, Math.floor(blocksLeft / turnsLeft)), Math.max(0, Math.floor(charsLeft / turnsLeft)));
+    blocksLeft -= listed.blocks.length;
+    charsLeft -= blocksTextLength(listed.blocks);
+    const rest = answer.lines.length - listed.shown + answer.unlisted;
+    const context = [...tail, ...(rest > 0 ? [answer.more(rest)] : [])];
+    blocks.push(header, answer.head, ...listed.blocks, ...(context.length > 0 ? [contextBlock(context)] : []));
+  });
+  return [...blocks, ...overflow, footer];
+}
+
+/** A refusal under its account's header: the error, then the usage under it; never public. */
+function refusalParts(account: string, title: string, refusal: CommandRefusal, summary: string): AnswerParts {
+  return {
+    header: accountTitle(account, title),
+    head: textBlock(`:x: ${escapeSlackText(refusal.error)}`),
+    lines: [],
+    unlisted: 0,
+    more: () => '',
+    tail: [escapeSlackText(refusal.usage)],
+    summary: escapeSlackText(accountTitle(account, summary)),
+    public: false,
+  };
+}
+
+/** One account's `/forceorders` answer in parts: the query in the header, totals as fields, newest orders first. */
+function forceOrdersParts({ account, result }: AccountAnswer<ForceOrdersResult>): AnswerParts {
+  const summary = forceOrdersSummary(result);
+  if (!result.ok) return refusalParts(account, 'Force orders', result, summary);
   const asked = escapeSlackText(describeQuery(result.query));
-  const total = displayDecimal(result.totals.notionalUsd);
-  const head = [
-    headerBlock(`Force orders: ${asked}`),
-    fieldsBlock([
+  return {
+    header: accountTitle(account, `Force orders: ${asked}`),
+    head: fieldsBlock([
       { label: 'Matched', value: `${result.total} (${describeKindTotals(result.totals)})` },
-      { label: 'Notional (USD)', value: total },
+      { label: 'Notional (USD)', value: displayDecimal(result.totals.notionalUsd) },
       { label: 'From', value: slackDate(result.window.startTime) },
       { label: 'To', value: slackDate(result.window.endTime) },
       { label: 'Source', value: result.source },
       { label: 'Binance weight', value: String(result.weightSpent) },
     ]),
-  ];
-  const footer = contextBlock([...(result.note ? [escapeSlackText(result.note)] : []), echoCommand(typed)]);
-  const room = BLOCKS_TEXT_BUDGET - blocksTextLength([...head, footer]) - 200;
-  const listed = packLines(
-    result.rows.map((order) => `• ${escapeSlackText(orderSummary(order))}`),
-    SLACK_LIMITS.blocksPerMessage - head.length - 2,
-    room,
-  );
-  const rest = result.total - listed.shown;
-  const body =
-    result.rows.length === 0
-      ? [textBlock('No force orders in this window.')]
-      : [...listed.blocks, ...(rest > 0 ? [contextBlock([`… and ${rest} more orders: narrow the query to see them`])] : [])];
-  return {
-    response_type: result.query.public ? 'in_channel' : 'ephemeral',
-    text: `${result.total} force orders, ${total} USD notional: ${asked}`,
-    blocks: [...head, ...body, footer],
+    lines:
+      result.rows.length === 0
+        ? ['No force orders in this window.']
+        : result.rows.map((order) => `• ${escapeSlackText(orderSummary(order))}`),
+    unlisted: result.total - result.rows.length,
+    more: (rest) => `… and ${rest} more orders: narrow the query to see them`,
+    tail: result.note ? [escapeSlackText(result.note)] : [],
+    summary: escapeSlackText(accountTitle(account, `${summary}: ${describeQuery(result.query)}`)),
+    public: result.query.public,
   };
+}
+
+/**
+ * Renders `/forceorders` answers, one per account, as one Block Kit response within Slack's limits:
+ * each account under a header naming it, its totals, then its newest orders; private unless every
+ * answer asked for `public`.
+ */
+export function renderForceOrdersAnswers(answers: readonly AccountAnswer<ForceOrdersResult>[], typed: string): SlackCommandResponse {
+  return renderAnswers(answers.map(forceOrdersParts), typed, '/forceorders');
 }
 
 // /risk answers
@@ -406,51 +509,39 @@ export function renderForceOrders(result: ForceOrdersResult, typed: string): Sla
 /** An icon per severity of the account's status. */
 const SEVERITY_ICON = { ok: ':white_check_mark:', warning: ':warning:', danger: ':rotating_light:' } as const;
 
-/** Room kept for the blocks around the position list (ADL scale, "and N more", footer). */
-const RISK_FRAME_BLOCKS = 4;
-
-/**
- * Renders a `/risk` answer as Block Kit within Slack's limits: the status and what it means, the
- * account's figures as fields, then each position's ADL quantile, riskiest first; private unless
- * the user asked for `public`.
- */
-export function renderRisk(result: RiskResult, typed: string): SlackCommandResponse {
-  if (!result.ok) return commandError(result, typed, '/risk');
-  const { account } = result;
-  const fields = riskFacts(account).map((fact) => ({
+/** One account's `/risk` answer in parts: status in the header, what it means and the figures, then positions riskiest first. */
+function riskParts({ account, result }: AccountAnswer<RiskResult>): AnswerParts {
+  const summary = riskSummary(result);
+  if (!result.ok) return refusalParts(account, 'Account risk', result, summary);
+  const { account: figures } = result;
+  const fields = riskFacts(figures).map((fact) => ({
     label: fact.label,
-    value: fact.label === 'Updated' ? slackDate(account.updateTime) : escapeSlackText(fact.value),
+    value: fact.label === 'Updated' ? slackDate(figures.updateTime) : escapeSlackText(fact.value),
   }));
-  const head = [
-    headerBlock(`${SEVERITY_ICON[statusSeverity(account.accountStatus)]} Account risk: ${account.accountStatus}`),
-    textBlock(escapeSlackText(statusMeaning(account.accountStatus))),
-    fieldsBlock([...fields, { label: 'Binance weight', value: String(result.weightSpent) }]),
-    contextBlock([result.positions.length === 0 ? 'No open positions in the ADL queue.' : escapeSlackText(ADL_SCALE)]),
-  ];
-  const footer = contextBlock([...(result.note ? [escapeSlackText(result.note)] : []), echoCommand(typed, '/risk')]);
-  const room = BLOCKS_TEXT_BUDGET - blocksTextLength([...head, footer]) - 200;
-  const listed = packLines(
-    result.positions.map((position) => `• ${escapeSlackText(describeAdlPosition(position))}`),
-    SLACK_LIMITS.blocksPerMessage - head.length - RISK_FRAME_BLOCKS,
-    room,
-  );
-  const rest = result.positions.length - listed.shown;
   return {
-    response_type: result.public ? 'in_channel' : 'ephemeral',
-    text: escapeSlackText(
-      `Account ${account.accountStatus}: uniMMR ${displayDecimal(account.uniMMR, 4)}, equity ${displayDecimal(account.accountEquity)} USD, ` +
-        `maintenance margin ${displayDecimal(account.accountMaintMargin)} USD`,
+    header: `${SEVERITY_ICON[statusSeverity(figures.accountStatus)]} ${accountTitle(account, `Account risk: ${figures.accountStatus}`)}`,
+    // A section holds text and fields together: one block for what the status means and the figures.
+    head: fieldsBlock(
+      [...fields, { label: 'Binance weight', value: String(result.weightSpent) }],
+      escapeSlackText(statusMeaning(figures.accountStatus)),
     ),
-    blocks: [...head, ...listed.blocks, ...(rest > 0 ? [contextBlock([`… and ${rest} more positions`])] : []), footer],
+    lines: result.positions.map((position) => `• ${escapeSlackText(describeAdlPosition(position))}`),
+    unlisted: 0,
+    more: (rest) => `… and ${rest} more positions`,
+    tail: [
+      result.positions.length === 0 ? 'No open positions in the ADL queue.' : escapeSlackText(ADL_SCALE),
+      ...(result.note ? [escapeSlackText(result.note)] : []),
+    ],
+    summary: escapeSlackText(accountTitle(account, summary)),
+    public: result.public,
   };
 }
 
-/** Interim until the answer-list renderers land: the first answer. */
-export function renderForceOrdersAnswers(answers: AccountAnswer<ForceOrdersResult>[], typed: string): SlackCommandResponse {
-  return renderForceOrders((answers[0] as AccountAnswer<ForceOrdersResult>).result, typed);
-}
-
-/** Interim until the answer-list renderers land: the first answer. */
-export function renderRiskAnswers(answers: AccountAnswer<RiskResult>[], typed: string): SlackCommandResponse {
-  return renderRisk((answers[0] as AccountAnswer<RiskResult>).result, typed);
+/**
+ * Renders `/risk` answers, one per account, as one Block Kit response within Slack's limits: each
+ * account under a header naming it and its status, what the status means, its figures as fields,
+ * then each position's ADL quantile, riskiest first; private unless every answer asked for `public`.
+ */
+export function renderRiskAnswers(answers: readonly AccountAnswer<RiskResult>[], typed: string): SlackCommandResponse {
+  return renderAnswers(answers.map(riskParts), typed, '/risk');
 }

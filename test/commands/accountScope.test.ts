@@ -86,6 +86,14 @@ describe('scopeCommand', () => {
     });
   });
 
+  it('answers every account at the console, which has no channel and reads them all', () => {
+    expect(scopeCommand(accounts, { platform: 'console' }, 'BTCUSD')).toEqual({
+      ok: true,
+      accounts: ['desk-a', 'desk-b', 'treasury'],
+      text: 'BTCUSD',
+    });
+  });
+
   it('answers the only account a caller may read wherever they ask', () => {
     expect(scopeCommand(accounts, inDiscord('555555555555555555', ['900000000000000009']), '7d')).toEqual({
       ok: true,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerTerminalLine, renderRiskAnswers } from '../../src/console/terminalCommands.js';
+import { answerTerminalLine, renderForceOrdersAnswers, renderRiskAnswers } from '../../src/console/terminalCommands.js';
 import type { ForceOrdersResult } from '../../src/queries.js';
 import { riskResultFixture } from '../fakes/riskResultFixture.js';
 import { singleAccountCommands } from '../fakes/singleAccountCommands.js';
@@ -45,6 +45,9 @@ describe('answerTerminalLine', () => {
   it('prints the /risk answer as the console renders it, and says so when the bot cannot read risk', async () => {
     const { commands } = recorder();
     expect(await answerTerminalLine('/risk', commands)).toBe(renderRiskAnswers([{ account: 'main', result: riskResultFixture(1) }]));
+    expect(await answerTerminalLine('BTCUSD', commands)).toBe(
+      renderForceOrdersAnswers([{ account: 'main', result: { ok: false, reason: 'input', error: 'e', usage: 'u' } }]),
+    );
     expect(await answerTerminalLine('/risk', { forceOrders: commands.forceOrders })).toMatch(/^Error: \/risk is not available/);
     expect(await answerTerminalLine('', commands)).toBeUndefined();
   });

@@ -222,6 +222,19 @@ describe('DiscordSink', () => {
     expect(fake.messages[1]!.body.allowed_mentions).toEqual({ parse: [], roles: [fake.pingRoleId] });
   });
 
+  it('pings by the account’s own threshold when the notification carries one', async () => {
+    const s = sink({ roleId: fake.pingRoleId, minNotionalUsd: '50000' });
+    const desk = (notionalUsd: string, orderId: number, mentionNotionalUsd?: string) => ({
+      ...singleNotification(forceOrderFixture({ orderId, notionalUsd })),
+      account: { name: 'desk-a', ...(mentionNotionalUsd !== undefined && { mentionNotionalUsd }) },
+    });
+    await s.deliver(desk('20000', 1, '10000'));
+    await s.deliver(desk('60000', 2, '100000'));
+    await s.deliver(desk('60000', 3));
+    expect(fake.messages.map((m) => m.pinged.roles)).toEqual([[fake.pingRoleId], [], [fake.pingRoleId]]);
+    expect(fake.messages.map((m) => m.body.embeds?.[0]?.title?.startsWith('desk-a · '))).toEqual([true, true, true]);
+  });
+
   it('posts an operational notice as one inert embed within the limits, pinging nobody even with a role configured', async () => {
     const s = sink({ roleId: fake.pingRoleId, minNotionalUsd: '0' });
     const text = `Binance said: @everyone <@&${fake.pingRoleId}> [click](https://evil.example) ${'x'.repeat(10_000)}`;

@@ -5,15 +5,23 @@ import {
   cut,
   embedLength,
   escapeDiscordText,
+  type ForceOrdersReply,
   field,
   KIND_COLOUR,
   packEmbeds,
   renderAlertEmbeds,
-  renderForceOrdersReply,
+  renderForceOrdersAnswers,
 } from '../../src/discord/renderDiscord.js';
+import type { ForceOrdersResult } from '../../src/queries.js';
 import { validateMessage } from '../fakes/discord/validateMessage.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
+import { inputError, okResult } from '../slack/results.js';
 import { cascade, singleNotification } from './alertFixtures.js';
+
+/** One account's answer, as a channel with one account gets it. */
+function renderForceOrdersReply(result: ForceOrdersResult): ForceOrdersReply {
+  return renderForceOrdersAnswers([{ account: 'main', result }]);
+}
 
 /** Every string of the embeds Discord would render. */
 function texts(embeds: ReturnType<typeof renderAlertEmbeds>): string[] {
@@ -26,6 +34,22 @@ function texts(embeds: ReturnType<typeof renderAlertEmbeds>): string[] {
 }
 
 describe('embed budget', () => {
+  it('keeps room for the first item within a smaller budget, shortening the head’s description instead', () => {
+    const embeds = packEmbeds(
+      { title: 'desk-a · Account risk: REDUCE_ONLY', description: 'd'.repeat(1000) },
+      ['riskiest', 'next'],
+      (name) => field(name, 'v'.repeat(100)),
+      (omitted) => `…and ${omitted} more`,
+      { embeds: 1, chars: 600 },
+    );
+    expect(embeds).toHaveLength(1);
+    expect(embeds[0]?.fields?.map((f) => f.name)).toEqual(['riskiest']);
+    expect(embeds[0]?.footer?.text).toBe('…and 1 more');
+    expect(embedLength(embeds[0]!)).toBeLessThanOrEqual(600);
+    // Only the room the overflow note can take is held back, not a fixed 120 characters.
+    expect(embedLength(embeds[0]!)).toBeGreaterThanOrEqual(600 - '…and 2 more'.length - 1);
+  });
+
   it('cuts without splitting a surrogate pair', () => {
     expect(cut('abcdef', 6)).toBe('abcdef');
     expect(cut('abcdef', 4)).toBe('abc…');
@@ -153,9 +177,64 @@ describe('renderForceOrdersReply', () => {
     });
     if (!reply.ok) throw new Error(reply.content);
     const [head] = reply.embeds;
-    expect(head!.title).toBe('Force orders: all symbols, settlements (delivery/delisting) only, last 7d');
+    expect(head!.title).toBe('main · Force orders: all symbols, settlements (delivery/delisting) only, last 7d');
     expect(head!.description).toContain('**1 matched** (0 liquidations, 0 ADL, 1 settlement)');
     expect(head!.color).toBe(KIND_COLOUR.SETTLEMENT);
     expect(head!.fields![0]!.name).toMatch(/^SETTLEMENT BTCUSD\\_261225 /);
+  });
+});
+
+/** `count` accounts' answers of 100 rows each (of 5,000 matched), with a note. */
+function manyAnswers(count: number) {
+  return Array.from({ length: count }, (_, i) => {
+    const result = okResult(100);
+    if (!result.ok) throw new Error('fixture');
+    return { account: `desk-${i}`, result: { ...result, total: 5000, note: 'older than 7 days: from the bot’s archive' } };
+  });
+}
+
+describe('renderForceOrdersAnswers', () => {
+  it.each([1, 3, 12])('puts %i accounts’ answers in one reply within Discord’s limits, each in its own embeds, rows cut', (count) => {
+    const reply = renderForceOrdersAnswers(manyAnswers(count));
+    if (!reply.ok) throw new Error(reply.content);
+    expect(validateMessage({ embeds: reply.embeds, allowed_mentions: { parse: [] } }, { requireContentOrEmbeds: true })).toEqual([]);
+    expect(reply.embeds.length).toBeLessThanOrEqual(10);
+    const heads = reply.embeds.filter((e) => e.title?.includes(' · Force orders: '));
+    const inFull = Math.min(count, count > 10 ? 9 : count);
+    expect(heads.map((e) => e.title?.split(' · ')[0])).toEqual(Array.from({ length: inFull }, (_, i) => `desk-${i}`));
+    // Each account's rows, then the count of those cut, in its own embeds.
+    const all = texts(reply.embeds).join('\n');
+    for (let i = 0; i < inFull; i += 1) expect(all).toContain(`desk-${i} · Force orders`);
+    expect(reply.embeds.flatMap((e) => e.fields ?? []).length).toBeGreaterThanOrEqual(inFull);
+    expect(all.match(/…and \d+ more rows that do not fit/g)).toHaveLength(inFull);
+    if (count > 10) {
+      const last = reply.embeds.at(-1);
+      expect(last?.title).toBe(`${count - 9} more accounts`);
+      for (let i = 9; i < count; i += 1) expect(last?.description).toContain(`desk-${i} · 5000 force orders (100 liquidations, 0 ADL)`);
+    }
+  });
+
+  it('shows a refusal among answers as its own embed under the account’s name', () => {
+    const [first] = manyAnswers(1);
+    const reply = renderForceOrdersAnswers([first!, { account: 'desk-b', result: inputError('xyz') }]);
+    if (!reply.ok) throw new Error(reply.content);
+    const refused = reply.embeds.find((e) => e.title === 'desk-b · Force orders');
+    expect(refused?.description).toMatch(/^:x: unknown argument "xyz"\n```\nUsage: \/forceorders/);
+    expect(validateMessage({ embeds: reply.embeds }, { requireContentOrEmbeds: true })).toEqual([]);
+  });
+
+  it('answers with the errors alone, each under its account, when every account refused', () => {
+    const reply = renderForceOrdersAnswers(
+      Array.from({ length: 12 }, (_, i) => ({ account: `desk-${i}`, result: inputError('x'.repeat(300)) })),
+    );
+    if (reply.ok) throw new Error('expected an error reply');
+    expect(reply.content.length).toBeLessThanOrEqual(2000);
+    expect(reply.content.startsWith(':x: desk-0 · unknown argument')).toBe(true);
+    expect(reply.content.match(/^:x: desk-\d+ · /gm)).toHaveLength(12);
+    expect(reply.content).toContain('```\nUsage: /forceorders');
+    expect(renderForceOrdersAnswers([{ account: 'main', result: inputError('xyz') }])).toEqual({
+      ok: false,
+      content: ':x: main · unknown argument "xyz"\n```\nUsage: /forceorders [BTCUSD] [liq | adl] [24h] [public]\n```',
+    });
   });
 });

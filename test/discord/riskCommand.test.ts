@@ -4,7 +4,8 @@ import { riskCommand } from '../../commands/riskCommand.js';
 import { registerCommands } from '../../src/discord/commands.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/discord/createDiscordAdapter.js';
 import { discordRestOptions } from '../../src/discord/DiscordConfig.js';
-import { renderRiskReply } from '../../src/discord/renderDiscord.js';
+import { type ForceOrdersReply, renderRiskAnswers } from '../../src/discord/renderDiscord.js';
+import type { ForceOrdersResult, RiskResult } from '../../src/queries.js';
 import { type Harness, startHarness } from '../binance/harness.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
@@ -12,6 +13,11 @@ import { validateMessage } from '../fakes/discord/validateMessage.js';
 import { riskResultFixture } from '../fakes/riskResultFixture.js';
 import { singleAccountCommands } from '../fakes/singleAccountCommands.js';
 import { commandOption, discordConfigFor, expectNoTokenLogged, interactAndWait } from './adapterHarness.js';
+
+/** One account's answer, as a channel with one account gets it. */
+function renderRiskReply(result: RiskResult): ForceOrdersReply {
+  return renderRiskAnswers([{ account: 'main', result }]);
+}
 
 const EPHEMERAL = 64;
 const CALLBACK_MESSAGE = 4;
@@ -75,7 +81,7 @@ describe('/risk on Discord, through the fake Discord against the simulator', () 
     expect(done.callbacks[0]).toMatchObject({ type: CALLBACK_DEFERRED, data: { flags: EPHEMERAL } });
     expect(done.callbacks[0]!.afterMs).toBeLessThan(3000);
     const [head] = done.original!.embeds!;
-    expect(head!.title).toBe('Account risk: FORCE_LIQUIDATION');
+    expect(head!.title).toBe('main · Account risk: FORCE_LIQUIDATION');
     expect(head!.color).toBe(0xd93f3f);
     expect(head!.description).toContain('Force liquidation: Binance is liquidating the account.');
     expect(head!.description).toContain('**uniMMR:** 1.02');
@@ -161,5 +167,47 @@ describe('/risk registration and rendering', () => {
     const listed = reply.embeds.flatMap((e) => e.fields ?? []).length;
     expect(listed).toBeGreaterThan(20);
     expect(reply.embeds.at(-1)!.footer!.text).toContain(`…and ${600 - listed} more positions`);
+  });
+});
+
+describe('renderRiskAnswers', () => {
+  it.each([1, 3, 12])('puts %i accounts’ /risk answers in one reply within every embed limit, each account named', (count) => {
+    const answers = Array.from({ length: count }, (_, i) => ({
+      account: `desk-${i}`,
+      result: riskResultFixture(600, { note: 'x'.repeat(5000) }),
+    }));
+    const reply = renderRiskAnswers(answers);
+    if (!reply.ok) throw new Error('expected embeds');
+    expect(validateMessage({ embeds: reply.embeds }, { requireContentOrEmbeds: true })).toEqual([]);
+    const titles = reply.embeds.flatMap((e) => (e.title ? [e.title] : []));
+    const inFull = count > 10 ? 9 : count;
+    expect(titles.slice(0, inFull)).toEqual(answers.slice(0, inFull).map((a) => `${a.account} · Account risk: REDUCE_ONLY`));
+    const all = JSON.stringify(reply.embeds);
+    for (const { account } of answers) expect(all).toContain(`${account} · `);
+    // Every account shown in full lists some of its positions.
+    const heads = reply.embeds.filter((e) => e.title?.includes(' · Account risk'));
+    for (const head of heads) expect(head.fields?.length ?? 0).toBeGreaterThan(0);
+  });
+
+  it('shortens each account’s note when nine share a reply, so every account keeps room for more than its riskiest position', () => {
+    const answers = Array.from({ length: 9 }, (_, i) => ({
+      account: `desk-${i}`,
+      result: riskResultFixture(600, { note: 'x'.repeat(5000) }),
+    }));
+    const reply = renderRiskAnswers(answers);
+    if (!reply.ok) throw new Error('expected embeds');
+    const heads = reply.embeds.filter((e) => e.title?.includes(' · Account risk'));
+    expect(heads).toHaveLength(9);
+    for (const head of heads) expect(head.fields?.length ?? 0).toBeGreaterThanOrEqual(2);
+  });
+
+  it('stays within every embed limit with 12 accounts of hostile notes and hundreds of positions', () => {
+    const answers = Array.from({ length: 12 }, (_, i) => ({
+      account: `desk-${i}`,
+      result: riskResultFixture(600, { note: 'x'.repeat(5000) }),
+    }));
+    const reply = renderRiskAnswers(answers);
+    if (!reply.ok) throw new Error('expected embeds');
+    expect(validateMessage({ embeds: reply.embeds }, { requireContentOrEmbeds: true })).toEqual([]);
   });
 });

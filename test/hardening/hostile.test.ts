@@ -6,14 +6,28 @@ import { MAX_LIMIT, MAX_SINCE_MS, MIN_SINCE_MS } from '../../commands/parseForce
 import { parseForceOrders } from '../../src/binance/parseForceOrders.js';
 import type { ForceOrder } from '../../src/binance/types.js';
 import { sumDecimals } from '../../src/decimal.js';
-import { renderAlertEmbeds, renderForceOrdersReply } from '../../src/discord/renderDiscord.js';
+import {
+  type ForceOrdersReply,
+  renderAlertEmbeds,
+  renderForceOrdersAnswers as renderDiscordAnswers,
+} from '../../src/discord/renderDiscord.js';
 import type { ForceOrdersResult } from '../../src/queries.js';
-import { renderAlert, renderForceOrders } from '../../src/slack/blockKit.js';
+import { renderAlert, renderForceOrdersAnswers, type SlackCommandResponse } from '../../src/slack/blockKit.js';
 import { validateMessage } from '../fakes/discord/validateMessage.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { validateBlocks } from '../fakes/slack/validateBlocks.js';
 import { hostileNotification, hostileOrders, hostileText } from './hostileArbitraries.js';
 import { discordMarkup, discordTexts, slackMarkup, slackTexts } from './hostileInertness.js';
+
+/** One account's answer, as a channel with one account gets it. */
+function renderForceOrdersReply(result: ForceOrdersResult): ForceOrdersReply {
+  return renderDiscordAnswers([{ account: 'main', result }]);
+}
+
+/** One account's answer, as a channel with one account gets it. */
+function renderForceOrders(result: ForceOrdersResult, typed: string): SlackCommandResponse {
+  return renderForceOrdersAnswers([{ account: 'main', result }], typed);
+}
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 

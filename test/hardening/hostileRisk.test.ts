@@ -1,13 +1,24 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type RiskDeps, riskCommand } from '../../commands/riskCommand.js';
-import { renderRiskReply } from '../../src/discord/renderDiscord.js';
-import { renderRisk } from '../../src/slack/blockKit.js';
+import { type ForceOrdersReply, renderRiskAnswers as renderDiscordAnswers } from '../../src/discord/renderDiscord.js';
+import type { RiskResult } from '../../src/queries.js';
+import { renderRiskAnswers, type SlackCommandResponse } from '../../src/slack/blockKit.js';
 import { validateMessage } from '../fakes/discord/validateMessage.js';
 import { riskResultFixture } from '../fakes/riskResultFixture.js';
 import { validateBlocks } from '../fakes/slack/validateBlocks.js';
 import { hostileText } from './hostileArbitraries.js';
 import { discordMarkup, discordTexts, slackMarkup, slackTexts } from './hostileInertness.js';
+
+/** One account's answer, as a channel with one account gets it. */
+function renderRiskReply(result: RiskResult): ForceOrdersReply {
+  return renderDiscordAnswers([{ account: 'main', result }]);
+}
+
+/** One account's answer, as a channel with one account gets it. */
+function renderRisk(result: RiskResult, typed: string): SlackCommandResponse {
+  return renderRiskAnswers([{ account: 'main', result }], typed);
+}
 
 /** An account port answering what the fixture holds (parsing and rendering are under test, not the wire). */
 const deps: RiskDeps = {

@@ -124,6 +124,18 @@ describe('SlackSink against the fake Slack', () => {
     expect(JSON.stringify(slack.messages[0])).not.toContain('subteam');
   });
 
+  it('mentions by the account’s own threshold when the notification carries one', async () => {
+    const s = sink({ mention: '<!subteam^S0ONCALL>', mentionNotionalUsd: '100000' });
+    const desk = (notionalUsd: string, orderId: number, mentionNotionalUsd?: string) => ({
+      ...single(forceOrderFixture({ orderId, notionalUsd })),
+      account: { name: 'desk-a', ...(mentionNotionalUsd !== undefined && { mentionNotionalUsd }) },
+    });
+    await s.deliver(desk('20000', 1, '10000'));
+    await s.deliver(desk('150000', 2, '200000'));
+    await s.deliver(desk('150000', 3));
+    expect(slack.messages.map((m) => m.text?.startsWith('<!subteam^S0ONCALL> desk-a · '))).toEqual([true, false, true]);
+  });
+
   it('posts an operational notice inert and within the limits, never with the mention, whatever its text quotes', async () => {
     const hostile = `Binance said: <!channel> @here <@U0ALICE> <https://evil.example|click> ${'x'.repeat(20_000)}`;
     const s = sink({ mention: '<!subteam^S0ONCALL>', mentionNotionalUsd: '0' });

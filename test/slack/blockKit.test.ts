@@ -1,12 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderAlert, renderForceOrders, type SlackCommandResponse } from '../../src/slack/blockKit.js';
+import type { ForceOrdersResult } from '../../src/queries.js';
+import { renderAlert, renderForceOrdersAnswers, type SlackCommandResponse } from '../../src/slack/blockKit.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { validateBlocks } from '../fakes/slack/validateBlocks.js';
 import { hostileText } from '../hardening/hostileArbitraries.js';
 import { slackMarkup } from '../hardening/hostileInertness.js';
 import { group, single } from './notifications.js';
 import { inputError, okResult } from './results.js';
+
+/** One account's answer, as a channel with one account gets it. */
+function renderForceOrders(result: ForceOrdersResult, typed: string): SlackCommandResponse {
+  return renderForceOrdersAnswers([{ account: 'main', result }], typed);
+}
 
 describe('renderAlert', () => {
   it('renders a single liquidation with header, fields, fallback text and the order id', () => {
@@ -130,7 +136,12 @@ describe('renderForceOrders', () => {
   it('answers an error privately with the usage line', () => {
     const message = renderForceOrders(inputError('xyz'), 'xyz');
     expect(message.response_type).toBe('ephemeral');
-    expect(message.text).toBe('unknown argument "xyz"\nUsage: /forceorders [BTCUSD] [liq | adl] [24h] [public]');
+    expect(message.text).toBe('main · unknown argument "xyz"');
+    expect(message.blocks.slice(0, 2)).toEqual([
+      { type: 'header', text: { type: 'plain_text', text: 'main · Force orders', emoji: true } },
+      { type: 'section', text: { type: 'mrkdwn', text: ':x: unknown argument "xyz"' } },
+    ]);
+    expect(JSON.stringify(message.blocks)).toContain('Usage: /forceorders [BTCUSD] [liq | adl] [24h] [public]');
   });
 });
 
@@ -197,5 +208,72 @@ describe('the "You typed" echo', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+/** The blocks under each header, by the header's text. */
+function sections(message: SlackCommandResponse): { header: string; blocks: string }[] {
+  const found: { header: string; blocks: string }[] = [];
+  for (const block of message.blocks) {
+    if (block.type === 'header') found.push({ header: block.text.text, blocks: '' });
+    else if (found.length > 0) (found[found.length - 1] as { blocks: string }).blocks += JSON.stringify(block);
+  }
+  return found;
+}
+
+/** `count` accounts' answers of 100 rows each (of 5,000 matched), with a note. */
+function manyAnswers(count: number, query: Parameters<typeof okResult>[1] = {}) {
+  return Array.from({ length: count }, (_, i) => {
+    const result = okResult(100, query);
+    if (!result.ok) throw new Error('fixture');
+    return { account: `desk-${i}`, result: { ...result, total: 5000, note: 'older than 7 days: from the bot’s archive' } };
+  });
+}
+
+describe('renderForceOrdersAnswers', () => {
+  it.each([1, 3, 12])('puts %i accounts’ answers in one response within Slack’s limits, each under its own header, rows cut', (count) => {
+    const message = renderForceOrdersAnswers(manyAnswers(count), 'all 7d rows 100');
+    expect(validateBlocks(message.blocks)).toBeUndefined();
+    const found = sections(message);
+    expect(found.map((s) => s.header)).toEqual(
+      Array.from({ length: count }, (_, i) => `desk-${i} · Force orders: BTCUSD (every symbol of the pair), every kind, last 24h`),
+    );
+    for (const { blocks } of found) {
+      const shown = (blocks.match(/order \d{9}/g) ?? []).length;
+      expect(shown).toBeGreaterThan(0);
+      expect(blocks).toContain(`… and ${5000 - shown} more orders`);
+      expect(blocks).toContain('from the bot’s archive');
+    }
+    expect(message.text.split('\n')).toHaveLength(count);
+    expect(message.text).toMatch(/^desk-0 · 5000 force orders \(100 liquidations, 0 ADL\), 10,000 USD notional: BTCUSD/);
+    expect(JSON.stringify(message.blocks.at(-1))).toContain('You typed `/forceorders all 7d rows 100`');
+  });
+
+  it('names every account even when 50 blocks cannot hold them all: the rest get one line each', () => {
+    const message = renderForceOrdersAnswers(manyAnswers(30), 'x');
+    expect(validateBlocks(message.blocks)).toBeUndefined();
+    const json = JSON.stringify(message.blocks);
+    expect(sections(message)).toHaveLength(12);
+    expect(json).toContain('18 more accounts, in one line each');
+    for (let i = 0; i < 30; i += 1) expect(json).toContain(`desk-${i} · `);
+  });
+
+  it('renders a refusal under its account’s name, as the error with the usage', () => {
+    const [first] = manyAnswers(1);
+    const message = renderForceOrdersAnswers([first!, { account: 'desk-b', result: inputError('xyz') }], 'xyz');
+    const refused = sections(message)[1];
+    expect(refused?.header).toBe('desk-b · Force orders');
+    expect(refused?.blocks).toContain(':x: unknown argument \\"xyz\\"');
+    expect(refused?.blocks).toContain('Usage: /forceorders');
+    expect(message.text.split('\n')[1]).toBe('desk-b · unknown argument "xyz"');
+    expect(validateBlocks(message.blocks)).toBeUndefined();
+  });
+
+  it('answers in the channel only when every answer is public', () => {
+    const everyone = manyAnswers(3, { public: true });
+    expect(renderForceOrdersAnswers(everyone, 'public').response_type).toBe('in_channel');
+    const [a, b] = everyone;
+    expect(renderForceOrdersAnswers([a!, b!, ...manyAnswers(1)], 'public').response_type).toBe('ephemeral');
+    expect(renderForceOrdersAnswers([a!, { account: 'desk-x', result: inputError('x') }], 'public').response_type).toBe('ephemeral');
   });
 });

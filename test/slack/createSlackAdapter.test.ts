@@ -76,7 +76,9 @@ describe('Slack adapter in Socket Mode, end to end against the fake Slack', () =
     await slack.until(() => slack.responses.length === 1);
     const body = slack.responses[0]!.body;
     expect(body.response_type).toBe('ephemeral');
-    expect(body.text).toBe('3 force orders, 300 USD notional: BTCUSD (every symbol of the pair), every kind, last 24h');
+    expect(body.text).toBe(
+      'main · 3 force orders (3 liquidations, 0 ADL), 300 USD notional: BTCUSD (every symbol of the pair), every kind, last 24h',
+    );
     expect(JSON.stringify(body.blocks)).toContain('order 300000000');
     expect(typed).toEqual(['BTCUSD']);
   });
@@ -186,7 +188,7 @@ describe('Slack adapter in HTTP mode, end to end against the fake Slack', () => 
     const res = await post('BTCUSD');
     expect(res.status).toBe(200);
     await slack.until(() => slack.responses.length === 1);
-    expect(slack.responses[0]!.body.text).toMatch(/^2 force orders/);
+    expect(slack.responses[0]!.body.text).toMatch(/^main · 2 force orders/);
     expect(typed).toEqual(['BTCUSD']);
   });
 

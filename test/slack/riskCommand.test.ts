@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { riskCommand } from '../../commands/riskCommand.js';
-import { renderRisk } from '../../src/slack/blockKit.js';
+import type { RiskResult } from '../../src/queries.js';
+import { renderRiskAnswers, type SlackCommandResponse } from '../../src/slack/blockKit.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/slack/createSlackAdapter.js';
 import type { SlackConfig } from '../../src/slack/slackConfig.js';
 import { FORCE_ORDERS_REFUSAL, RISK_FAILURE, RISK_REFUSAL } from '../../src/slack/slashCommands.js';
@@ -12,6 +13,11 @@ import { singleAccountCommands } from '../fakes/singleAccountCommands.js';
 import { ACK_DEADLINE_MS, FakeSlack } from '../fakes/slack/FakeSlack.js';
 import { validateBlocks } from '../fakes/slack/validateBlocks.js';
 import { okResult } from './results.js';
+
+/** One account's answer, as a channel with one account gets it. */
+function renderRisk(result: RiskResult, typed: string): SlackCommandResponse {
+  return renderRiskAnswers([{ account: 'main', result }], typed);
+}
 
 const BOT_TOKEN = 'xoxb-3333-4444-risktestbot';
 const APP_TOKEN = 'xapp-1-A0FORCEWATCH-5555-risktestapp';
@@ -75,10 +81,10 @@ describe('/risk on Slack, through the fake Slack against the simulator', () => {
   it('answers privately with the status, its meaning, the figures and each position riskiest first', async () => {
     const body = await risk();
     expect(body.response_type).toBe('ephemeral');
-    expect(body.text).toBe('Account MARGIN_CALL: uniMMR 1.35, equity 27,000 USD, maintenance margin 20,000 USD');
+    expect(body.text).toBe('main · MARGIN_CALL: uniMMR 1.35, equity 27,000 USD, maintenance margin 20,000 USD');
     expect(validateBlocks(body.blocks)).toBeUndefined();
     const shown = JSON.stringify(body.blocks);
-    expect(shown).toContain(':warning: Account risk: MARGIN_CALL');
+    expect(shown).toContain(':warning: main · Account risk: MARGIN_CALL');
     expect(shown).toContain('Margin call: add collateral or reduce positions');
     expect(shown).toContain('*Maintenance margin (USD)*\\n20,000');
     expect(shown).toContain('*Binance weight*\\n30');
@@ -115,9 +121,8 @@ describe('/risk on Slack, through the fake Slack against the simulator', () => {
     });
     const body = await risk({ text: 'public' });
     expect(body.response_type).toBe('ephemeral');
-    expect(body.text).toBe(
-      'Binance rejected the API key: check BINANCE_API_KEY, its secret or private key, and the IP allow-list.\nUsage: /risk [public]',
-    );
+    expect(body.text).toBe('main · Binance rejected the API key: check BINANCE_API_KEY, its secret or private key, and the IP allow-list.');
+    expect(JSON.stringify(body.blocks)).toContain('Usage: /risk [public]');
     expect(JSON.stringify(body)).not.toContain('Invalid API-key');
     expect(validateBlocks(body.blocks)).toBeUndefined();
   });
@@ -150,5 +155,57 @@ describe('renderRisk', () => {
     const result = riskResultFixture(1, { note: '<!channel> @here <https://evil.example|x>' });
     const shown = JSON.stringify(renderRisk(result, '<@U1> @everyone'));
     expect(shown).not.toMatch(/<!channel>|<@U1>|<https:|(?<!\u2060|＠)@(everyone|here)/);
+  });
+});
+
+describe('renderRiskAnswers', () => {
+  it.each([1, 3, 12])('puts %i accounts’ /risk answers in one response within Block Kit limits, each under its own header', (count) => {
+    const answers = Array.from({ length: count }, (_, i) => ({
+      account: `desk-${i}`,
+      result: riskResultFixture(600, { note: 'n'.repeat(500) }),
+    }));
+    const message = renderRiskAnswers(answers, 'public');
+    expect(validateBlocks(message.blocks)).toBeUndefined();
+    const headers = message.blocks.flatMap((b) => (b.type === 'header' ? [b.text.text] : []));
+    expect(headers).toEqual(answers.map((a) => `:rotating_light: ${a.account} · Account risk: REDUCE_ONLY`));
+    const shown = JSON.stringify(message.blocks);
+    const listed = (shown.match(/ · LONG 0, SHORT 0, BOTH/g) ?? []).length;
+    expect(listed).toBeGreaterThanOrEqual(count);
+    expect(message.text.split('\n')).toEqual(
+      answers.map((a) => `${a.account} · REDUCE_ONLY: uniMMR 1.0812, equity 54,000.12 USD, maintenance margin 49,942.5 USD`),
+    );
+  });
+
+  it('shows fewer accounts in full, and names the rest in a line each, when their figures crowd the text budget', () => {
+    const huge = '9'.repeat(1_900);
+    const answers = Array.from({ length: 12 }, (_, i) => {
+      const result = riskResultFixture(5, { note: 'n'.repeat(3_000) });
+      return { account: `desk-${i}`, result: { ...result, account: { ...result.account, accountEquity: huge, actualEquity: huge } } };
+    });
+    const message = renderRiskAnswers(answers, '');
+    expect(validateBlocks(message.blocks)).toBeUndefined();
+    const headers = message.blocks.filter((b) => b.type === 'header').length;
+    expect(headers).toBeLessThan(12);
+    const shown = JSON.stringify(message.blocks);
+    expect(shown).toContain(`${12 - headers} more accounts, in one line each`);
+    for (const { account } of answers) expect(shown).toContain(`${account} · `);
+  });
+
+  it('names an account whose risk could not be read, with the error under it', () => {
+    const message = renderRiskAnswers(
+      [
+        { account: 'desk-a', result: riskResultFixture(1) },
+        {
+          account: 'desk-b',
+          result: { ok: false, reason: 'exchange', error: 'Binance rate limit: try again in a minute.', usage: 'Usage: /risk [public]' },
+        },
+      ],
+      '',
+    );
+    const shown = JSON.stringify(message.blocks);
+    expect(shown).toContain('"text":"desk-b · Account risk"');
+    expect(shown.indexOf('desk-b · Account risk')).toBeLessThan(shown.indexOf(':x: Binance rate limit'));
+    expect(message.response_type).toBe('ephemeral');
+    expect(validateBlocks(message.blocks)).toBeUndefined();
   });
 });
