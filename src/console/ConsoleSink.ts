@@ -1,4 +1,5 @@
 import { displayDecimal } from '../decimal.js';
+import { digestText } from '../format/digestText.js';
 import { describeSide, formatKindCounts, kindNote, orderFacts, orderSummary } from '../format/orderText.js';
 import { RISK_GUIDANCE_NOTE, riskAlertFacts, riskGuidance, riskSeverity, riskTitle } from '../format/riskAlertText.js';
 import type { Alert, AlertGroupSummary, Notification, OperationalNotice, RiskEvent, Sink } from '../sinks/Sink.js';
@@ -29,7 +30,9 @@ export class ConsoleSink implements Sink {
           ? formatGroup(notification.alerts, notification.summary)
           : notification.type === 'risk'
             ? formatRisk(notification.alert.risk)
-            : formatNotice(notification.notice);
+            : notification.type === 'digest'
+              ? digestText(notification)
+              : formatNotice(notification.notice);
     try {
       this.write(`${text}\n`);
     } catch (error) {

@@ -20,6 +20,7 @@ import { riskAlertMentions } from '../format/riskAlertText.js';
 import type { Logger } from '../ops/logger.js';
 import type { AlertNotification, DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
 import { SinkError, withScopedSignal } from '../sinks/Sink.js';
+import { renderDigestEmbed } from './digestEmbed.js';
 import { alertNonce, alertRef, renderAlertEmbeds } from './renderDiscord.js';
 
 /** Options of `DiscordSink`. */
@@ -71,7 +72,7 @@ export class DiscordSink implements Sink {
     const { content, allowedMentions } = alertMentions(notification, mentions);
     const body: RESTPostAPIChannelMessageJSONBody = {
       ...(content !== undefined && { content }),
-      embeds: renderAlertEmbeds(notification),
+      embeds: notification.type === 'digest' ? [renderDigestEmbed(notification)] : renderAlertEmbeds(notification),
       allowed_mentions: allowedMentions,
       nonce: alertNonce(notification.key),
       enforce_nonce: true,
@@ -113,8 +114,8 @@ function notionalOf(notification: AlertNotification): string {
  */
 export function alertMentions(notification: Notification, policy: AlertMentionPolicy): AlertMentions {
   const { roleId, minNotionalUsd } = policy;
-  // An operational notice is about the bot, not the account: it never pings anyone.
-  if (notification.type === 'notice') return { content: undefined, allowedMentions: { parse: [] } };
+  // An operational notice is about the bot, not the account, and a digest is a report: neither pings anyone.
+  if (notification.type === 'notice' || notification.type === 'digest') return { content: undefined, allowedMentions: { parse: [] } };
   // A risk alert pings by its level (REDUCE_ONLY, FORCE_LIQUIDATION), whatever the notional threshold.
   const due =
     roleId !== undefined &&

@@ -20,7 +20,7 @@ import {
 } from '../format/orderText.js';
 import { RISK_GUIDANCE_NOTE, riskAlertFacts, riskGuidance, riskSeverity, riskTitle } from '../format/riskAlertText.js';
 import type { ForceOrdersResult, RiskPosition, RiskResult } from '../queries.js';
-import type { AlertGroupSummary, Notification, OperationalNotice, RiskEvent } from '../sinks/Sink.js';
+import type { AlertGroupSummary, DigestNotification, Notification, OperationalNotice, RiskEvent } from '../sinks/Sink.js';
 import { formatTime } from '../time.js';
 
 // Discord's message and embed limits. Docs: https://discord.com/developers/docs/resources/message#embed-object-embed-limits
@@ -196,7 +196,7 @@ function isDateTime(ms: number): boolean {
 }
 
 /** An instant as an embed timestamp; none rather than a RangeError for one a Date cannot hold. */
-function embedTimestamp(ms: number): string | undefined {
+export function embedTimestamp(ms: number): string | undefined {
   return isDateTime(ms) ? new Date(ms).toISOString() : undefined;
 }
 
@@ -288,7 +288,7 @@ function riskEmbed(risk: RiskEvent, ref: string): APIEmbed {
  * Discord's limits allow (10 embeds, 25 fields each, 6,000 characters in all) and says how many it
  * left out. The footer carries `alertRef(key)` so the message can be found again.
  */
-export function renderAlertEmbeds(notification: Notification): APIEmbed[] {
+export function renderAlertEmbeds(notification: Exclude<Notification, DigestNotification>): APIEmbed[] {
   const ref = alertRef(notification.key);
   if (notification.type === 'notice') return [noticeEmbed(notification.notice, ref)];
   if (notification.type === 'single') return [orderEmbed(notification.alert.order, ref)];

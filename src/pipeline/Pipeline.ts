@@ -7,14 +7,17 @@ import { ForceOrderArchive } from '../store/ForceOrderArchive.js';
 import { ProcessLock } from '../store/ProcessLock.js';
 import { createPrivateDirectory } from '../store/privateFiles.js';
 import { StateStore } from '../store/StateStore.js';
-import { type Clock, DAY_MS, systemClock } from '../time.js';
+import { type Clock, DAY_MS, MINUTE_MS, systemClock } from '../time.js';
 import { DeliveryDispatcher, type RetryPolicy } from './DeliveryDispatcher.js';
+import { DigestOutbox } from './DigestOutbox.js';
+import { DigestScheduler } from './DigestScheduler.js';
 import { EventBus } from './EventBus.js';
 import { DEFAULT_POLL_INTERVAL_MS, ForceOrderPoller, type PollResult } from './ForceOrderPoller.js';
 import { Outbox } from './Outbox.js';
 import { type AccountReader, RiskMonitor } from './RiskMonitor.js';
 import { RiskOutbox } from './RiskOutbox.js';
 import { type PipelineStream, StreamSource } from './StreamSource.js';
+import { UniMmrLows } from './UniMmrLows.js';
 import { Watchdog } from './Watchdog.js';
 
 /** The longest backfill on first start: the exchange's force-order window is 7 days. */
@@ -54,6 +57,12 @@ export interface PipelineOptions {
    * and the early warning below `warnUniMmr` (RISK_WARN_UNIMMR); default none: no risk alerts.
    */
   risk?: { account: AccountReader; warnUniMmr?: string };
+  /**
+   * The daily digest (DIGEST_AT): the last 24 hours' force orders and lowest uniMMR, posted once a
+   * day at `atMinuteOfDay` minutes after 00:00 UTC (0 to 1439). The lowest uniMMR needs `risk` (its
+   * account reader); default none: no digest.
+   */
+  digest?: { atMinuteOfDay: number };
 }
 
 /** The running parts, created by `start()`. */
@@ -65,6 +74,7 @@ interface Running {
   watchdog: Watchdog;
   stream: StreamSource | undefined;
   risk: RiskMonitor | undefined;
+  digest: DigestScheduler | undefined;
   /** Unsubscribes the risk monitor from the stream. */
   offRisk: (() => void) | undefined;
   compaction: AbortController;
@@ -124,17 +134,32 @@ export class Pipeline {
         options.sinks.map((s) => s.name),
       );
       await outbox.prune();
-      const riskOutbox = new RiskOutbox(
-        store,
-        options.sinks.map((s) => s.name),
-      );
+      const sinkNames = options.sinks.map((s) => s.name);
+      const riskOutbox = new RiskOutbox(store, sinkNames);
       await riskOutbox.prune();
+      // Always there, so a digest queued before the digest was turned off is still delivered.
+      const digestOutbox = new DigestOutbox(store, sinkNames);
+      await digestOutbox.prune();
       await this.archive.repairTail();
       await this.archive.compact();
-      const dispatcher = new DeliveryDispatcher({ ...options, outbox, riskOutbox, bus, clock, logger });
+      const dispatcher = new DeliveryDispatcher({ ...options, outbox, riskOutbox, digestOutbox, bus, clock, logger });
       const onQueued = () => dispatcher.notify();
+      // The digest's hours start at DIGEST_AT's minute, so its window is whole hours of uniMMR lows.
+      const uniMmrLows = options.digest && new UniMmrLows(store, (options.digest.atMinuteOfDay % 60) * MINUTE_MS);
+      const digest =
+        options.digest &&
+        uniMmrLows &&
+        new DigestScheduler({
+          ...options.digest,
+          digestOutbox,
+          archive: this.archive,
+          uniMmrLows,
+          clock,
+          logger: logger.child({ component: 'digest' }),
+          onQueued,
+        });
       const riskLogger = logger.child({ component: 'risk' });
-      const risk = options.risk && new RiskMonitor({ ...options.risk, riskOutbox, clock, logger: riskLogger, onQueued });
+      const risk = options.risk && new RiskMonitor({ ...options.risk, riskOutbox, uniMmrLows, clock, logger: riskLogger, onQueued });
       const offRisk =
         risk &&
         options.stream?.stream.on('risk', (event) => {
@@ -155,6 +180,7 @@ export class Pipeline {
         watchdog,
         stream,
         risk,
+        digest,
         offRisk,
         compaction,
         compactionLoop: this.compactDaily(compaction.signal),
@@ -164,6 +190,7 @@ export class Pipeline {
       this.done = poller.start();
       stream?.start();
       risk?.start();
+      digest?.start();
     } catch (error) {
       await lock.release();
       throw error;
@@ -179,6 +206,7 @@ export class Pipeline {
     running.offRisk?.();
     await Promise.all([
       running.risk?.stop(),
+      running.digest?.stop(),
       running.stream?.stop(),
       running.poller.stop(),
       running.dispatcher.stop(),

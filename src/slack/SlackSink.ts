@@ -8,6 +8,7 @@ import type { DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
 import { SinkError } from '../sinks/Sink.js';
 import { MINUTE_MS, systemClock } from '../time.js';
 import { renderAlert } from './blockKit.js';
+import { renderDigest } from './digestBlocks.js';
 
 /**
  * Slack allows one message a second per channel; it allows short bursts too, but names no size and
@@ -76,7 +77,8 @@ export class SlackSink implements Sink {
       this.failed.delete(key);
       return;
     }
-    const message = renderAlert(notification, { mention: this.mentionFor(notification) });
+    const message =
+      notification.type === 'digest' ? renderDigest(notification) : renderAlert(notification, { mention: this.mentionFor(notification) });
     const { client, channel, logger } = this.options;
     try {
       const result = await this.paced(options.signal, () =>
@@ -191,8 +193,8 @@ export class SlackSink implements Sink {
 
   private mentionFor(notification: Notification): string | undefined {
     const { mention, mentionNotionalUsd = '0' } = this.options;
-    // An operational notice is about the bot, not the account: it never mentions anyone.
-    if (!mention || notification.type === 'notice') return undefined;
+    // An operational notice is about the bot, not the account, and a digest is a report: neither mentions anyone.
+    if (!mention || notification.type === 'notice' || notification.type === 'digest') return undefined;
     // A risk alert calls people by its level (REDUCE_ONLY, FORCE_LIQUIDATION), whatever the notional threshold.
     if (notification.type === 'risk') return riskAlertMentions(notification.alert.risk) ? mention : undefined;
     const notional = notification.type === 'single' ? notification.alert.order.notionalUsd : notification.summary.totalNotionalUsd;
