@@ -94,7 +94,8 @@ export class DigestScheduler {
       return false;
     }
     const from = to - DAY_MS;
-    const orders = await archive.read({ startTime: from, endTime: to - 1 });
+    // The archive's window includes its end; the digest's does not, and `buildDailyDigest` drops an order at `to`.
+    const orders = await archive.read({ startTime: from, endTime: to });
     const digest = buildDailyDigest({ day, from, to, orders, lowestUniMmr: uniMmrLows.lowest(from, to) });
     await digestOutbox.commit(day, digest, clock.now());
     logger.info('daily digest queued', { day, count: digest.count, late: clock.now() - to > this.settleMs + MINUTE_MS });
