@@ -63,8 +63,15 @@ export function digestSymbolLines(digest: DailyDigest): string[] {
   return more > 0 ? [...listed, `… and ${more} more symbol${more === 1 ? '' : 's'}`] : listed;
 }
 
+/**
+ * Characters of a symbol a digest line shows: Binance's are about 20 at most; a longer one is cut, so
+ * the whole list fits one Slack section (3,000 characters) even after escaping (`<` becomes `&lt;`).
+ */
+const SYMBOL_SHOWN_MAX = 40;
+
 function symbolLine(s: DailyDigest['symbols'][number]): string {
-  return `${s.symbol}: ${s.count} order${s.count === 1 ? '' : 's'}, ${displayDecimal(s.notionalUsd)} USD`;
+  const symbol = s.symbol.length > SYMBOL_SHOWN_MAX ? `${s.symbol.slice(0, SYMBOL_SHOWN_MAX - 1)}…` : s.symbol;
+  return `${symbol}: ${s.count} order${s.count === 1 ? '' : 's'}, ${displayDecimal(s.notionalUsd)} USD`;
 }
 
 /** The largest order in one line, or undefined on a quiet day. */
