@@ -9,7 +9,7 @@ import { formatTime } from '../time.js';
 import { formatKindCounts, orderSummary } from './orderText.js';
 
 /** Symbols a digest lists by name, most notional first; the rest are counted in one line. */
-export const DIGEST_SYMBOLS_LISTED = 10;
+const DIGEST_SYMBOLS_LISTED = 10;
 
 /** What a quiet day's digest says in place of the figures: a quiet day is news to a risk desk too. */
 export const QUIET_DAY = 'No force orders in the last 24 hours.';

@@ -4,7 +4,7 @@ import type { DigestOutboxEntry } from '../store/StoreDocument.js';
 import { KeyedOutbox } from './KeyedOutbox.js';
 
 /** The key (and outbox id) of the digest of `day`: one a day, however often it is retried or restarted. */
-export function digestKey(day: string): string {
+function digestKey(day: string): string {
   return `digest:${day}`;
 }
 

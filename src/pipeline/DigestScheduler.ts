@@ -34,12 +34,12 @@ export const DIGEST_SETTLE_MS = 90_000;
 const RETRY = { baseMs: 1_000, capMs: 5 * MINUTE_MS };
 
 /** The UTC date (`YYYY-MM-DD`) of an instant. */
-export function utcDay(ms: number): string {
+function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
 /** The latest DIGEST_AT at or before `now` (ms). */
-export function latestDigestTime(now: number, atMinuteOfDay: number): number {
+function latestDigestTime(now: number, atMinuteOfDay: number): number {
   const today = Math.floor(now / DAY_MS) * DAY_MS + atMinuteOfDay * MINUTE_MS;
   return today <= now ? today : today - DAY_MS;
 }
