@@ -5,11 +5,12 @@ import { DIGEST_SETTLE_MS } from '../../src/pipeline/DigestScheduler.js';
 import type { PipelineOptions } from '../../src/pipeline/Pipeline.js';
 import type { DigestNotification } from '../../src/sinks/Sink.js';
 import type { StoreDocument } from '../../src/store/StoreDocument.js';
-import { HOUR_MS } from '../../src/time.js';
+import { HOUR_MS, MINUTE_MS } from '../../src/time.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
 import { type PipelineHarness, usePipelineHarnesses } from './pipelineHarness.js';
+import { startRiskWorld } from './riskHarness.js';
 
 /**
  * The daily digest in the whole pipeline: a real store and archive in a temp dir, a memory exchange,
@@ -149,6 +150,29 @@ describe('the daily digest', () => {
     expect(digestsOf(sinks[0]!).map((n) => [n.key, n.digest.from, n.digest.to, n.digest.count])).toEqual([
       ['digest:2026-11-28', at('2026-11-27T00:00:00Z'), at('2026-11-28T00:00:00Z'), 0],
     ]);
+  });
+  it('names the lowest uniMMR the risk monitor saw in the window, from the account it reads every 5 minutes', async () => {
+    const world = await startRiskWorld(3);
+    try {
+      world.sim.risk.set({ status: 'NORMAL', uniMMR: '3' });
+      const h = harness({ clock: world.clock });
+      await h.start({ ...DIGEST_ON, risk: { account: world.binance.account() } });
+      await advanceTo(h, at('2026-11-25T14:59:00Z'));
+      world.sim.risk.set({ status: 'NORMAL', uniMMR: '1.7' });
+      const low = world.sim.risk.information().uniMMR;
+      // Five-minute steps, so the monitor's reads see 1.7 before it goes back up.
+      for (let step = 0; step < 6; step += 1) await h.tick(5 * MINUTE_MS);
+      world.sim.risk.set({ status: 'NORMAL', uniMMR: '2.4' });
+      await advanceTo(h, builtAt('2026-11-26'));
+      await h.sinks[0]!.untilAlerts(1);
+      const lowest = digestsOf(h.sinks[0]!)[0]?.digest.lowestUniMmr;
+      expect(lowest?.value).toBe(low);
+      expect(lowest?.time).toBeGreaterThanOrEqual(at('2026-11-25T14:59:00Z'));
+      expect(lowest?.time).toBeLessThanOrEqual(at('2026-11-25T15:30:00Z'));
+      await h.stop();
+    } finally {
+      await world.close();
+    }
   });
 });
 

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryDispatcher } from '../../src/pipeline/DeliveryDispatcher.js';
 import { DigestOutbox } from '../../src/pipeline/DigestOutbox.js';
@@ -16,28 +15,10 @@ import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { RecordingSink } from '../fakes/recordingSink.js';
 import { FakeSlack } from '../fakes/slack/FakeSlack.js';
+import { FlakyFile } from '../store/FlakyFile.js';
 import { nextEvent, tempDir } from './pipelineHarness.js';
 
 const BOT_TOKEN = 'xoxb-5555-6666-digesttestsecret';
-
-/** The store file, with writes that fail while `failWhen` says so (a process killed before its record). */
-class FlakyFile implements Adapter<StoreDocument> {
-  failWhen: ((doc: StoreDocument) => boolean) | undefined;
-  private readonly file: JSONFile<StoreDocument>;
-
-  constructor(path: string) {
-    this.file = new JSONFile<StoreDocument>(path);
-  }
-
-  read(): Promise<StoreDocument | null> {
-    return this.file.read();
-  }
-
-  async write(doc: StoreDocument): Promise<void> {
-    if (this.failWhen?.(doc)) throw new Error('store write failed (test)');
-    await this.file.write(doc);
-  }
-}
 
 const digest = (day: string): DailyDigest => ({
   day,
