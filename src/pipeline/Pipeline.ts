@@ -59,8 +59,9 @@ export interface PipelineOptions {
   risk?: { account: AccountReader; warnUniMmr?: string };
   /**
    * The daily digest (DIGEST_AT): the last 24 hours' force orders and lowest uniMMR, posted once a
-   * day at `atMinuteOfDay` minutes after 00:00 UTC (0 to 1439). The lowest uniMMR needs `risk` (its
-   * account reader); default none: no digest.
+   * day for the window ending at `atMinuteOfDay` minutes after 00:00 UTC (0 to 1439), built
+   * `DIGEST_SETTLE_MS` (90 s) later. The lowest uniMMR needs `risk` (its account reader); default
+   * none: no digest.
    */
   digest?: { atMinuteOfDay: number };
 }
