@@ -30,8 +30,8 @@ export class CountingSink implements Sink {
     const now = Date.now();
     this.notifications += 1;
     this.lastAt = now;
-    // About the bot or the account's risk, not a force order: not counted.
-    if (notification.type === 'notice' || notification.type === 'risk') return;
+    // About the bot, the account's risk or its day, not a force order: not counted.
+    if (notification.type === 'notice' || notification.type === 'risk' || notification.type === 'digest') return;
     const alerts = notification.type === 'single' ? [notification.alert] : notification.alerts;
     for (const { id } of alerts) {
       if (this.firstSeenAt.has(id)) this.duplicates.push(id);

@@ -203,6 +203,7 @@ function weightPlanOf(core: CoreConfig, account: AccountConfig): AccountWeightPl
     pollIntervalMs: core.poll.intervalMs,
     ...(core.stream.enabled && { stream: { reconcileIntervalMs: core.stream.reconcileIntervalMs } }),
     riskWarning: core.risk.warnUniMmr !== undefined,
+    digest: core.digest.atMinuteOfDay !== undefined,
   };
 }
 
@@ -234,12 +235,14 @@ function accountPipeline(
     overlapMs: core.poll.overlapMs,
     backfillMs: core.poll.backfillMs,
     groupThreshold: core.alerts.groupThreshold,
+    account: config.name,
     minNotionalUsd: config.minNotionalUsd,
     exchangeNow: exchange.exchangeNow,
     watchdogAfterMs: core.health.watchdogAfterMs,
     stream: pipelineStream(core, config.markets, exchange.userStream, clock, logger),
     // Risk alerts need the account read for "back to normal" and the early warning: with `/risk`'s reader.
     risk: exchange.account && { account: exchange.account, warnUniMmr: core.risk.warnUniMmr },
+    ...(core.digest.atMinuteOfDay !== undefined && { digest: { atMinuteOfDay: core.digest.atMinuteOfDay } }),
   });
 }
 

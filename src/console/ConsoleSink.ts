@@ -1,5 +1,6 @@
 import { displayDecimal } from '../decimal.js';
 import { accountTitle } from '../format/accountText.js';
+import { digestText } from '../format/digestText.js';
 import { describeSide, formatKindCounts, kindNote, orderFacts, orderSummary } from '../format/orderText.js';
 import { RISK_GUIDANCE_NOTE, riskAlertFacts, riskGuidance, riskSeverity, riskTitle } from '../format/riskAlertText.js';
 import type { Alert, AlertGroupSummary, Notification, OperationalNotice, RiskEvent, Sink } from '../sinks/Sink.js';
@@ -30,7 +31,9 @@ export class ConsoleSink implements Sink {
           ? formatGroup(notification.alerts, notification.summary)
           : notification.type === 'risk'
             ? formatRisk(notification.alert.risk)
-            : formatNotice(notification.notice);
+            : notification.type === 'digest'
+              ? digestText(notification)
+              : formatNotice(notification.notice);
     // Every block's first line is its title, so the account's name in front of the block heads it.
     const text = accountTitle(notification.account?.name, block);
     try {

@@ -19,6 +19,7 @@ import { mentionIsDue } from '../format/mentionRule.js';
 import type { Logger } from '../ops/logger.js';
 import type { DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
 import { SinkError, withScopedSignal } from '../sinks/Sink.js';
+import { renderDigestEmbed } from './digestEmbed.js';
 import { alertNonce, alertRef, renderAlertEmbeds } from './renderDiscord.js';
 
 /** Options of `DiscordSink`. */
@@ -70,7 +71,7 @@ export class DiscordSink implements Sink {
     const { content, allowedMentions } = alertMentions(notification, mentions);
     const body: RESTPostAPIChannelMessageJSONBody = {
       ...(content !== undefined && { content }),
-      embeds: renderAlertEmbeds(notification),
+      embeds: notification.type === 'digest' ? [renderDigestEmbed(notification)] : renderAlertEmbeds(notification),
       allowed_mentions: allowedMentions,
       nonce: alertNonce(notification.key),
       enforce_nonce: true,

@@ -21,7 +21,7 @@ import {
 } from '../format/orderText.js';
 import { RISK_GUIDANCE_NOTE, riskAlertFacts, riskGuidance, riskSeverity, riskTitle } from '../format/riskAlertText.js';
 import type { AccountAnswer, CommandRefusal, ForceOrdersResult, RiskPosition, RiskResult } from '../queries.js';
-import type { AlertGroupSummary, Notification, OperationalNotice, RiskEvent } from '../sinks/Sink.js';
+import type { AlertGroupSummary, DigestNotification, Notification, OperationalNotice, RiskEvent } from '../sinks/Sink.js';
 import { formatTime } from '../time.js';
 
 // Discord's message and embed limits. Docs: https://discord.com/developers/docs/resources/message#embed-object-embed-limits
@@ -214,7 +214,7 @@ function isDateTime(ms: number): boolean {
 }
 
 /** An instant as an embed timestamp; none rather than a RangeError for one a Date cannot hold. */
-function embedTimestamp(ms: number): string | undefined {
+export function embedTimestamp(ms: number): string | undefined {
   return isDateTime(ms) ? new Date(ms).toISOString() : undefined;
 }
 
@@ -312,7 +312,7 @@ function riskEmbed(risk: RiskEvent, ref: string, account: string | undefined): A
  * left out. The footer carries `alertRef(key)` so the message can be found again; the first title
  * names the account when the notification has one.
  */
-export function renderAlertEmbeds(notification: Notification): APIEmbed[] {
+export function renderAlertEmbeds(notification: Exclude<Notification, DigestNotification>): APIEmbed[] {
   const ref = alertRef(notification.key);
   const account = notification.account?.name;
   if (notification.type === 'notice') return [noticeEmbed(notification.notice, ref, account)];

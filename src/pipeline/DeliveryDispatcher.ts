@@ -1,12 +1,12 @@
 import { backoffDelay } from '../backoff.js';
 import type { Logger } from '../ops/logger.js';
-import type { AlertNotification, RiskNotification, Sink } from '../sinks/Sink.js';
+import type { AlertNotification, DigestNotification, RiskNotification, Sink } from '../sinks/Sink.js';
 import { isSinkError } from '../sinks/Sink.js';
 import type { Clock } from '../time.js';
 import type { EventBus } from './EventBus.js';
 import { DEFAULT_GROUP_THRESHOLD, MAX_GROUP_SIZE, nextNotification, notificationIds, summarizeAlerts } from './groupAlerts.js';
+import type { KeyedNotification, KeyedQueue } from './KeyedOutbox.js';
 import type { AttemptMark, OpenAttempt, Outbox } from './Outbox.js';
-import type { RiskOutbox } from './RiskOutbox.js';
 
 /** Default time `stop()` lets a delivery in flight finish before aborting it. */
 const DEFAULT_STOP_GRACE_MS = 10_000;
@@ -29,7 +29,9 @@ export interface DeliveryDispatcherOptions {
   sinks: readonly Sink[];
   outbox: Outbox;
   /** The risk alerts to deliver beside the force orders, each as its own notification and before them; default none. */
-  riskOutbox?: RiskOutbox;
+  riskOutbox?: KeyedQueue<RiskNotification>;
+  /** The daily digests to deliver, each as its own notification, after risk alerts and before force orders; default none. */
+  digestOutbox?: KeyedQueue<DigestNotification>;
   bus: EventBus;
   clock: Clock;
   logger: Logger;
@@ -70,10 +72,14 @@ export class DeliveryDispatcher {
     this.options = options;
     const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     const threshold = options.groupThreshold ?? DEFAULT_GROUP_THRESHOLD;
+    const keyed: KeyedQueue[] = [];
+    if (options.riskOutbox) keyed.push(options.riskOutbox);
+    if (options.digestOutbox) keyed.push(options.digestOutbox);
     this.workers = options.sinks.map(
       (sink) =>
         new SinkWorker({
           ...options,
+          keyed,
           sink,
           policy,
           threshold,
@@ -110,6 +116,8 @@ export class DeliveryDispatcher {
 }
 
 interface SinkWorkerOptions extends DeliveryDispatcherOptions {
+  /** The keyed queues, most urgent first: risk alerts, then digests. */
+  keyed: readonly KeyedQueue[];
   sink: Sink;
   policy: RetryPolicy;
   threshold: number;
@@ -117,8 +125,13 @@ interface SinkWorkerOptions extends DeliveryDispatcherOptions {
   inFlight: AbortSignal;
 }
 
-/** What a worker delivers from the outboxes: force orders (single or grouped) or one risk alert. */
-type QueuedNotification = AlertNotification | RiskNotification;
+/** What a worker delivers from the outboxes: force orders (single or grouped), or one keyed notification (a risk alert, a digest). */
+type QueuedNotification = AlertNotification | KeyedNotification;
+
+/** True for a notification a keyed queue holds; its key is its entry's id. */
+function isKeyed(notification: QueuedNotification): notification is KeyedNotification {
+  return notification.type === 'risk' || notification.type === 'digest';
+}
 
 /** The notification a worker is delivering, and what it knows of earlier attempts at it. */
 interface Attempt {
@@ -141,9 +154,9 @@ function resumeNotification(open: OpenAttempt): AlertNotification {
   return { type: 'group', key: open.key, alerts: open.alerts, summary: summarizeAlerts(open.alerts) };
 }
 
-/** The alert ids a queued notification carries. */
+/** The outbox ids a queued notification carries. */
 function queuedIds(notification: QueuedNotification): string[] {
-  return notification.type === 'risk' ? [notification.alert.id] : notificationIds(notification);
+  return isKeyed(notification) ? [notification.key] : notificationIds(notification);
 }
 
 /** The attempt marker for handing `notification` to a sink at `at`. */
@@ -283,8 +296,8 @@ class SinkWorker {
    */
   private next(except: ReadonlySet<string> = new Set()): Attempt | undefined {
     this.woken = false;
-    const risk = this.nextRisk(except);
-    if (risk) return risk;
+    const keyed = this.nextKeyed(except);
+    if (keyed) return keyed;
     const open = this.o.outbox.openAttempt(this.o.sink.name, except);
     if (open) return { notification: resumeNotification(open), markedAt: open.at, maybeDelivered: true, failures: 0 };
     const pending = this.o.outbox.pending(this.o.sink.name, Math.max(MAX_GROUP_SIZE, this.o.threshold + 1), except);
@@ -293,26 +306,26 @@ class SinkWorker {
   }
 
   /**
-   * The next risk alert, before any force order: a warning that comes while a cascade's backlog waits
-   * for a failing sink must not queue behind it. An attempt left open first, as for force orders.
+   * The next risk alert, then the next digest, before any force order: a warning that comes while a
+   * cascade's backlog waits for a failing sink must not queue behind it, and a digest is one message.
+   * In each queue an attempt left open first, as for force orders.
    */
-  private nextRisk(except: ReadonlySet<string>): Attempt | undefined {
-    const { riskOutbox, sink } = this.o;
-    if (!riskOutbox) return undefined;
-    const open = riskOutbox.openAttempt(sink.name, except);
-    if (open) {
-      const notification: RiskNotification = { type: 'risk', key: open.key, alert: open.alert };
-      return { notification, markedAt: open.at, maybeDelivered: true, failures: 0 };
+  private nextKeyed(except: ReadonlySet<string>): Attempt | undefined {
+    const { keyed, sink } = this.o;
+    for (const queue of keyed) {
+      const open = queue.openAttempt(sink.name, except);
+      if (open) return { notification: open.notification, markedAt: open.at, maybeDelivered: true, failures: 0 };
+      const notification = queue.pending(sink.name, except);
+      if (notification) return { notification, maybeDelivered: false, failures: 0 };
     }
-    const alert = riskOutbox.pending(sink.name, except);
-    return alert && { notification: { type: 'risk', key: alert.id, alert }, maybeDelivered: false, failures: 0 };
+    return undefined;
   }
 
   /** Writes the attempt marker of `notification` into the outbox that holds it. */
   private writeMark(notification: QueuedNotification, mark: AttemptMark): Promise<void> {
     const { ids, ...marker } = mark;
-    if (notification.type !== 'risk') return this.o.outbox.markAttempt(this.o.sink.name, ids, marker);
-    return this.riskOutbox().markAttempt(this.o.sink.name, notification.alert.id, marker);
+    if (!isKeyed(notification)) return this.o.outbox.markAttempt(this.o.sink.name, ids, marker);
+    return this.queueOf(notification).markAttempt(this.o.sink.name, notification.key, marker);
   }
 
   /**
@@ -321,26 +334,26 @@ class SinkWorker {
    */
   private async writeRecord(delivered: QueuedNotification, next?: { notification: QueuedNotification; mark: AttemptMark }): Promise<void> {
     const { outbox, sink } = this.o;
-    if (delivered.type !== 'risk' && next?.notification.type !== 'risk') {
+    if (!isKeyed(delivered) && !(next && isKeyed(next.notification))) {
       return outbox.recordDelivery(sink.name, notificationIds(delivered), next?.mark);
     }
-    if (delivered.type === 'risk') await this.riskOutbox().recordDelivery(sink.name, delivered.alert.id);
+    if (isKeyed(delivered)) await this.queueOf(delivered).recordDelivery(sink.name, delivered.key);
     else await outbox.recordDelivery(sink.name, notificationIds(delivered));
     if (next) await this.writeMark(next.notification, next.mark);
   }
 
   /** When each alert of `notification` still waiting was queued (ms). */
   private queuedTimes(notification: QueuedNotification): number[] {
-    if (notification.type !== 'risk') return this.o.outbox.queuedTimes(notificationIds(notification));
-    const at = this.riskOutbox().queuedAt(notification.alert.id);
+    if (!isKeyed(notification)) return this.o.outbox.queuedTimes(notificationIds(notification));
+    const at = this.queueOf(notification).queuedAt(notification.key);
     return at === undefined ? [] : [at];
   }
 
-  /** The risk outbox; only called for a risk notification, which only exists when there is one. */
-  private riskOutbox(): RiskOutbox {
-    const { riskOutbox } = this.o;
-    if (!riskOutbox) throw new Error('a risk notification without a risk outbox');
-    return riskOutbox;
+  /** The keyed queue holding `notification`; a keyed notification only comes from one, so it exists. */
+  private queueOf(notification: KeyedNotification): KeyedQueue {
+    const queue = this.o.keyed.find((q) => q.type === notification.type);
+    if (!queue) throw new Error(`a ${notification.type} notification without its outbox`);
+    return queue;
   }
 
   private async idle(): Promise<void> {
@@ -384,7 +397,8 @@ class SinkWorker {
   }
 
   private reportDepth(): void {
-    const { sink, outbox, riskOutbox, bus } = this.o;
-    bus.emit('outboxDepth', { sink: sink.name, depth: outbox.depth(sink.name) + (riskOutbox?.depth(sink.name) ?? 0) });
+    const { sink, outbox, keyed, bus } = this.o;
+    const depth = keyed.reduce((sum, queue) => sum + queue.depth(sink.name), outbox.depth(sink.name));
+    bus.emit('outboxDepth', { sink: sink.name, depth });
   }
 }

@@ -7,14 +7,17 @@ import { ForceOrderArchive } from '../store/ForceOrderArchive.js';
 import { ProcessLock } from '../store/ProcessLock.js';
 import { createPrivateDirectory } from '../store/privateFiles.js';
 import { StateStore } from '../store/StateStore.js';
-import { type Clock, DAY_MS, systemClock } from '../time.js';
+import { type Clock, DAY_MS, MINUTE_MS, systemClock } from '../time.js';
 import { DeliveryDispatcher, type RetryPolicy } from './DeliveryDispatcher.js';
+import { DigestOutbox } from './DigestOutbox.js';
+import { DigestScheduler } from './DigestScheduler.js';
 import { EventBus } from './EventBus.js';
 import { DEFAULT_POLL_INTERVAL_MS, ForceOrderPoller, type PollResult } from './ForceOrderPoller.js';
 import { Outbox } from './Outbox.js';
 import { type AccountReader, RiskMonitor } from './RiskMonitor.js';
 import { RiskOutbox } from './RiskOutbox.js';
 import { type PipelineStream, StreamSource } from './StreamSource.js';
+import { UniMmrLows } from './UniMmrLows.js';
 import { Watchdog } from './Watchdog.js';
 
 /** The longest backfill on first start: the exchange's force-order window is 7 days. */
@@ -37,6 +40,11 @@ export interface PipelineOptions {
   exchangeNow?: () => number;
   /** On first start only, alert orders from this long ago (at most 7 days); default 0: no replay. */
   backfillMs?: number;
+  /**
+   * The account this pipeline watches: the store records it and refuses to open for another (a renamed
+   * account, a store file moved by hand); default none: the store is not checked.
+   */
+  account?: string;
   /** Force orders below this USD notional are archived (and answered by /forceorders) but not posted; default: all posted. */
   minNotionalUsd?: string;
   /** More than this many alerts at once become one group; default 5. */
@@ -56,6 +64,13 @@ export interface PipelineOptions {
    * and the early warning below `warnUniMmr` (RISK_WARN_UNIMMR); default none: no risk alerts.
    */
   risk?: { account: AccountReader; warnUniMmr?: string };
+  /**
+   * The daily digest (DIGEST_AT): the last 24 hours' force orders and lowest uniMMR, posted once a
+   * day for the window ending at `atMinuteOfDay` minutes after 00:00 UTC (0 to 1439), built
+   * `DIGEST_SETTLE_MS` (90 s) later. The lowest uniMMR needs `risk` (its account reader); default
+   * none: no digest.
+   */
+  digest?: { atMinuteOfDay: number };
 }
 
 /** The running parts, created by `start()`. */
@@ -67,6 +82,7 @@ interface Running {
   watchdog: Watchdog;
   stream: StreamSource | undefined;
   risk: RiskMonitor | undefined;
+  digest: DigestScheduler | undefined;
   /** Unsubscribes the risk monitor from the stream. */
   offRisk: (() => void) | undefined;
   compaction: AbortController;
@@ -120,24 +136,44 @@ export class Pipeline {
     const lock = await ProcessLock.acquire({ path: `${options.storePath}.lock`, logger, now: () => clock.now() });
     try {
       const exchangeNow = options.exchangeNow?.() ?? clock.now();
-      const store = await StateStore.open({ path: options.storePath, createAt: exchangeNow - (options.backfillMs ?? 0), logger });
+      const store = await StateStore.open({
+        path: options.storePath,
+        createAt: exchangeNow - (options.backfillMs ?? 0),
+        logger,
+        account: options.account,
+      });
       const outbox = new Outbox(
         store,
         options.sinks.map((s) => s.name),
         { minNotionalUsd: options.minNotionalUsd },
       );
       await outbox.prune();
-      const riskOutbox = new RiskOutbox(
-        store,
-        options.sinks.map((s) => s.name),
-      );
+      const sinkNames = options.sinks.map((s) => s.name);
+      const riskOutbox = new RiskOutbox(store, sinkNames);
       await riskOutbox.prune();
+      // Always there, so a digest queued before the digest was turned off is still delivered.
+      const digestOutbox = new DigestOutbox(store, sinkNames);
+      await digestOutbox.prune();
       await this.archive.repairTail();
       await this.archive.compact();
-      const dispatcher = new DeliveryDispatcher({ ...options, outbox, riskOutbox, bus, clock, logger });
+      const dispatcher = new DeliveryDispatcher({ ...options, outbox, riskOutbox, digestOutbox, bus, clock, logger });
       const onQueued = () => dispatcher.notify();
+      // The digest's hours start at DIGEST_AT's minute, so its window is whole hours of uniMMR lows.
+      const uniMmrLows = options.digest && new UniMmrLows(store, (options.digest.atMinuteOfDay % 60) * MINUTE_MS);
+      const digest =
+        options.digest &&
+        uniMmrLows &&
+        new DigestScheduler({
+          ...options.digest,
+          digestOutbox,
+          archive: this.archive,
+          uniMmrLows,
+          clock,
+          logger: logger.child({ component: 'digest' }),
+          onQueued,
+        });
       const riskLogger = logger.child({ component: 'risk' });
-      const risk = options.risk && new RiskMonitor({ ...options.risk, riskOutbox, clock, logger: riskLogger, onQueued });
+      const risk = options.risk && new RiskMonitor({ ...options.risk, riskOutbox, uniMmrLows, clock, logger: riskLogger, onQueued });
       const offRisk =
         risk &&
         options.stream?.stream.on('risk', (event) => {
@@ -158,6 +194,7 @@ export class Pipeline {
         watchdog,
         stream,
         risk,
+        digest,
         offRisk,
         compaction,
         compactionLoop: this.compactDaily(compaction.signal),
@@ -167,6 +204,7 @@ export class Pipeline {
       this.done = poller.start();
       stream?.start();
       risk?.start();
+      digest?.start();
     } catch (error) {
       await lock.release();
       throw error;
@@ -182,6 +220,7 @@ export class Pipeline {
     running.offRisk?.();
     await Promise.all([
       running.risk?.stop(),
+      running.digest?.stop(),
       running.stream?.stop(),
       running.poller.stop(),
       running.dispatcher.stop(),

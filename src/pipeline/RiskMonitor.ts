@@ -5,13 +5,20 @@ import type { Logger } from '../ops/logger.js';
 import { SerialQueue } from '../SerialQueue.js';
 import type { RiskAlert, RiskFigures } from '../sinks/Sink.js';
 import type { StreamRiskEvent } from '../stream/events.js';
-import { type Clock, DAY_MS } from '../time.js';
+import { type Clock, DAY_MS, MINUTE_MS } from '../time.js';
 import type { RiskMonitorState, RiskOutbox } from './RiskOutbox.js';
+import type { UniMmrLows, UniMmrSeen } from './UniMmrLows.js';
 
 /** Time between account reads while a risk level is active, to see it back to NORMAL: 30 s (weight 20 each). */
 export const RISK_ACTIVE_POLL_MS = 30_000;
 /** Time between account reads while only RISK_WARN_UNIMMR needs them: 60 s (weight 20 each). */
 export const RISK_WARN_POLL_MS = 60_000;
+/**
+ * Longest time between account reads while the daily digest is on, so a quiet day (no risk event,
+ * no RISK_WARN_UNIMMR) still has a lowest uniMMR: 5 minutes, weight 20 each, so 240 weight an hour
+ * against the 6,000 a minute Binance allows an IP.
+ */
+export const DIGEST_UNIMMR_POLL_MS = 5 * MINUTE_MS;
 /**
  * The early warning re-arms only once uniMMR is back above RISK_WARN_UNIMMR times this: a uniMMR
  * hovering at the line (1.49, 1.51, 1.49, …) gives one warning, not one a minute.
@@ -37,6 +44,11 @@ export interface RiskMonitorOptions {
   activePollMs?: number;
   /** Default `RISK_WARN_POLL_MS`. */
   warnPollMs?: number;
+  /**
+   * The daily digest's uniMMR record: every uniMMR seen (events and reads) goes in, and the account is
+   * read at least every `DIGEST_UNIMMR_POLL_MS`; default none (no digest).
+   */
+  uniMmrLows?: UniMmrLows;
 }
 
 /** Backoff of a risk alert's store write: the stream sends an event once, so it is retried until it is in the file. */
@@ -53,7 +65,9 @@ const COMMIT_RETRY = { baseMs: 500, capMs: 30_000 };
  *   uniMMR below the line gives one warning, then none until uniMMR has been above
  *   line × `RISK_WARN_REARM_FACTOR`. An account without maintenance margin (no positions) has no
  *   meaningful uniMMR, and neither warns nor re-arms.
- * Nothing is polled while neither needs it. Events and polls are handled one at a time.
+ * - with `uniMmrLows` (the daily digest), every uniMMR seen is recorded, and the account is read at
+ *   least every `DIGEST_UNIMMR_POLL_MS`.
+ * Nothing is polled while none of these needs it. Events and polls are handled one at a time.
  */
 export class RiskMonitor {
   private readonly o: RiskMonitorOptions;
@@ -111,6 +125,19 @@ export class RiskMonitor {
     if (queued) logger.warn('account risk level changed', { riskLevel: event.level, uniMmr: event.uniMmr });
     // The back-to-normal polling starts now, or runs at its shorter interval.
     this.rewait.abort();
+    await this.recordUniMmr(event.maintenanceMargin, { value: event.uniMmr, time: event.eventTime });
+  }
+
+  /**
+   * Records a uniMMR for the digest, unless it is meaningless (no maintenance margin). A failed write
+   * is logged and dropped: the next read records again, and a digest figure never holds up an alert.
+   */
+  private async recordUniMmr(maintenanceMargin: string, seen: UniMmrSeen): Promise<void> {
+    const { uniMmrLows, logger } = this.o;
+    if (!uniMmrLows || compareDecimal(maintenanceMargin, '0') <= 0) return;
+    await uniMmrLows.record(seen).catch((error: unknown) => {
+      logger.warn('could not record the uniMMR for the daily digest; the next account read records it again', { error });
+    });
   }
 
   private async checkAccount(): Promise<void> {
@@ -157,6 +184,8 @@ export class RiskMonitor {
       }
     }
     if (alerts.length > 0 || Object.keys(change).length > 0) await this.commit(change, alerts);
+    // The read's time, not `updateTime`: that is when the account last changed, which on a quiet day is long ago.
+    await this.recordUniMmr(info.accountMaintMargin, { value: info.uniMMR, time: this.o.clock.now() });
   }
 
   /**
@@ -182,10 +211,20 @@ export class RiskMonitor {
     }
   }
 
-  /** The wait before the next account read: shorter while a level is active; undefined when nothing needs one. */
+  /**
+   * The wait before the next account read: shorter while a level is active, at most
+   * `DIGEST_UNIMMR_POLL_MS` with the digest on; undefined when nothing needs one.
+   */
   private interval(): number | undefined {
-    if (this.o.riskOutbox.state.level !== null) return this.o.activePollMs ?? RISK_ACTIVE_POLL_MS;
-    return this.o.warnUniMmr === undefined ? undefined : (this.o.warnPollMs ?? RISK_WARN_POLL_MS);
+    const { riskOutbox, activePollMs, warnUniMmr, warnPollMs, uniMmrLows } = this.o;
+    const alerting =
+      riskOutbox.state.level !== null
+        ? (activePollMs ?? RISK_ACTIVE_POLL_MS)
+        : warnUniMmr === undefined
+          ? undefined
+          : (warnPollMs ?? RISK_WARN_POLL_MS);
+    if (!uniMmrLows) return alerting;
+    return Math.min(alerting ?? DIGEST_UNIMMR_POLL_MS, DIGEST_UNIMMR_POLL_MS);
   }
 
   private async pollLoop(): Promise<void> {

@@ -5,7 +5,7 @@ import { FORCE_ORDERS_WEIGHT } from '../binance/PapiClient.js';
 import type { Market } from '../binance/types.js';
 import { DEFAULT_KEEPALIVE_INTERVAL_MS } from '../stream/UserDataStream.js';
 import { MINUTE_MS } from '../time.js';
-import { RISK_WARN_POLL_MS } from './RiskMonitor.js';
+import { DIGEST_UNIMMR_POLL_MS, RISK_WARN_POLL_MS } from './RiskMonitor.js';
 import { DEFAULT_RECONCILE_INTERVAL_MS } from './StreamSource.js';
 
 /**
@@ -28,6 +28,8 @@ export interface AccountWeightPlan {
   stream?: { reconcileIntervalMs: number; keepAliveIntervalMs?: number };
   /** RISK_WARN_UNIMMR set: the risk monitor reads the account every `RISK_WARN_POLL_MS` even with no risk level active. */
   riskWarning: boolean;
+  /** DIGEST_AT set: the risk monitor reads the account at least every `DIGEST_UNIMMR_POLL_MS` for the lowest uniMMR. */
+  digest?: boolean;
 }
 
 /**
@@ -44,14 +46,15 @@ function pollWeight(markets: readonly Market[]): number {
  * PAPI weight one quiet account (no force order, no risk level active) costs per minute: its polls
  * (ForceOrderPoller: one poll per interval, sweeps included), with the stream open its reconciliations
  * and listenKey keepalives instead of the interval, and the risk monitor's account reads for the early
- * warning. The stream's start (one listenKey request) and its daily rotation round to nothing; fapi's
+ * warning (or, less often, for the digest's lowest uniMMR). The stream's start (one listenKey request) and its daily rotation round to nothing; fapi's
  * clock sync is counted apart by Binance.
  */
 export function accountWeightPerMinute(plan: AccountWeightPlan): number {
   const { stream } = plan;
   const pollEveryMs = stream ? stream.reconcileIntervalMs : plan.pollIntervalMs;
   const keepAlives = stream ? (LISTEN_KEY_WEIGHT * MINUTE_MS) / (stream.keepAliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS) : 0;
-  const riskReads = plan.riskWarning ? (ACCOUNT_WEIGHT * MINUTE_MS) / RISK_WARN_POLL_MS : 0;
+  const readEveryMs = plan.riskWarning ? RISK_WARN_POLL_MS : plan.digest ? DIGEST_UNIMMR_POLL_MS : undefined;
+  const riskReads = readEveryMs === undefined ? 0 : (ACCOUNT_WEIGHT * MINUTE_MS) / readEveryMs;
   return (pollWeight(plan.markets) * MINUTE_MS) / pollEveryMs + keepAlives + riskReads;
 }
 

@@ -79,10 +79,15 @@ export interface OperationalNotice {
 }
 
 /**
- * What a sink is handed: an alert notification, or an operational notice. A notice's `key` is
+ * What a sink is handed: an alert notification, a risk alert, a daily digest, or an operational notice. A notice's `key` is
  * deterministic in its incident and severity, so a retried notice can be recognised the same way.
  */
-export type Notification = (AlertNotification | RiskNotification | { type: 'notice'; key: string; notice: OperationalNotice }) & {
+export type Notification = (
+  | AlertNotification
+  | RiskNotification
+  | DigestNotification
+  | { type: 'notice'; key: string; notice: OperationalNotice }
+) & {
   /** The account it is about, stamped by the account's routing (src/app); every platform shows its name. */
   account?: NotificationAccount;
 };

@@ -7,6 +7,7 @@ import type { DeliverOptions, Notification, Sink } from '../sinks/Sink.js';
 import { SinkError } from '../sinks/Sink.js';
 import { MINUTE_MS, systemClock } from '../time.js';
 import { renderAlert } from './blockKit.js';
+import { renderDigest } from './digestBlocks.js';
 
 /**
  * Slack allows one message a second per channel; it allows short bursts too, but names no size and
@@ -75,7 +76,8 @@ export class SlackSink implements Sink {
       this.failed.delete(key);
       return;
     }
-    const message = renderAlert(notification, { mention: this.mentionFor(notification) });
+    const message =
+      notification.type === 'digest' ? renderDigest(notification) : renderAlert(notification, { mention: this.mentionFor(notification) });
     const { client, channel, logger } = this.options;
     try {
       const result = await this.paced(options.signal, () =>

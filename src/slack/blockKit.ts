@@ -20,7 +20,7 @@ import {
   riskTitle,
 } from '../format/riskAlertText.js';
 import type { AccountAnswer, CommandRefusal, ForceOrdersResult, RiskResult } from '../queries.js';
-import type { Alert, AlertNotification, Notification, OperationalNotice, RiskEvent } from '../sinks/Sink.js';
+import type { Alert, AlertNotification, DigestNotification, Notification, OperationalNotice, RiskEvent } from '../sinks/Sink.js';
 import { formatTime } from '../time.js';
 
 /** A Block Kit text object. Docs: https://api.slack.com/reference/block-kit/composition-objects#text */
@@ -80,7 +80,7 @@ const BLOCKS_TEXT_BUDGET = 12_000;
  * then ping `@channel`, mention someone or hide a link.
  * Docs: https://api.slack.com/reference/surfaces/formatting#escaping
  */
-function escapeSlackText(text: string): string {
+export function escapeSlackText(text: string): string {
   return (
     text
       .replace(/&/g, '&amp;')
@@ -106,17 +106,17 @@ function clip(text: string, max: number): string {
 }
 
 /** A header block (plain_text, at most 150 characters). */
-function headerBlock(text: string): SlackBlock {
+export function headerBlock(text: string): SlackBlock {
   return { type: 'header', text: { type: 'plain_text', text: clip(text, SLACK_LIMITS.headerText), emoji: true } };
 }
 
 /** A section block with mrkdwn text (at most 3,000 characters). */
-function textBlock(text: string): SlackBlock {
+export function textBlock(text: string): SlackBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: clip(text, SLACK_LIMITS.sectionText) } };
 }
 
 /** A section of `*label*` / value fields (at most 10, each at most 2,000 characters), with mrkdwn `text` above them if given. */
-function fieldsBlock(fields: { label: string; value: string }[], text?: string): SlackBlock {
+export function fieldsBlock(fields: { label: string; value: string }[], text?: string): SlackBlock {
   return {
     type: 'section',
     ...(text !== undefined && { text: { type: 'mrkdwn' as const, text: clip(text, SLACK_LIMITS.sectionText) } }),
@@ -128,7 +128,7 @@ function fieldsBlock(fields: { label: string; value: string }[], text?: string):
 }
 
 /** A context block of mrkdwn elements (at most 10). */
-function contextBlock(texts: string[]): SlackBlock {
+export function contextBlock(texts: string[]): SlackBlock {
   return {
     type: 'context',
     elements: texts.slice(0, SLACK_LIMITS.contextElements).map((t) => ({
@@ -142,7 +142,7 @@ function contextBlock(texts: string[]): SlackBlock {
  * A time every reader sees in their own time zone, with UTC as the fallback for clients that
  * cannot format it. Docs: https://api.slack.com/reference/surfaces/formatting#date-formatting
  */
-function slackDate(ms: number): string {
+export function slackDate(ms: number): string {
   return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time_secs}|${formatTime(ms)}>`;
 }
 
@@ -199,9 +199,10 @@ const KIND_ICON = { LIQUIDATION: ':rotating_light:', ADL: ':warning:', SETTLEMEN
 
 /**
  * Renders one alert, a group, a risk alert or an operational notice (never with a mention) as a Block
- * Kit message within Slack's limits; the header and the notification text name the account when it has one.
+ * Kit message within Slack's limits; the header and the notification text name the account when it
+ * has one. A digest is `renderDigest`'s.
  */
-export function renderAlert(notification: Notification, options: RenderAlertOptions = {}): SlackMessage {
+export function renderAlert(notification: Exclude<Notification, DigestNotification>, options: RenderAlertOptions = {}): SlackMessage {
   const { icon, title, text, body } =
     notification.type === 'single'
       ? renderSingle(notification.alert)

@@ -6,13 +6,13 @@ import { errorCode, errorMessage } from '../errorCode.js';
 import { type Logger, silentLogger } from '../ops/logger.js';
 import { SerialQueue } from '../SerialQueue.js';
 import { backupStoreFile } from './backupStoreFile.js';
-import { StoreOpenError, StoreVersionError, StoreWriteError } from './errors.js';
+import { StoreAccountError, StoreOpenError, StoreVersionError, StoreWriteError } from './errors.js';
 import { migrateStoreDocument, storeSchemaVersion } from './migrateStoreDocument.js';
 import { tightenToPrivate, writePrivateFileAtomically } from './privateFiles.js';
 import {
+  type KeyedOutboxEntry,
   newStoreDocument,
   type OutboxEntry,
-  type RiskOutboxEntry,
   STORE_SCHEMA_VERSION,
   type StoreDocument,
   storeDocumentProblem,
@@ -28,6 +28,12 @@ export interface StateStoreOptions {
   adapter?: Adapter<StoreDocument>;
   /** Says when an older store was migrated or a store file made private; default silent. */
   logger?: Logger;
+  /**
+   * The account (`AccountConfig.name`) opening the store: a store no account has claimed yet (new, or
+   * migrated from version 2) is claimed by it; one another account claimed is refused
+   * (`StoreAccountError`). Undefined: the store's owner is neither checked nor set.
+   */
+  account?: string;
 }
 
 /** What `open` did to a store written with an older schema. */
@@ -117,11 +123,12 @@ export class StateStore {
    * unwritable directory stops start-up instead of the first poll). A corrupt or unreadable file
    * throws `StoreOpenError` and is never overwritten. A store from an older schema is migrated and
    * written back, after a copy of it is saved as `<file>.v<old>.bak`; a newer one throws
-   * `StoreVersionError` and is left untouched. The store, its backups and a leftover temp file that
+   * `StoreVersionError` and is left untouched. A store another account owns throws `StoreAccountError`,
+   * untouched; an unclaimed one is claimed by `options.account`. The store, its backups and a leftover temp file that
    * others may read are made private (0600) first, with a warning naming each.
    */
   static async open(options: StateStoreOptions): Promise<StateStore> {
-    const defaults = newStoreDocument(options.createAt);
+    const defaults = newStoreDocument(options.createAt, options.account ?? null);
     const db = new Low<StoreDocument>(options.adapter ?? compactJsonFile(options.path), defaults);
     const existed = await fileExists(options.path);
     await makeStoreFilesPrivate(options.path, options.logger ?? silentLogger);
@@ -140,13 +147,22 @@ export class StateStore {
     // Validated before anything is written, so a store that cannot be migrated stays as it was.
     const problem = storeDocumentProblem(db.data);
     if (problem) throw new StoreOpenError(options.path, problem);
+    const owner = db.data.account;
+    if (options.account !== undefined && owner !== null && owner !== options.account) {
+      throw new StoreAccountError(options.path, owner, options.account);
+    }
+    const claim = options.account !== undefined && owner === null;
     const migration = migrated && {
       from: migrated.from,
       to: STORE_SCHEMA_VERSION,
       backup: await backupBeforeMigrating(options.path, migrated.from),
     };
     const store = new StateStore(db, options.path, migration);
-    if (!existed || db.data === defaults || migration) await store.update(() => {});
+    if (!existed || db.data === defaults || migration || claim) {
+      await store.update((draft) => {
+        if (claim) draft.account = options.account ?? null;
+      });
+    }
     if (migrated) {
       (options.logger ?? silentLogger).warn('migrated the store to the current schema; the old file is kept as a backup', {
         ...migration,
@@ -206,11 +222,12 @@ function freezeDocument(doc: StoreDocument): StoreDocument {
   Object.freeze(doc.symbols);
   Object.freeze(doc.seen);
   freezeRiskState(doc.risk);
+  freezeDigestState(doc.digest);
   return Object.freeze(doc);
 }
 
-/** Freezes an outbox entry (a force order's or a risk alert's) with its delivery records, unless it is already. */
-function freezeEntry(entry: OutboxEntry | RiskOutboxEntry): void {
+/** Freezes an outbox entry (a force order's, a risk alert's or a digest's) with its delivery records, unless it is already. */
+function freezeEntry(entry: OutboxEntry | KeyedOutboxEntry): void {
   if (Object.isFrozen(entry)) return;
   Object.freeze(entry.deliveredTo);
   if (entry.attempts) for (const attempt of Object.values(Object.freeze(entry.attempts))) Object.freeze(attempt);
@@ -224,6 +241,16 @@ function freezeRiskState(risk: StoreDocument['risk']): void {
   Object.freeze(risk.outbox);
   Object.freeze(risk.lastEvent);
   Object.freeze(risk);
+}
+
+/** Freezes the digest state as the risk state: the digest replaces it whole, never changes it. */
+function freezeDigestState(digest: StoreDocument['digest']): void {
+  if (Object.isFrozen(digest)) return;
+  for (const entry of digest.outbox) freezeEntry(entry);
+  Object.freeze(digest.outbox);
+  for (const low of digest.uniMmrLows) Object.freeze(low);
+  Object.freeze(digest.uniMmrLows);
+  Object.freeze(digest);
 }
 
 async function fileExists(path: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { ForceOrder } from '../binance/types.js';
-import type { RiskEvent } from '../sinks/Sink.js';
+import type { DailyDigest, RiskEvent } from '../sinks/Sink.js';
 import { RISK_LEVELS, type RiskLevel } from '../stream/events.js';
 
 /**
@@ -28,17 +28,57 @@ export interface DeliveryAttempt {
   at: number;
 }
 
-/** A risk alert not yet delivered to every configured sink: as `OutboxEntry`, with the risk event instead of an order. */
-export interface RiskOutboxEntry {
-  /** `RiskAlert.id`, e.g. `risk:<eventTime>:<level>`. */
+/**
+ * A notification that goes out on its own, never grouped (a risk alert, a daily digest), not yet
+ * delivered to every configured sink: as `OutboxEntry`, with what it says instead of an order.
+ */
+export interface KeyedOutboxEntry {
+  /** The notification's key: `RiskAlert.id` (`risk:<eventTime>:<level>`), `digest:<day>`. */
   id: string;
-  risk: RiskEvent;
   /** When it was queued (ms). */
   queuedAt: number;
   /** Names of the sinks that accepted it, each recorded after its own success. */
   deliveredTo: string[];
-  /** Sink name -> its attempt at this alert, as `OutboxEntry.attempts`. */
+  /** Sink name -> its attempt at it, as `OutboxEntry.attempts`. */
   attempts?: Record<string, DeliveryAttempt>;
+}
+
+/** A risk alert not yet delivered to every configured sink. */
+export interface RiskOutboxEntry extends KeyedOutboxEntry {
+  risk: RiskEvent;
+}
+
+/** A daily digest not yet delivered to every configured sink. */
+export interface DigestOutboxEntry extends KeyedOutboxEntry {
+  digest: DailyDigest;
+}
+
+/** The lowest uniMMR seen in one hour of the digest's hours (hours start at DIGEST_AT's minute past). */
+export interface UniMmrLow {
+  /** Start of the hour (ms). */
+  hour: number;
+  /** uniMMR as Binance sent it (a decimal string). */
+  value: string;
+  /** When it was seen (ms). */
+  time: number;
+}
+
+/** What the daily digest (DIGEST_AT) keeps so a restart never posts a day twice (schema version 3). */
+export interface DigestState {
+  /** The last day (`YYYY-MM-DD`) whose digest was queued, or skipped as a day not watched; null until the digest first runs. */
+  lastDay: string | null;
+  /** Digests waiting for at least one sink, oldest first. */
+  outbox: DigestOutboxEntry[];
+  /** The lowest uniMMR of each of the last `UNIMMR_LOW_HOURS` hours, oldest first: bounded, never a growing list. */
+  uniMmrLows: UniMmrLow[];
+}
+
+/** Hours of uniMMR lows kept: a digest's 24 hours, and the hour a late digest may reach back into. */
+export const UNIMMR_LOW_HOURS = 25;
+
+/** The digest state of a new store, and of one migrated from before digests: nothing queued, nothing seen. */
+export function newDigestState(): DigestState {
+  return { lastDay: null, outbox: [], uniMmrLows: [] };
 }
 
 /**
@@ -65,7 +105,7 @@ export function newRiskState(): RiskState {
  * The schema version this build writes. Bump it only with a migration step in `migrateStoreDocument.ts`
  * that turns the previous version's document into this one.
  */
-export const STORE_SCHEMA_VERSION = 2;
+export const STORE_SCHEMA_VERSION = 3;
 
 /**
  * The whole lowdb document. It is rewritten on every write, so it holds only what must survive a
@@ -86,11 +126,28 @@ export interface StoreDocument {
   symbols: string[];
   /** The risk monitor's state and its alerts waiting for delivery (schema version 2). */
   risk: RiskState;
+  /**
+   * The account (`AccountConfig.name`) whose store this is; null until an account opens it (a new store
+   * opened without one, a store migrated from version 2). Schema version 3.
+   */
+  account: string | null;
+  /** The daily digest's state and its digests waiting for delivery (schema version 3). */
+  digest: DigestState;
 }
 
-/** A fresh document for a store created at `alertFrom`. */
-export function newStoreDocument(alertFrom: number): StoreDocument {
-  return { version: STORE_SCHEMA_VERSION, watermark: alertFrom, alertFrom, seen: {}, outbox: [], symbols: [], risk: newRiskState() };
+/** A fresh document for a store created at `alertFrom`, claimed by `account` (null: by none yet). */
+export function newStoreDocument(alertFrom: number, account: string | null = null): StoreDocument {
+  return {
+    version: STORE_SCHEMA_VERSION,
+    watermark: alertFrom,
+    alertFrom,
+    seen: {},
+    outbox: [],
+    symbols: [],
+    risk: newRiskState(),
+    account,
+    digest: newDigestState(),
+  };
 }
 
 /** Names what is wrong with a parsed document, or returns undefined when it has the current version's shape. */
@@ -107,7 +164,33 @@ export function storeDocumentProblem(value: unknown): string | undefined {
   const bad = doc.outbox.findIndex((e: unknown) => !isOutboxEntry(e));
   if (bad >= 0) return `outbox entry ${bad} is malformed`;
   if (!Array.isArray(doc.symbols) || !doc.symbols.every((s) => typeof s === 'string')) return 'symbols is not a list of strings';
-  return riskStateProblem(doc.risk);
+  if (doc.account !== null && (typeof doc.account !== 'string' || doc.account === '')) return 'account is not a name or null';
+  return riskStateProblem(doc.risk) ?? digestStateProblem(doc.digest);
+}
+
+function digestStateProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'digest is not an object';
+  const digest = value as Record<string, unknown>;
+  if (digest.lastDay !== null && !(typeof digest.lastDay === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(digest.lastDay))) {
+    return 'digest.lastDay is not a YYYY-MM-DD day or null';
+  }
+  if (!Array.isArray(digest.outbox)) return 'digest.outbox is not a list';
+  const bad = digest.outbox.findIndex((e: unknown) => !isDigestOutboxEntry(e));
+  if (bad >= 0) return `digest.outbox entry ${bad} is malformed`;
+  if (!Array.isArray(digest.uniMmrLows) || !digest.uniMmrLows.every(isUniMmrLow))
+    return 'digest.uniMmrLows is not a list of {hour, value, time}';
+  return undefined;
+}
+
+function isUniMmrLow(value: unknown): value is UniMmrLow {
+  const low = value as Partial<UniMmrLow> | null;
+  return typeof low === 'object' && low !== null && Number.isFinite(low.hour) && typeof low.value === 'string' && Number.isFinite(low.time);
+}
+
+function isDigestOutboxEntry(value: unknown): value is DigestOutboxEntry {
+  if (!isKeyedOutboxEntry(value)) return false;
+  const digest = (value as { digest?: unknown }).digest as Partial<DailyDigest> | null | undefined;
+  return typeof digest === 'object' && digest !== null && typeof digest.day === 'string' && Number.isFinite(digest.count);
 }
 
 function riskStateProblem(value: unknown): string | undefined {
@@ -129,14 +212,16 @@ function isRiskLevel(value: unknown): value is RiskLevel {
 }
 
 function isRiskOutboxEntry(value: unknown): value is RiskOutboxEntry {
+  if (!isKeyedOutboxEntry(value)) return false;
+  const risk = (value as { risk?: unknown }).risk as { kind?: unknown } | null | undefined;
+  return typeof risk === 'object' && risk !== null && (risk.kind === 'level' || risk.kind === 'normal' || risk.kind === 'warning');
+}
+
+function isKeyedOutboxEntry(value: unknown): value is KeyedOutboxEntry {
   if (typeof value !== 'object' || value === null) return false;
   const e = value as Record<string, unknown>;
-  const risk = e.risk as { kind?: unknown } | null;
   return (
     typeof e.id === 'string' &&
-    typeof risk === 'object' &&
-    risk !== null &&
-    (risk.kind === 'level' || risk.kind === 'normal' || risk.kind === 'warning') &&
     Array.isArray(e.deliveredTo) &&
     Number.isFinite(e.queuedAt) &&
     (e.attempts === undefined || isAttempts(e.attempts))
@@ -144,16 +229,9 @@ function isRiskOutboxEntry(value: unknown): value is RiskOutboxEntry {
 }
 
 function isOutboxEntry(value: unknown): value is OutboxEntry {
-  if (typeof value !== 'object' || value === null) return false;
-  const e = value as Record<string, unknown>;
-  return (
-    typeof e.id === 'string' &&
-    typeof e.order === 'object' &&
-    e.order !== null &&
-    Array.isArray(e.deliveredTo) &&
-    Number.isFinite(e.queuedAt) &&
-    (e.attempts === undefined || isAttempts(e.attempts))
-  );
+  if (!isKeyedOutboxEntry(value)) return false;
+  const order = (value as { order?: unknown }).order;
+  return typeof order === 'object' && order !== null;
 }
 
 function isAttempts(value: unknown): boolean {

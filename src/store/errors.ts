@@ -1,5 +1,5 @@
 /**
- * The store's errors: the state file (open, schema version, write) and the process lock (held, file).
+ * The store's errors: the state file (open, schema version, owning account, write) and the process lock (held, file).
  * Each names its file and what a person should do; only `StoreWriteError` can mend itself.
  */
 
@@ -54,6 +54,28 @@ export class StoreVersionError extends StoreFileError {
     );
     this.found = found;
     this.supported = supported;
+  }
+}
+
+/** The store belongs to another account: each account keeps its own store, so start-up stops and the file is untouched. */
+export class StoreAccountError extends StoreFileError {
+  override readonly name = 'StoreAccountError';
+  /** Only a change of configuration helps. */
+  readonly retryable = false;
+  /** The account the file says it belongs to. */
+  readonly owner: string;
+  /** The account that tried to open it. */
+  readonly account: string;
+
+  constructor(file: string, owner: string, account: string) {
+    super(
+      file,
+      `the forcewatch store ${file} belongs to account "${owner}", not "${account}"; each account keeps its own store ` +
+        `(its watermark, outbox and digest). The file was left untouched. Give account "${account}" a store path of its ` +
+        `own, or, if "${owner}" was renamed to "${account}", set the store's "account" field to "${account}" while forcewatch is stopped.`,
+    );
+    this.owner = owner;
+    this.account = account;
   }
 }
 

@@ -1,4 +1,4 @@
-import { newRiskState, STORE_SCHEMA_VERSION } from './StoreDocument.js';
+import { newDigestState, newRiskState, STORE_SCHEMA_VERSION } from './StoreDocument.js';
 
 /** One step of the store schema: turns a parsed version-`from` document into a version-`from + 1` one. */
 interface MigrationStep {
@@ -11,7 +11,8 @@ interface MigrationStep {
 /**
  * Every step, oldest first; step `i` migrates version `i`. Version 0 is the document as forcewatch
  * wrote it before the schema was versioned: the version-1 shape without `version`. Version 2 adds
- * `risk` (risk alerts, issue 12).
+ * `risk` (risk alerts, issue 12); version 3 adds `account` (the store's owner, issue 13: null, so the
+ * first account to open it claims it) and `digest` (the daily digest).
  */
 const STEPS: readonly MigrationStep[] = [
   { from: 0, change: 'records the schema version', up: (document) => ({ ...document, version: 1 }) },
@@ -19,6 +20,11 @@ const STEPS: readonly MigrationStep[] = [
     from: 1,
     change: 'adds the risk state (no risk level active, the early warning armed, no risk alerts waiting)',
     up: (document) => ({ ...document, version: 2, risk: newRiskState() }),
+  },
+  {
+    from: 2,
+    change: 'adds the owning account (none yet: the first account to open the store claims it) and the daily digest state (no digest sent)',
+    up: (document) => ({ ...document, version: 3, account: null, digest: newDigestState() }),
   },
 ];
 

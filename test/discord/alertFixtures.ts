@@ -4,7 +4,7 @@ import type { Notification } from '../../src/sinks/Sink.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 
 /** One order as the pipeline hands it to a sink. */
-export function singleNotification(order: ForceOrder = forceOrderFixture()): Notification {
+export function singleNotification(order: ForceOrder = forceOrderFixture()): Extract<Notification, { type: 'single' }> {
   return { type: 'single', key: orderKey(order), alert: { id: orderKey(order), order } };
 }
 

@@ -53,7 +53,7 @@ export class RecordingSink implements Sink {
     this.notices.push(notice);
   }
 
-  /** Alert ids of everything accepted, in order. */
+  /** Alert ids of everything accepted, in order (a digest's is its key, `digest:<day>`). */
   readonly alertIds: string[] = [];
 
   /** Resolves once at least `count` alerts have been accepted. */
@@ -70,6 +70,7 @@ export class RecordingSink implements Sink {
     if (this.failAlways !== undefined) throw this.failAlways;
     this.received.push(notification);
     if (notification.type === 'single' || notification.type === 'risk') this.alertIds.push(notification.alert.id);
+    else if (notification.type === 'digest') this.alertIds.push(notification.key);
     else for (const alert of notification.alerts) this.alertIds.push(alert.id);
     const total = this.alertIds.length;
     this.waiters = this.waiters.filter((w) => {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConsoleSink } from '../../src/console/ConsoleSink.js';
 import { renderAlertEmbeds } from '../../src/discord/renderDiscord.js';
 import { accountTitle } from '../../src/format/accountText.js';
-import type { Notification } from '../../src/sinks/Sink.js';
+import type { DigestNotification, Notification } from '../../src/sinks/Sink.js';
+
+/** The notifications the alert renderers take (a digest has renderers of its own). */
+type AlertLike = Exclude<Notification, DigestNotification>;
+
 import { renderAlert } from '../../src/slack/blockKit.js';
 import { validateMessage } from '../fakes/discord/validateMessage.js';
 import { validateBlocks } from '../fakes/slack/validateBlocks.js';
@@ -11,7 +15,7 @@ import { group, single } from '../slack/notifications.js';
 const figures = { uniMmr: '1.05', equity: '1000', actualEquity: '1000', maintenanceMargin: '950' };
 
 /** One notification of each type the platforms render, without an account. */
-const notifications: Record<string, Notification> = {
+const notifications: Record<string, AlertLike> = {
   single: single(),
   group: group(40),
   risk: {
@@ -26,10 +30,10 @@ const notifications: Record<string, Notification> = {
   },
 };
 
-const named = (notification: Notification, name: string): Notification => ({ ...notification, account: { name } });
+const named = (notification: AlertLike, name: string): AlertLike => ({ ...notification, account: { name } });
 
 /** The header or title each platform shows first, and the Slack notification text. */
-async function titles(notification: Notification): Promise<{ slackHeader: string; slackText: string; discord: string; console: string }> {
+async function titles(notification: AlertLike): Promise<{ slackHeader: string; slackText: string; discord: string; console: string }> {
   const slack = renderAlert(notification);
   const header = slack.blocks[0];
   const printed: string[] = [];
@@ -44,7 +48,7 @@ async function titles(notification: Notification): Promise<{ slackHeader: string
 
 describe('the account in every alert and notice', () => {
   it.each(Object.keys(notifications))('a %s names its account first on Slack, Discord and the console, in one form', async (type) => {
-    const plain = notifications[type] as Notification;
+    const plain = notifications[type] as AlertLike;
     const before = await titles(plain);
     const after = await titles(named(plain, 'desk-a'));
     // Slack's header keeps its icon in front; the account's name follows it.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { type ForceOrder, orderKey } from '../../src/binance/types.js';
 import { summarizeAlerts } from '../../src/pipeline/groupAlerts.js';
-import type { Alert, Notification } from '../../src/sinks/Sink.js';
+import type { Alert, AlertNotification } from '../../src/sinks/Sink.js';
 
 /**
  * Fragments people (or a compromised upstream) type to ping, link or restyle: Slack and Discord
@@ -134,7 +134,7 @@ export const hostileOrders = (maxLength: number): fc.Arbitrary<ForceOrder[]> =>
   fc.uniqueArray(hostileOrder, { minLength: 1, maxLength, selector: (o) => orderKey(o) });
 
 /** A single alert or a group, exactly as the pipeline builds them. */
-export const hostileNotification: fc.Arbitrary<Notification> = hostileOrders(60).map((orders) => {
+export const hostileNotification: fc.Arbitrary<AlertNotification> = hostileOrders(60).map((orders) => {
   const alerts: Alert[] = orders.map((order) => ({ id: orderKey(order), order }));
   const first = alerts[0] as Alert;
   if (alerts.length === 1) return { type: 'single', key: first.id, alert: first };

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ForceOrder } from '../../src/binance/types.js';
 import { DeliveryDispatcher } from '../../src/pipeline/DeliveryDispatcher.js';
@@ -18,28 +17,10 @@ import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { FakeSlack } from '../fakes/slack/FakeSlack.js';
+import { FlakyFile } from '../store/FlakyFile.js';
 import { nextEvent, tempDir } from './pipelineHarness.js';
 
 const BOT_TOKEN = 'xoxb-3333-4444-markertestsecret';
-
-/** The store file, with writes that fail while `failWhen` says so (a full disk, a dying process). */
-class FlakyFile implements Adapter<StoreDocument> {
-  failWhen: ((doc: StoreDocument) => boolean) | undefined;
-  private readonly file: JSONFile<StoreDocument>;
-
-  constructor(path: string) {
-    this.file = new JSONFile<StoreDocument>(path);
-  }
-
-  read(): Promise<StoreDocument | null> {
-    return this.file.read();
-  }
-
-  async write(doc: StoreDocument): Promise<void> {
-    if (this.failWhen?.(doc)) throw new Error('store write failed (test)');
-    await this.file.write(doc);
-  }
-}
 
 /** A sink that keeps what it was handed and fails while told to. */
 class ProbeSink implements Sink {

@@ -7,6 +7,7 @@ import { EventBus } from '../../src/pipeline/EventBus.js';
 import { Outbox } from '../../src/pipeline/Outbox.js';
 import { RiskMonitor } from '../../src/pipeline/RiskMonitor.js';
 import { RiskOutbox } from '../../src/pipeline/RiskOutbox.js';
+import { UniMmrLows } from '../../src/pipeline/UniMmrLows.js';
 import type { SimRiskInput } from '../../src/simulator/accountRisk.js';
 import { PapiSimulator, SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import type { Sink } from '../../src/sinks/Sink.js';
@@ -57,6 +58,8 @@ export function pushRisk(sim: PapiSimulator, input: SimRiskInput): StreamRiskEve
 export interface RiskRun {
   monitor: RiskMonitor;
   store: StateStore;
+  /** The digest's uniMMR record, when the run was started with `digest`. */
+  uniMmrLows: UniMmrLows | undefined;
   /** Stops the monitor, then the dispatcher (each finishing its step), then flushes the store. */
   stop(): Promise<void>;
 }
@@ -66,6 +69,8 @@ export interface RiskRunOptions {
   warnUniMmr?: string;
   /** The store file's adapter (a test's gated file); default the real file. */
   adapter?: Adapter<StoreDocument>;
+  /** The daily digest on: uniMMR lows recorded, hours starting on the hour; default off. */
+  digest?: boolean;
 }
 
 /** Opens the store in `world.dir` and starts a monitor reading the simulator's account, and a dispatcher to `sinks`. */
@@ -83,12 +88,14 @@ export async function startRiskRun(
   const bus = new EventBus(logger);
   const dispatcher = new DeliveryDispatcher({ sinks, outbox: new Outbox(store, names), riskOutbox, bus, clock, logger });
   const onQueued = () => dispatcher.notify();
-  const monitor = new RiskMonitor({ riskOutbox, account: world.binance.account(), clock, logger, onQueued, warnUniMmr });
+  const uniMmrLows = options.digest ? new UniMmrLows(store, 0) : undefined;
+  const monitor = new RiskMonitor({ riskOutbox, account: world.binance.account(), clock, logger, onQueued, warnUniMmr, uniMmrLows });
   dispatcher.start();
   monitor.start();
   return {
     monitor,
     store,
+    uniMmrLows,
     async stop() {
       await monitor.stop();
       await dispatcher.stop();

@@ -103,6 +103,32 @@ describe('accountWeightPerMinute: the quiet weight of an account, checked agains
     expect(sim.requests.filter((r) => r.status !== 200)).toEqual([]);
   }, 60_000);
 
+  it('polling COIN-M every 5 s with the digest on: its account reads every 5 minutes are in the estimate too', async () => {
+    const { sim, client, clock, inflight } = await exchange();
+    const markets: Market[] = ['cm'];
+    const plan: AccountWeightPlan = { markets, pollIntervalMs: 5_000, riskWarning: false, digest: true };
+    const polls = pollsOf(client, markets);
+    const h = harness({ clock, exchange: polls.source });
+    const started = clock.now();
+    // DIGEST_AT twelve hours away: the digest itself is no part of these minutes.
+    const atMinuteOfDay = (new Date(started).getUTCHours() * 60 + 12 * 60) % (24 * 60);
+    await h.start({
+      pollIntervalMs: plan.pollIntervalMs,
+      overlapMs: 60_000,
+      risk: { account: client.account() },
+      digest: { atMinuteOfDay },
+    });
+    polls.watch(h.bus);
+    await driveMinutes(clock, () => inflight() > 0 || polls.polling(), 10);
+    await h.stop();
+    expect(accountWeightPerMinute(plan)).toBe(12 * 50 + 4);
+    // From the start on: its first poll and its first account read, then one read each 5 minutes.
+    const spent = sim.requests.filter((r) => r.path.startsWith('/papi/') && r.at >= started && r.at < started + 10 * MINUTE_MS);
+    const reads = spent.filter((r) => r.path === '/papi/v1/account');
+    expect(reads.map((r) => Math.floor((r.at - started) / (5 * MINUTE_MS)))).toEqual([0, 1]);
+    expect(spent.reduce((sum, r) => sum + r.weight, 0)).toBe(10 * accountWeightPerMinute(plan));
+  }, 60_000);
+
   it('on the stream, reconciling both futures books every minute: the estimate, keepalives included, is what an hour costs', async () => {
     const { sim, client, clock, inflight } = await exchange();
     const markets: Market[] = ['cm', 'um'];

@@ -5,7 +5,7 @@ import type { Alert, Notification } from '../../src/sinks/Sink.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 
 /** A single-alert notification for `order`. */
-export function single(order: ForceOrder = forceOrderFixture()): Notification {
+export function single(order: ForceOrder = forceOrderFixture()): Extract<Notification, { type: 'single' }> {
   const alert: Alert = { id: orderKey(order), order };
   return { type: 'single', key: alert.id, alert };
 }

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JSONFile } from 'lowdb/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreOpenError, StoreWriteError } from '../../src/store/errors.js';
+import { StoreAccountError, StoreOpenError, StoreWriteError } from '../../src/store/errors.js';
 import { StateStore } from '../../src/store/StateStore.js';
 import type { StoreDocument } from '../../src/store/StoreDocument.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
@@ -37,7 +37,7 @@ describe('StateStore', () => {
   it('creates the file on first open with the watermark at the creation time', async () => {
     const path = join(dir, 'state.json');
     const store = await StateStore.open({ path, createAt: 1_000 });
-    expect(store.data).toMatchObject({ version: 2, watermark: 1_000, alertFrom: 1_000, outbox: [] });
+    expect(store.data).toMatchObject({ version: 3, watermark: 1_000, alertFrom: 1_000, outbox: [], account: null });
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(store.data);
     const again = await StateStore.open({ path, createAt: 9_999 });
     expect(again.data.watermark).toBe(1_000);
@@ -105,13 +105,15 @@ describe('StateStore write path', () => {
 
   it('writes compact JSON and still reads a pretty-printed file from an older build', async () => {
     const pretty = {
-      version: 2,
+      version: 3,
       watermark: 5_000,
       alertFrom: 1_000,
       seen: { 'cm:1': 4_000 },
       outbox: [],
       symbols: ['BTCUSD_PERP'],
       risk: { level: 'MARGIN_CALL', lastEvent: { time: 4_500, level: 'MARGIN_CALL' }, warnArmed: false, outbox: [] },
+      account: 'main',
+      digest: { lastDay: '2026-11-25', outbox: [], uniMmrLows: [{ hour: 3_600_000, value: '1.8', time: 3_700_000 }] },
     };
     await writeFile(path(), `${JSON.stringify(pretty, null, 2)}\n`);
     const store = await StateStore.open({ path: path(), createAt: 0 });
@@ -187,5 +189,44 @@ describe('StateStore write path', () => {
     expect(() => (store.data as StoreDocument).symbols.push('X')).toThrow(TypeError);
     expect(store.data.outbox).toEqual([{ id: 'cm:1', order, queuedAt: 1_000, deliveredTo: [], attempts: { slack: { key: 'k', at: 1 } } }]);
     expect(store.data.seen).toEqual({ 'cm:1': 1_000 });
+  });
+});
+
+describe('StateStore.open for an account', () => {
+  const path = () => join(dir, 'state.json');
+
+  it('creates a new store claimed by the account that opens it, and opens it again for that account', async () => {
+    await StateStore.open({ path: path(), createAt: 1_000, account: 'desk-a' });
+    expect(JSON.parse(await readFile(path(), 'utf8')).account).toBe('desk-a');
+    const again = await StateStore.open({ path: path(), createAt: 1_000, account: 'desk-a' });
+    expect(again.data.account).toBe('desk-a');
+  });
+
+  it('claims a store no account owns yet, in the file, and keeps everything else', async () => {
+    const unclaimed = await StateStore.open({ path: path(), createAt: 1_000 });
+    await unclaimed.update((d) => void d.symbols.push('BTCUSDT'));
+    const claimed = await StateStore.open({ path: path(), createAt: 5_000, account: 'desk-a' });
+    expect(claimed.data).toMatchObject({ account: 'desk-a', watermark: 1_000, symbols: ['BTCUSDT'] });
+    expect(JSON.parse(await readFile(path(), 'utf8')).account).toBe('desk-a');
+  });
+
+  it("refuses another account's store, names the owner and what to fix, and leaves the file untouched", async () => {
+    await StateStore.open({ path: path(), createAt: 1_000, account: 'desk-a' });
+    const before = await readFile(path(), 'utf8');
+    const error = await StateStore.open({ path: path(), createAt: 1_000, account: 'desk-b' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreAccountError);
+    expect(error).toMatchObject({ owner: 'desk-a', account: 'desk-b', retryable: false, file: path() });
+    expect((error as Error).message).toBe(
+      `the forcewatch store ${path()} belongs to account "desk-a", not "desk-b"; each account keeps its own store ` +
+        '(its watermark, outbox and digest). The file was left untouched. Give account "desk-b" a store path of its own, ' +
+        'or, if "desk-a" was renamed to "desk-b", set the store\'s "account" field to "desk-b" while forcewatch is stopped.',
+    );
+    expect(await readFile(path(), 'utf8')).toBe(before);
+  });
+
+  it('opens an owned store without an account given, and leaves its owner as it is', async () => {
+    await StateStore.open({ path: path(), createAt: 1_000, account: 'desk-a' });
+    const store = await StateStore.open({ path: path(), createAt: 1_000 });
+    expect(store.data.account).toBe('desk-a');
   });
 });

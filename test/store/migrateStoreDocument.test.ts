@@ -13,6 +13,10 @@ const V0_FIXTURE = new URL('./fixtures/store-v0.json', import.meta.url);
 
 /** What version 2 adds to an older store, written out here so a changed default fails this test. */
 const V2_RISK_DEFAULTS = { level: null, lastEvent: null, warnArmed: true, outbox: [] };
+/** What version 3 adds: no owning account yet, no digest sent, no uniMMR seen. */
+const V3_DEFAULTS = { account: null, digest: { lastDay: null, outbox: [], uniMmrLows: [] } };
+const V3_CHANGE =
+  'v2 -> v3: adds the owning account (none yet: the first account to open the store claims it) and the daily digest state (no digest sent)';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -47,10 +51,11 @@ describe('migrateStoreDocument', () => {
     const v0 = JSON.parse(await readFile(V0_FIXTURE, 'utf8')) as Record<string, unknown>;
     const before = structuredClone(v0);
     const result = migrateStoreDocument(v0, 0);
-    expect(result.document).toEqual({ ...before, version: 2, risk: V2_RISK_DEFAULTS });
+    expect(result.document).toEqual({ ...before, version: 3, risk: V2_RISK_DEFAULTS, ...V3_DEFAULTS });
     expect(result.changes).toEqual([
       'v0 -> v1: records the schema version',
       'v1 -> v2: adds the risk state (no risk level active, the early warning armed, no risk alerts waiting)',
+      V3_CHANGE,
     ]);
     expect(v0).toEqual(before);
   });
@@ -58,7 +63,16 @@ describe('migrateStoreDocument', () => {
   it('adds the risk state to a v1 document: no level active, the warning armed, no risk alerts, everything else kept', () => {
     const v1 = { version: 1, watermark: 5, alertFrom: 1, seen: { 'cm:1': 4 }, outbox: [], symbols: ['BTCUSD_PERP'] };
     const result = migrateStoreDocument(v1, 1);
-    expect(result.document).toEqual({ ...v1, version: 2, risk: V2_RISK_DEFAULTS });
+    expect(result.document).toEqual({ ...v1, version: 3, risk: V2_RISK_DEFAULTS, ...V3_DEFAULTS });
+    expect(storeDocumentProblem(result.document)).toBeUndefined();
+  });
+
+  it('adds an unclaimed account and an empty digest state to a v2 document, everything else kept', () => {
+    const risk = { level: 'MARGIN_CALL', lastEvent: { time: 4, level: 'MARGIN_CALL' }, warnArmed: false, outbox: [] };
+    const v2 = { version: 2, watermark: 5, alertFrom: 1, seen: {}, outbox: [], symbols: [], risk };
+    const result = migrateStoreDocument(v2, 2);
+    expect(result.document).toEqual({ ...v2, version: 3, ...V3_DEFAULTS });
+    expect(result.changes).toEqual([V3_CHANGE]);
     expect(storeDocumentProblem(result.document)).toBeUndefined();
   });
 
@@ -78,23 +92,35 @@ describe('StateStore.open on an older store', () => {
 
     expect(await readFile(`${path}.v0.bak`, 'utf8')).toBe(original);
     const onDisk = JSON.parse(await readFile(path, 'utf8'));
-    expect(onDisk).toEqual({ ...JSON.parse(original), version: 2, risk: V2_RISK_DEFAULTS });
+    expect(onDisk).toEqual({ ...JSON.parse(original), version: 3, risk: V2_RISK_DEFAULTS, ...V3_DEFAULTS });
     expect(store.data.watermark).toBe(1764071880000);
     expect(store.data.outbox[0]?.deliveredTo).toEqual(['slack']);
-    expect(store.migration).toEqual({ from: 0, to: 2, backup: `${path}.v0.bak` });
+    expect(store.migration).toEqual({ from: 0, to: 3, backup: `${path}.v0.bak` });
     expect(lines.map((l) => JSON.parse(l))).toContainEqual(
       expect.objectContaining({
         level: 'warn',
         msg: expect.stringMatching(/migrated the store/),
         backup: `${path}.v0.bak`,
         from: 0,
-        to: 2,
+        to: 3,
       }),
     );
 
     const again = await StateStore.open({ path, createAt: 0 });
     expect(again.migration).toBeUndefined();
     expect((await readdir(dir)).sort()).toEqual(['forcewatch.json', 'forcewatch.json.v0.bak']);
+  });
+
+  it('backs a v2 store up byte for byte, migrates it unclaimed, and the first account to open it claims it', async () => {
+    const path = join(dir, 'forcewatch.json');
+    const v2 = JSON.stringify({ ...JSON.parse(await readFile(V0_FIXTURE, 'utf8')), version: 2, risk: V2_RISK_DEFAULTS });
+    await writeFile(path, v2);
+    const store = await StateStore.open({ path, createAt: 0, account: 'desk-a' });
+    expect(store.migration).toEqual({ from: 2, to: 3, backup: `${path}.v2.bak` });
+    expect(await readFile(`${path}.v2.bak`, 'utf8')).toBe(v2);
+    const onDisk = JSON.parse(await readFile(path, 'utf8'));
+    expect(onDisk).toEqual({ ...JSON.parse(v2), ...V3_DEFAULTS, version: 3, account: 'desk-a' });
+    expect(store.data.account).toBe('desk-a');
   });
 
   it('keeps an earlier, different backup and writes this one beside it', async () => {

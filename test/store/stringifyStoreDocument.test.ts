@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringifyStoreDocument } from '../../src/store/StateStore.js';
-import { newRiskState, type OutboxEntry, type StoreDocument } from '../../src/store/StoreDocument.js';
+import { newDigestState, newRiskState, type OutboxEntry, type StoreDocument } from '../../src/store/StoreDocument.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 
 /** Text that JSON must escape: quotes, backslashes, control and non-ASCII characters. */
@@ -19,13 +19,15 @@ const entry: fc.Arbitrary<OutboxEntry> = fc.record(
 );
 
 const document: fc.Arbitrary<StoreDocument> = fc.record({
-  version: fc.constant(2 as const),
+  version: fc.constant(3 as const),
   watermark: fc.integer(),
   alertFrom: fc.integer(),
   seen: fc.dictionary(text, fc.integer(), { maxKeys: 5 }),
   outbox: fc.array(entry, { maxLength: 6 }),
   symbols: fc.array(text, { maxLength: 3 }),
   risk: fc.constant(newRiskState()),
+  account: fc.option(text, { nil: null }),
+  digest: fc.constant(newDigestState()),
 });
 
 function deepFreeze<T>(value: T): T {
@@ -52,13 +54,15 @@ describe('stringifyStoreDocument', () => {
     const first = deepFreeze<OutboxEntry>({ id: 'cm:1', order: forceOrderFixture({ orderId: 1 }), queuedAt: 1, deliveredTo: [] });
     const second = deepFreeze<OutboxEntry>({ id: 'cm:2', order: forceOrderFixture({ orderId: 2 }), queuedAt: 1, deliveredTo: [] });
     const doc: StoreDocument = {
-      version: 2,
+      version: 3,
       watermark: 5,
       alertFrom: 0,
       seen: deepFreeze({ 'cm:1': 1 }),
       outbox: [first, second],
       symbols: [],
       risk: newRiskState(),
+      account: 'main',
+      digest: newDigestState(),
     };
     expect(stringifyStoreDocument(doc)).toBe(JSON.stringify(doc));
     const marked = { ...doc, outbox: [first, deepFreeze({ ...second, attempts: { slack: { key: 'k', at: 2 } } })] };
