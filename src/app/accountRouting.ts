@@ -7,7 +7,7 @@ import type { Settings } from './loadSettings.js';
  * Where an account's notifications go on each configured platform: its own channel, else the
  * platform's alert channel. Undefined for a platform that is not configured.
  */
-export function alertChannelsOf(account: AccountConfig, settings: Pick<Settings, 'slack' | 'discord'>): ScopedAccount['alertChannels'] {
+function alertChannelsOf(account: AccountConfig, settings: Pick<Settings, 'slack' | 'discord'>): ScopedAccount['alertChannels'] {
   return {
     ...(settings.slack && { slack: account.slackChannel ?? settings.slack.alertChannel }),
     ...(settings.discord && { discord: account.discordChannelId ?? settings.discord.alertChannelId }),

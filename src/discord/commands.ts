@@ -24,7 +24,6 @@ import { type BotCommands, type CommandCaller, type CommandOutcome, chooseAccoun
 import type { ForceOrdersArgs } from '../../commands/forceOrdersCommand.js';
 import { MAX_LIMIT } from '../../commands/parseForceOrdersArgs.js';
 import type { RiskArgs } from '../../commands/riskCommand.js';
-import { DEFAULT_ACCOUNT_NAME } from '../accounts/AccountConfig.js';
 import { RISK_USAGE } from '../format/accountRiskText.js';
 import { forceOrdersUsage } from '../format/orderText.js';
 import type { Logger } from '../ops/logger.js';

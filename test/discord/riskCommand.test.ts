@@ -5,7 +5,7 @@ import { registerCommands } from '../../src/discord/commands.js';
 import { createDiscordAdapter, type DiscordAdapter } from '../../src/discord/createDiscordAdapter.js';
 import { discordRestOptions } from '../../src/discord/DiscordConfig.js';
 import { type ForceOrdersReply, renderRiskAnswers } from '../../src/discord/renderDiscord.js';
-import type { ForceOrdersResult, RiskResult } from '../../src/queries.js';
+import type { RiskResult } from '../../src/queries.js';
 import { type Harness, startHarness } from '../binance/harness.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
