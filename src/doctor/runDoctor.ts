@@ -1,4 +1,5 @@
 import { loadSettings, type Settings } from '../app/loadSettings.js';
+import { accountStorePaths } from '../app/startForcewatch.js';
 import type { FetchLike } from '../binance/BinanceHttpClient.js';
 import { checkBinanceAccounts } from './binanceChecks.js';
 import { type CheckResult, doctorExitCode, fail, formatCheckResult, pass } from './CheckResult.js';
@@ -42,7 +43,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     report(...(await checkBinanceAccounts(settings.core.binance, settings.accounts, options.binanceFetch)));
     if (settings.slack) report(...(await checkSlack(settings.slack)));
     if (settings.discord) report(...(await checkDiscord(settings.discord)));
-    report(...(await checkStore(settings.core.store.path)));
+    for (const account of settings.accounts) {
+      const found = await checkStore(accountStorePaths(settings.core, account.name).storePath);
+      report(...(settings.accounts.length > 1 ? found.map((r) => ({ ...r, name: `${r.name} ${account.name}` })) : found));
+    }
   }
   return { results, exitCode: doctorExitCode(results) };
 }
