@@ -21,12 +21,12 @@ const NOW = Date.UTC(2026, 10, 25, 12);
 const orders = (count: number) =>
   Array.from({ length: count }, (_, i) => forceOrderFixture({ orderId: 1 + i, updateTime: NOW - 1_000 + i }));
 
-async function setup(sinks: string[]) {
+async function setup(sinks: string[], options: { minNotionalUsd?: string } = {}) {
   const path = join(dir, 'state.json');
   const file = new GatedFile(path);
   const store = await StateStore.open({ path, createAt: NOW - 60_000, adapter: file });
   const onDisk = async () => JSON.parse(await readFile(path, 'utf8')) as StoreDocument;
-  return { file, store, outbox: new Outbox(store, sinks), onDisk };
+  return { file, store, outbox: new Outbox(store, sinks, options), onDisk };
 }
 
 describe('Outbox', () => {
@@ -90,5 +90,25 @@ describe('Outbox', () => {
     await outbox.recordDelivery('slack', ids);
     expect((await onDisk()).outbox).toEqual([]);
     expect(outbox.pending('slack')).toEqual([]);
+  });
+
+  it('with a minimum notional, queues only orders at or above it (and any without a USD notional); every one is seen', async () => {
+    const { outbox, store } = await setup(['slack'], { minNotionalUsd: '1000' });
+    const [small, exact, large, quoted, streamed] = [
+      forceOrderFixture({ orderId: 1, notionalUsd: '999.99', updateTime: NOW - 10 }),
+      forceOrderFixture({ orderId: 2, notionalUsd: '1000', updateTime: NOW - 9 }),
+      forceOrderFixture({ orderId: 3, notionalUsd: '25000.5', updateTime: NOW - 8 }),
+      forceOrderFixture({ orderId: 4, notionalUsd: '0', quoteNotional: { asset: 'BTC', amount: '0.5' }, updateTime: NOW - 7 }),
+      forceOrderFixture({ orderId: 5, notionalUsd: '10', updateTime: NOW - 6 }),
+    ];
+    const fresh = [small, exact, large, quoted].map((o) => o!);
+    const seen = Object.fromEntries(fresh.map((o) => [orderKey(o), o.updateTime]));
+    const polled = await outbox.commitPoll({ fresh, seen, watermark: NOW }, NOW);
+    expect(polled.map((a) => a.order.orderId)).toEqual([2, 3, 4]);
+    expect(await outbox.commitStream([streamed!], NOW)).toEqual([]);
+    expect(outbox.pending('slack').map((a) => a.order.orderId)).toEqual([2, 3, 4]);
+    // Seen all the same: neither source queues them later, and /forceorders still finds them in the archive.
+    expect(Object.keys(store.data.seen).sort()).toEqual([small, exact, large, quoted, streamed].map((o) => orderKey(o!)).sort());
+    expect(outbox.unseen([small!, streamed!])).toEqual([]);
   });
 });
