@@ -44,15 +44,16 @@ function listOf(channel: string | undefined): string[] {
 }
 
 /**
- * `inner` as one account's sink: every notification carries the account (its name for the header,
- * its mention threshold), and its key is prefixed with the account's name. Accounts share channels,
- * and a key is what the resend checks look for (Slack's metadata, Discord's nonce): two accounts'
- * notices of one incident, or their digests of one day, must never pass for each other.
+ * `inner` as one account's sink: every notification carries the account (its name for the header, its
+ * mention threshold), and its key gets `keyPrefix`. Accounts share channels, and a key is what the
+ * resend checks look for (Slack's metadata, Discord's nonce): two accounts' notices of one incident, or
+ * their digests of one day, must never pass for each other. The account of FORCEWATCH_ACCOUNT_NAME keeps
+ * its keys as they were (no prefix), so an upgrade finds the messages it posted before by the same key.
  */
-export function accountSink(account: NotificationAccount, inner: Sink): Sink {
+export function accountSink(account: NotificationAccount, inner: Sink, keyPrefix: string): Sink {
   return {
     name: inner.name,
     deliver: (notification: Notification, options?: DeliverOptions) =>
-      inner.deliver({ ...notification, key: `${account.name}/${notification.key}`, account }, options),
+      inner.deliver({ ...notification, key: `${keyPrefix}${notification.key}`, account }, options),
   };
 }

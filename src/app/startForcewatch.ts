@@ -122,10 +122,13 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
     if (!exchange) throw new Error(`no exchange side given for account ${config.name}`);
     const scope = scopedAccount(config, settings);
     const routed = { name: config.name, mentionNotionalUsd: config.mentionNotionalUsd };
+    const keyPrefix = config.name === core.accountName ? '' : `${config.name}/`;
     const sinks =
       connections.length > 0
-        ? connections.map((c) => accountSink(routed, c.sinkFor(c.sink.name === 'slack' ? config.slackChannel : config.discordChannelId)))
-        : [accountSink(routed, fallbackSink)];
+        ? connections.map((c) =>
+            accountSink(routed, c.sinkFor(c.sink.name === 'slack' ? config.slackChannel : config.discordChannelId), keyPrefix),
+          )
+        : [accountSink(routed, fallbackSink, keyPrefix)];
     const accountLogger = settings.accounts.length > 1 ? logger.child({ account: config.name }) : logger;
     const pipeline = accountPipeline(settings, config, exchange, sinks, accountLogger, clock);
     const health = accountHealth(core, clock);
