@@ -132,9 +132,15 @@ export interface AccountRunners {
 /**
  * The bot's commands over `accounts` (read when a command comes, so the list may grow): each command
  * is scoped first (strangers refused before anything runs), then run once per account it is about,
- * side by side, each answer under its account's name.
+ * side by side, each answer under its account's name (`nameAnswers`, default true; false for a bot's
+ * only account left unnamed).
  */
-export function scopedCommands(accounts: () => readonly ScopedAccount[], runners: AccountRunners): BotCommands {
+export function scopedCommands(
+  accounts: () => readonly ScopedAccount[],
+  runners: AccountRunners,
+  options: { nameAnswers?: boolean } = {},
+): BotCommands {
+  const { nameAnswers = true } = options;
   const scoped = <Input extends string | object, Result>(
     input: Input,
     caller: CommandCaller,
@@ -147,7 +153,8 @@ export function scopedCommands(accounts: () => readonly ScopedAccount[], runners
     const rest = (typeof input === 'string' ? scope.text : input) as Input;
     return {
       ok: true,
-      answers: () => Promise.all(scope.accounts.map(async (account) => ({ account, result: await run(account, rest) }))),
+      answers: () =>
+        Promise.all(scope.accounts.map(async (account) => ({ ...(nameAnswers && { account }), result: await run(account, rest) }))),
     };
   };
   const readableAccounts = (caller: CommandCaller) =>

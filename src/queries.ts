@@ -93,6 +93,7 @@ export type RiskResult =
  * accounts alert to, is answered once per account, each under its name (`account`).
  */
 export interface AccountAnswer<Result> {
-  account: string;
+  /** Undefined for a bot's only account left unnamed (the BINANCE_* variables without FORCEWATCH_ACCOUNT_NAME): answers read as before accounts. */
+  account?: string;
   result: Result;
 }

@@ -1,5 +1,5 @@
 import type { ScopedAccount } from '../../commands/accountScope.js';
-import type { AccountConfig } from '../accounts/AccountConfig.js';
+import { type AccountConfig, DEFAULT_ACCOUNT_NAME } from '../accounts/AccountConfig.js';
 import type { DeliverOptions, Notification, NotificationAccount, Sink } from '../sinks/Sink.js';
 import type { Settings } from './loadSettings.js';
 
@@ -45,15 +45,25 @@ function listOf(channel: string | undefined): string[] {
 
 /**
  * `inner` as one account's sink: every notification carries the account (its name for the header, its
- * mention threshold), and its key gets `keyPrefix`. Accounts share channels, and a key is what the
+ * mention threshold; undefined: the unnamed only account, see `namesAccounts`), and its key gets `keyPrefix`. Accounts share channels, and a key is what the
  * resend checks look for (Slack's metadata, Discord's nonce): two accounts' notices of one incident, or
  * their digests of one day, must never pass for each other. The account of FORCEWATCH_ACCOUNT_NAME keeps
  * its keys as they were (no prefix), so an upgrade finds the messages it posted before by the same key.
  */
-export function accountSink(account: NotificationAccount, inner: Sink, keyPrefix: string): Sink {
+export function accountSink(account: NotificationAccount | undefined, inner: Sink, keyPrefix: string): Sink {
   return {
     name: inner.name,
     deliver: (notification: Notification, options?: DeliverOptions) =>
-      inner.deliver({ ...notification, key: `${keyPrefix}${notification.key}`, account }, options),
+      inner.deliver({ ...notification, key: `${keyPrefix}${notification.key}`, ...(account && { account }) }, options),
   };
+}
+
+/**
+ * Whether alerts and answers name their account: always with a FORCEWATCH_ACCOUNTS file or a name
+ * given (FORCEWATCH_ACCOUNT_NAME); not for the one account of the BINANCE_* variables left with the
+ * default name, whose alerts read exactly as before accounts existed.
+ */
+export function namesAccounts(settings: Settings): boolean {
+  const [only] = settings.accounts;
+  return settings.core.accounts.kind === 'file' || settings.accounts.length !== 1 || only?.name !== DEFAULT_ACCOUNT_NAME;
 }

@@ -20,7 +20,7 @@ import { createSlackAdapter } from '../slack/createSlackAdapter.js';
 import { type Clock, DAY_MS, MINUTE_MS, systemClock } from '../time.js';
 import { AdapterConnection, type ChatAdapter, type SinkState } from './AdapterConnection.js';
 import type { AccountExchange } from './accountExchange.js';
-import { accountSink, scopedAccount } from './accountRouting.js';
+import { accountSink, namesAccounts, scopedAccount } from './accountRouting.js';
 import type { Settings } from './loadSettings.js';
 import { pipelineStream } from './pipelineStream.js';
 
@@ -88,9 +88,11 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
   const exchanges = new Map(options.exchanges.map((exchange) => [exchange.config.name, exchange]));
   const accounts: RunningAccount[] = [];
   const byName = new Map<string, RunningAccount>();
+  const nameAccounts = namesAccounts(settings);
   const commands = botCommands({
     accounts: () => accounts,
     hasRisk: options.exchanges.every((e) => e.account),
+    nameAnswers: nameAccounts,
     byName,
     maxSinceMs,
     clock,
@@ -121,7 +123,7 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
     const exchange = exchanges.get(config.name);
     if (!exchange) throw new Error(`no exchange side given for account ${config.name}`);
     const scope = scopedAccount(config, settings);
-    const routed = { name: config.name, mentionNotionalUsd: config.mentionNotionalUsd };
+    const routed = nameAccounts ? { name: config.name, mentionNotionalUsd: config.mentionNotionalUsd } : undefined;
     const keyPrefix = config.name === core.accountName ? '' : `${config.name}/`;
     const sinks =
       connections.length > 0
@@ -278,6 +280,8 @@ interface CommandsDeps {
   accounts: () => readonly RunningAccount[];
   /** Every account has an account reader (every account built from a Binance client does): /risk is offered. */
   hasRisk: boolean;
+  /** Answers name their account (`namesAccounts`). */
+  nameAnswers: boolean;
   byName: ReadonlyMap<string, RunningAccount>;
   maxSinceMs: number;
   clock: Clock;
@@ -291,24 +295,28 @@ function botCommands(deps: CommandsDeps): BotCommands {
   const forceOrdersLogger = deps.logger.child({ component: 'forceorders' });
   const riskLogger = deps.logger.child({ component: 'risk' });
   const running = (name: string) => byName.get(name) as RunningAccount;
-  return scopedCommands(() => deps.accounts().map((a) => a.scope), {
-    forceOrders: (name, input) => {
-      const { exchange, pipeline } = running(name);
-      const commandDeps = { exchange: exchange.commandSource, archive: pipeline.archive, now, logger: forceOrdersLogger };
-      return forceOrdersCommand(input, commandDeps, { maxSinceMs });
+  return scopedCommands(
+    () => deps.accounts().map((a) => a.scope),
+    {
+      forceOrders: (name, input) => {
+        const { exchange, pipeline } = running(name);
+        const commandDeps = { exchange: exchange.commandSource, archive: pipeline.archive, now, logger: forceOrdersLogger };
+        return forceOrdersCommand(input, commandDeps, { maxSinceMs });
+      },
+      ...(deps.hasRisk && {
+        // Both books, whichever markets it watches: an open position's ADL risk is the account's either way.
+        risk: (name: string, input: string | RiskArgs) =>
+          riskCommand(input, {
+            account: running(name).exchange.account as RiskDeps['account'],
+            markets: ['cm', 'um'],
+            now,
+            logger: riskLogger,
+          }),
+      }),
+      knownSymbols: (name) => running(name).pipeline.knownSymbols(),
     },
-    ...(deps.hasRisk && {
-      // Both books, whichever markets it watches: an open position's ADL risk is the account's either way.
-      risk: (name: string, input: string | RiskArgs) =>
-        riskCommand(input, {
-          account: running(name).exchange.account as RiskDeps['account'],
-          markets: ['cm', 'um'],
-          now,
-          logger: riskLogger,
-        }),
-    }),
-    knownSymbols: (name) => running(name).pipeline.knownSymbols(),
-  });
+    { nameAnswers: deps.nameAnswers },
+  );
 }
 
 /** Resolves once every connection's first attempt has ended, after `FIRST_ATTEMPT_WAIT_MS` at most, or when `signal` aborts. */

@@ -363,7 +363,7 @@ function refusalReply(refusals: AccountAnswer<CommandRefusal>[]): ForceOrdersRep
 }
 
 /** A refusal among other accounts' answers: one red embed under the account's name, the error and the usage. */
-function refusalEmbeds(account: string, title: string, refusal: CommandRefusal, budget: EmbedBudget): APIEmbed[] {
+function refusalEmbeds(account: string | undefined, title: string, refusal: CommandRefusal, budget: EmbedBudget): APIEmbed[] {
   const usage = refusal.usage.replace(/`/g, "'");
   const head = {
     title: titleFor(account, title),

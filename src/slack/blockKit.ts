@@ -456,7 +456,7 @@ function layoutAnswers(answers: AnswerParts[], shown: number, footer: SlackBlock
 }
 
 /** A refusal under its account's header: the error, then the usage under it; never public. */
-function refusalParts(account: string, title: string, refusal: CommandRefusal, summary: string): AnswerParts {
+function refusalParts(account: string | undefined, title: string, refusal: CommandRefusal, summary: string): AnswerParts {
   return {
     header: accountTitle(account, title),
     head: textBlock(`:x: ${escapeSlackText(refusal.error)}`),

@@ -44,11 +44,12 @@ describe('startForcewatch', () => {
     await dir.cleanup();
   });
 
-  function core(): CoreConfig {
+  function core(env: Record<string, string> = {}): CoreConfig {
     const parsed = parseCoreConfig({
       BINANCE_API_KEY: SIM_API_KEY,
       BINANCE_API_SECRET: SIM_API_SECRET,
       FORCEWATCH_DB: join(dir.dir, 'fw.json'),
+      ...env,
     });
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     return { ...parsed.config, metrics: { port: 0, host: '127.0.0.1' } };
@@ -85,6 +86,8 @@ describe('startForcewatch', () => {
     expect((await delivered).alertIds).toEqual([`cm:${order!.orderId}`]);
     expect(printed.join('')).toContain(`${order!.orderId}`);
     expect(printed.join('')).toContain('LIQUIDATION BTCUSD_PERP');
+    // The one account of the BINANCE_* variables, left unnamed: its alerts and answers read as before accounts.
+    expect(printed.join('')).not.toContain('main ·');
 
     const metrics = await (await fetch(`${app.opsUrl}/metrics`)).text();
     expect(metrics).toMatch(/forcewatch_alerts_delivered_total\{sink="console"\} 1/);
@@ -92,9 +95,31 @@ describe('startForcewatch', () => {
 
     const outcome = app.commands.forceOrders('BTCUSD 1h', { platform: 'console' });
     const [answer] = outcome.ok ? await outcome.answers() : [];
-    expect(answer?.account).toBe('main');
+    expect(answer?.account).toBeUndefined();
     expect(answer?.result.ok && answer.result.rows.map((r) => r.orderId)).toEqual([order!.orderId]);
     expect(sim.requests.some((r) => r.path === '/papi/v1/cm/forceOrders' && r.params.symbol === undefined)).toBe(true);
+  });
+
+  it('names the account in its alerts and answers once FORCEWATCH_ACCOUNT_NAME gives it a name', async () => {
+    const source = binance.source('cm');
+    const app = await startForcewatch({
+      ...oneAccount(core({ FORCEWATCH_ACCOUNT_NAME: 'treasury' }), source),
+      logger: log.logger,
+      clock,
+      fallbackSink: new ConsoleSink({ write: (text) => printed.push(text) }),
+    });
+    running.push(app);
+    await nextEvent(app.pipeline.bus, 'pollSucceeded');
+    sim.addOrders([{ symbol: 'BTCUSD_PERP', kind: 'LIQUIDATION', updateTime: clock.now() + 1, time: clock.now() + 1 }]);
+    const delivered = nextEvent(app.pipeline.bus, 'delivered');
+    // Its poller asleep too, beside the daily compaction, before time moves.
+    await clock.untilSleeping(2);
+    await clock.advance(5_000);
+    await delivered;
+    expect(printed.join('')).toContain('treasury · LIQUIDATION BTCUSD_PERP');
+    const outcome = app.commands.forceOrders('BTCUSD 1h', { platform: 'console' });
+    const [answer] = outcome.ok ? await outcome.answers() : [];
+    expect(answer?.account).toBe('treasury');
   });
 
   it('creates the store directory on a fresh install, 0700 and its files 0600 whatever the umask', async () => {
