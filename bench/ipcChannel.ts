@@ -25,10 +25,10 @@ export type IpcHandlers = Record<string, (payload: never) => Promise<unknown>>;
 export type BenchRuntime = 'node' | 'tsx';
 
 /** Where `bench/tsconfig.json` puts the compiled benchmark, relative to the repository root. */
-export const COMPILED_BENCH_DIR = 'dist/bench';
+const COMPILED_BENCH_DIR = 'dist/bench';
 
 /** This process's own runtime: its modules are the compiled `.js` files or the `.ts` sources. */
-export const CURRENT_RUNTIME: BenchRuntime = import.meta.url.endsWith('.js') ? 'node' : 'tsx';
+const CURRENT_RUNTIME: BenchRuntime = import.meta.url.endsWith('.js') ? 'node' : 'tsx';
 
 /** The repository root: two levels further up from the compiled copy (`dist/bench/bench/`). */
 const REPO_ROOT = fileURLToPath(new URL(CURRENT_RUNTIME === 'node' ? '../../..' : '..', import.meta.url));
