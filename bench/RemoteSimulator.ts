@@ -37,7 +37,7 @@ export class RemoteSimulator {
    * only by `advanceClock`, else it is the wall clock.
    */
   static async start(seed: number, weightLimitPerMinute = BINANCE_IP_WEIGHT_PER_MINUTE, clockStart?: number): Promise<RemoteSimulator> {
-    const channel = ChildChannel.open('bench/simulatorMain.ts');
+    const channel = ChildChannel.open('simulatorMain');
     try {
       return new RemoteSimulator(channel, await channel.request<string>('start', { seed, weightLimitPerMinute, clockStart }));
     } catch (error) {

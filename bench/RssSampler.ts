@@ -8,6 +8,8 @@ export interface RssPeak {
   sampledMb: number;
   /** The kernel's high-water mark (`resourceUsage().maxRSS`), which catches peaks between samples. */
   maxRssMb: number;
+  /** Highest `process.memoryUsage().heapUsed` sampled: the V8 heap's share of the peak, garbage included. */
+  heapUsedMb: number;
 }
 
 const MB = 1024 * 1024;
@@ -16,6 +18,7 @@ const MB = 1024 * 1024;
 export class RssSampler {
   private readonly baseline = process.memoryUsage().rss;
   private peak = this.baseline;
+  private heapPeak = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(everyMs = 20) {
@@ -24,7 +27,9 @@ export class RssSampler {
 
   /** Takes one sample now (call it at moments known to be heavy, too). */
   sample(): void {
-    this.peak = Math.max(this.peak, process.memoryUsage().rss);
+    const { rss, heapUsed } = process.memoryUsage();
+    this.peak = Math.max(this.peak, rss);
+    this.heapPeak = Math.max(this.heapPeak, heapUsed);
   }
 
   /** Stops sampling and returns the peaks. */
@@ -32,6 +37,11 @@ export class RssSampler {
     clearInterval(this.timer);
     this.sample();
     // maxRSS is in kilobytes (getrusage ru_maxrss on Linux).
-    return { baselineMb: this.baseline / MB, sampledMb: this.peak / MB, maxRssMb: (resourceUsage().maxRSS * 1024) / MB };
+    return {
+      baselineMb: this.baseline / MB,
+      sampledMb: this.peak / MB,
+      maxRssMb: (resourceUsage().maxRSS * 1024) / MB,
+      heapUsedMb: this.heapPeak / MB,
+    };
   }
 }

@@ -5,6 +5,8 @@ export interface BenchOptions {
   /** Scenario 1: the cascade's orders span this much of the past (ms), across `burstSymbols`. */
   burstSpreadMs: number;
   burstSymbols: string[];
+  /** Scenario "memory": orders in the large cascade (scenario 1's, with more orders) whose memory is measured. */
+  memoryOrders: number;
   /** Scenario 2: orders pushed through `pollOnce()`, `overheadBatch` per poll. */
   overheadOrders: number;
   overheadBatch: number;
@@ -46,13 +48,24 @@ export interface BenchOptions {
 }
 
 /** Every scenario, in the order they run. */
-export const SCENARIOS = ['burst', 'overhead', 'latency', 'sizes', 'cascade', 'stream-latency', 'stream-quiet'] as const;
+export const SCENARIOS = [
+  'burst',
+  'burst-tsx',
+  'memory',
+  'overhead',
+  'latency',
+  'sizes',
+  'cascade',
+  'stream-latency',
+  'stream-quiet',
+] as const;
 
 /** Sizes chosen to keep the whole run under about three minutes on a 2-core machine. */
 const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   burstOrders: 10_000,
   burstSpreadMs: 50_000,
   burstSymbols: ['BTCUSD_PERP', 'ETHUSD_PERP', 'BNBUSD_PERP', 'SOLUSD_PERP', 'XRPUSD_PERP'],
+  memoryOrders: 100_000,
   overheadOrders: 10_000,
   overheadBatch: 10_000,
   latencyOrders: 200,
@@ -78,6 +91,7 @@ const DEFAULT_BENCH_OPTIONS: BenchOptions = {
 const NUMERIC = new Set<keyof BenchOptions>([
   'burstOrders',
   'burstSpreadMs',
+  'memoryOrders',
   'overheadOrders',
   'overheadBatch',
   'latencyOrders',

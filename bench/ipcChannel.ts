@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A request to a child process and its answer, over Node's IPC channel. */
@@ -17,9 +18,22 @@ interface IpcReply {
 /** What a child process answers: one async handler per operation. */
 export type IpcHandlers = Record<string, (payload: never) => Promise<unknown>>;
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * How a benchmark process runs: `node` on the compiled JavaScript (`bench/tsconfig.json` into
+ * `dist/bench/`), as production runs the bot, or `tsx` on the TypeScript sources (`npm start`).
+ */
+export type BenchRuntime = 'node' | 'tsx';
 
-/** The parent's end of a forked TypeScript module (run through tsx) that serves `IpcHandlers`. */
+/** Where `bench/tsconfig.json` puts the compiled benchmark, relative to the repository root. */
+const COMPILED_BENCH_DIR = 'dist/bench';
+
+/** This process's own runtime: its modules are the compiled `.js` files or the `.ts` sources. */
+const CURRENT_RUNTIME: BenchRuntime = import.meta.url.endsWith('.js') ? 'node' : 'tsx';
+
+/** The repository root: two levels further up from the compiled copy (`dist/bench/bench/`). */
+const REPO_ROOT = fileURLToPath(new URL(CURRENT_RUNTIME === 'node' ? '../../..' : '..', import.meta.url));
+
+/** The parent's end of a forked benchmark module (compiled, or TypeScript under tsx) that serves `IpcHandlers`. */
 export class ChildChannel {
   private readonly child: ChildProcess;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -42,12 +56,15 @@ export class ChildChannel {
   }
 
   /**
-   * Forks `module` (a path relative to the repository root) under tsx. `cpuProfDir` adds
-   * `--cpu-prof`, so the child writes a V8 profile there when it exits.
+   * Forks the benchmark module `name` (`bench/<name>`) on `runtime`, default this process's own.
+   * `cpuProfDir` adds `--cpu-prof`, so the child writes a V8 profile there when it exits.
    */
-  static open(module: string, options: { cpuProfDir?: string } = {}): ChildChannel {
+  static open(name: string, options: { runtime?: BenchRuntime; cpuProfDir?: string } = {}): ChildChannel {
+    const runtime = options.runtime ?? CURRENT_RUNTIME;
     const profile = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
-    const child = fork(module, [], { cwd: REPO_ROOT, execArgv: ['--import', 'tsx', ...profile], stdio: 'inherit' });
+    const module = runtime === 'node' ? join(REPO_ROOT, COMPILED_BENCH_DIR, 'bench', `${name}.js`) : join(REPO_ROOT, 'bench', `${name}.ts`);
+    const loader = runtime === 'tsx' ? ['--import', 'tsx'] : [];
+    const child = fork(module, [], { cwd: REPO_ROOT, execArgv: [...loader, ...profile], stdio: 'inherit' });
     return new ChildChannel(child);
   }
 

@@ -8,13 +8,16 @@ import { serveIpc } from './ipcChannel.js';
 import { runBurst } from './scenarios/burst.js';
 import { runCascadeCost } from './scenarios/cascadeCost.js';
 import { runLatency } from './scenarios/latency.js';
+import { runMemory } from './scenarios/memory.js';
 import { runOverhead } from './scenarios/overhead.js';
 import { runSizes } from './scenarios/sizes.js';
 import { runStreamLatency } from './scenarios/streamLatency.js';
 import { runStreamQuiet } from './scenarios/streamQuiet.js';
 
 const RUNNERS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>> = {
-  burst: runBurst,
+  burst: (options) => runBurst(options, 'burst'),
+  'burst-tsx': (options) => runBurst(options, 'burst-tsx'),
+  memory: runMemory,
   overhead: runOverhead,
   latency: runLatency,
   sizes: runSizes,

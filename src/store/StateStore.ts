@@ -17,6 +17,7 @@ import {
   type StoreDocument,
   storeDocumentProblem,
 } from './StoreDocument.js';
+import { textChunks } from './textChunks.js';
 
 /** Options of `StateStore.open`. */
 export interface StateStoreOptions {
@@ -48,12 +49,13 @@ export interface StoreMigration {
  * The store file as compact JSON: lowdb's `JSONFile` pretty-prints, which made a 10,000-alert outbox
  * 7.4 MB instead of 4.8 MB and cost a third more to write. Read by lowdb's `DataFile`; written the way
  * its writer (steno) does, a temp file then a rename, but with the temp file made 0600 first: steno's
- * came out 0644 under umask 022, and the rename gave the store that mode. A pretty file from an older
- * build reads the same.
+ * came out 0644 under umask 022, and the rename gave the store that mode. Written in chunks
+ * (`storeDocumentChunks`): the whole text as one string, and its UTF-8 as one buffer, took two copies of
+ * the outbox on every write of a cascade (bench "memory"). A pretty file from an older build reads the same.
  */
 export function compactJsonFile(path: string): Adapter<StoreDocument> {
   const file = new DataFile<StoreDocument>(path, { parse: JSON.parse, stringify: stringifyStoreDocument });
-  return { read: () => file.read(), write: (doc) => writePrivateFileAtomically(path, stringifyStoreDocument(doc)) };
+  return { read: () => file.read(), write: (doc) => writePrivateFileAtomically(path, storeDocumentChunks(doc)) };
 }
 
 /** JSON text of frozen objects already serialised; weak, so it goes with the entries it describes. */
@@ -66,21 +68,34 @@ const frozenJson = new WeakMap<object, string>();
  * write that way, 7 ms with this. The text of an entry keeps its order as it was queued.
  */
 export function stringifyStoreDocument(doc: StoreDocument): string {
-  // One join over every piece, so the file's text is built once (no intermediate copy of the outbox).
-  const parts = ['{'];
+  return [...storeDocumentPieces(doc)].join('');
+}
+
+/** The text of `stringifyStoreDocument(doc)` in chunks of about `WRITE_CHUNK_CHARS`, made as they are read. */
+function storeDocumentChunks(doc: StoreDocument): Generator<string> {
+  return textChunks(storeDocumentPieces(doc));
+}
+
+/** The pieces of the document's JSON text, in order: each outbox entry's text is one piece. */
+function* storeDocumentPieces(doc: StoreDocument): Generator<string> {
+  yield '{';
+  let first = true;
   for (const [key, value] of Object.entries(doc)) {
     if (value === undefined) continue;
-    parts.push(parts.length === 1 ? '' : ',', JSON.stringify(key), ':');
+    yield `${first ? '' : ','}${JSON.stringify(key)}:`;
+    first = false;
     if (key === 'outbox') {
-      parts.push('[');
-      for (const [i, entry] of doc.outbox.entries()) parts.push(i === 0 ? '' : ',', frozenJsonOf(entry));
-      parts.push(']');
+      yield '[';
+      for (const [i, entry] of doc.outbox.entries()) {
+        if (i > 0) yield ',';
+        yield frozenJsonOf(entry);
+      }
+      yield ']';
     } else {
-      parts.push(frozenJsonOf(value));
+      yield frozenJsonOf(value);
     }
   }
-  parts.push('}');
-  return parts.join('');
+  yield '}';
 }
 
 function frozenJsonOf(value: unknown): string {

@@ -29,15 +29,17 @@ export async function createPrivateDirectory(directory: string): Promise<void> {
 /**
  * Writes `text` to `file` atomically: a 0600 temp file beside it (`.<name>.tmp`, the name lowdb's
  * writer used), then a rename over it, so a crash leaves either the old file or the new one, and the
- * file always ends 0600 (a rename keeps the temp file's mode).
+ * file always ends 0600 (a rename keeps the temp file's mode). `text` may come in chunks, written one
+ * after the other, so a large file needs no string of its whole size.
  */
-export async function writePrivateFileAtomically(file: string, text: string): Promise<void> {
+export async function writePrivateFileAtomically(file: string, text: string | Iterable<string>): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.tmp`);
   const handle = await open(temp, 'w', PRIVATE_FILE_MODE);
   try {
     // A temp file left by a crash keeps its old mode through `open`: set it every time.
     await handle.chmod(PRIVATE_FILE_MODE);
-    await handle.writeFile(text, 'utf8');
+    // Each writeFile on the handle continues where the previous one ended.
+    for (const chunk of typeof text === 'string' ? [text] : text) await handle.writeFile(chunk, 'utf8');
   } finally {
     await handle.close();
   }

@@ -2,6 +2,7 @@ import { appendFile, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppendHandle, ForceOrderArchive } from '../../src/store/ForceOrderArchive.js';
+import { WRITE_CHUNK_CHARS } from '../../src/store/textChunks.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { tempDir } from '../pipeline/pipelineHarness.js';
@@ -164,6 +165,17 @@ describe('ForceOrderArchive', () => {
       expect(await readFile(path, 'utf8')).toBe(`${JSON.stringify(first)}\n${JSON.stringify(torn)}\n`);
     },
   );
+
+  it('cuts back a cascade append that fails after its first chunk landed: the retry leaves each order once', async () => {
+    const path = join(dir, 'archive.jsonl');
+    const { archive } = archiveIn(path, () => NOW, diskFullOnce());
+    const cascade = Array.from({ length: 2_000 }, (_, i) => forceOrderFixture({ orderId: i + 1, updateTime: NOW - i }));
+    expect(cascade.reduce((n, o) => n + JSON.stringify(o).length + 1, 0)).toBeGreaterThan(2 * WRITE_CHUNK_CHARS);
+    await expect(archive.append(cascade)).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect((await stat(path)).size).toBe(0);
+    await archive.append(cascade);
+    expect(await readFile(path, 'utf8')).toBe(cascade.map((o) => `${JSON.stringify(o)}\n`).join(''));
+  });
 
   it('creates the archive and its compacted copy 0600 under umask 022, and makes an older 0644 one private with a warning', async () => {
     const previous = process.umask(0o022);

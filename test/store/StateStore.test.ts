@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreAccountError, StoreOpenError, StoreWriteError } from '../../src/store/errors.js';
 import { StateStore } from '../../src/store/StateStore.js';
 import type { StoreDocument } from '../../src/store/StoreDocument.js';
+import { WRITE_CHUNK_CHARS } from '../../src/store/textChunks.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
 import { tempDir } from '../pipeline/pipelineHarness.js';
 import { GatedFile } from './GatedFile.js';
@@ -123,6 +124,18 @@ describe('StateStore write path', () => {
     });
     const text = await readFile(path(), 'utf8');
     expect(text).toBe(JSON.stringify({ ...pretty, watermark: 6_000 }));
+  });
+
+  it('writes an outbox of several write chunks whole: the text JSON.stringify makes, read back the same', async () => {
+    const store = await StateStore.open({ path: path(), createAt: 0 });
+    const orders = Array.from({ length: 1_500 }, (_, i) => forceOrderFixture({ orderId: i + 1, updateTime: 10_000 + i }));
+    await store.update((d) => {
+      d.outbox = orders.map((order) => ({ id: `cm:${order.orderId}`, order, queuedAt: 20_000, deliveredTo: [] }));
+    });
+    const text = await readFile(path(), 'utf8');
+    expect(text.length).toBeGreaterThan(2 * WRITE_CHUNK_CHARS);
+    expect(text).toBe(JSON.stringify(store.data));
+    expect((await StateStore.open({ path: path(), createAt: 0 })).data).toEqual(store.data);
   });
 
   it('shows an update only once the file holds it, and never one whose write failed', async () => {
