@@ -34,8 +34,9 @@ export class ConsoleSink implements Sink {
             : notification.type === 'digest'
               ? digestText(notification)
               : formatNotice(notification.notice);
-    // Every block's first line is its title, so the account's name in front of the block heads it.
-    const text = accountTitle(notification.account?.name, block);
+    // Every block's first line is its title, so the account's name in front of the block heads it (a
+    // digest's own title names its account already).
+    const text = notification.type === 'digest' ? block : accountTitle(notification.account?.name, block);
     try {
       this.write(`${text}\n`);
     } catch (error) {

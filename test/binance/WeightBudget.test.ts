@@ -93,9 +93,12 @@ describe('WeightBudget: one budget per API for every account on the IP', () => {
     const limit = 1000; // 20 force-order requests a minute: requests queue, as in a cascade
     const { sim, clock } = await startSimulator(limit);
     const cascadeStart = clock.now() - 10_000;
-    sim.addOrders(
-      Array.from({ length: 1500 }, (_, i) => ({ market: 'cm' as const, time: cascadeStart + i, updateTime: cascadeStart + i })),
-    );
+    // The same cascade in every account's own book (the simulator keeps one per key, as Binance does).
+    for (const account of sim.accounts) {
+      account.addOrders(
+        Array.from({ length: 1500 }, (_, i) => ({ market: 'cm' as const, time: cascadeStart + i, updateTime: cascadeStart + i })),
+      );
+    }
     const budget = new WeightBudget({ papiWeightLimitPerMinute: limit, clock });
     open.push(() => budget.stop());
     const sent: string[] = [];
