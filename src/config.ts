@@ -43,6 +43,11 @@ export interface CoreConfig {
   alerts: { groupThreshold: number; mentionNotionalUsd?: string };
   /** Risk alerts: the optional early warning when uniMMR falls below `warnUniMmr` (RISK_WARN_UNIMMR). */
   risk: { warnUniMmr?: string };
+  /**
+   * High availability (REDIS_URL set): this process is one of several instances sharing state in Redis,
+   * one leader per account by a lease; undefined: one process on lowdb files, as before.
+   */
+  ha?: { redisUrl: string; leaseMs: number; prefix: string; ipGroup: string };
   /** DIGEST_AT: the UTC minute of the day (0-1439) each account's daily digest is posted at; undefined: no digest. */
   digest: { atMinuteOfDay?: number };
   metrics: { port?: number; host: string };
@@ -202,6 +207,54 @@ function readAccounts(reader: EnvReader, name: string, markets: Market[], mentio
   return { kind: 'file', path };
 }
 
+/** HA_LEASE_MS's default: a lost leader is replaced within about 10 s. */
+const DEFAULT_HA_LEASE_MS = 10_000;
+/** A key prefix or an IP group: a short word Redis keys and metrics can carry as they are. */
+const REDIS_WORD = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/**
+ * REDIS_URL and its neighbours: unset, no high availability (and the HA_* settings are ignored, with a
+ * warning). The URL may carry a password: it is registered for redaction at once and never echoed.
+ */
+function readHa(reader: EnvReader): CoreConfig['ha'] {
+  const redisUrl = reader.raw('REDIS_URL');
+  if (redisUrl === undefined) {
+    for (const name of ['HA_LEASE_MS', 'FORCEWATCH_REDIS_PREFIX', 'BINANCE_IP_GROUP']) {
+      if (reader.raw(name) !== undefined) reader.warnings.push(`${name} is ignored: it applies with REDIS_URL only (high availability)`);
+    }
+    return undefined;
+  }
+  registerSecret(redisUrl);
+  let url: URL | undefined;
+  try {
+    url = new URL(redisUrl);
+  } catch {
+    url = undefined;
+  }
+  if (url?.password) registerSecret(decodeURIComponent(url.password));
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    reader.errors.push(
+      'REDIS_URL is not valid (value not shown: it may hold a password): expected redis://[user:password@]host[:port][/db] or rediss:// for TLS',
+    );
+  } else if (url.protocol === 'redis:' && url.password && !isLoopbackHost(url.hostname)) {
+    reader.warnings.push(`REDIS_URL sends its password unencrypted to ${url.hostname}: use rediss:// (TLS) unless the network is private`);
+  }
+  const word = (name: string, fallback: string, what: string): string => {
+    const value = reader.string(name, fallback);
+    if (REDIS_WORD.test(value)) return value;
+    reader.errors.push(
+      `${name}=${JSON.stringify(value.slice(0, 80))} is not valid: expected ${what} (letters, digits, _ . : -, at most 64)`,
+    );
+    return fallback;
+  };
+  return {
+    redisUrl,
+    leaseMs: reader.integer('HA_LEASE_MS', DEFAULT_HA_LEASE_MS, 1_000, 60_000),
+    prefix: word('FORCEWATCH_REDIS_PREFIX', 'forcewatch:', 'a key prefix such as forcewatch: or desk-bot:'),
+    ipGroup: word('BINANCE_IP_GROUP', 'default', 'a name for the instances that share one egress IP, such as eu-nat-1'),
+  };
+}
+
 /** Parses and validates the core settings; reports every problem at once and never throws. */
 export function parseCoreConfig(env: NodeJS.ProcessEnv): ConfigResult<CoreConfig> {
   const r = new EnvReader(env);
@@ -247,6 +300,7 @@ export function parseCoreConfig(env: NodeJS.ProcessEnv): ConfigResult<CoreConfig
     },
     risk: { warnUniMmr: readRiskWarn(r) },
     digest: { atMinuteOfDay: readDigestAt(r) },
+    ha: readHa(r),
     metrics: { port: metricsPort, host: readMetricsHost(r, metricsPort) },
     health: { watchdogAfterMs: readWatchdogAfter(r), heartbeatUrl: readHeartbeatUrl(r) },
     log: {

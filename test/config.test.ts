@@ -279,3 +279,47 @@ describe('the user data stream settings', () => {
     }
   });
 });
+
+describe('high availability settings', () => {
+  it('is off without REDIS_URL, and says the HA_* settings are ignored then', () => {
+    const result = parseCoreConfig({ ...minimal, HA_LEASE_MS: '5000' });
+    expect(result.ok && result.config.ha).toBeUndefined();
+    expect(result.ok && result.config.warnings).toEqual(['HA_LEASE_MS is ignored: it applies with REDIS_URL only (high availability)']);
+  });
+
+  it('reads REDIS_URL with its defaults: a 10 s lease, the forcewatch: prefix, one IP group', () => {
+    const result = parseCoreConfig({ ...minimal, REDIS_URL: 'redis://127.0.0.1:6379/2' });
+    expect(result.ok && result.config.ha).toEqual({
+      redisUrl: 'redis://127.0.0.1:6379/2',
+      leaseMs: 10_000,
+      prefix: 'forcewatch:',
+      ipGroup: 'default',
+    });
+  });
+
+  it('refuses a bad URL, lease, prefix or group, and never shows the URL or its password', () => {
+    const password = 'Pa55wordThatMustNotLeak';
+    const result = parseCoreConfig({
+      ...minimal,
+      REDIS_URL: `http://user:${password}@redis.internal:6379`,
+      HA_LEASE_MS: '500',
+      FORCEWATCH_REDIS_PREFIX: 'has space',
+      BINANCE_IP_GROUP: 'x'.repeat(65),
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((line) => line.split(/[ =]/)[0])).toEqual(['REDIS_URL', 'HA_LEASE_MS', 'FORCEWATCH_REDIS_PREFIX', 'BINANCE_IP_GROUP']);
+    expect(result.errors.join('\n')).not.toContain(password);
+    expect(result.errors.join('\n')).not.toContain('redis.internal');
+    expect(redact(`connecting to redis://user:${password}@redis.internal:6379 failed`)).not.toContain(password);
+  });
+
+  it('warns when a password would travel in cleartext to another host', () => {
+    const result = parseCoreConfig({ ...minimal, REDIS_URL: 'redis://:secretpassword@10.0.0.5:6379' });
+    expect(result.ok && result.config.warnings).toEqual([
+      'REDIS_URL sends its password unencrypted to 10.0.0.5: use rediss:// (TLS) unless the network is private',
+    ]);
+    const tls = parseCoreConfig({ ...minimal, REDIS_URL: 'rediss://:secretpassword@redis.example.com:6380' });
+    expect(tls.ok && tls.config.warnings).toEqual([]);
+  });
+});
