@@ -308,7 +308,12 @@ describe('high availability settings', () => {
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors.map((line) => line.split(/[ =]/)[0])).toEqual(['REDIS_URL', 'HA_LEASE_MS', 'FORCEWATCH_REDIS_PREFIX', 'BINANCE_IP_GROUP']);
+    expect(result.errors.map((line) => line.split(/[ =]/)[0])).toEqual([
+      'REDIS_URL',
+      'HA_LEASE_MS',
+      'FORCEWATCH_REDIS_PREFIX',
+      'BINANCE_IP_GROUP',
+    ]);
     expect(result.errors.join('\n')).not.toContain(password);
     expect(result.errors.join('\n')).not.toContain('redis.internal');
     expect(redact(`connecting to redis://user:${password}@redis.internal:6379 failed`)).not.toContain(password);
