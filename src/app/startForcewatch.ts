@@ -1,4 +1,4 @@
-import { type BotCommands, type ScopedAccount, scopedCommands } from '../../commands/accountScope.js';
+import { type BotCommands, scopedCommands } from '../../commands/accountScope.js';
 import { forceOrdersCommand } from '../../commands/forceOrdersCommand.js';
 import { type RiskArgs, type RiskDeps, riskCommand } from '../../commands/riskCommand.js';
 import type { AccountConfig } from '../accounts/AccountConfig.js';
@@ -6,26 +6,23 @@ import type { CoreConfig } from '../config.js';
 import { ConsoleSink } from '../console/ConsoleSink.js';
 import { createDiscordAdapter } from '../discord/createDiscordAdapter.js';
 import { errorMessage } from '../errorCode.js';
-import { combinedHealth, HealthState } from '../ops/HealthState.js';
+import { combinedHealth, type HealthState } from '../ops/HealthState.js';
 import { Heartbeat } from '../ops/Heartbeat.js';
 import type { Logger } from '../ops/logger.js';
 import { Metrics } from '../ops/Metrics.js';
 import { redact } from '../ops/redact.js';
 import { type OpsServer, startOpsServer } from '../ops/startOpsServer.js';
 import type { EventBus } from '../pipeline/EventBus.js';
-import { Pipeline } from '../pipeline/Pipeline.js';
+import type { Pipeline } from '../pipeline/Pipeline.js';
 import { type AccountWeightPlan, capacityProblem } from '../pipeline/weightPlan.js';
 import { deliveryFailureReason, type Sink } from '../sinks/Sink.js';
 import { createSlackAdapter } from '../slack/createSlackAdapter.js';
-import { type Clock, DAY_MS, MINUTE_MS, systemClock } from '../time.js';
+import { type Clock, DAY_MS, systemClock } from '../time.js';
+import { AccountRunner } from './AccountRunner.js';
 import { AdapterConnection, type ChatAdapter, type SinkState } from './AdapterConnection.js';
 import type { AccountExchange } from './accountExchange.js';
 import { accountSink, namesAccounts, scopedAccount } from './accountRouting.js';
 import type { Settings } from './loadSettings.js';
-import { pipelineStream } from './pipelineStream.js';
-
-/** The bot counts as stuck when no poll succeeded for this many intervals (or a minute, if longer). */
-const STALE_POLLS = 3;
 
 /** What `startForcewatch` needs besides the settings. */
 export interface ForcewatchOptions {
@@ -66,14 +63,6 @@ export interface Forcewatch {
  */
 const FIRST_ATTEMPT_WAIT_MS = 5_000;
 
-/** One account's running parts. */
-interface RunningAccount {
-  scope: ScopedAccount;
-  exchange: AccountExchange;
-  pipeline: Pipeline;
-  health: HealthState;
-}
-
 /**
  * Wires the parts: one pipeline per account (its own store, lock, outbox, watchdog and stream, so one
  * account's refused key or cascade never holds up another's alerts), every account's store lock first
@@ -86,8 +75,8 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
   const { core } = settings;
   const maxSinceMs = core.store.archiveDays * DAY_MS;
   const exchanges = new Map(options.exchanges.map((exchange) => [exchange.config.name, exchange]));
-  const accounts: RunningAccount[] = [];
-  const byName = new Map<string, RunningAccount>();
+  const accounts: AccountRunner[] = [];
+  const byName = new Map<string, AccountRunner>();
   const nameAccounts = namesAccounts(settings);
   const commands = botCommands({
     accounts: () => accounts,
@@ -122,7 +111,6 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
   for (const config of settings.accounts) {
     const exchange = exchanges.get(config.name);
     if (!exchange) throw new Error(`no exchange side given for account ${config.name}`);
-    const scope = scopedAccount(config, settings);
     const routed = nameAccounts ? { name: config.name, mentionNotionalUsd: config.mentionNotionalUsd } : undefined;
     const keyPrefix = config.name === core.accountName ? '' : `${config.name}/`;
     const sinks =
@@ -131,16 +119,21 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
             accountSink(routed, c.sinkFor(c.sink.name === 'slack' ? config.slackChannel : config.discordChannelId), keyPrefix),
           )
         : [accountSink(routed, fallbackSink, keyPrefix)];
-    const accountLogger = settings.accounts.length > 1 ? logger.child({ account: config.name }) : logger;
-    const pipeline = accountPipeline(settings, config, exchange, sinks, accountLogger, clock);
-    const health = accountHealth(core, clock);
-    wireMetrics(pipeline.bus, metrics, health);
-    const running = { scope, exchange, pipeline, health };
-    accounts.push(running);
-    byName.set(config.name, running);
+    const runner = new AccountRunner({
+      core,
+      config,
+      scope: scopedAccount(config, settings),
+      exchange,
+      sinks,
+      paths: accountStorePaths(core, config.name),
+      logger: settings.accounts.length > 1 ? logger.child({ account: config.name }) : logger,
+      clock,
+    });
+    runner.onEachTerm((bus) => wireMetrics(bus, metrics, runner.health));
+    accounts.push(runner);
+    byName.set(config.name, runner);
   }
-  const first = accounts[0];
-  if (!first) throw new Error('forcewatch needs at least one account');
+  if (accounts.length === 0) throw new Error('forcewatch needs at least one account');
   const capacity = capacityProblem(
     settings.accounts.map((account) => weightPlanOf(core, account)),
     core.binance.weightLimitPerMinute,
@@ -153,27 +146,27 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
     : undefined;
   // The dead man's switch beats while every account polls: one blind account is worth a page.
   if (heartbeat) {
-    for (const { pipeline } of accounts) {
-      pipeline.bus.on('pollSucceeded', () => {
-        if (allPolling(accounts)) heartbeat.pollSucceeded();
-      });
+    for (const runner of accounts) {
+      runner.onEachTerm((bus) =>
+        bus.on('pollSucceeded', () => {
+          if (allPolling(accounts)) heartbeat.pollSucceeded();
+        }),
+      );
     }
   }
 
-  const started: Pipeline[] = [];
   let ops: OpsServer | undefined;
   const stop = async () => {
     await Promise.allSettled(connections.map((c) => c.stop()));
-    await Promise.all(started.map((pipeline) => pipeline.stop()));
+    await Promise.all(accounts.map((runner) => runner.standBy()));
     await Promise.all([ops?.close(), heartbeat?.stop()]);
   };
+  // Each account's pipeline exists before any starts, so the caller sees every bus from the start.
+  const pipelines = accounts.map((runner) => runner.prepare());
   try {
-    for (const { pipeline } of accounts) {
-      await pipeline.start();
-      started.push(pipeline);
-    }
+    for (const pipeline of pipelines) await pipeline.start();
     if (core.metrics.port !== undefined) {
-      const health = combinedHealth(accounts.map((a) => [a.scope.name, a.health] as const));
+      const health = combinedHealth(accounts.map((a) => [a.name, a.health] as const));
       ops = await startOpsServer({ port: core.metrics.port, host: core.metrics.host, health, metrics });
       logger.info('health and metrics listening', { url: ops.url });
     }
@@ -185,18 +178,18 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
   if (connections.length > 0) await firstAttempts(connections, clock, options.signal);
   const named = (status: SinkState) => connections.filter((c) => c.status === status).map((c) => c.sink.name);
   logger.info('forcewatch started', {
-    accounts: accounts.map((a) => a.scope.name),
+    accounts: accounts.map((a) => a.name),
     sinks: connections.length > 0 ? connections.map((c) => c.sink.name) : [fallbackSink.name],
     connecting: named('verifying'),
     off: named('off'),
     pollIntervalMs: core.poll.intervalMs,
   });
   return {
-    pipeline: first.pipeline,
-    pipelines: new Map(accounts.map((a) => [a.scope.name, a.pipeline])),
+    pipeline: pipelines[0] as Pipeline,
+    pipelines: new Map(accounts.map((a, i) => [a.name, pipelines[i] as Pipeline])),
     commands,
     opsUrl: ops?.url,
-    done: Promise.all(accounts.map((a) => a.pipeline.done)).then(() => undefined),
+    done: Promise.all(pipelines.map((pipeline) => pipeline.done)).then(() => undefined),
     stop,
   };
 }
@@ -213,42 +206,8 @@ function weightPlanOf(core: CoreConfig, account: AccountConfig): AccountWeightPl
 }
 
 /** True when every account's last poll succeeded (the heartbeat's condition). */
-function allPolling(accounts: readonly RunningAccount[]): boolean {
+function allPolling(accounts: readonly AccountRunner[]): boolean {
   return accounts.every((a) => a.health.status().healthy);
-}
-
-/** One account's pipeline: its store (FORCEWATCH_DB, or beside it per account), its sinks, its stream and risk. */
-function accountPipeline(
-  settings: Settings,
-  config: AccountConfig,
-  exchange: AccountExchange,
-  sinks: Sink[],
-  logger: Logger,
-  clock: Clock,
-): Pipeline {
-  const { core } = settings;
-  const paths = accountStorePaths(core, config.name);
-  return new Pipeline({
-    source: exchange.source,
-    storePath: paths.storePath,
-    archivePath: paths.archivePath,
-    archiveDays: core.store.archiveDays,
-    sinks,
-    logger,
-    clock,
-    pollIntervalMs: core.poll.intervalMs,
-    overlapMs: core.poll.overlapMs,
-    backfillMs: core.poll.backfillMs,
-    groupThreshold: core.alerts.groupThreshold,
-    account: config.name,
-    minNotionalUsd: config.minNotionalUsd,
-    exchangeNow: exchange.exchangeNow,
-    watchdogAfterMs: core.health.watchdogAfterMs,
-    stream: pipelineStream(core, config.markets, exchange.userStream, clock, logger),
-    // Risk alerts need the account read for "back to normal" and the early warning: with `/risk`'s reader.
-    risk: exchange.account && { account: exchange.account, warnUniMmr: core.risk.warnUniMmr },
-    ...(core.digest.atMinuteOfDay !== undefined && { digest: { atMinuteOfDay: core.digest.atMinuteOfDay } }),
-  });
 }
 
 /**
@@ -267,22 +226,14 @@ export function accountStorePaths(core: CoreConfig, account: string): { storePat
   };
 }
 
-/** An account's health: stuck after STALE_POLLS of its slowest poll interval, a sink down after WATCHDOG_AFTER. */
-function accountHealth(core: CoreConfig, clock: Clock): HealthState {
-  // While the stream is open REST polls only every RECONCILE_INTERVAL_MS: that is not a stuck poller.
-  const slowestPollMs = core.stream.enabled ? Math.max(core.poll.intervalMs, core.stream.reconcileIntervalMs) : core.poll.intervalMs;
-  const staleAfterMs = Math.max(STALE_POLLS * slowestPollMs, MINUTE_MS);
-  return new HealthState(() => clock.now(), staleAfterMs, core.health.watchdogAfterMs);
-}
-
 /** What `botCommands` needs of the running bot. */
 interface CommandsDeps {
-  accounts: () => readonly RunningAccount[];
+  accounts: () => readonly AccountRunner[];
   /** Every account has an account reader (every account built from a Binance client does): /risk is offered. */
   hasRisk: boolean;
   /** Answers name their account (`namesAccounts`). */
   nameAnswers: boolean;
-  byName: ReadonlyMap<string, RunningAccount>;
+  byName: ReadonlyMap<string, AccountRunner>;
   maxSinceMs: number;
   clock: Clock;
   logger: Logger;
@@ -294,13 +245,13 @@ function botCommands(deps: CommandsDeps): BotCommands {
   const now = () => clock.now();
   const forceOrdersLogger = deps.logger.child({ component: 'forceorders' });
   const riskLogger = deps.logger.child({ component: 'risk' });
-  const running = (name: string) => byName.get(name) as RunningAccount;
+  const running = (name: string) => byName.get(name) as AccountRunner;
   return scopedCommands(
     () => deps.accounts().map((a) => a.scope),
     {
       forceOrders: (name, input) => {
-        const { exchange, pipeline } = running(name);
-        const commandDeps = { exchange: exchange.commandSource, archive: pipeline.archive, now, logger: forceOrdersLogger };
+        const { exchange, archive } = running(name);
+        const commandDeps = { exchange: exchange.commandSource, archive, now, logger: forceOrdersLogger };
         return forceOrdersCommand(input, commandDeps, { maxSinceMs });
       },
       ...(deps.hasRisk && {
@@ -313,7 +264,7 @@ function botCommands(deps: CommandsDeps): BotCommands {
             logger: riskLogger,
           }),
       }),
-      knownSymbols: (name) => running(name).pipeline.knownSymbols(),
+      knownSymbols: (name) => running(name).knownSymbols(),
     },
     { nameAnswers: deps.nameAnswers },
   );
