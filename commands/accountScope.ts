@@ -119,6 +119,12 @@ export interface BotCommands {
   readableAccounts(caller: CommandCaller): string[];
   /** Symbols the accounts `caller` may query have had force orders on, sorted (autocomplete). */
   knownSymbols(caller: CommandCaller): string[];
+  /**
+   * With several instances (high availability): true for the one instance that answers the command or
+   * interaction `id` (each Discord gateway session sees every interaction); undefined: this is the only
+   * instance, it answers everything.
+   */
+  claim?: (platform: 'slack' | 'discord', id: string) => Promise<boolean>;
 }
 
 /** How one account runs each command; `risk` absent: the bot offers no `/risk`. */

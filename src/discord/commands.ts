@@ -211,7 +211,7 @@ export function suggestSymbols(known: readonly string[], typed: string): { name:
 /** What the interaction handler needs. */
 export interface InteractionHandlerDeps {
   /** The bot's commands (commands/); without `risk`, `/risk` answers that this bot cannot read the account's risk. */
-  commands: Pick<BotCommands, 'forceOrders' | 'risk' | 'readableAccounts' | 'knownSymbols'>;
+  commands: Pick<BotCommands, 'forceOrders' | 'risk' | 'readableAccounts' | 'knownSymbols' | 'claim'>;
   /** How far back `/forceorders` reaches (ARCHIVE_DAYS), as the usage under an error states it. */
   maxSinceMs: number;
   logger: Logger;
@@ -235,6 +235,12 @@ export function createInteractionHandler(deps: InteractionHandlerDeps): (interac
   const { logger } = deps;
   return async (interaction) => {
     try {
+      // With several instances every gateway session sees the interaction: only the one that claims it answers.
+      const { claim } = deps.commands;
+      if (claim && (interaction.isAutocomplete() || interaction.isChatInputCommand()) && !(await claim('discord', interaction.id))) {
+        logger.debug('discord interaction answered by another instance', { interactionId: interaction.id });
+        return;
+      }
       if (interaction.isAutocomplete()) await autocomplete(interaction, deps);
       else if (interaction.isChatInputCommand() && interaction.commandName === FORCE_ORDERS_COMMAND) await forceOrders(interaction, deps);
       else if (interaction.isChatInputCommand() && interaction.commandName === RISK_COMMAND) await risk(interaction, deps);

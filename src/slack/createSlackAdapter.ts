@@ -15,7 +15,7 @@ export interface SlackAdapterOptions {
   config: SlackConfig;
   logger: Logger;
   /** The bot's commands (commands/): `/forceorders`, and `/risk` when offered (else it is not registered). */
-  commands: Pick<BotCommands, 'forceOrders' | 'risk'>;
+  commands: Pick<BotCommands, 'forceOrders' | 'risk' | 'claim'>;
   /** Decimal USD threshold for `SLACK_MENTION` (core's ALERT_MENTION_NOTIONAL_USD); unset: always. */
   mentionNotionalUsd?: string;
   clock?: Clock;
@@ -93,8 +93,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     built.error(async (error) => {
       logger.error('slack listener failed', { error });
     });
-    registerForceOrdersCommand(built, commands, { logger, clock });
-    if (commands.risk) registerRiskCommand(built, commands.risk, { logger, clock });
+    const deps = { logger, clock, claim: commands.claim };
+    registerForceOrdersCommand(built, commands, deps);
+    if (commands.risk) registerRiskCommand(built, commands.risk, deps);
     return built;
   };
 

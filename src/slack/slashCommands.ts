@@ -20,10 +20,11 @@ export interface SlashCommandSpec<Result extends { ok: boolean }> {
   failure: string;
 }
 
-/** Shared by every command: the logger and the clock. */
+/** Shared by every command: the logger, the clock, and the claim when several instances run. */
 export interface SlashCommandDeps {
   logger: Logger;
   clock: Clock;
+  claim?: BotCommands['claim'];
 }
 
 /**
@@ -36,6 +37,11 @@ function registerSlashCommand<Result extends { ok: boolean }>(app: App, spec: Sl
   const { logger, clock } = deps;
   app.command(spec.name, async ({ command, ack, respond }) => {
     const who = { user: command.user_id, channel: command.channel_id, team: command.team_id };
+    // Slack hands a command to one connection or one HTTP receiver; the claim covers a retry reaching another instance.
+    if (deps.claim && !(await deps.claim('slack', command.trigger_id))) {
+      logger.debug(`slack ${spec.name} answered by another instance`, who);
+      return;
+    }
     const outcome = spec.run(command.text, { platform: 'slack', userId: command.user_id, channelId: command.channel_id });
     if (!outcome.ok) {
       const text = outcome.why === 'forbidden' ? spec.refusal : chooseAccountText(spec.name, outcome.choices);

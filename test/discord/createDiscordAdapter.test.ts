@@ -247,6 +247,28 @@ describe('Discord adapter against the fake Discord', () => {
     expect(done.followUps[0]!.allowed_mentions).toEqual({ parse: [] });
   });
 
+  it('with several instances, answers only the interactions this instance claims, and claims before anything else', async () => {
+    await adapter.stop();
+    const claimed: string[] = [];
+    const commands = singleAccountCommands(
+      { forceOrders: async () => ({ ok: false, reason: 'input', error: 'not run', usage: 'u' }) },
+      { discord: configFor() },
+    );
+    adapter = createDiscordAdapter({
+      config: configFor(),
+      logger: log.logger,
+      // Another instance won the first interaction; this one wins the second.
+      commands: { ...commands, claim: async (platform, id) => claimed.push(`${platform}:${id}`) > 1 },
+      maxSinceMs: ARCHIVE_REACH_MS,
+    });
+    await adapter.start();
+    const lost = fake.interact({ type: 'command', roles: [fake.traderRoleId], options: [] });
+    const won = await interaction('callback', { type: 'command', roles: [fake.traderRoleId], options: [] });
+    expect(claimed).toEqual([`discord:${lost.id}`, `discord:${won.id}`]);
+    expect(won.callbacks).toHaveLength(1);
+    expect(lost.callbacks).toEqual([]);
+  });
+
   it('answers a failing query with a clear private error', async () => {
     commandOverride = async () => {
       throw new Error('socket hang up');
