@@ -28,7 +28,8 @@ export interface LeaseTimings {
 
 /** The renew deadline and retry period of a lease of `leaseMs`. */
 export function leaseTimings(leaseMs: number): LeaseTimings {
-  if (!Number.isInteger(leaseMs) || leaseMs < 4) throw new RangeError(`a lease lasts a whole number of ms, at least 4 (its retry period is a quarter of it), not ${leaseMs}`);
+  if (!Number.isInteger(leaseMs) || leaseMs < 4)
+    throw new RangeError(`a lease lasts a whole number of ms, at least 4 (its retry period is a quarter of it), not ${leaseMs}`);
   return { leaseMs, renewDeadlineMs: Math.floor(leaseMs * RENEW_DEADLINE_SHARE), retryPeriodMs: Math.floor(leaseMs * RETRY_PERIOD_SHARE) };
 }
 
@@ -113,7 +114,11 @@ export class AccountLease {
     if (!held) return false;
     const start = this.clock.now();
     try {
-      await fencedEval(this.client, held.fence, 'the lease renewal', RENEW_SCRIPT, { args: [String(this.timings.leaseMs)], signal });
+      await fencedEval(this.client, held.fence, 'the lease renewal', RENEW_SCRIPT, {
+        keys: [this.leaseKey],
+        args: [String(this.timings.leaseMs)],
+        signal,
+      });
     } catch (error) {
       if (!isFencedOut(error)) throw error;
       if (this.held === held) this.held = undefined;
@@ -129,7 +134,7 @@ export class AccountLease {
     this.held = undefined;
     if (!held) return false;
     try {
-      await fencedEval(this.client, held.fence, 'the lease release', RELEASE_SCRIPT, { signal });
+      await fencedEval(this.client, held.fence, 'the lease release', RELEASE_SCRIPT, { keys: [this.leaseKey], signal });
       return true;
     } catch (error) {
       if (isFencedOut(error)) return false;
@@ -235,7 +240,8 @@ export class LeaseKeeper {
       if (!this.lease.isHeld()) return `the lease could not be renewed within its renew deadline of ${renewDeadlineMs} ms (${lastError})`;
       try {
         const wait = Math.max(1, (this.lease.heldUntil ?? 0) - this.lease.clock.now());
-        if (!(await this.lease.renew(AbortSignal.timeout(wait)))) return 'another instance holds the lease now';
+        if (!(await this.lease.renew(AbortSignal.timeout(wait))))
+          return "the lease is no longer this instance's (it expired or another instance took it)";
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
         this.logger.warn('could not renew the lease', { account: this.lease.account, error: lastError });

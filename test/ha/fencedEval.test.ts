@@ -52,7 +52,7 @@ describe('fencedEval (every account write checks the lease first)', () => {
   it('takes more arguments than Lua can unpack (a large archive append)', async () => {
     await client.set(fence.leaseKey, fence.value);
     const args = Array.from({ length: 20_000 }, (_, i) => `order-${i}`);
-    const reply = await fencedEval(client, fence, 'the archive append', "return {#ARGV, ARGV[1], ARGV[#ARGV]}", { args });
+    const reply = await fencedEval(client, fence, 'the archive append', 'return {#ARGV, ARGV[1], ARGV[#ARGV]}', { args });
     expect(reply).toEqual([20_000, 'order-0', 'order-19999']);
   });
 });

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import type { Logger } from '../../src/ops/logger.js';
 import { createRedisClient, type RedisClient } from '../../src/ha/redisClient.js';
+import type { Logger } from '../../src/ops/logger.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 
 /** A client made by `createRedisClient`, once it is ready for commands (the tests' way in to a RedisServer). */

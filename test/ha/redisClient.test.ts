@@ -61,6 +61,8 @@ describe('createRedisClient (REDIS_URL to a client that survives Redis going awa
   });
 
   it('refuses a badly percent-encoded password with what to do', () => {
-    expect(() => createRedisClient('redis://:bad%zzpassword@127.0.0.1:1', captureLogger().logger)).toThrow(/percent-encoded password: encode it/);
+    expect(() => createRedisClient('redis://:bad%zzpassword@127.0.0.1:1', captureLogger().logger)).toThrow(
+      /percent-encoded password: encode it/,
+    );
   });
 });
