@@ -208,6 +208,8 @@ describe('LeaseKeeper (one leader per account, terms that end before the lease c
     keeper.start();
     await entered.promise;
     const stopping = keeper.stop();
+    for (let turn = 0; turn < 3; turn += 1) await new Promise(setImmediate); // room to misbehave: stop must wait
+    expect(calls).toHaveLength(1);
     startGate.open();
     await stopEntered.promise;
     const value = await client.get('fw:lease:main');
