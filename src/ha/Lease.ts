@@ -165,7 +165,9 @@ export interface LeadershipCallbacks {
  * Runs an instance's terms on one lease: tries to take it every retry period while standing by, renews
  * it every retry period while leading, and ends the term when a renewal finds the lease taken or the
  * renew deadline passes without a successful renewal (Redis unreachable, the process paused). Calls
- * `onStartedLeading` and `onStoppedLeading` once per term, in order, never overlapping.
+ * `onStartedLeading` and `onStoppedLeading` once per term, in order, never overlapping. Each Redis call
+ * gives up (in real time) when the deadline comes; an acquisition whose reply came too late leaves a lease
+ * nobody uses until its PX runs out.
  */
 export class LeaseKeeper {
   private readonly stopping = new AbortController();
@@ -231,7 +233,7 @@ export class LeaseKeeper {
   /** Renews until the term ends; resolves with why it ended. */
   private async keep(): Promise<string> {
     const { retryPeriodMs, renewDeadlineMs } = this.lease.timings;
-    let lastError = 'no renewal was tried';
+    let lastError = 'no renewal ran in time: was the process paused?';
     for (;;) {
       const until = this.lease.heldUntil ?? 0;
       // Wake at the deadline at the latest, so the term ends on time even when every renewal fails.
