@@ -1,0 +1,43 @@
+import type { Logger } from '../ops/logger.js';
+import type { PipelineStorage } from '../store/PipelineStorage.js';
+import { StateStore } from '../store/StateStore.js';
+import type { Fence } from './Fence.js';
+import type { RedisCommands } from './fencedScript.js';
+import { RedisArchive } from './RedisArchive.js';
+import { RedisStoreAdapter } from './RedisStoreAdapter.js';
+
+/** Options of `redisStorage`. */
+export interface RedisStorageOptions {
+  client: RedisCommands;
+  /** FORCEWATCH_REDIS_PREFIX, e.g. `forcewatch:`. */
+  prefix: string;
+  account: string;
+  /** The lease this instance holds on the account: every state and archive write checks it. */
+  fence: Fence;
+  /** Days of orders the archive keeps; default 90. */
+  archiveDays?: number;
+  now: () => number;
+  logger: Logger;
+}
+
+/**
+ * A pipeline's storage in Redis, for the instance that leads the account: nothing to lock (the lease
+ * is the coordinator's, and the fence in every write stands for it), the state document and the
+ * archive under the prefix. Build one per take-over: its fence is that lease's.
+ */
+export function redisStorage(options: RedisStorageOptions): PipelineStorage {
+  const adapter = new RedisStoreAdapter(options);
+  return {
+    archive: new RedisArchive(options),
+    async open(open) {
+      const store = await StateStore.open({
+        path: `Redis key ${adapter.key}`,
+        location: adapter,
+        createAt: open.createAt,
+        logger: open.logger,
+        account: options.account,
+      });
+      return { store, release: async () => {} };
+    },
+  };
+}
