@@ -38,7 +38,7 @@ async function main(): Promise<number> {
     await client.connect();
   } catch (error) {
     process.stderr.write(
-      `forcewatch migrate-to-redis: cannot reach the Redis at REDIS_URL (${redact(errorMessage(error))}); nothing was migrated\n`,
+      `forcewatch migrate-to-redis: cannot connect to the Redis at REDIS_URL (${redact(errorMessage(error))}); nothing was migrated\n`,
     );
     return 1;
   }

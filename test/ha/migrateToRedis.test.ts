@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToRedis } from '../../src/ha/migrateToRedis.js';
 import { RedisArchive } from '../../src/ha/RedisArchive.js';
 import { ForceOrderArchive } from '../../src/store/ForceOrderArchive.js';
+import { ProcessLock } from '../../src/store/ProcessLock.js';
 import { StateStore } from '../../src/store/StateStore.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { forceOrderFixture } from '../fakes/forceOrderFixture.js';
@@ -104,6 +105,21 @@ describe('migrateToRedis (npm run migrate-to-redis)', () => {
     expect(results[1]).toMatchObject({ problem: expect.stringContaining(`there is no store file ${missing.storePath}`) });
     expect(await redis.client.get(`${PREFIX}lease:desk-a`)).toBe('i1:1');
     expect(await redis.client.exists([`${PREFIX}state:desk-a`, `${PREFIX}archive:desk-a`])).toBe(0);
+  });
+
+  it('refuses a store a running forcewatch holds (its lock file), leaving Redis empty', async () => {
+    const source = await filesOf('desk-a');
+    const lock = await ProcessLock.acquire({ path: `${source.storePath}.lock`, logger: log.logger });
+    try {
+      const { results } = await migrateToRedis({ client: redis.client, prefix: PREFIX, sources: [source], now: () => NOW });
+      expect(results[0]).toMatchObject({
+        ok: false,
+        problem: `forcewatch (pid ${process.pid}) is running on ${source.storePath}: stop it first, then migrate`,
+      });
+      expect(await redis.client.exists([`${PREFIX}state:desk-a`, `${PREFIX}archive:desk-a`])).toBe(0);
+    } finally {
+      await lock.release();
+    }
   });
 
   it('migrates an older store in Redis only: the file stays at its old schema as the backup', async () => {
