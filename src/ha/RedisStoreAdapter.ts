@@ -4,7 +4,7 @@ import type { Fence } from './Fence.js';
 import { evalFenced, type RedisCommands } from './fencedScript.js';
 
 /** The key of the Redis store's schema version (one for every account under the prefix). */
-export function schemaKey(prefix: string): string {
+function schemaKey(prefix: string): string {
   return `${prefix}schema`;
 }
 
@@ -44,6 +44,8 @@ export interface RedisStoreOptions {
   account: string;
   /** This instance's lease on the account: every write checks it. */
   fence: Fence;
+  /** Names a second backup of the same version; default `Date.now`. */
+  now?: () => number;
 }
 
 /**
@@ -83,6 +85,7 @@ export class RedisStoreAdapter implements StoreLocation {
   readonly key: string;
   private readonly schema: string;
   private readonly prefix: string;
+  private readonly now: () => number;
 
   constructor(options: RedisStoreOptions) {
     this.client = options.client;
@@ -91,6 +94,7 @@ export class RedisStoreAdapter implements StoreLocation {
     this.key = stateKey(options.prefix, options.account);
     this.schema = schemaKey(options.prefix);
     this.prefix = options.prefix;
+    this.now = options.now ?? Date.now;
   }
 
   /** Whether the account has a document; throws `RedisStoreVersionError` when the store is newer than this build. */
@@ -133,7 +137,7 @@ export class RedisStoreAdapter implements StoreLocation {
       this.fence,
       `the pre-migration backup of account "${this.account}"`,
       BACKUP_STATE,
-      [this.key, preferred, `${this.key}:v${version}.${Date.now()}.bak`],
+      [this.key, preferred, `${this.key}:v${version}.${this.now()}.bak`],
       [],
     );
     return String(reply);

@@ -13,7 +13,7 @@ const redis = useRedis(PREFIX);
 
 async function openStore(fenceValue = 'i1:1') {
   const fence = await redis.lease('desk-a', fenceValue);
-  const adapter = new RedisStoreAdapter({ client: redis.client, prefix: PREFIX, account: 'desk-a', fence });
+  const adapter = new RedisStoreAdapter({ client: redis.client, prefix: PREFIX, account: 'desk-a', fence, now: () => 1_234 });
   const log = captureLogger();
   const store = await StateStore.open({
     path: `Redis key ${adapter.key}`,
@@ -83,6 +83,16 @@ describe('RedisStoreAdapter (the state document in Redis, fenced)', () => {
     expect(migrated).toMatchObject({ version: 3, watermark: JSON.parse(v0).watermark, account: 'desk-a' });
     expect(await redis.client.get(`${PREFIX}schema`)).toBe('3');
     expect(log.lines.some((line) => line.includes('migrated the store'))).toBe(true);
+  });
+
+  it('keeps an earlier, different backup of the same version, and backs up beside it under a timestamped key', async () => {
+    const v0 = await readFile(V0_FIXTURE, 'utf8');
+    await redis.client.set(`${PREFIX}state:desk-a`, v0);
+    await redis.client.set(`${PREFIX}state:desk-a:v0.bak`, '{"an":"older backup"}');
+    const { store } = await openStore();
+    expect(store.migration?.backup).toBe(`${PREFIX}state:desk-a:v0.1234.bak`);
+    expect(await redis.client.get(`${PREFIX}state:desk-a:v0.1234.bak`)).toBe(v0);
+    expect(await redis.client.get(`${PREFIX}state:desk-a:v0.bak`)).toBe('{"an":"older backup"}');
   });
 
   it('refuses a document that is not JSON, leaving it as it is', async () => {
