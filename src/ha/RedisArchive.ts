@@ -4,6 +4,7 @@ import type { PipelineArchive } from '../store/PipelineStorage.js';
 import { DAY_MS } from '../time.js';
 import type { Fence } from './Fence.js';
 import { evalFenced, type RedisCommands } from './fencedScript.js';
+import type { RedisStoreOptions } from './RedisStoreAdapter.js';
 
 /** Orders per script or read: a script blocks Redis while it runs, so a 10,000-order cascade goes in slices. */
 const BATCH = 1_000;
@@ -27,14 +28,8 @@ redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[2])
 return {#old}
 `;
 
-/** Options of `RedisArchive`. */
-export interface RedisArchiveOptions {
-  client: RedisCommands;
-  /** FORCEWATCH_REDIS_PREFIX, e.g. `forcewatch:`. */
-  prefix: string;
-  account: string;
-  /** This instance's lease on the account: appends and compactions check it; reads need none. */
-  fence: Fence;
+/** Options of `RedisArchive`: the state document's, and what compaction and its log need. The fence guards appends and compactions; reads need none. */
+export interface RedisArchiveOptions extends RedisStoreOptions {
   /** Days of orders kept by `compact()`; default 90. */
   archiveDays?: number;
   now: () => number;

@@ -67,7 +67,11 @@ async function migrateAccount(options: MigrateToRedisOptions, source: MigrationS
   const refused = (problem: string): AccountMigration => ({ account, ok: false, problem });
   const now = options.now ?? Date.now;
   const logger = options.logger ?? silentLogger;
-  if (!(await fileExists(storePath))) return refused(`there is no store file ${storePath}: check FORCEWATCH_DB (and FORCEWATCH_ACCOUNTS)`);
+  const missing = await stat(storePath).then(
+    () => false,
+    (error: unknown) => (errorCode(error) === 'ENOENT' ? true : Promise.reject(error)),
+  );
+  if (missing) return refused(`there is no store file ${storePath}: check FORCEWATCH_DB (and FORCEWATCH_ACCOUNTS)`);
   const lock = await ProcessLock.inspect(`${storePath}.lock`);
   if (lock.state === 'held') return refused(`forcewatch (pid ${lock.pid}) is running on ${storePath}: stop it first, then migrate`);
   const keys = [stateKey(prefix, account), archiveKey(prefix, account), `${archiveKey(prefix, account)}:time`];
@@ -111,14 +115,4 @@ async function takeLease(client: MigrationRedis, prefix: string, account: string
   const value = `migrate-to-redis-${process.pid}:${token}`;
   const set = await client.set(leaseKey, value, { condition: 'NX', expiration: { type: 'PX', value: MIGRATION_LEASE_MS } });
   return set === null ? undefined : { leaseKey, value };
-}
-
-async function fileExists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return false;
-    throw error;
-  }
 }

@@ -1,24 +1,10 @@
-import type { Logger } from '../ops/logger.js';
 import type { PipelineStorage } from '../store/PipelineStorage.js';
 import { StateStore } from '../store/StateStore.js';
-import type { Fence } from './Fence.js';
-import type { RedisCommands } from './fencedScript.js';
-import { RedisArchive } from './RedisArchive.js';
+import { RedisArchive, type RedisArchiveOptions } from './RedisArchive.js';
 import { RedisStoreAdapter } from './RedisStoreAdapter.js';
 
-/** Options of `redisStorage`. */
-export interface RedisStorageOptions {
-  client: RedisCommands;
-  /** FORCEWATCH_REDIS_PREFIX, e.g. `forcewatch:`. */
-  prefix: string;
-  account: string;
-  /** The lease this instance holds on the account: every state and archive write checks it. */
-  fence: Fence;
-  /** Days of orders the archive keeps; default 90. */
-  archiveDays?: number;
-  now: () => number;
-  logger: Logger;
-}
+/** Options of `redisStorage`: the archive's, which hold the state document's. */
+export type RedisStorageOptions = RedisArchiveOptions;
 
 /**
  * A pipeline's storage in Redis, for the instance that leads the account: nothing to lock (the lease
