@@ -2,7 +2,7 @@ import type { ForceOrderSource } from '../binance/types.js';
 import type { Logger } from '../ops/logger.js';
 import { SerialQueue } from '../SerialQueue.js';
 import type { Alert } from '../sinks/Sink.js';
-import type { ForceOrderArchive } from '../store/ForceOrderArchive.js';
+import type { PipelineArchive } from '../store/PipelineStorage.js';
 import type { StateStore } from '../store/StateStore.js';
 import { type Clock, MINUTE_MS } from '../time.js';
 import { diffForceOrders } from './diffForceOrders.js';
@@ -36,7 +36,7 @@ export interface ForceOrderPollerOptions {
   source: ForceOrderSource;
   store: StateStore;
   outbox: Outbox;
-  archive: ForceOrderArchive;
+  archive: PipelineArchive;
   bus: EventBus;
   clock: Clock;
   logger: Logger;

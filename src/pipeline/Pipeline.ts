@@ -1,12 +1,8 @@
-import { dirname } from 'node:path';
 import { FORCE_ORDER_WINDOW_MS, type ForceOrderSource } from '../binance/types.js';
 import type { Logger } from '../ops/logger.js';
 import type { Sink } from '../sinks/Sink.js';
-import { StoreWriteError } from '../store/errors.js';
-import { ForceOrderArchive } from '../store/ForceOrderArchive.js';
-import { ProcessLock } from '../store/ProcessLock.js';
-import { createPrivateDirectory } from '../store/privateFiles.js';
-import { StateStore } from '../store/StateStore.js';
+import { fileStorage, type OpenedStorage, type PipelineArchive, type PipelineStorage } from '../store/PipelineStorage.js';
+import type { StateStore } from '../store/StateStore.js';
 import { type Clock, DAY_MS, MINUTE_MS, systemClock } from '../time.js';
 import { DeliveryDispatcher, type RetryPolicy } from './DeliveryDispatcher.js';
 import { DigestOutbox } from './DigestOutbox.js';
@@ -26,8 +22,13 @@ export const MAX_BACKFILL_MS = FORCE_ORDER_WINDOW_MS;
 /** Everything the pipeline needs, in one object. */
 export interface PipelineOptions {
   source: ForceOrderSource;
-  /** The lowdb JSON file; the lock (`.lock`) and, by default, the archive (`.archive.jsonl`) sit beside it. */
+  /**
+   * The lowdb JSON file; the lock (`.lock`) and, by default, the archive (`.archive.jsonl`) sit beside it.
+   * Used by the default storage only: with `storage`, the state lives where it says.
+   */
   storePath: string;
+  /** Where the state and the archive live; default `fileStorage` on `storePath` and `archivePath`. */
+  storage?: PipelineStorage;
   sinks: readonly Sink[];
   logger: Logger;
   /** Default the system clock. */
@@ -51,7 +52,7 @@ export interface PipelineOptions {
   groupThreshold?: number;
   /** Days of orders the archive keeps; default 90. */
   archiveDays?: number;
-  /** Default `<storePath>.archive.jsonl`. */
+  /** Default `<storePath>.archive.jsonl` (default storage only). */
   archivePath?: string;
   /** Delivery backoff; default 1 s doubling to 60 s. */
   retry?: Partial<RetryPolicy>;
@@ -75,7 +76,7 @@ export interface PipelineOptions {
 
 /** The running parts, created by `start()`. */
 interface Running {
-  lock: ProcessLock;
+  opened: OpenedStorage;
   store: StateStore;
   poller: ForceOrderPoller;
   dispatcher: DeliveryDispatcher;
@@ -99,11 +100,12 @@ export class Pipeline {
   /** Events for metrics and the health check. */
   readonly bus: EventBus;
   /** Every order seen, for `/forceorders` windows older than the exchange serves. */
-  readonly archive: ForceOrderArchive;
+  readonly archive: PipelineArchive;
   /** Resolves once the poller has ended, after `stop()`; a refused key does not end it (it retries once a minute). */
   done: Promise<void> = Promise.resolve();
   private readonly options: PipelineOptions;
   private readonly clock: Clock;
+  private readonly storage: PipelineStorage;
   private running: Running | undefined;
 
   constructor(options: PipelineOptions) {
@@ -116,32 +118,32 @@ export class Pipeline {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.bus = new EventBus(options.logger);
-    this.archive = new ForceOrderArchive({
-      path: options.archivePath ?? `${options.storePath}.archive.jsonl`,
-      archiveDays: options.archiveDays,
-      now: () => this.clock.now(),
-      logger: options.logger,
-    });
+    this.storage =
+      options.storage ??
+      fileStorage({
+        storePath: options.storePath,
+        archivePath: options.archivePath,
+        archiveDays: options.archiveDays,
+        now: () => this.clock.now(),
+        logger: options.logger,
+      });
+    this.archive = this.storage.archive;
   }
 
-  /** Takes the lock, opens the store and the archive, and starts polling and delivering. */
+  /** Takes the storage (the lock), opens the store and the archive, and starts polling and delivering. */
   async start(): Promise<void> {
     if (this.running) return;
     const { options, clock, bus } = this;
     const logger = options.logger;
-    // A fresh install has no ./data yet; creating it is the obvious intent of FORCEWATCH_DB.
-    await createPrivateDirectory(dirname(options.storePath)).catch((cause: unknown) => {
-      throw new StoreWriteError(options.storePath, { cause });
+    const exchangeNow = options.exchangeNow?.() ?? clock.now();
+    const opened = await this.storage.open({
+      createAt: exchangeNow - (options.backfillMs ?? 0),
+      account: options.account,
+      logger,
+      now: () => clock.now(),
     });
-    const lock = await ProcessLock.acquire({ path: `${options.storePath}.lock`, logger, now: () => clock.now() });
     try {
-      const exchangeNow = options.exchangeNow?.() ?? clock.now();
-      const store = await StateStore.open({
-        path: options.storePath,
-        createAt: exchangeNow - (options.backfillMs ?? 0),
-        logger,
-        account: options.account,
-      });
+      const store = opened.store;
       const outbox = new Outbox(
         store,
         options.sinks.map((s) => s.name),
@@ -187,7 +189,7 @@ export class Pipeline {
         new StreamSource({ ...options.stream, outbox, archive: this.archive, bus, clock, logger, onQueued, poller, pollIntervalMs });
       const compaction = new AbortController();
       this.running = {
-        lock,
+        opened,
         store,
         poller,
         dispatcher,
@@ -206,7 +208,7 @@ export class Pipeline {
       risk?.start();
       digest?.start();
     } catch (error) {
-      await lock.release();
+      await opened.release();
       throw error;
     }
   }
@@ -228,7 +230,7 @@ export class Pipeline {
       running.compactionLoop,
     ]);
     await running.store.flush();
-    await running.lock.release();
+    await running.opened.release();
   }
 
   /** Runs one poll now (for tests and the demo); requires `start()`. */

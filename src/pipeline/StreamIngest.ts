@@ -3,7 +3,7 @@ import { type ForceOrder, type ForceOrderKind, type Market, orderKey } from '../
 import type { Logger } from '../ops/logger.js';
 import { SerialQueue } from '../SerialQueue.js';
 import type { Alert } from '../sinks/Sink.js';
-import type { ForceOrderArchive } from '../store/ForceOrderArchive.js';
+import type { PipelineArchive } from '../store/PipelineStorage.js';
 import type { StreamOrderEvent } from '../stream/events.js';
 import type { Clock } from '../time.js';
 import type { EventBus } from './EventBus.js';
@@ -26,7 +26,7 @@ const RELEASED_MAX = 10_000;
 /** Options of `StreamIngest`. */
 export interface StreamIngestOptions {
   outbox: Outbox;
-  archive: ForceOrderArchive;
+  archive: PipelineArchive;
   bus: EventBus;
   clock: Clock;
   logger: Logger;

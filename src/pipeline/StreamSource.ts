@@ -1,7 +1,7 @@
 import type { Market } from '../binance/types.js';
 import type { Logger } from '../ops/logger.js';
 import type { Alert } from '../sinks/Sink.js';
-import type { ForceOrderArchive } from '../store/ForceOrderArchive.js';
+import type { PipelineArchive } from '../store/PipelineStorage.js';
 import type { UserDataStream } from '../stream/UserDataStream.js';
 import type { Clock } from '../time.js';
 import type { EventBus } from './EventBus.js';
@@ -30,7 +30,7 @@ export interface PipelineStream {
 /** Options of `StreamSource`: the stream and the pipeline parts it feeds. */
 interface StreamSourceOptions extends PipelineStream {
   outbox: Outbox;
-  archive: ForceOrderArchive;
+  archive: PipelineArchive;
   bus: EventBus;
   clock: Clock;
   logger: Logger;

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { type Adapter, Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { errorCode, errorMessage } from '../errorCode.js';
+import { isFencedOut } from '../ha/Fence.js';
 import { type Logger, silentLogger } from '../ops/logger.js';
 import { SerialQueue } from '../SerialQueue.js';
 import { backupStoreFile } from './backupStoreFile.js';
@@ -19,10 +20,23 @@ import {
 } from './StoreDocument.js';
 import { textChunks } from './textChunks.js';
 
+/**
+ * A place other than a JSON file that holds the document (Redis, for high availability): the
+ * file-only steps of `open` (does it exist, make it private, back it up) ask it instead.
+ */
+export interface StoreLocation extends Adapter<StoreDocument> {
+  /** Whether a document is there; throws what refuses the store before it is read (a newer schema). */
+  exists(): Promise<boolean>;
+  /** Keeps a copy of the document as it is before a migration from `version`; resolves with where. */
+  backup(version: number): Promise<string>;
+}
+
 /** Options of `StateStore.open`. */
 export interface StateStoreOptions {
-  /** The JSON file holding the document. */
+  /** The JSON file holding the document; with `location`, the name messages give the store. */
   path: string;
+  /** Where the document lives when it is not the file at `path`; default that file. */
+  location?: StoreLocation;
   /** Where `alertFrom` and the first watermark start when the file does not exist yet (ms). */
   createAt: number;
   /** Replaces the JSON file adapter (tests inject a failing one); default `compactJsonFile(path)`. */
@@ -144,9 +158,10 @@ export class StateStore {
    */
   static async open(options: StateStoreOptions): Promise<StateStore> {
     const defaults = newStoreDocument(options.createAt, options.account ?? null);
-    const db = new Low<StoreDocument>(options.adapter ?? compactJsonFile(options.path), defaults);
-    const existed = await fileExists(options.path);
-    await makeStoreFilesPrivate(options.path, options.logger ?? silentLogger);
+    const location = options.location;
+    const db = new Low<StoreDocument>(location ?? options.adapter ?? compactJsonFile(options.path), defaults);
+    const existed = location ? await location.exists() : await fileExists(options.path);
+    if (!location) await makeStoreFilesPrivate(options.path, options.logger ?? silentLogger);
     try {
       await db.read();
     } catch (error) {
@@ -170,7 +185,7 @@ export class StateStore {
     const migration = migrated && {
       from: migrated.from,
       to: STORE_SCHEMA_VERSION,
-      backup: await backupBeforeMigrating(options.path, migrated.from),
+      backup: await (location ? location.backup(migrated.from) : backupBeforeMigrating(options.path, migrated.from)),
     };
     const store = new StateStore(db, options.path, migration);
     if (!existed || db.data === defaults || migration || claim) {
@@ -200,8 +215,8 @@ export class StateStore {
   /**
    * Applies `mutate` to a draft and writes it; resolves once the file holds the change, and only then
    * does `data` show it. On failure `data` is as it was and the promise rejects (`StoreWriteError` when
-   * the write failed). The draft is a shallow copy whose `outbox` and `symbols` lists are its own to
-   * change; `seen` and the outbox entries are the committed ones, frozen: replace them, never change
+   * the write failed, `FencedOutError` when a Redis store's lease moved on). The draft is a shallow
+   * copy whose `outbox` and `symbols` lists are its own to change; `seen` and the outbox entries are the committed ones, frozen: replace them, never change
    * them (a change throws). Copying those too would cost milliseconds per update in a cascade.
    */
   update(mutate: (draft: StoreDocument) => void): Promise<void> {
@@ -214,6 +229,8 @@ export class StateStore {
         await this.db.write();
       } catch (error) {
         this.db.data = this.committed;
+        // Not a failed write but a refusal: another instance leads this account, and its pipeline must stop.
+        if (isFencedOut(error)) throw error;
         throw new StoreWriteError(this.path, { cause: error });
       }
       this.committed = draft;

@@ -54,7 +54,7 @@ describe('a week of simulated polling', () => {
       }
       await harness.pipeline!.pollOnce();
       storeSizes.push((await stat(harness.storePath)).size);
-      archiveSizes.push((await stat(harness.pipeline!.archive.file)).size);
+      archiveSizes.push((await stat(`${harness.storePath}.archive.jsonl`)).size);
     }
     await harness.sinks[0]!.untilAlerts(added);
     await harness.sinks[1]!.untilAlerts(added);
