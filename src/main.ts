@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { type AccountClients, createAccountClients } from './app/accountClients.js';
+import type { HaProcess } from './app/highAvailability.js';
 import { loadSettings } from './app/loadSettings.js';
 import { type Forcewatch, startForcewatch } from './app/startForcewatch.js';
 import { errorMessage } from './errorCode.js';
+import { createRedisClient } from './ha/redisClient.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { Metrics } from './ops/Metrics.js';
 import { redact } from './ops/redact.js';
@@ -84,19 +88,28 @@ async function main(): Promise<number> {
     return crashed ? 1 : 0;
   }
 
+  // High availability: one Redis connection for the process, and a name among the instances.
+  const ha: HaProcess | undefined = core.ha && {
+    client: createRedisClient(core.ha.redisUrl, logger.child({ component: 'redis' })),
+    instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+  };
+  const closeAll = async () => {
+    await binance.close();
+    if (ha?.client.isOpen) ha.client.destroy();
+  };
   let app: Forcewatch;
   try {
-    app = await startForcewatch({ settings: loaded.settings, exchanges: binance.exchanges, logger, metrics, signal: stopping.signal });
+    app = await startForcewatch({ settings: loaded.settings, exchanges: binance.exchanges, logger, metrics, signal: stopping.signal, ha });
   } catch (error) {
     logger.error('forcewatch could not start', { error });
-    await binance.close();
+    await closeAll();
     return 1;
   }
   // Polling ends only on a stop: a refused key keeps the bot up (retried once a minute, /healthz 503, a notice).
   const reason = await Promise.race([shutdown, app.done.then(() => 'poller ended')]);
   logger.info('shutting down', { reason });
   await app.stop();
-  await binance.close();
+  await closeAll();
   return crashed ? 1 : 0;
 }
 

@@ -22,6 +22,7 @@ import { AccountRunner } from './AccountRunner.js';
 import { AdapterConnection, type ChatAdapter, type SinkState } from './AdapterConnection.js';
 import type { AccountExchange } from './accountExchange.js';
 import { accountSink, namesAccounts, scopedAccount } from './accountRouting.js';
+import { type HaProcess, type HighAvailability, startHighAvailability } from './highAvailability.js';
 import type { Settings } from './loadSettings.js';
 
 /** What `startForcewatch` needs besides the settings. */
@@ -40,13 +41,15 @@ export interface ForcewatchOptions {
   signal?: AbortSignal;
   /** The metrics `/metrics` serves; default a new registry. Given, it can take the Binance clients' used weight too. */
   metrics?: Metrics;
+  /** With REDIS_URL: the process's Redis connection and instance id (high availability). */
+  ha?: HaProcess;
 }
 
 /** The running bot. */
 export interface Forcewatch {
-  /** The first account's pipeline (the only one without FORCEWATCH_ACCOUNTS). */
+  /** The first account's pipeline (the only one without FORCEWATCH_ACCOUNTS); throws while another instance leads it. */
   readonly pipeline: Pipeline;
-  /** Every account's pipeline, by account name, in the settings' order. */
+  /** The pipelines this instance runs now, by account name, in the settings' order (every account's without high availability). */
   readonly pipelines: ReadonlyMap<string, Pipeline>;
   readonly commands: BotCommands;
   /** Base URL of `/healthz` and `/metrics`, when METRICS_PORT is set. */
@@ -78,6 +81,9 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
   const accounts: AccountRunner[] = [];
   const byName = new Map<string, AccountRunner>();
   const nameAccounts = namesAccounts(settings);
+  // High availability needs both the settings (REDIS_URL) and the process's Redis connection.
+  const haCore = core.ha && options.ha ? { ...core, ha: core.ha } : undefined;
+  if (core.ha && !options.ha) throw new Error('REDIS_URL is set but no Redis connection was given to startForcewatch');
   const commands = botCommands({
     accounts: () => accounts,
     hasRisk: options.exchanges.every((e) => e.account),
@@ -156,17 +162,29 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
   }
 
   let ops: OpsServer | undefined;
+  let ha: HighAvailability | undefined;
+  let stopped = () => {};
+  const stoppedAll = new Promise<void>((resolve) => {
+    stopped = resolve;
+  });
   const stop = async () => {
     await Promise.allSettled(connections.map((c) => c.stop()));
+    await ha?.stop();
     await Promise.all(accounts.map((runner) => runner.standBy()));
     await Promise.all([ops?.close(), heartbeat?.stop()]);
+    stopped();
   };
-  // Each account's pipeline exists before any starts, so the caller sees every bus from the start.
-  const pipelines = accounts.map((runner) => runner.prepare());
+  // Without high availability each account's pipeline exists before any starts, so the caller sees
+  // every bus from the start; with it, pipelines come and go with the leases.
+  const pipelines = haCore ? [] : accounts.map((runner) => runner.prepare());
   try {
     for (const pipeline of pipelines) await pipeline.start();
+    if (haCore && options.ha) {
+      ha = startHighAvailability({ core: haCore, runners: accounts, process: options.ha, clock, logger });
+      commands.claim = ha.claim;
+    }
     if (core.metrics.port !== undefined) {
-      const health = combinedHealth(accounts.map((a) => [a.name, a.health] as const));
+      const health = ha ?? combinedHealth(accounts.map((a) => [a.name, a.health] as const));
       ops = await startOpsServer({ port: core.metrics.port, host: core.metrics.host, health, metrics });
       logger.info('health and metrics listening', { url: ops.url });
     }
@@ -185,11 +203,18 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
     pollIntervalMs: core.poll.intervalMs,
   });
   return {
-    pipeline: pipelines[0] as Pipeline,
-    pipelines: new Map(accounts.map((a, i) => [a.name, pipelines[i] as Pipeline])),
+    get pipeline() {
+      const pipeline = accounts[0]?.pipeline;
+      if (!pipeline) throw new Error('this instance does not lead the first account now');
+      return pipeline;
+    },
+    get pipelines() {
+      return new Map(accounts.flatMap((a) => (a.pipeline ? [[a.name, a.pipeline] as const] : [])));
+    },
     commands,
     opsUrl: ops?.url,
-    done: Promise.all(pipelines.map((pipeline) => pipeline.done)).then(() => undefined),
+    // With high availability pipelines come and go with the leases: the bot is done when it is stopped.
+    done: haCore ? stoppedAll : Promise.all(pipelines.map((pipeline) => pipeline.done)).then(() => undefined),
     stop,
   };
 }
