@@ -41,7 +41,8 @@ async function runCli(env: Record<string, string>): Promise<{ code: number; outp
   return { code, output };
 }
 
-describe('npm run migrate-to-redis', () => {
+// Each test spawns two tsx processes: seconds apiece on a loaded machine.
+describe('npm run migrate-to-redis', { timeout: 60_000 }, () => {
   it('copies the store (exit 0), refuses a second run (exit 1), and never prints the password', async () => {
     const first = await runCli({ REDIS_URL: server.url(PASSWORD) });
     expect(first).toMatchObject({
