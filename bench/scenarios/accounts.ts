@@ -185,7 +185,8 @@ interface OrdersRun {
 }
 
 /**
- * `accountsOrdersEach` orders on every account's book at random moments over `accountsSpreadMs`, and a
+ * `accountsOrdersEach` orders on every account's book at random moments over `accountsSpreadMs` (polling:
+ * one poll interval at least), and a
  * cascade on each of the first accounts; waits for each account's bucket to hold its orders, then has every
  * account read its book by REST once more (the stream: a poll now; polling: its next poll), which re-reads
  * the orders: none may be alerted again, nor in another account's bucket.
@@ -193,7 +194,9 @@ interface OrdersRun {
 async function ordersRun(options: BenchOptions, bot: AccountsBot): Promise<OrdersRun> {
   const { sim, app, buckets, names } = bot;
   const cascades = names.slice(0, CASCADE_ACCOUNTS).map((name) => sim.burst(CASCADE_ORDERS, CASCADE_SPREAD_MS, CASCADE_SYMBOLS, name));
-  const trickle = sim.trickle(options.accountsOrdersEach * names.length, options.accountsSpreadMs, options.seed, names);
+  // Polling, over one interval at least: orders all just after a poll would each wait nearly the whole interval.
+  const spreadMs = bot.mode.stream ? options.accountsSpreadMs : Math.max(options.accountsSpreadMs, bot.mode.pollIntervalMs);
+  const trickle = sim.trickle(options.accountsOrdersEach * names.length, spreadMs, options.seed, names);
   const placed = [...(await Promise.all(cascades)).flat(), ...(await trickle)];
   const timeoutMs = bot.mode.stream ? STREAM_DELIVERY_TIMEOUT_MS : 2 * bot.mode.pollIntervalMs + STREAM_DELIVERY_TIMEOUT_MS;
   const expected = placedByAccount(placed);
