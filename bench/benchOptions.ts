@@ -92,7 +92,7 @@ const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   accountsCount: 50,
   accountsOrdersEach: 10,
   accountsSpreadMs: 10_000,
-  accountsQuietMs: 45_000,
+  accountsQuietMs: 40_000,
   weightLimit: 1_000_000,
   only: [...SCENARIOS],
   cpuProfDir: undefined,

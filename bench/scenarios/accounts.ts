@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { type AccountClients, createAccountClients } from '../../src/app/accountClients.js';
 import { loadSettings } from '../../src/app/loadSettings.js';
 import { type Forcewatch, startForcewatch } from '../../src/app/startForcewatch.js';
@@ -55,9 +57,9 @@ export async function runAccounts(options: BenchOptions): Promise<ScenarioResult
   const rss = new RssSampler();
   const count = options.accountsCount;
   const streamMode: Mode = { stream: true };
-  const idleOne = await withBot(options, 1, streamMode, () => idleRss(options));
+  const idleOne = await withBot(options, 1, streamMode, () => idleMemory(options));
   const streamed = await withBot(options, count, streamMode, async (bot) => {
-    const idle = await idleRss(options);
+    const idle = await idleMemory(options);
     const openStreams = await bot.sim.openStreams();
     return { idle, openStreams, ...(await ordersRun(options, bot)) };
   });
@@ -72,7 +74,8 @@ export async function runAccounts(options: BenchOptions): Promise<ScenarioResult
     ...streamed.failures.map((f) => `stream: ${f}`),
     ...polled.failures.map((f) => `polling: ${f}`),
   ];
-  const perExtraMb = (streamed.idle - idleOne) / MB / (count - 1);
+  const perExtraMb = (key: keyof IdleMemory) => round((streamed.idle[key] - idleOne[key]) / MB / (count - 1), 2);
+  const mb = (bytes: number) => round(bytes / MB, 1);
   const quiet = `${options.accountsQuietMs / 1000} s after start`;
   const s = (ms: number) => round(ms / 1000, 1);
   return {
@@ -80,14 +83,25 @@ export async function runAccounts(options: BenchOptions): Promise<ScenarioResult
     figures: [
       ...runFigures(`stream (${count} WebSockets, reconciling every ${s(DEFAULT_RECONCILE_INTERVAL_MS)} s)`, streamed, streamMode, count),
       ...runFigures(`polling every ${s(pollIntervalMs)} s (stream off, the shortest that fits)`, polled, pollMode, count),
-      { scenario: SCENARIO, figure: `idle RSS, 1 account on the stream, ${quiet}`, value: round(idleOne / MB, 1), unit: 'MB' },
+      { scenario: SCENARIO, figure: `idle RSS, 1 account on the stream, ${quiet}, after a full GC`, value: mb(idleOne.rss), unit: 'MB' },
       {
         scenario: SCENARIO,
-        figure: `idle RSS, ${count} accounts on the stream, ${quiet}`,
-        value: round(streamed.idle / MB, 1),
+        figure: `idle RSS, ${count} accounts on the stream, ${quiet}, after a full GC`,
+        value: mb(streamed.idle.rss),
         unit: 'MB',
       },
-      { scenario: SCENARIO, figure: 'RSS per extra account ((idle N - idle 1) / (N - 1))', value: round(perExtraMb, 2), unit: 'MB' },
+      {
+        scenario: SCENARIO,
+        figure: `RSS per extra account ((idle ${count} - idle 1) / ${count - 1})`,
+        value: perExtraMb('rss'),
+        unit: 'MB',
+      },
+      {
+        scenario: SCENARIO,
+        figure: `V8 heap used, idle 1 -> ${count} accounts: ${mb(idleOne.heapUsed)} -> ${mb(streamed.idle.heapUsed)} MB, per extra account`,
+        value: perExtraMb('heapUsed'),
+        unit: 'MB',
+      },
       {
         scenario: SCENARIO,
         figure: 'peak RSS over the scenario (resourceUsage().maxRSS)',
@@ -164,10 +178,32 @@ async function withBot<T>(options: BenchOptions, count: number, mode: Mode, body
   }
 }
 
-/** The process's RSS after `accountsQuietMs` of a bot with nothing to alert (the span measured, not a wait for an event). */
-async function idleRss(options: BenchOptions): Promise<number> {
+/**
+ * V8's full garbage collection, which the scenario's process is not started with (`--expose-gc`): set
+ * the flag now, then take `gc` from a context made after it. https://nodejs.org/api/v8.html#v8setflagsfromstringflags
+ */
+function exposedGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/** The process's memory after `accountsQuietMs` of a bot with nothing to alert (the span measured, not a wait for an event). */
+interface IdleMemory {
+  rss: number;
+  heapUsed: number;
+}
+
+/**
+ * The process's RSS and V8 heap after `accountsQuietMs` of a bot with nothing to alert, read after a full
+ * collection: without one, what start-up left to collect (tens of MB, more or less from run to run) outweighs 49 accounts.
+ */
+async function idleMemory(options: BenchOptions): Promise<IdleMemory> {
   await delay(options.accountsQuietMs);
-  return process.memoryUsage().rss;
+  const gc = exposedGc();
+  gc();
+  gc();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, heapUsed };
 }
 
 /** What one run of orders showed. */
