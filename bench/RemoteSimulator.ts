@@ -6,6 +6,8 @@ import { ChildChannel } from './ipcChannel.js';
 export interface VisibleOrder {
   id: string;
   visibleAt: number;
+  /** The simulator account whose book holds it, when the scenario named one (`accounts` at start). */
+  account?: string;
 }
 
 /** Requests the simulator served since some moment, from its request log. */
@@ -17,6 +19,8 @@ export interface RequestTally {
   statuses: Record<string, number>;
   /** Weight charged per API (`papi`, `fapi`, `dapi`, `api`), each of which Binance limits on its own. */
   weightByApi: Record<string, number>;
+  /** Per API, the most weight charged in one clock minute: what Binance holds to its limit. */
+  peakMinuteWeightByApi: Record<string, number>;
   /** `METHOD path` -> count. */
   requestsByRoute: Record<string, number>;
 }
@@ -34,12 +38,18 @@ export class RemoteSimulator {
 
   /**
    * Forks the simulator and waits until it listens; with `clockStart` its clock starts there and moves
-   * only by `advanceClock`, else it is the wall clock.
+   * only by `advanceClock`, else it is the wall clock. With `accounts`, it serves `simAccounts(accounts)`
+   * (names `desk-1`…, each its own book and stream), else its default account alone.
    */
-  static async start(seed: number, weightLimitPerMinute = BINANCE_IP_WEIGHT_PER_MINUTE, clockStart?: number): Promise<RemoteSimulator> {
+  static async start(
+    seed: number,
+    weightLimitPerMinute = BINANCE_IP_WEIGHT_PER_MINUTE,
+    clockStart?: number,
+    accounts?: number,
+  ): Promise<RemoteSimulator> {
     const channel = ChildChannel.open('simulatorMain');
     try {
-      return new RemoteSimulator(channel, await channel.request<string>('start', { seed, weightLimitPerMinute, clockStart }));
+      return new RemoteSimulator(channel, await channel.request<string>('start', { seed, weightLimitPerMinute, clockStart, accounts }));
     } catch (error) {
       await channel.close();
       throw error;
@@ -51,14 +61,17 @@ export class RemoteSimulator {
     return { papiUrl: this.url, fapiUrl: this.url, dapiUrl: this.url };
   }
 
-  /** A COIN-M cascade of `count` liquidations over the last `spreadMs`, across `symbols`. */
-  burst(count: number, spreadMs: number, symbols: string[]): Promise<VisibleOrder[]> {
-    return this.channel.request('burst', { count, spreadMs, symbols });
+  /** A COIN-M cascade of `count` liquidations over the last `spreadMs`, across `symbols`, on `account`'s book (default the first). */
+  burst(count: number, spreadMs: number, symbols: string[], account?: string): Promise<VisibleOrder[]> {
+    return this.channel.request('burst', { count, spreadMs, symbols, account });
   }
 
-  /** `count` orders at seeded random moments over the next `durationMs`; resolves once all are placed. */
-  trickle(count: number, durationMs: number, seed: number): Promise<VisibleOrder[]> {
-    return this.channel.request('trickle', { count, durationMs, seed });
+  /**
+   * `count` orders at seeded random moments over the next `durationMs`; resolves once all are placed.
+   * With `accounts`, the i-th order goes on the book of `accounts[i % accounts.length]`.
+   */
+  trickle(count: number, durationMs: number, seed: number, accounts?: string[]): Promise<VisibleOrder[]> {
+    return this.channel.request('trickle', { count, durationMs, seed, accounts });
   }
 
   /** Moves the simulator's hand-moved clock (see `start`) forward by `ms`. */
@@ -74,6 +87,11 @@ export class RemoteSimulator {
   /** As `addOrders`, visible now, and their `ORDER_TRADE_UPDATE`s dropped instead of pushed (`dropNextEvents`). */
   addOrdersUnstreamed(orders: SimOrderInput[]): Promise<VisibleOrder[]> {
     return this.channel.request('addOrdersUnstreamed', { orders });
+  }
+
+  /** User data stream connections open now, every account's. */
+  openStreams(): Promise<number> {
+    return this.channel.request('openStreams');
   }
 
   /** Requests received from `since` to `until` (wall-clock ms, both inclusive). */

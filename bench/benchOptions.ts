@@ -31,6 +31,13 @@ export interface BenchOptions {
   streamQuietMinutes: number;
   /** Scenario "stream-quiet": orders whose stream events are dropped, spread over the reconciliation cycle. */
   streamDroppedOrders: number;
+  /** Scenario "accounts": PM accounts in one bot, each on its own simulator book (at most 200, the accounts file's limit). */
+  accountsCount: number;
+  /** Scenario "accounts": orders per account at random moments over `accountsSpreadMs`, beside a cascade on a few accounts. */
+  accountsOrdersEach: number;
+  accountsSpreadMs: number;
+  /** Scenario "accounts": the quiet span after start before the idle RSS is read (1 account, then all). */
+  accountsQuietMs: number;
   /**
    * Scenarios 1 and 3: request weight per minute the simulator and the client allow. Default lifted far
    * above Binance's 6000, because one poll of the cascade needs about three minutes of Binance's budget
@@ -58,6 +65,7 @@ export const SCENARIOS = [
   'cascade',
   'stream-latency',
   'stream-quiet',
+  'accounts',
 ] as const;
 
 /** Sizes chosen to keep the whole run under about three minutes on a 2-core machine. */
@@ -81,6 +89,10 @@ const DEFAULT_BENCH_OPTIONS: BenchOptions = {
   streamSpreadMs: 15_000,
   streamQuietMinutes: 60,
   streamDroppedOrders: 5,
+  accountsCount: 50,
+  accountsOrdersEach: 10,
+  accountsSpreadMs: 10_000,
+  accountsQuietMs: 40_000,
   weightLimit: 1_000_000,
   only: [...SCENARIOS],
   cpuProfDir: undefined,
@@ -107,6 +119,10 @@ const NUMERIC = new Set<keyof BenchOptions>([
   'streamSpreadMs',
   'streamQuietMinutes',
   'streamDroppedOrders',
+  'accountsCount',
+  'accountsOrdersEach',
+  'accountsSpreadMs',
+  'accountsQuietMs',
   'weightLimit',
   'seed',
 ]);

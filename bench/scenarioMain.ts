@@ -5,6 +5,7 @@
 import type { BenchOptions } from './benchOptions.js';
 import type { ScenarioResult } from './Figure.js';
 import { serveIpc } from './ipcChannel.js';
+import { runAccounts } from './scenarios/accounts.js';
 import { runBurst } from './scenarios/burst.js';
 import { runCascadeCost } from './scenarios/cascadeCost.js';
 import { runLatency } from './scenarios/latency.js';
@@ -24,6 +25,7 @@ const RUNNERS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>
   cascade: runCascadeCost,
   'stream-latency': runStreamLatency,
   'stream-quiet': runStreamQuiet,
+  accounts: runAccounts,
 };
 
 serveIpc({

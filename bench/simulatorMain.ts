@@ -5,7 +5,10 @@
 import { orderKey } from '../src/binance/types.js';
 import { PapiSimulator } from '../src/simulator/PapiSimulator.js';
 import { SeededRandom } from '../src/simulator/SeededRandom.js';
+import type { SimAccount } from '../src/simulator/SimAccount.js';
+import { simAccounts } from '../src/simulator/simAccounts.js';
 import type { SimOrderInput } from '../src/simulator/types.js';
+import { MINUTE_MS } from '../src/time.js';
 import { FakeClock } from '../test/fakes/FakeClock.js';
 import { serveIpc } from './ipcChannel.js';
 import type { RequestTally, VisibleOrder } from './RemoteSimulator.js';
@@ -25,12 +28,27 @@ function running(): PapiSimulator {
   return sim;
 }
 
+/** The book orders go on: the named account's (`simAccounts` names), or the first account's when none is named. */
+function book(account: string | undefined): PapiSimulator | SimAccount {
+  return account === undefined ? running() : running().account(account);
+}
+
+/** The `account` field of a placed order: present only when the scenario named one. */
+function named(account: string | undefined): { account?: string } {
+  return account === undefined ? {} : { account };
+}
+
 serveIpc(
   {
-    async start(payload: { seed: number; weightLimitPerMinute: number; clockStart?: number }): Promise<string> {
-      const { seed, weightLimitPerMinute, clockStart } = payload;
+    async start(payload: { seed: number; weightLimitPerMinute: number; clockStart?: number; accounts?: number }): Promise<string> {
+      const { seed, weightLimitPerMinute, clockStart, accounts } = payload;
       manualClock = clockStart === undefined ? undefined : new FakeClock(clockStart);
-      sim ??= await PapiSimulator.start({ seed, weightLimitPerMinute, ...(manualClock ? { clock: manualClock } : {}) });
+      sim ??= await PapiSimulator.start({
+        seed,
+        weightLimitPerMinute,
+        ...(manualClock ? { clock: manualClock } : {}),
+        ...(accounts === undefined ? {} : { accounts: simAccounts(accounts) }),
+      });
       // Never used up: it drops only while `droppingOrderUpdates` is set.
       sim.userStream.dropNextEvents(Number.POSITIVE_INFINITY, (event) => droppingOrderUpdates && event.e === 'ORDER_TRADE_UPDATE');
       return sim.url;
@@ -52,8 +70,8 @@ serveIpc(
         droppingOrderUpdates = false;
       }
     },
-    async burst(payload: { count: number; spreadMs: number; symbols: string[] }): Promise<VisibleOrder[]> {
-      const orders = running().addBurst(payload.count, {
+    async burst(payload: { count: number; spreadMs: number; symbols: string[]; account?: string }): Promise<VisibleOrder[]> {
+      const orders = book(payload.account).addBurst(payload.count, {
         at: Date.now() - payload.spreadMs,
         spreadMs: payload.spreadMs,
         market: 'cm',
@@ -61,9 +79,9 @@ serveIpc(
       });
       // addBurst is synchronous: every order is visible from the first request served after it.
       const visibleAt = Date.now();
-      return orders.map((o) => ({ id: orderKey({ market: 'cm', orderId: o.orderId }), visibleAt }));
+      return orders.map((o) => ({ id: orderKey({ market: 'cm', orderId: o.orderId }), visibleAt, ...named(payload.account) }));
     },
-    trickle(payload: { count: number; durationMs: number; seed: number }): Promise<VisibleOrder[]> {
+    trickle(payload: { count: number; durationMs: number; seed: number; accounts?: string[] }): Promise<VisibleOrder[]> {
       const random = new SeededRandom(payload.seed);
       const visible: VisibleOrder[] = [];
       return new Promise((resolve) => {
@@ -72,8 +90,10 @@ serveIpc(
             () => {
               // updateTime = now: the order is in the very next poll's window (the default adds up to 60 ms).
               const now = Date.now();
-              const order = running().addOrder({ market: 'cm', time: now, updateTime: now });
-              visible.push({ id: orderKey({ market: 'cm', orderId: order.orderId }), visibleAt: now });
+              // Without accounts, the first one's book; with them, each in turn (i-th order on account i mod n).
+              const account = payload.accounts?.[i % payload.accounts.length];
+              const order = book(account).addOrder({ market: 'cm', time: now, updateTime: now });
+              visible.push({ id: orderKey({ market: 'cm', orderId: order.orderId }), visibleAt: now, ...named(account) });
               if (visible.length === payload.count) resolve(visible);
             },
             random.int(0, payload.durationMs),
@@ -81,14 +101,30 @@ serveIpc(
         }
       });
     },
+    async openStreams(): Promise<number> {
+      return running().userStream.openConnections;
+    },
     async requestLog(payload: { since: number; until: number }): Promise<RequestTally> {
-      const tally: RequestTally = { requests: 0, weight: 0, statuses: {}, weightByApi: {}, requestsByRoute: {} };
+      const tally: RequestTally = {
+        requests: 0,
+        weight: 0,
+        statuses: {},
+        weightByApi: {},
+        peakMinuteWeightByApi: {},
+        requestsByRoute: {},
+      };
+      /** `<api> <clock minute>` -> weight charged: the window Binance (and the simulator's limiter) counts in. */
+      const byMinute = new Map<string, number>();
       for (const r of running().requests) {
         if (r.at < payload.since || r.at > payload.until) continue;
         tally.requests += 1;
         tally.weight += r.weight;
         const api = /^\/(papi|fapi|dapi|api)\//.exec(r.path)?.[1] ?? 'other';
         tally.weightByApi[api] = (tally.weightByApi[api] ?? 0) + r.weight;
+        const minuteKey = `${api} ${Math.floor(r.at / MINUTE_MS)}`;
+        const inMinute = (byMinute.get(minuteKey) ?? 0) + r.weight;
+        byMinute.set(minuteKey, inMinute);
+        tally.peakMinuteWeightByApi[api] = Math.max(tally.peakMinuteWeightByApi[api] ?? 0, inMinute);
         const route = `${r.method} ${r.path}`;
         tally.requestsByRoute[route] = (tally.requestsByRoute[route] ?? 0) + 1;
         tally.statuses[r.status] = (tally.statuses[r.status] ?? 0) + 1;
