@@ -3,28 +3,28 @@ import type { Logger } from '../ops/logger.js';
 import type { PipelineArchive } from '../store/PipelineStorage.js';
 import { DAY_MS } from '../time.js';
 import type { Fence } from './Fence.js';
-import { evalFenced, type RedisCommands } from './fencedScript.js';
+import { fencedEval, type RedisCommands } from './fencedEval.js';
 import type { RedisStoreOptions } from './RedisStoreAdapter.js';
 
 /** Orders per script or read: a script blocks Redis while it runs, so a 10,000-order cascade goes in slices. */
 const BATCH = 1_000;
 
 /**
- * Stores each order once (HSETNX on its orderKey) and indexes it by updateTime. KEYS: lease, orders
- * hash, time index; ARGV from 2: orderKey, updateTime, JSON, for each order.
+ * Stores each order once (HSETNX on its orderKey) and indexes it by updateTime (fenced: `fencedEval`).
+ * KEYS: orders hash, time index; ARGV: orderKey, updateTime, JSON, for each order.
  */
 const APPEND_ORDERS = `
-for i = 2, #ARGV, 3 do
-  if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 2]) == 1 then redis.call('ZADD', KEYS[3], ARGV[i + 1], ARGV[i]) end
+for i = 1, #ARGV, 3 do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 2]) == 1 then redis.call('ZADD', KEYS[2], ARGV[i + 1], ARGV[i]) end
 end
 return 1
 `;
 
-/** Drops orders with updateTime below ARGV[2] from both keys; returns {dropped}. KEYS: lease, orders hash, time index. */
+/** Drops orders with updateTime below ARGV[1] from both keys; returns {dropped}. KEYS: orders hash, time index. */
 const DROP_BEFORE = `
-local old = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[2])
-for i = 1, #old, 1000 do redis.call('HDEL', KEYS[2], unpack(old, i, math.min(i + 999, #old))) end
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[2])
+local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1])
+for i = 1, #old, 1000 do redis.call('HDEL', KEYS[1], unpack(old, i, math.min(i + 999, #old))) end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1])
 return {#old}
 `;
 
@@ -73,14 +73,10 @@ export class RedisArchive implements PipelineArchive {
   async append(orders: readonly ForceOrder[]): Promise<void> {
     for (let start = 0; start < orders.length; start += BATCH) {
       const args = orders.slice(start, start + BATCH).flatMap((o) => [orderKey(o), String(o.updateTime), JSON.stringify(o)]);
-      await evalFenced(
-        this.client,
-        this.fence,
-        `the archive append of account "${this.account}"`,
-        APPEND_ORDERS,
-        [this.key, this.timeKey],
+      await fencedEval(this.client, this.fence, `the archive append of account "${this.account}"`, APPEND_ORDERS, {
+        keys: [this.key, this.timeKey],
         args,
-      );
+      });
     }
   }
 
@@ -106,14 +102,10 @@ export class RedisArchive implements PipelineArchive {
   /** Drops orders older than `archiveDays` (fenced). */
   async compact(): Promise<{ dropped: number }> {
     const cutoff = this.now() - this.keepMs;
-    const reply = await evalFenced(
-      this.client,
-      this.fence,
-      `the archive compaction of account "${this.account}"`,
-      DROP_BEFORE,
-      [this.key, this.timeKey],
-      [String(cutoff)],
-    );
+    const reply = await fencedEval(this.client, this.fence, `the archive compaction of account "${this.account}"`, DROP_BEFORE, {
+      keys: [this.key, this.timeKey],
+      args: [String(cutoff)],
+    });
     const dropped = Array.isArray(reply) ? Number(reply[0]) : 0;
     this.logger.info('compacted the force-order archive', { key: this.key, dropped });
     return { dropped };

@@ -1,7 +1,7 @@
 import { type StoreLocation, stringifyStoreDocument } from '../store/StateStore.js';
 import { STORE_SCHEMA_VERSION, type StoreDocument } from '../store/StoreDocument.js';
 import type { Fence } from './Fence.js';
-import { evalFenced, type RedisCommands } from './fencedScript.js';
+import { fencedEval, type RedisCommands } from './fencedEval.js';
 
 /** The key of the Redis store's schema version (one for every account under the prefix). */
 function schemaKey(prefix: string): string {
@@ -50,26 +50,27 @@ export interface RedisStoreOptions {
 
 /**
  * Sets the document and raises the store's schema version to ours, unless the store is newer (-1:
- * an older instance must never overwrite what a newer one migrated). KEYS: lease, state, schema.
+ * an older instance must never overwrite what a newer one migrated). Fenced (`fencedEval`). KEYS: state,
+ * schema; ARGV: the document, our schema version.
  */
 const WRITE_STATE = `
-local schema = tonumber(redis.call('GET', KEYS[3]))
-if schema and schema > tonumber(ARGV[3]) then return -1 end
-redis.call('SET', KEYS[2], ARGV[2])
-if not schema or schema < tonumber(ARGV[3]) then redis.call('SET', KEYS[3], ARGV[3]) end
+local schema = tonumber(redis.call('GET', KEYS[2]))
+if schema and schema > tonumber(ARGV[2]) then return -1 end
+redis.call('SET', KEYS[1], ARGV[1])
+if not schema or schema < tonumber(ARGV[2]) then redis.call('SET', KEYS[2], ARGV[2]) end
 return 1
 `;
 
 /**
  * Copies the document to its backup key, or to a timestamped one when a different backup is there;
- * returns the key it is under. KEYS: lease, state, backup, timestamped backup.
+ * returns the key it is under. Fenced. KEYS: state, backup, timestamped backup.
  */
 const BACKUP_STATE = `
-local doc = redis.call('GET', KEYS[2])
-local old = redis.call('GET', KEYS[3])
-if old == false or old == doc then redis.call('SET', KEYS[3], doc) return KEYS[3] end
-redis.call('SET', KEYS[4], doc)
-return KEYS[4]
+local doc = redis.call('GET', KEYS[1])
+local old = redis.call('GET', KEYS[2])
+if old == false or old == doc then redis.call('SET', KEYS[2], doc) return KEYS[2] end
+redis.call('SET', KEYS[3], doc)
+return KEYS[3]
 `;
 
 /**
@@ -115,14 +116,10 @@ export class RedisStoreAdapter implements StoreLocation {
 
   /** Writes the whole document, if this instance still holds the lease. */
   async write(doc: StoreDocument): Promise<void> {
-    const reply = await evalFenced(
-      this.client,
-      this.fence,
-      `the state write of account "${this.account}"`,
-      WRITE_STATE,
-      [this.key, this.schema],
-      [stringifyStoreDocument(doc), String(STORE_SCHEMA_VERSION)],
-    );
+    const reply = await fencedEval(this.client, this.fence, `the state write of account "${this.account}"`, WRITE_STATE, {
+      keys: [this.key, this.schema],
+      args: [stringifyStoreDocument(doc), String(STORE_SCHEMA_VERSION)],
+    });
     if (reply === -1) {
       const found = Number(await this.client.get(this.schema));
       throw new RedisStoreVersionError(this.prefix, found, STORE_SCHEMA_VERSION);
@@ -132,14 +129,9 @@ export class RedisStoreAdapter implements StoreLocation {
   /** Copies the document to `<key>:v<version>.bak` before a migration rewrites it (fenced). */
   async backup(version: number): Promise<string> {
     const preferred = `${this.key}:v${version}.bak`;
-    const reply = await evalFenced(
-      this.client,
-      this.fence,
-      `the pre-migration backup of account "${this.account}"`,
-      BACKUP_STATE,
-      [this.key, preferred, `${this.key}:v${version}.${this.now()}.bak`],
-      [],
-    );
+    const reply = await fencedEval(this.client, this.fence, `the pre-migration backup of account "${this.account}"`, BACKUP_STATE, {
+      keys: [this.key, preferred, `${this.key}:v${version}.${this.now()}.bak`],
+    });
     return String(reply);
   }
 }

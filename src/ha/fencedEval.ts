@@ -11,7 +11,23 @@
  * unchecked: validate it.
  */
 import { type Fence, FencedOutError } from './Fence.js';
-import type { RedisClient } from './redisClient.js';
+
+/**
+ * The commands the Redis store and archive send, as node-redis 5 types them (RESP2 or RESP3 alike):
+ * a narrow port, so a test or a caller passes any connected client.
+ */
+export interface RedisCommands {
+  get(key: string): Promise<string | null>;
+  exists(keys: string[]): Promise<number>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  zRangeByScore(key: string, min: number | string, max: number | string): Promise<string[]>;
+  hmGet(key: string, fields: string[]): Promise<(string | null)[]>;
+}
+
+/** What `fencedEval` needs of a client: `eval`, and a way to give up waiting when a signal is passed. */
+export type FencedEvalClient = Pick<RedisCommands, 'eval'> & {
+  withAbortSignal?(signal: AbortSignal): Pick<RedisCommands, 'eval'>;
+};
 
 /** The error code the fence check replies with; nothing else in a script may use it. */
 const FENCED_OUT_CODE = 'FENCEDOUT';
@@ -41,13 +57,13 @@ export interface FencedEvalOptions {
  * ("the state write of account main was refused: ...").
  */
 export async function fencedEval(
-  client: RedisClient,
+  client: FencedEvalClient,
   fence: Fence,
   what: string,
   script: string,
   { keys = [], args = [], signal }: FencedEvalOptions = {},
 ): Promise<unknown> {
-  const runner = signal ? client.withAbortSignal(signal) : client;
+  const runner = signal && client.withAbortSignal ? client.withAbortSignal(signal) : client;
   try {
     return await runner.eval(FENCE_CHECK + script, { keys: [fence.leaseKey, ...keys], arguments: [fence.value, ...args] });
   } catch (error) {

@@ -5,7 +5,7 @@ import { ForceOrderArchive } from '../store/ForceOrderArchive.js';
 import { ProcessLock } from '../store/ProcessLock.js';
 import { compactJsonFile, StateStore } from '../store/StateStore.js';
 import type { Fence } from './Fence.js';
-import { evalFenced, type RedisCommands } from './fencedScript.js';
+import { fencedEval, type RedisCommands } from './fencedEval.js';
 import { archiveKey, RedisArchive } from './RedisArchive.js';
 import { RedisStoreAdapter, stateKey } from './RedisStoreAdapter.js';
 
@@ -104,7 +104,9 @@ async function migrateAccount(options: MigrateToRedisOptions, source: MigrationS
     await store.update(() => {}); // written even when open had nothing to change
     return { account, ok: true, orders: orders.length, ...(store.migration && { migratedFrom: store.migration.from }) };
   } finally {
-    await evalFenced(client, fence, 'releasing the migration lease', "redis.call('DEL', KEYS[1]) return 1", [], []).catch(() => {});
+    await fencedEval(client, fence, 'releasing the migration lease', "return redis.call('DEL', KEYS[1])", { keys: [fence.leaseKey] }).catch(
+      () => {},
+    );
   }
 }
 
