@@ -1,6 +1,7 @@
 import { type Clock, MINUTE_MS, systemClock } from '../time.js';
 import { unlessAborted } from '../unlessAborted.js';
 import { RoundRobinQueue } from './RoundRobinQueue.js';
+import type { SharedLedgerOutage, SharedWeightLedger, WeightReservation } from './SharedWeightLedger.js';
 
 /**
  * Binance counts request weight per IP per minute (6000 on PAPI), across every key and program on that IP.
@@ -35,6 +36,8 @@ interface WeightLimiterOptions {
   clock?: Clock;
   /** Binance's time (local time plus the measured offset), so the budget restarts on Binance's minute; default `clock.now`. */
   serverNow?: () => number;
+  /** The weight ledger shared with other instances on the IP, and this limiter's API in it; default none: this process's own ledger only. */
+  shared?: { ledger: SharedWeightLedger; api: BinanceApi; outage: SharedLedgerOutage };
 }
 
 /** Called by a request with the used weight its response reported (undefined when the header was missing). */
@@ -54,11 +57,16 @@ export type ReportUsedWeight = (usedWeight: number | undefined) => void;
  * mid-minute would let a second minute's budget into the same Binance minute), and a refill releases every
  * queued job at once, before the header of the first answer can say what other programs on the IP spent.
  * Its timers also run on the real clock, not the injected one the pauses and tests need.
+ *
+ * With a shared ledger (several instances behind one IP), a request is sent only once both this ledger and
+ * the shared one admit it, and each header raises both; while the shared one cannot be reached, this one
+ * alone decides (the outage is logged once), so Redis never holds a request for long nor stops one.
  */
 export class WeightLimiter {
   private readonly limit: number;
   private readonly clock: Clock;
   private readonly serverNow: () => number;
+  private readonly shared: WeightLimiterOptions['shared'];
   private readonly admissions = new RoundRobinQueue();
   /** The requester of `run` calls that name none: they share one turn, first come first served. */
   private readonly anyone = {};
@@ -82,6 +90,7 @@ export class WeightLimiter {
     }
     this.clock = options.clock ?? systemClock;
     this.serverNow = options.serverNow ?? (() => this.clock.now());
+    this.shared = options.shared;
     this.windowStart = minuteOf(this.serverNow());
     this.available = this.limit;
   }
@@ -143,7 +152,13 @@ export class WeightLimiter {
         await unlessAborted(this.firstRequest.answered, wake);
         continue;
       }
-      if (weight <= this.available) break;
+      if (weight <= this.available) {
+        const sharedWaitMs = await this.reserveShared(weight, wake);
+        // A header may have shrunk this budget while the shared ledger answered: then this one decides again.
+        if (sharedWaitMs === 0 && weight <= this.available) break;
+        if (sharedWaitMs > 0) await this.clock.sleep(sharedWaitMs, wake);
+        continue;
+      }
       const serverNow = this.serverNow();
       await this.clock.sleep(minuteOf(serverNow) + MINUTE_MS - serverNow, wake);
     }
@@ -151,6 +166,25 @@ export class WeightLimiter {
     this.inflightWeight += weight;
     const window = this.windowStart;
     return this.answeredWindow === window ? { window } : { window, answered: this.markFirstRequest(window) };
+  }
+
+  /**
+   * Books `weight` in the shared ledger; returns 0 once booked (or when there is no shared ledger, or it
+   * cannot be reached: this ledger alone decides then), else how long until the minute that could hold it.
+   */
+  private async reserveShared(weight: number, wake: AbortSignal): Promise<number> {
+    if (!this.shared) return 0;
+    const { ledger, api, outage } = this.shared;
+    let reservation: WeightReservation;
+    try {
+      reservation = await unlessAborted(ledger.reserve(api, weight, this.limit, this.serverNow()), wake);
+    } catch (error) {
+      if (wake.aborted) throw error;
+      outage.failed(api, error);
+      return 0;
+    }
+    outage.answered();
+    return reservation.booked ? 0 : Math.max(1, reservation.retryInMs);
   }
 
   /** Holds further admissions until the returned function is called (the first of several calls counts). */
@@ -182,9 +216,14 @@ export class WeightLimiter {
     // `used` counts this request and every program on the IP; our other requests in flight may not be in it
     // yet, so they are subtracted too (an over-estimate of use: safe).
     this.available = this.limit - used - (this.inflightWeight - weight);
+    if (!this.shared) return;
+    // The same lower bound of the minute's total raises the shared count, without holding the response for Redis.
+    const { ledger, api, outage } = this.shared;
+    ledger.observe(api, used + (this.inflightWeight - weight), this.serverNow()).catch((error: unknown) => outage.failed(api, error));
   }
 }
 
-function minuteOf(ms: number): number {
+/** The start of the clock minute holding `ms`: Binance counts weight in these fixed windows. */
+export function minuteOf(ms: number): number {
   return ms - (ms % MINUTE_MS);
 }
