@@ -217,9 +217,10 @@ export class WeightLimiter {
     // yet, so they are subtracted too (an over-estimate of use: safe).
     this.available = this.limit - used - (this.inflightWeight - weight);
     if (!this.shared) return;
-    // The same lower bound of the minute's total raises the shared count, without holding the response for Redis.
+    // The same lower bound of the minute's total raises the shared count, without holding the response for Redis;
+    // in the request's minute: Binance's may have turned since (the window only rolls at the next admission).
     const { ledger, api, outage } = this.shared;
-    ledger.observe(api, used + (this.inflightWeight - weight), this.serverNow()).catch((error: unknown) => outage.failed(api, error));
+    ledger.observe(api, used + (this.inflightWeight - weight), window).catch((error: unknown) => outage.failed(api, error));
   }
 }
 
