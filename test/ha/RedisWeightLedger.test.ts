@@ -272,6 +272,24 @@ describe('RedisWeightLedger, on its own', () => {
     await expect(ledger.observe('papi', 1, Date.now())).rejects.toThrow(/not connected/);
   });
 
+  it('gives up after its timeout when Redis does not answer (a paused server), and the limiter sends under its own ledger', async () => {
+    const pauser = await connectRedis();
+    const clock = new FakeClock();
+    const { logger, lines } = captureLogger('info');
+    const client = await connectRedis();
+    const ledger = new RedisWeightLedger({ client, prefix: PREFIX, group: GROUP, timeoutMs: 100 });
+    const budget = new WeightBudget({ papiWeightLimitPerMinute: 1000, clock, sharedLedger: ledger, logger });
+    open.push(() => budget.stop());
+    // CLIENT PAUSE holds every client's commands on the server: a hung Redis (https://redis.io/docs/latest/commands/client-pause/).
+    await pauser.sendCommand(['CLIENT', 'PAUSE', '10000', 'ALL']);
+    open.push(async () => void (await pauser.sendCommand(['CLIENT', 'UNPAUSE'])));
+    await expect(ledger.reserve('papi', 50, 1000, clock.now())).rejects.toThrow(/did not answer within 100 ms/);
+    const sent = await budget.limiters.papi.run(50, async () => 'sent');
+    expect(sent).toBe('sent');
+    expect(lines.filter((line) => line.includes('the shared weight ledger cannot be reached'))).toHaveLength(1);
+    expect(lines.join('\n')).toContain('did not answer within 100 ms');
+  });
+
   it('refuses an empty IP group', () => {
     expect(() => new RedisWeightLedger({ client: { isReady: true, sendCommand: async () => null }, prefix: PREFIX, group: ' ' })).toThrow(
       /BINANCE_IP_GROUP/,
