@@ -1,7 +1,6 @@
 import { type Logger, silentLogger } from '../ops/logger.js';
 import { type Clock, systemClock } from '../time.js';
-import { SharedLedgerOutage, type SharedWeightLedger } from './SharedWeightLedger.js';
-import { type BinanceApi, IP_WEIGHT_PER_MINUTE, WeightLimiter } from './WeightLimiter.js';
+import { type BinanceApi, IP_WEIGHT_PER_MINUTE, SharedLedgerOutage, type SharedWeightLedger, WeightLimiter } from './WeightLimiter.js';
 
 /** Options of `WeightBudget`. */
 export interface WeightBudgetOptions {

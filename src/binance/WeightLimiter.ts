@@ -1,7 +1,8 @@
+import { errorMessage } from '../errorCode.js';
+import type { Logger } from '../ops/logger.js';
 import { type Clock, MINUTE_MS, systemClock } from '../time.js';
 import { unlessAborted } from '../unlessAborted.js';
 import { RoundRobinQueue } from './RoundRobinQueue.js';
-import type { SharedLedgerOutage, SharedWeightLedger, WeightReservation } from './SharedWeightLedger.js';
 
 /**
  * Binance counts request weight per IP per minute (6000 on PAPI), across every key and program on that IP.
@@ -28,6 +29,49 @@ export const IP_WEIGHT_PER_MINUTE: Readonly<Record<BinanceApi, number>> = {
   dapi: 2400,
 };
 
+/** What the shared ledger said of a reservation: booked, or how long until the minute that could hold it. */
+export type WeightReservation = { booked: true } | { booked: false; retryInMs: number };
+
+/**
+ * The request-weight ledger shared by every forcewatch instance behind one egress IP (issue 14: Binance
+ * counts weight per IP, https://developers.binance.com/docs/derivatives/portfolio-margin/general-info,
+ * LIMITS). A port, so src/binance knows no Redis: src/ha implements it. Each call must settle in bounded
+ * time and rejects when the ledger cannot be reached; the limiter then goes on with its own ledger alone.
+ */
+export interface SharedWeightLedger {
+  /** Books `weight` on `api` in the Binance minute holding `now` if the minute's total stays within `limit`. */
+  reserve(api: BinanceApi, weight: number, limit: number, now: number): Promise<WeightReservation>;
+  /** Raises the count of the minute holding `now` to `usedWeight` when that is higher (another program spent it). */
+  observe(api: BinanceApi, usedWeight: number, now: number): Promise<void>;
+}
+
+/**
+ * Reports the shared ledger's outages once each, for every API's limiter together: a warning when a call
+ * first fails (requests go on under this process's own ledger), an info line when it answers again.
+ */
+export class SharedLedgerOutage {
+  private down = false;
+
+  constructor(private readonly logger: Logger) {}
+
+  /** A call failed: warns unless this outage was already reported. */
+  failed(api: BinanceApi, error: unknown): void {
+    if (this.down) return;
+    this.down = true;
+    this.logger.warn(
+      'the shared weight ledger cannot be reached: this instance counts request weight on its own until it answers (other instances on the IP are not counted)',
+      { api, error: errorMessage(error) },
+    );
+  }
+
+  /** A call succeeded: ends the outage, if there was one. */
+  answered(): void {
+    if (!this.down) return;
+    this.down = false;
+    this.logger.info('the shared weight ledger answers again: request weight is counted with the other instances on the IP');
+  }
+}
+
 /** Options of `WeightLimiter`. */
 interface WeightLimiterOptions {
   /** Weight this process may spend per minute on the API; default 6000. Set lower to leave room for other programs on the IP. */
@@ -37,7 +81,14 @@ interface WeightLimiterOptions {
   /** Binance's time (local time plus the measured offset), so the budget restarts on Binance's minute; default `clock.now`. */
   serverNow?: () => number;
   /** The weight ledger shared with other instances on the IP, and this limiter's API in it; default none: this process's own ledger only. */
-  shared?: { ledger: SharedWeightLedger; api: BinanceApi; outage: SharedLedgerOutage };
+  shared?: SharedHook;
+}
+
+/** The shared ledger, this limiter's API in it, and where its outages are reported. */
+interface SharedHook {
+  ledger: SharedWeightLedger;
+  api: BinanceApi;
+  outage: SharedLedgerOutage;
 }
 
 /** Called by a request with the used weight its response reported (undefined when the header was missing). */
@@ -66,7 +117,7 @@ export class WeightLimiter {
   private readonly limit: number;
   private readonly clock: Clock;
   private readonly serverNow: () => number;
-  private readonly shared: WeightLimiterOptions['shared'];
+  private readonly shared: SharedHook | undefined;
   private readonly admissions = new RoundRobinQueue();
   /** The requester of `run` calls that name none: they share one turn, first come first served. */
   private readonly anyone = {};
@@ -153,7 +204,8 @@ export class WeightLimiter {
         continue;
       }
       if (weight <= this.available) {
-        const sharedWaitMs = await this.reserveShared(weight, wake);
+        if (!this.shared) break;
+        const sharedWaitMs = await this.reserveShared(this.shared, weight, wake);
         // A header may have shrunk this budget while the shared ledger answered: then this one decides again.
         if (sharedWaitMs === 0 && weight <= this.available) break;
         if (sharedWaitMs > 0) await this.clock.sleep(sharedWaitMs, wake);
@@ -169,12 +221,11 @@ export class WeightLimiter {
   }
 
   /**
-   * Books `weight` in the shared ledger; returns 0 once booked (or when there is no shared ledger, or it
-   * cannot be reached: this ledger alone decides then), else how long until the minute that could hold it.
+   * Books `weight` in the shared ledger; returns 0 once booked (or when it cannot be reached: this ledger
+   * alone decides then), else how long until the minute that could hold it.
    */
-  private async reserveShared(weight: number, wake: AbortSignal): Promise<number> {
-    if (!this.shared) return 0;
-    const { ledger, api, outage } = this.shared;
+  private async reserveShared(shared: SharedHook, weight: number, wake: AbortSignal): Promise<number> {
+    const { ledger, api, outage } = shared;
     let reservation: WeightReservation;
     try {
       reservation = await unlessAborted(ledger.reserve(api, weight, this.limit, this.serverNow()), wake);

@@ -1,5 +1,4 @@
-import type { SharedWeightLedger, WeightReservation } from '../binance/SharedWeightLedger.js';
-import { type BinanceApi, minuteOf } from '../binance/WeightLimiter.js';
+import { type BinanceApi, minuteOf, type SharedWeightLedger, type WeightReservation } from '../binance/WeightLimiter.js';
 import { MINUTE_MS } from '../time.js';
 
 /** What the ledger needs of a node-redis 5 client (`createClient` from `redis`): whether it is connected, and raw commands. */
