@@ -19,7 +19,7 @@ const QUIET = { startTime: 0, endTime: 1000 };
 const REQUEST_WEIGHT = 50;
 
 /** One simulator account per instance: Binance counts weight per IP, whatever the key. */
-const KEYS = ['ALPHA', 'BRAVO', 'OUTSIDER'].map((name) => ({
+const KEYS = ['ALPHA', 'BRAVO', 'CHARLIE'].map((name) => ({
   name,
   apiKey: `${name}xKEYx${'0'.repeat(64 - name.length - 5)}`,
   hmacSecret: `${name.toLowerCase()}-secret-for-tests-only`,
@@ -138,12 +138,13 @@ async function driveMinutes(
   return minutes;
 }
 
-/** Two instances on one IP, each sending `perInstance` force-order queries of weight 50 at once. */
-async function twoInstancesSending(perInstance: number, limit: number, shared: boolean) {
+/** `count` instances on one IP, each sending `perInstance` force-order queries of weight 50 at once. */
+async function instancesSending(count: number, perInstance: number, limit: number, shared: boolean) {
   const { sim, clock } = await startSimulator(limit);
   const sent: string[] = [];
   const setup = { sim, clock, limit, sent, shared };
-  const instances = [await startInstance(0, setup), await startInstance(1, setup)];
+  const instances: Instance[] = [];
+  for (let index = 0; index < count; index += 1) instances.push(await startInstance(index, setup));
   const streams = instances.map(({ client }) =>
     Promise.all(Array.from({ length: perInstance }, () => client.forceOrders('cm', QUIET).then(() => 'ok' as const))),
   );
@@ -155,7 +156,7 @@ async function twoInstancesSending(perInstance: number, limit: number, shared: b
 describe('RedisWeightLedger: one weight budget per IP across instances', () => {
   it("keeps two instances' sum within the IP's limit every minute, each getting a fair share, with no 429", async () => {
     const limit = 1000; // 20 requests a minute for the IP
-    const { sim, minutes, outcomes } = await twoInstancesSending(40, limit, true);
+    const { sim, minutes, outcomes } = await instancesSending(2, 40, limit, true);
 
     expect(outcomes.every((outcome) => outcome.status === 'fulfilled')).toBe(true);
     expect(sim.requests.filter((r) => r.status !== 200)).toEqual([]);
@@ -171,9 +172,20 @@ describe('RedisWeightLedger: one weight budget per IP across instances', () => {
     }
   }, 30_000);
 
+  it("holds three instances to the same IP-wide limit: their weight per minute is one instance's", async () => {
+    const limit = 1500; // 30 requests a minute for the IP
+    const { sim, minutes, outcomes } = await instancesSending(3, 30, limit, true);
+    expect(outcomes.every((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    expect(sim.requests.filter((r) => r.status !== 200)).toEqual([]);
+    expect(minutes.map((minute) => minute.weight)).toEqual([limit, limit, limit]);
+    for (const minute of minutes.slice(0, -1)) {
+      for (const name of ['ALPHA', 'BRAVO', 'CHARLIE']) expect(minute.byInstance[name]).toBeGreaterThanOrEqual(5);
+    }
+  }, 30_000);
+
   it('is what keeps them within it: with no shared ledger, the same two instances break the limit', async () => {
     const limit = 1000;
-    const { sim, minutes } = await twoInstancesSending(40, limit, false);
+    const { sim, minutes } = await instancesSending(2, 40, limit, false);
     // Each instance's first answer of a minute leaves it room for ~19 more, and both spend it at once.
     expect(Math.max(...minutes.map((minute) => minute.weight))).toBeGreaterThan(limit);
     expect(sim.requests.filter((r) => r.status === 429).length).toBeGreaterThan(0);
