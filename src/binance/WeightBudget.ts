@@ -1,5 +1,6 @@
+import { type Logger, silentLogger } from '../ops/logger.js';
 import { type Clock, systemClock } from '../time.js';
-import { type BinanceApi, IP_WEIGHT_PER_MINUTE, WeightLimiter } from './WeightLimiter.js';
+import { type BinanceApi, IP_WEIGHT_PER_MINUTE, SharedLedgerOutage, type SharedWeightLedger, WeightLimiter } from './WeightLimiter.js';
 
 /** Options of `WeightBudget`. */
 export interface WeightBudgetOptions {
@@ -10,6 +11,13 @@ export interface WeightBudgetOptions {
   papiWeightLimitPerMinute?: number;
   /** Time source for pauses and the per-minute refill; default the system clock. */
   clock?: Clock;
+  /**
+   * The weight ledger shared with the other instances behind this IP (REDIS_URL and BINANCE_IP_GROUP): a
+   * request goes out only once both it and this process's ledger admit it. Default none: this process's own.
+   */
+  sharedLedger?: SharedWeightLedger;
+  /** Where an outage of the shared ledger is reported (once each); default silent. */
+  logger?: Logger;
 }
 
 /**
@@ -28,11 +36,14 @@ export class WeightBudget {
   constructor(options: WeightBudgetOptions = {}) {
     const clock = options.clock ?? systemClock;
     const serverNow = () => this.serverTime?.() ?? clock.now();
-    const limiterFor = (weightLimitPerMinute: number | undefined) => new WeightLimiter({ weightLimitPerMinute, clock, serverNow });
+    const ledger = options.sharedLedger;
+    const outage = new SharedLedgerOutage(options.logger ?? silentLogger);
+    const limiterFor = (api: BinanceApi, weightLimitPerMinute: number | undefined) =>
+      new WeightLimiter({ weightLimitPerMinute, clock, serverNow, shared: ledger && { ledger, api, outage } });
     this.limiters = {
-      papi: limiterFor(options.papiWeightLimitPerMinute),
-      fapi: limiterFor(IP_WEIGHT_PER_MINUTE.fapi),
-      dapi: limiterFor(IP_WEIGHT_PER_MINUTE.dapi),
+      papi: limiterFor('papi', options.papiWeightLimitPerMinute),
+      fapi: limiterFor('fapi', IP_WEIGHT_PER_MINUTE.fapi),
+      dapi: limiterFor('dapi', IP_WEIGHT_PER_MINUTE.dapi),
     };
   }
 

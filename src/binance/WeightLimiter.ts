@@ -1,3 +1,5 @@
+import { errorMessage } from '../errorCode.js';
+import type { Logger } from '../ops/logger.js';
 import { type Clock, MINUTE_MS, systemClock } from '../time.js';
 import { unlessAborted } from '../unlessAborted.js';
 import { RoundRobinQueue } from './RoundRobinQueue.js';
@@ -27,6 +29,49 @@ export const IP_WEIGHT_PER_MINUTE: Readonly<Record<BinanceApi, number>> = {
   dapi: 2400,
 };
 
+/** What the shared ledger said of a reservation: booked, or how long until the minute that could hold it. */
+export type WeightReservation = { booked: true } | { booked: false; retryInMs: number };
+
+/**
+ * The request-weight ledger shared by every forcewatch instance behind one egress IP (issue 14: Binance
+ * counts weight per IP, https://developers.binance.com/docs/derivatives/portfolio-margin/general-info,
+ * LIMITS). A port, so src/binance knows no Redis: src/ha implements it. Each call must settle in bounded
+ * time and rejects when the ledger cannot be reached; the limiter then goes on with its own ledger alone.
+ */
+export interface SharedWeightLedger {
+  /** Books `weight` on `api` in the Binance minute holding `now` if the minute's total stays within `limit`. */
+  reserve(api: BinanceApi, weight: number, limit: number, now: number): Promise<WeightReservation>;
+  /** Raises the count of the minute holding `now` to `usedWeight` when that is higher (another program spent it). */
+  observe(api: BinanceApi, usedWeight: number, now: number): Promise<void>;
+}
+
+/**
+ * Reports the shared ledger's outages once each, for every API's limiter together: a warning when a call
+ * first fails (requests go on under this process's own ledger), an info line when it answers again.
+ */
+export class SharedLedgerOutage {
+  private down = false;
+
+  constructor(private readonly logger: Logger) {}
+
+  /** A call failed: warns unless this outage was already reported. */
+  failed(api: BinanceApi, error: unknown): void {
+    if (this.down) return;
+    this.down = true;
+    this.logger.warn(
+      'the shared weight ledger cannot be reached: this instance counts request weight on its own until it answers (other instances on the IP are not counted)',
+      { api, error: errorMessage(error) },
+    );
+  }
+
+  /** A call succeeded: ends the outage, if there was one. */
+  answered(): void {
+    if (!this.down) return;
+    this.down = false;
+    this.logger.info('the shared weight ledger answers again: request weight is counted with the other instances on the IP');
+  }
+}
+
 /** Options of `WeightLimiter`. */
 interface WeightLimiterOptions {
   /** Weight this process may spend per minute on the API; default 6000. Set lower to leave room for other programs on the IP. */
@@ -35,6 +80,15 @@ interface WeightLimiterOptions {
   clock?: Clock;
   /** Binance's time (local time plus the measured offset), so the budget restarts on Binance's minute; default `clock.now`. */
   serverNow?: () => number;
+  /** The weight ledger shared with other instances on the IP, and this limiter's API in it; default none: this process's own ledger only. */
+  shared?: SharedHook;
+}
+
+/** The shared ledger, this limiter's API in it, and where its outages are reported. */
+interface SharedHook {
+  ledger: SharedWeightLedger;
+  api: BinanceApi;
+  outage: SharedLedgerOutage;
 }
 
 /** Called by a request with the used weight its response reported (undefined when the header was missing). */
@@ -54,11 +108,16 @@ export type ReportUsedWeight = (usedWeight: number | undefined) => void;
  * mid-minute would let a second minute's budget into the same Binance minute), and a refill releases every
  * queued job at once, before the header of the first answer can say what other programs on the IP spent.
  * Its timers also run on the real clock, not the injected one the pauses and tests need.
+ *
+ * With a shared ledger (several instances behind one IP), a request is sent only once both this ledger and
+ * the shared one admit it, and each header raises both; while the shared one cannot be reached, this one
+ * alone decides (the outage is logged once), so Redis never holds a request for long nor stops one.
  */
 export class WeightLimiter {
   private readonly limit: number;
   private readonly clock: Clock;
   private readonly serverNow: () => number;
+  private readonly shared: SharedHook | undefined;
   private readonly admissions = new RoundRobinQueue();
   /** The requester of `run` calls that name none: they share one turn, first come first served. */
   private readonly anyone = {};
@@ -82,6 +141,7 @@ export class WeightLimiter {
     }
     this.clock = options.clock ?? systemClock;
     this.serverNow = options.serverNow ?? (() => this.clock.now());
+    this.shared = options.shared;
     this.windowStart = minuteOf(this.serverNow());
     this.available = this.limit;
   }
@@ -143,7 +203,14 @@ export class WeightLimiter {
         await unlessAborted(this.firstRequest.answered, wake);
         continue;
       }
-      if (weight <= this.available) break;
+      if (weight <= this.available) {
+        if (!this.shared) break;
+        const sharedWaitMs = await this.reserveShared(this.shared, weight, wake);
+        // A header may have shrunk this budget while the shared ledger answered: then this one decides again.
+        if (sharedWaitMs === 0 && weight <= this.available) break;
+        if (sharedWaitMs > 0) await this.clock.sleep(sharedWaitMs, wake);
+        continue;
+      }
       const serverNow = this.serverNow();
       await this.clock.sleep(minuteOf(serverNow) + MINUTE_MS - serverNow, wake);
     }
@@ -151,6 +218,24 @@ export class WeightLimiter {
     this.inflightWeight += weight;
     const window = this.windowStart;
     return this.answeredWindow === window ? { window } : { window, answered: this.markFirstRequest(window) };
+  }
+
+  /**
+   * Books `weight` in the shared ledger; returns 0 once booked (or when it cannot be reached: this ledger
+   * alone decides then), else how long until the minute that could hold it.
+   */
+  private async reserveShared(shared: SharedHook, weight: number, wake: AbortSignal): Promise<number> {
+    const { ledger, api, outage } = shared;
+    let reservation: WeightReservation;
+    try {
+      reservation = await unlessAborted(ledger.reserve(api, weight, this.limit, this.serverNow()), wake);
+    } catch (error) {
+      if (wake.aborted) throw error;
+      outage.failed(api, error);
+      return 0;
+    }
+    outage.answered();
+    return reservation.booked ? 0 : Math.max(1, reservation.retryInMs);
   }
 
   /** Holds further admissions until the returned function is called (the first of several calls counts). */
@@ -182,9 +267,15 @@ export class WeightLimiter {
     // `used` counts this request and every program on the IP; our other requests in flight may not be in it
     // yet, so they are subtracted too (an over-estimate of use: safe).
     this.available = this.limit - used - (this.inflightWeight - weight);
+    if (!this.shared) return;
+    // The same lower bound of the minute's total raises the shared count, without holding the response for Redis;
+    // in the request's minute: Binance's may have turned since (the window only rolls at the next admission).
+    const { ledger, api, outage } = this.shared;
+    ledger.observe(api, used + (this.inflightWeight - weight), window).catch((error: unknown) => outage.failed(api, error));
   }
 }
 
-function minuteOf(ms: number): number {
+/** The start of the clock minute holding `ms`: Binance counts weight in these fixed windows. */
+export function minuteOf(ms: number): number {
   return ms - (ms % MINUTE_MS);
 }
