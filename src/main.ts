@@ -6,6 +6,7 @@ import type { HaProcess } from './app/highAvailability.js';
 import { loadSettings } from './app/loadSettings.js';
 import { type Forcewatch, startForcewatch } from './app/startForcewatch.js';
 import { errorMessage } from './errorCode.js';
+import { RedisWeightLedger } from './ha/RedisWeightLedger.js';
 import { createRedisClient } from './ha/redisClient.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { Metrics } from './ops/Metrics.js';
@@ -68,10 +69,21 @@ async function main(): Promise<number> {
   // One registry for the process: the Binance clients report each API's used weight into it.
   const metrics = new Metrics();
   const onUsedWeight = (api: string, weight: number) => metrics.usedWeight.set({ api }, weight);
+  // High availability: one Redis connection for the process, and a name among the instances.
+  const ha: HaProcess | undefined = core.ha && {
+    client: createRedisClient(core.ha.redisUrl, logger.child({ component: 'redis' })),
+    instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+  };
   const { accounts } = loaded.settings;
   let binance: AccountClients;
   try {
-    binance = createAccountClients(core, accounts, { logger: logger.child({ component: 'binance' }), onUsedWeight });
+    // With high availability the instances of one IP group share one weight ledger in Redis.
+    const sharedLedger = ha && core.ha && new RedisWeightLedger({ client: ha.client, prefix: core.ha.prefix, group: core.ha.ipGroup });
+    binance = createAccountClients(core, accounts, {
+      logger: logger.child({ component: 'binance' }),
+      onUsedWeight,
+      ...(sharedLedger && { sharedLedger }),
+    });
   } catch (error) {
     process.stderr.write(`forcewatch cannot start: ${redact(errorMessage(error))}\n`);
     return 2;
@@ -88,11 +100,6 @@ async function main(): Promise<number> {
     return crashed ? 1 : 0;
   }
 
-  // High availability: one Redis connection for the process, and a name among the instances.
-  const ha: HaProcess | undefined = core.ha && {
-    client: createRedisClient(core.ha.redisUrl, logger.child({ component: 'redis' })),
-    instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
-  };
   const closeAll = async () => {
     await binance.close();
     if (ha?.client.isOpen) ha.client.destroy();

@@ -1,6 +1,7 @@
 import type { AccountConfig } from '../accounts/AccountConfig.js';
 import { type BinanceClient, type BinanceClientOptions, createBinanceClient } from '../binance/createBinanceClient.js';
 import { WeightBudget } from '../binance/WeightBudget.js';
+import type { SharedWeightLedger } from '../binance/WeightLimiter.js';
 import type { CoreConfig } from '../config.js';
 import type { Logger } from '../ops/logger.js';
 import { type AccountExchange, accountExchange } from './accountExchange.js';
@@ -27,16 +28,23 @@ export type SharedClientOptions = Omit<BinanceClientOptions, 'apiKey' | 'apiSecr
 export function createAccountClients(
   core: CoreConfig,
   accounts: readonly AccountConfig[],
-  options: SharedClientOptions & { logger: Logger },
+  options: SharedClientOptions & { logger: Logger; sharedLedger?: SharedWeightLedger },
 ): AccountClients {
+  const { sharedLedger, ...clientOptions } = options;
   const clients = new Map<string, BinanceClient>();
-  // Binance counts request weight per IP, not per key: every account's client spends from one budget.
-  const budget = new WeightBudget({ papiWeightLimitPerMinute: core.binance.weightLimitPerMinute, clock: options.clock });
+  // Binance counts request weight per IP, not per key: every account's client spends from one budget,
+  // and with high availability every instance of the IP group from one ledger in Redis too.
+  const budget = new WeightBudget({
+    papiWeightLimitPerMinute: core.binance.weightLimitPerMinute,
+    clock: options.clock,
+    logger: options.logger,
+    ...(sharedLedger && { sharedLedger }),
+  });
   try {
     for (const account of accounts) {
       const logger = accounts.length > 1 ? options.logger.child({ account: account.name }) : options.logger;
       try {
-        clients.set(account.name, createBinanceClient({ ...core.binance, ...options, ...account.credentials, logger, budget }));
+        clients.set(account.name, createBinanceClient({ ...core.binance, ...clientOptions, ...account.credentials, logger, budget }));
       } catch (error) {
         if (accounts.length === 1) throw error;
         throw new Error(`account ${account.name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
