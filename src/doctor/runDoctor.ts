@@ -4,6 +4,7 @@ import type { FetchLike } from '../binance/BinanceHttpClient.js';
 import { checkBinanceAccounts } from './binanceChecks.js';
 import { type CheckResult, doctorExitCode, fail, formatCheckResult, pass } from './CheckResult.js';
 import { checkDiscord } from './discordChecks.js';
+import { checkRedis } from './redisChecks.js';
 import { checkSlack } from './slackChecks.js';
 import { checkStore } from './storeChecks.js';
 
@@ -43,9 +44,18 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     report(...(await checkBinanceAccounts(settings.core.binance, settings.accounts, options.binanceFetch)));
     if (settings.slack) report(...(await checkSlack(settings.slack)));
     if (settings.discord) report(...(await checkDiscord(settings.discord)));
-    for (const account of settings.accounts) {
-      const found = await checkStore(accountStorePaths(settings.core, account.name).storePath);
-      report(...(settings.accounts.length > 1 ? found.map((r) => ({ ...r, name: `${r.name} ${account.name}` })) : found));
+    if (settings.core.ha) {
+      report(
+        ...(await checkRedis(
+          settings.core.ha,
+          settings.accounts.map((a) => a.name),
+        )),
+      );
+    } else {
+      for (const account of settings.accounts) {
+        const found = await checkStore(accountStorePaths(settings.core, account.name).storePath);
+        report(...(settings.accounts.length > 1 ? found.map((r) => ({ ...r, name: `${r.name} ${account.name}` })) : found));
+      }
     }
   }
   return { results, exitCode: doctorExitCode(results) };
