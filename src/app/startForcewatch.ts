@@ -230,9 +230,10 @@ function weightPlanOf(core: CoreConfig, account: AccountConfig): AccountWeightPl
   };
 }
 
-/** True when every account's last poll succeeded (the heartbeat's condition). */
+/** True when every account this instance leads had its last poll succeed (the heartbeat's condition). */
 function allPolling(accounts: readonly AccountRunner[]): boolean {
-  return accounts.every((a) => a.health.status().healthy);
+  // With high availability an instance answers for the accounts it leads; their poll is what beats.
+  return accounts.every((a) => a.pipeline === undefined || a.health.status().healthy);
 }
 
 /**
