@@ -18,6 +18,8 @@ import { waitFor } from './waitFor.js';
 export interface BurstStore {
   /** The pipeline's storage; undefined: the default, lowdb files at the pipeline's `storePath`. */
   storage: PipelineStorage | undefined;
+  /** Rejects once the store refuses the pipeline's writes for good (a lost lease), so the run stops waiting; else never settles. */
+  broken: Promise<never>;
   /** Starts measuring the store's own cost; the returned stop gives its figures and failures since then. */
   measure(scenario: string): Promise<() => Promise<ScenarioResult>>;
 }
@@ -27,7 +29,7 @@ export type WithBurstStore = <T>(body: (store: BurstStore) => Promise<T>) => Pro
 
 /** The pipeline's default lowdb files: nothing to start, and no cost beyond the bot's own figures. */
 export const withLowdbStore: WithBurstStore = (body) =>
-  body({ storage: undefined, measure: async () => async () => ({ figures: [], failures: [] }) });
+  body({ storage: undefined, broken: new Promise<never>(() => {}), measure: async () => async () => ({ figures: [], failures: [] }) });
 
 const PREFIX = 'forcewatch:';
 const ACCOUNT = 'bench';
@@ -50,6 +52,9 @@ export const withRedisStore: WithBurstStore = async (body) => {
       const lease = new AccountLease({ client, prefix: PREFIX, account: ACCOUNT, instanceId: 'bench', leaseMs: LEASE_DURATION_DEFAULT_MS });
       const lost: string[] = [];
       let stopping = false;
+      let breaks: (error: Error) => void = () => {};
+      const broken = new Promise<never>((_resolve, reject) => (breaks = reject));
+      broken.catch(() => {}); // reported through `lost`; a loss after the run's wait must not be an unhandled rejection
       let lead: (fence: Fence) => void = () => {};
       const leading = new Promise<Fence>((resolve) => (lead = resolve));
       const keeper = new LeaseKeeper(
@@ -57,7 +62,9 @@ export const withRedisStore: WithBurstStore = async (body) => {
         {
           onStartedLeading: (fence) => lead(fence),
           onStoppedLeading: (reason) => {
-            if (!stopping) lost.push(`the lease was lost during the run: ${reason}`);
+            if (stopping) return;
+            lost.push(`the lease was lost during the run: ${reason}`);
+            breaks(new Error(`the pipeline's fence is void: ${reason}`));
           },
         },
         logger,
@@ -68,18 +75,28 @@ export const withRedisStore: WithBurstStore = async (body) => {
         const storage = redisStorage({ client, prefix: PREFIX, account: ACCOUNT, fence, now: () => Date.now(), logger });
         return await body({
           storage,
+          broken,
           async measure(scenario) {
-            const commandsBefore = await redisInfo(client, 'stats', 'total_commands_processed');
+            const before = await redisCounters(client);
             return async () => {
-              const commands = (await redisInfo(client, 'stats', 'total_commands_processed')) - commandsBefore;
-              const rssMb = (await redisInfo(client, 'memory', 'used_memory_rss')) / MB;
-              const peakMb = (await redisInfo(client, 'memory', 'used_memory_peak')) / MB;
+              const after = await redisCounters(client);
               return {
                 failures: [...lost],
                 figures: [
-                  { scenario, figure: 'Redis commands, cascade -> last delivery (lease renewals too)', value: commands, unit: 'commands' },
-                  { scenario, figure: 'redis-server RSS after the burst (INFO used_memory_rss)', value: round(rssMb, 1), unit: 'MB' },
-                  { scenario, figure: "Redis data's peak (INFO used_memory_peak)", value: round(peakMb, 1), unit: 'MB' },
+                  {
+                    scenario,
+                    figure: 'Redis commands, cascade -> last delivery (those inside scripts too)',
+                    value: after.commands - before.commands,
+                    unit: 'commands',
+                  },
+                  {
+                    scenario,
+                    figure: 'bytes sent to Redis, cascade -> last delivery',
+                    value: round((after.inputBytes - before.inputBytes) / MB, 1),
+                    unit: 'MB',
+                  },
+                  { scenario, figure: 'redis-server RSS after the burst', value: round(after.rssBytes / MB, 1), unit: 'MB' },
+                  { scenario, figure: "Redis data's peak (used_memory_peak)", value: round(after.peakBytes / MB, 1), unit: 'MB' },
                 ],
               };
             };
@@ -97,10 +114,25 @@ export const withRedisStore: WithBurstStore = async (body) => {
   }
 };
 
-/** One numeric field of `INFO <section>` (https://redis.io/docs/latest/commands/info/). */
-async function redisInfo(client: RedisClient, section: string, field: string): Promise<number> {
-  const info = await client.info(section);
-  const value = Number(new RegExp(`^${field}:(\\d+)`, 'm').exec(info)?.[1]);
-  if (!Number.isFinite(value)) throw new Error(`INFO ${section} has no numeric ${field}: is this a Redis 7 server?`);
-  return value;
+/** What `INFO` tells of the server's work and memory so far (https://redis.io/docs/latest/commands/info/). */
+interface RedisCounters {
+  commands: number;
+  inputBytes: number;
+  rssBytes: number;
+  peakBytes: number;
+}
+
+async function redisCounters(client: RedisClient): Promise<RedisCounters> {
+  const info = await client.info();
+  const field = (name: string): number => {
+    const value = Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1]);
+    if (!Number.isFinite(value)) throw new Error(`Redis's INFO has no numeric ${name}: is redis-server older than 7?`);
+    return value;
+  };
+  return {
+    commands: field('total_commands_processed'),
+    inputBytes: field('total_net_input_bytes'),
+    rssBytes: field('used_memory_rss'),
+    peakBytes: field('used_memory_peak'),
+  };
 }

@@ -94,7 +94,8 @@ export async function runCascadeBurst(
           const visibleAt = placed.reduce((min, o) => Math.min(min, o.visibleAt), Number.POSITIVE_INFINITY);
           // Poll at once: the wait for the next poll is scenario 3's figure, not this one's.
           const firstCatch = pipeline.pollOnce().catch((error: unknown) => error);
-          await waitFor(sink.untilDistinct(placed.length), DELIVERY_TIMEOUT_MS, `${placed.length} deliveries`).catch((error: unknown) =>
+          const delivered = Promise.race([sink.untilDistinct(placed.length), store.broken]);
+          await waitFor(delivered, DELIVERY_TIMEOUT_MS, `${placed.length} deliveries`).catch((error: unknown) =>
             console.error(String(error)),
           );
           const lastDeliveryAt = sink.lastAt || Number.NaN; // NaN when nothing arrived before the timeout
