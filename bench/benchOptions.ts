@@ -58,6 +58,7 @@ export interface BenchOptions {
 export const SCENARIOS = [
   'burst',
   'burst-tsx',
+  'burst-redis',
   'memory',
   'overhead',
   'latency',

@@ -2,7 +2,8 @@
  * `npm run bench`: compiles the benchmark with the pipeline (`bench/tsconfig.json`), runs each scenario
  * in its own process against the real parts on loopback, prints a table and writes `bench/results.json`.
  * Scenarios run compiled under node, as production runs the bot; "burst-tsx" runs scenario 1 under tsx
- * (`npm start`) beside it. Exits 1 if any exactly-once check failed (a missed speed or size target is
+ * (`npm start`) beside it, and "burst-redis" runs it compiled on the Redis store (a redis-server of its
+ * own). Exits 1 if any exactly-once check failed (a missed speed or size target is
  * reported, not fatal).
  */
 import { execFileSync } from 'node:child_process';

@@ -3,6 +3,7 @@
  * own and a CPU profile (`--cpu-prof-dir`) covers that scenario alone.
  */
 import type { BenchOptions } from './benchOptions.js';
+import { withRedisStore } from './burstStore.js';
 import type { ScenarioResult } from './Figure.js';
 import { serveIpc } from './ipcChannel.js';
 import { runAccounts } from './scenarios/accounts.js';
@@ -18,6 +19,7 @@ import { runStreamQuiet } from './scenarios/streamQuiet.js';
 const RUNNERS: Record<string, (options: BenchOptions) => Promise<ScenarioResult>> = {
   burst: (options) => runBurst(options, 'burst'),
   'burst-tsx': (options) => runBurst(options, 'burst-tsx'),
+  'burst-redis': (options) => runBurst(options, 'burst-redis', withRedisStore),
   memory: runMemory,
   overhead: runOverhead,
   latency: runLatency,
