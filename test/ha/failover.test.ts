@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { percentile } from '../../bench/percentile.js';
 import { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
 import { SeededRandom } from '../../src/simulator/SeededRandom.js';
+import type { SimRequestLog } from '../../src/simulator/types.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import { RedisServer } from '../fakes/RedisServer.js';
 import { FakeSlack } from '../fakes/slack/FakeSlack.js';
@@ -191,4 +192,193 @@ describe('high availability: real instances, real Redis, leaders killed and paus
     },
     120_000,
   );
+
+  it.each(['mid-poll', 'slack-accepted'] as const)(
+    'a leader paused past its lease (SIGSTOP %s, then SIGCONT) commits nothing after its successor took over, and stands by',
+    async (point) => {
+      const a = await fleet.spawn('a');
+      const b = await fleet.spawn('b');
+      const paused = await fleet.leader();
+      const successor = paused === a ? b : a;
+      await untilAlerted([addOrder()]);
+
+      // Paused while the simulator holds its poll (on SIGCONT it reads an answer with an order in it), or
+      // as Slack records its alert (it reads Slack's answer and records the delivery, or tries to).
+      const pause = () => process.kill(paused.bot.pid as number, 'SIGSTOP');
+      const pausedIn = new Promise<void>((resolve) => {
+        const off =
+          point === 'mid-poll'
+            ? world.sim.onRequest((r) => {
+                if (!isForceOrders(r.path)) return;
+                off();
+                pause();
+                resolve();
+              })
+            : onSlackAccept(world.slack, () => {
+                off();
+                pause();
+                resolve();
+              });
+      });
+      const held = addOrder();
+      await pausedIn;
+      const pausedAt = performance.now();
+      await fleet.leader(paused);
+      await untilAlerted([held]);
+      const takenOverMs = performance.now() - pausedAt;
+      const later = addOrder();
+      await untilAlerted([later]);
+      expect(fleet.leaders()).toContain(successor);
+
+      // Every command Redis runs from now on (MONITOR); the paused instance's connections are told by its id (in its lease's value).
+      const { createClient } = await import('redis');
+      const monitor = createClient({ url: redis.url() });
+      await monitor.connect();
+      const sent: string[] = []; // every command Redis ran from now on, scripts' own commands as `[0 lua]`
+      const instanceId = String(paused.bot.lines.find((l) => l.msg === 'leading the account')?.lease).replace(/:\d+$/, '');
+      await monitor.monitor((line) => {
+        if (line.includes(instanceId)) sent.push(line);
+      });
+      const slackBefore = world.slack.messages.length;
+      const discordBefore = world.discord.messages.length;
+      process.kill(paused.bot.pid as number, 'SIGCONT');
+      const resumedAt = paused.bot.lines.length;
+      await paused.bot.waitForLine((l) => l.msg === 'standing by for the account' && paused.bot.lines.indexOf(l) >= resumedAt);
+      const last = addOrder();
+      await untilAlerted([last]);
+      monitor.destroy();
+
+      const afterResume = paused.bot.lines.slice(resumedAt);
+      console.info(
+        `paused leader (${point}): successor alerted ${Math.round(takenOverMs)} ms after the SIGSTOP; after SIGCONT the paused one ` +
+          `logged ${afterResume.length} lines: ${afterResume.map((l) => l.msg).join(' | ')}`,
+      );
+      // Its term ended on the renew deadline it overslept: it never again counted itself leader.
+      expect(afterResume.filter((l) => l.msg === 'leading the account')).toEqual([]);
+      expect(afterResume.find((l) => l.msg === 'stopped leading the account')?.reason).toMatch(/renew deadline|no longer this instance's/);
+      // Nothing it sent wrote state or archive, directly or by a script (its fenced scripts were refused).
+      const writes = storeWritesBy(sent, instanceId);
+      console.info(
+        `the paused one's commands after SIGCONT: ${sent
+          .filter((l) => l.includes(instanceId))
+          .map((l) => /\] "(\w+)"/.exec(l)?.[1])
+          .join(', ')}`,
+      );
+      expect(writes).toEqual([]);
+      if (point === 'slack-accepted') {
+        // It woke with Slack's answer in hand and tried to record the delivery: the fence refused it.
+        expect(JSON.stringify(afterResume)).toMatch(/no longer holds the account's lease/);
+      }
+      // No alert of its own landed after the successor's: the last two orders came once each, from the successor.
+      expect(world.slack.messages.length - slackBefore).toBe(1);
+      expect(world.discord.messages.length - discordBefore).toBe(1);
+      expectEachOnceAtEachSink();
+      expect(fleet.leaders()).toEqual([successor]);
+      expect((await fleet.health(paused)).reason).toMatch(/^standby/);
+    },
+    60_000,
+  );
+
+  it('Redis restarted mid-run: /healthz 503 with the reason while it is down, every order alerted once after it is back', async () => {
+    await fleet.spawn('a');
+    await fleet.spawn('b');
+    const leader = await fleet.leader();
+    await untilAlerted([addOrder()]);
+    await redis.stop();
+    const whileDown = [addOrder(), addOrder(), ...world.sim.addBurst(8, { spreadMs: 5 }).map((o) => String(o.orderId))];
+    for (const id of whileDown) created.add(id);
+    const stoppedAt = leader.bot.lines.length;
+    await leader.bot.waitForLine((l) => l.msg === 'stopped leading the account' && leader.bot.lines.indexOf(l) >= stoppedAt);
+    for (const instance of fleet.alive()) {
+      const health = await fleet.health(instance);
+      expect(health.status, instance.name).toBe(503);
+      expect(health.reason).toMatch(/Redis is unreachable/);
+    }
+    await redis.restart();
+    await untilAlerted(whileDown);
+    await untilAlerted([addOrder()]);
+    expectEachOnceAtEachSink();
+    const leaders = fleet.leaders();
+    expect(leaders).toHaveLength(1);
+    expect((await fleet.health(leaders[0] as HaInstance)).status).toBe(200);
+  }, 60_000);
+
+  /** Resolves after the next `count` requests for force orders, with the weight the simulator charged meanwhile per minute. */
+  async function weightPerMinute(count: number): Promise<number> {
+    const requests: SimRequestLog[] = [];
+    let left = count;
+    const startedAt = performance.now();
+    await new Promise<void>((resolve) => {
+      const off = world.sim.onRequest((r) => {
+        requests.push(r); // charged once answered
+        if (isForceOrders(r.path)) left -= 1;
+        if (left > 0) return;
+        off();
+        resolve();
+      });
+    });
+    const weight = requests.reduce((sum, r) => sum + r.weight, 0);
+    return (weight / (performance.now() - startedAt)) * 60_000;
+  }
+
+  it("three instances and one account: only the leader ever asks the exchange for force orders, and they spend one instance's weight", async () => {
+    const instances = await Promise.all(['a', 'b', 'c'].map((name) => fleet.spawn(name, { countRequests: true })));
+    const leader = await fleet.leader();
+    await untilAlerted([addOrder()]);
+    // Six polls of both books with three instances up, then six with the leader alone.
+    const threeInstances = await weightPerMinute(12);
+    const standbys = instances.filter((i) => i !== leader);
+    for (const standby of standbys) await standby.bot.kill('SIGTERM');
+    const oneInstance = await weightPerMinute(12);
+    await untilAlerted([addOrder()]);
+
+    const forceOrders = (i: HaInstance) => i.exchange?.paths.filter(isForceOrders).length ?? 0;
+    console.info(
+      `weight per minute: ${Math.round(threeInstances)} with 3 instances, ${Math.round(oneInstance)} with 1; ` +
+        `force-order requests per instance: ${instances.map((i) => `${i.name}${i === leader ? ' (leader)' : ''} ${forceOrders(i)}`).join(', ')}; ` +
+        `standbys' other requests: ${standbys.flatMap((i) => i.exchange?.paths ?? []).join(', ') || 'none'}`,
+    );
+    expect(forceOrders(leader)).toBeGreaterThanOrEqual(24);
+    expect(standbys.map(forceOrders)).toEqual([0, 0]);
+    expect(Math.abs(threeInstances - oneInstance) / oneInstance).toBeLessThan(0.15);
+    expectEachOnceAtEachSink();
+  }, 60_000);
 });
+
+/** One MONITOR line: `<time> [<db> <client address | lua>] "<command>" "<key>" ...`. */
+const MONITOR_LINE = /^\S+ \[\d+ (\S+)\] "(\w+)"(?: "([^"]*)")?/;
+/** Commands that change a key. */
+const WRITES = new Set([
+  'SET',
+  'HSET',
+  'HDEL',
+  'ZADD',
+  'ZREM',
+  'ZREMRANGEBYSCORE',
+  'DEL',
+  'UNLINK',
+  'RENAME',
+  'MSET',
+  'INCR',
+  'INCRBY',
+  'APPEND',
+]);
+
+/**
+ * The writes to an account's state or archive that the instance `instanceId` made, directly or through a
+ * script, read from MONITOR's lines: a script's own commands follow its EVAL as `[0 lua]` lines, and the
+ * instance's connections are those whose commands carry its id.
+ */
+function storeWritesBy(lines: readonly string[], instanceId: string): string[] {
+  const parsed = lines.map((line) => ({ line, match: MONITOR_LINE.exec(line) }));
+  const clients = new Set(parsed.filter((p) => p.line.includes(instanceId)).flatMap((p) => (p.match?.[1] ? [p.match[1]] : [])));
+  const writes: string[] = [];
+  let caller = '';
+  for (const { line, match } of parsed) {
+    if (!match) continue;
+    const [, client = '', command = '', key = ''] = match;
+    if (client !== 'lua') caller = client;
+    if (clients.has(caller) && WRITES.has(command.toUpperCase()) && /:(state|archive):/.test(key)) writes.push(line);
+  }
+  return writes;
+}
