@@ -33,6 +33,8 @@ describe('high availability: real instances, real Redis, leaders killed and paus
   let fleet: HaFleet;
   /** Order ids the test created, for reading them back out of the chat messages. */
   let created: Set<string>;
+  /** A second server, without persistence, that one test starts (stopped after it, even on a timeout). */
+  let volatileRedis: RedisServer | undefined;
 
   /** Every failover time of the kill tests, for the issue's figure over 20 kills. */
   const allFailovers: number[] = [];
@@ -63,6 +65,8 @@ describe('high availability: real instances, real Redis, leaders killed and paus
   });
   afterEach(async () => {
     await fleet.close();
+    await volatileRedis?.stop();
+    volatileRedis = undefined;
     await Promise.all([world.sim.close(), world.slack.stop(), world.discord.close()]);
     await dir.cleanup();
     const client = await import('redis').then(({ createClient }) => createClient({ url: redis.url() }));
@@ -297,55 +301,51 @@ describe('high availability: real instances, real Redis, leaders killed and paus
     async (_, _promise, persisted) => {
       // The file's server keeps its data; one without persistence comes back empty.
       const server = persisted ? redis : await RedisServer.start();
-      try {
-        fleet = new HaFleet({ ...world, redis: server });
-        await fleet.spawn('a');
-        await fleet.spawn('b');
-        const leader = await fleet.leader();
-        await untilAlerted([addOrder()]);
-        await server.stop();
-        const whileDown = [addOrder(), addOrder(), ...world.sim.addBurst(8, { spreadMs: 5 }).map((o) => String(o.orderId))];
-        for (const id of whileDown) created.add(id);
-        const stoppedAt = leader.bot.lines.length;
-        await leader.bot.waitForLine((l) => l.msg === 'stopped leading the account' && leader.bot.lines.indexOf(l) >= stoppedAt);
-        for (const instance of fleet.alive()) {
-          const health = await fleet.health(instance);
-          expect(health.status, instance.name).toBe(503);
-          expect(health.reason).toMatch(/Redis is unreachable/);
-        }
-        await server.restart();
-        if (!persisted) {
-          // Redis came back empty: the next leader starts a new store, as a first start does (orders before
-          // it are history). The fleet recovers and nothing is alerted twice, but the outage's orders are
-          // lost: the README must ask for persistence (appendonly yes).
-          const restartedAt = fleet.instances.map((i) => i.bot.lines.length);
-          await fleet.until(() =>
-            fleet.alive().some((i, n) => i.bot.lines.slice(restartedAt[n]).some((l) => l.msg === 'leading the account')),
-          );
-          const leaderAgain = await fleet.leader();
-          await leaderAgain.bot.waitForLine(
-            (l) =>
-              l.msg === 'compacted the force-order archive' &&
-              leaderAgain.bot.lines.indexOf(l) >= (restartedAt[fleet.instances.indexOf(leaderAgain)] ?? 0),
-          );
-          const after = addOrder();
-          await untilAlerted([after]);
-          const lost = whileDown.filter((id) => !slackCounts().has(id));
-          console.info(
-            `Redis restarted without persistence: ${lost.length} of the ${whileDown.length} orders of the outage never alerted; the order after it alerted`,
-          );
-          for (const id of lost) created.delete(id);
-        }
-        await untilAlerted(whileDown.filter((id) => created.has(id)));
-        await untilAlerted([addOrder()]);
-        expectEachOnceAtEachSink();
-        const leaders = fleet.leaders();
-        expect(leaders).toHaveLength(1);
-        expect((await fleet.health(leaders[0] as HaInstance)).status).toBe(200);
-      } finally {
-        await fleet.close();
-        if (!persisted) await server.stop();
+      if (!persisted) volatileRedis = server;
+      fleet = new HaFleet({ ...world, redis: server });
+      await fleet.spawn('a');
+      await fleet.spawn('b');
+      const leader = await fleet.leader();
+      await untilAlerted([addOrder()]);
+      await server.stop();
+      const whileDown = [addOrder(), addOrder(), ...world.sim.addBurst(8, { spreadMs: 5 }).map((o) => String(o.orderId))];
+      for (const id of whileDown) created.add(id);
+      const stoppedAt = leader.bot.lines.length;
+      await leader.bot.waitForLine((l) => l.msg === 'stopped leading the account' && leader.bot.lines.indexOf(l) >= stoppedAt);
+      for (const instance of fleet.alive()) {
+        const health = await fleet.health(instance);
+        expect(health.status, instance.name).toBe(503);
+        expect(health.reason).toMatch(/Redis is unreachable/);
       }
+      await server.restart();
+      if (!persisted) {
+        // Redis came back empty: the next leader starts a new store, as a first start does (orders before
+        // it are history). The fleet recovers and nothing is alerted twice, but the outage's orders are
+        // lost: the README must ask for persistence (appendonly yes).
+        const restartedAt = fleet.instances.map((i) => i.bot.lines.length);
+        await fleet.until(() =>
+          fleet.alive().some((i, n) => i.bot.lines.slice(restartedAt[n]).some((l) => l.msg === 'leading the account')),
+        );
+        const leaderAgain = await fleet.leader();
+        await leaderAgain.bot.waitForLine(
+          (l) =>
+            l.msg === 'compacted the force-order archive' &&
+            leaderAgain.bot.lines.indexOf(l) >= (restartedAt[fleet.instances.indexOf(leaderAgain)] ?? 0),
+        );
+        const after = addOrder();
+        await untilAlerted([after]);
+        const lost = whileDown.filter((id) => !slackCounts().has(id));
+        console.info(
+          `Redis restarted without persistence: ${lost.length} of the ${whileDown.length} orders of the outage never alerted; the order after it alerted`,
+        );
+        for (const id of lost) created.delete(id);
+      }
+      await untilAlerted(whileDown.filter((id) => created.has(id)));
+      await untilAlerted([addOrder()]);
+      expectEachOnceAtEachSink();
+      const leaders = fleet.leaders();
+      expect(leaders).toHaveLength(1);
+      expect((await fleet.health(leaders[0] as HaInstance)).status).toBe(200);
     },
     60_000,
   );
