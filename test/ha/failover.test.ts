@@ -158,17 +158,43 @@ describe('high availability: real instances, real Redis, leaders killed and paus
    * arriving throughout, each killed instance replaced; then every order at every sink, none twice.
    * Resolves with each failover's time: from the kill to the first chat message after it.
    */
+  /**
+   * The fleet's first leader, once it has polled: its store exists from then on, so an order added later
+   * is an alert (one added before the store, like any before a first start, is history).
+   */
+  async function firstLeader(): Promise<HaInstance> {
+    const leader = await within('a first leader', fleet.leader());
+    await within("the first leader's first poll", nextForceOrdersRequest());
+    return leader;
+  }
+
+  /** `promise`, or a failure after `ms` naming the step and showing each instance's last log lines (instead of the test's timeout). */
+  async function within<T>(what: string, promise: Promise<T>, ms = 15_000): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const tails = fleet.instances.map((i) => `${i.name}${i.bot.alive ? '' : ' (dead)'}:\n${i.bot.tail(12)}`).join('\n');
+        const missing = [...created].filter((id) => !slackCounts().has(id) || !discordCounts().has(id));
+        reject(new Error(`${what} did not happen within ${ms} ms; not yet at both sinks: ${missing.join(', ')}\n${tails}`));
+      }, ms);
+    });
+    try {
+      return await Promise.race([promise, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function killLeaders(instances: number, kills: number, seed: number): Promise<number[]> {
     const random = new SeededRandom(seed);
     await Promise.all(Array.from({ length: instances }, (_, i) => fleet.spawn(`i${i}`)));
-    await fleet.leader();
-    // The first leader has written the store: orders from now on are alerts, not history.
+    await firstLeader();
     const first = addOrder();
-    await untilAlerted([first]);
+    await within('the first alert', untilAlerted([first]));
     const failovers: number[] = [];
     for (let k = 0; k < kills; k += 1) {
       tradeOn(random);
-      const leader = await fleet.leader();
+      const leader = await within(`one leader before kill ${k}`, fleet.leader());
       const point = random.pick(KILL_POINTS);
       await killMoment(point, leader, random, 1_500);
       const messagesAtKill = world.slack.messages.length;
@@ -178,11 +204,15 @@ describe('high availability: real instances, real Redis, leaders killed and paus
       // An order right after the kill: the successor has something to alert, whatever was pending.
       addOrder(random);
       const replacement = fleet.launch(`i${instances + k}`);
-      await world.slack.until(() => world.slack.messages.length > messagesAtKill);
+      await within(
+        `the successor's first alert after kill ${k} (${point})`,
+        world.slack.until(() => world.slack.messages.length > messagesAtKill),
+      );
       failovers.push(performance.now() - killedAt);
-      await (await replacement).bot.waitForLine((l) => l.msg === 'forcewatch started');
+      const started = (await replacement).bot.waitForLine((l) => l.msg === 'forcewatch started');
+      await within(`the replacement's start after kill ${k}`, started);
     }
-    await untilAlerted(created);
+    await within('every order at both sinks', untilAlerted(created));
     expectEachOnceAtEachSink();
     return failovers;
   }
@@ -210,7 +240,7 @@ describe('high availability: real instances, real Redis, leaders killed and paus
     async (point) => {
       const a = await fleet.spawn('a');
       const b = await fleet.spawn('b');
-      const paused = await fleet.leader();
+      const paused = await firstLeader();
       const successor = paused === a ? b : a;
       await untilAlerted([addOrder()]);
 
@@ -305,7 +335,7 @@ describe('high availability: real instances, real Redis, leaders killed and paus
       fleet = new HaFleet({ ...world, redis: server });
       await fleet.spawn('a');
       await fleet.spawn('b');
-      const leader = await fleet.leader();
+      const leader = await firstLeader();
       await untilAlerted([addOrder()]);
       await server.stop();
       const whileDown = [addOrder(), addOrder(), ...world.sim.addBurst(8, { spreadMs: 5 }).map((o) => String(o.orderId))];
@@ -375,7 +405,7 @@ describe('high availability: real instances, real Redis, leaders killed and paus
 
   it("three instances and one account: only the leader ever asks the exchange for force orders, and they spend one instance's weight", async () => {
     const instances = await Promise.all(['a', 'b', 'c'].map((name) => fleet.spawn(name, { countRequests: true })));
-    const leader = await fleet.leader();
+    const leader = await firstLeader();
     await untilAlerted([addOrder()]);
     // Six polls of both books with three instances up, then six with the leader alone.
     const threeInstances = await weightPerMinute(12);
