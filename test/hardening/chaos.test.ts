@@ -13,6 +13,7 @@ import { BotProcess } from './support/BotProcess.js';
 import { binanceEnv } from './support/binanceEnv.js';
 import { chatEnv, SLACK_BOT_TOKEN } from './support/chatEnv.js';
 import { type AnnouncedAlert, discordAnnounced, mentionsPerOrder, slackAnnounced } from './support/countAlerts.js';
+import { onSlackAccept } from './support/onSlackAccept.js';
 
 /** Kills in a row; the brief asks for 50. `CHAOS_KILLS` shortens a local run, never CI. */
 const KILLS = Number(process.env.CHAOS_KILLS ?? 50);
@@ -37,26 +38,6 @@ interface KillRecord {
  */
 const BUILD_DIR = `node_modules/.cache/forcewatch-chaos-${process.pid}`;
 const MAIN = [join(BUILD_DIR, 'src/main.js')];
-
-/**
- * Calls `listener` from inside the turn in which the fake Slack records a posted message, before it
- * answers the post (the fake offers no event for that moment; its `messages` list is where it records);
- * returns the function that stops it.
- */
-function onSlackAccept(slack: FakeSlack, listener: () => void): () => void {
-  const { messages } = slack;
-  const push = messages.push;
-  let listening = true;
-  messages.push = (...added) => {
-    const length = push.apply(messages, added);
-    if (listening) listener();
-    return length;
-  };
-  return () => {
-    listening = false;
-    messages.push = push;
-  };
-}
 
 describe('SIGKILL chaos: the bot as a process, killed at random points, against a live order flow', () => {
   let sim: PapiSimulator;

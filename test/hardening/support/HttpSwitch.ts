@@ -15,6 +15,8 @@ const ERROR_PAGE = '<html><head><title>500 Internal Server Error</title></head><
 export class HttpSwitch {
   /** Requests answered per mode, for assertions that each phase was really hit. */
   readonly counts: Record<SwitchMode, number> = { pass: 0, refuse: 0, error500: 0 };
+  /** The path of every request that reached the switch, in order (to tell which client asked what). */
+  readonly paths: string[] = [];
   private server: Server;
   private readonly sockets = new Set<Socket>();
   private mode: SwitchMode = 'pass';
@@ -64,6 +66,7 @@ export class HttpSwitch {
   private createServer(): Server {
     const server = createServer((req, res) => {
       this.counts[this.mode] += 1;
+      this.paths.push(new URL(req.url ?? '/', 'http://switch').pathname);
       if (this.mode === 'error500') {
         req.resume();
         res.writeHead(500, { 'Content-Type': 'text/html' }).end(ERROR_PAGE);
