@@ -29,6 +29,18 @@ export async function checkRedis(ha: NonNullable<CoreConfig['ha']>, accounts: re
     const ask = client.withAbortSignal(signal);
     await ask.ping();
     const results = [pass('redis', 'reachable (REDIS_URL)')];
+    // Without persistence a Redis restart forgets the leases and the watermarks: the outage's orders are lost.
+    const persistence = await ask.configGet('appendonly').catch(() => undefined);
+    if (persistence?.appendonly === 'no') {
+      results.push(
+        fail(
+          'redis: persistence',
+          'appendonly is off: a Redis restart forgets every lease and watermark, and the force orders of the outage are never alerted',
+          'run Redis with --appendonly yes (compose.yaml does), or CONFIG SET appendonly yes',
+          { critical: false },
+        ),
+      );
+    }
     const schema = await ask.get(`${ha.prefix}schema`);
     if (schema !== null && Number(schema) > STORE_SCHEMA_VERSION) {
       results.push(

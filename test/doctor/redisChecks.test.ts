@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createClient } from 'redis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkRedis } from '../../src/doctor/redisChecks.js';
@@ -23,6 +26,11 @@ describe('the doctor’s Redis checks (REDIS_URL)', () => {
     const results = await checkRedis(ha(redis.url(PASSWORD)), ['desk-a', 'desk-b']);
     expect(results.map((r) => [r.name, r.ok, r.detail])).toEqual([
       ['redis', true, 'reachable (REDIS_URL)'],
+      [
+        'redis: persistence',
+        false,
+        'appendonly is off: a Redis restart forgets every lease and watermark, and the force orders of the outage are never alerted',
+      ],
       ['redis: store', true, 'empty under fw:: the first leader creates it'],
       ['redis: desk-a', true, 'led by instance host-1-4242-abcd1234; its state is in Redis'],
       ['redis: desk-b', true, 'no instance leads it now; no state in Redis yet'],
@@ -35,7 +43,7 @@ describe('the doctor’s Redis checks (REDIS_URL)', () => {
     await client.set('fw:schema', String(STORE_SCHEMA_VERSION + 1));
     client.destroy();
     const newer = await checkRedis(ha(redis.url(PASSWORD)), []);
-    expect(newer[1]).toMatchObject({ name: 'redis: store', ok: false });
+    expect(newer.find((r) => r.name === 'redis: store')).toMatchObject({ ok: false });
     const wrong = await checkRedis(ha(redis.url('notThePassword')), ['desk-a']);
     expect(wrong).toHaveLength(1);
     expect(wrong[0]).toMatchObject({ name: 'redis', ok: false });
@@ -44,5 +52,18 @@ describe('the doctor’s Redis checks (REDIS_URL)', () => {
     const down = await checkRedis(ha(redis.url(PASSWORD)), ['desk-a']);
     expect(down[0]!.detail).toMatch(/^cannot be reached/);
     expect(JSON.stringify(down)).not.toContain(PASSWORD);
+  });
+
+  it('says nothing of persistence when Redis keeps an append-only file', async () => {
+    await redis.stop();
+    const dir = await mkdtemp(join(tmpdir(), 'fw-redis-'));
+    const persistent = await RedisServer.start({ persist: { dir } });
+    try {
+      const results = await checkRedis(ha(persistent.url()), []);
+      expect(results.map((r) => r.name)).toEqual(['redis', 'redis: store']);
+    } finally {
+      await persistent.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
