@@ -66,6 +66,9 @@ export class HaFleet {
     const bot = new BotProcess({
       env: {
         ...binanceEnv(exchange ? exchange.url(sim.url) : sim.url, join(dir, `${name}.json`)),
+        // COIN-M alone: polling both books every second would cost 6,000 a minute, all of the IP's limit,
+        // and a poll would then wait for the next minute (the bot says so at start); one book fits.
+        BINANCE_MARKETS: 'cm',
         BINANCE_STREAM: 'off',
         POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
         LOG_FORMAT: 'json',
