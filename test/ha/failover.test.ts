@@ -75,8 +75,8 @@ describe('high availability: real instances, real Redis, leaders killed and paus
     client.destroy();
   });
 
-  /** A new order on the exchange now (COIN-M most of the time; ids of the two books never collide). */
-  function addOrder(random?: SeededRandom): string {
+  /** A new COIN-M order on the exchange now (the only book the fleet watches: see HaFleet). */
+  function addOrder(): string {
     const now = Date.now();
     const order = world.sim.addOrder({ market: 'cm', updateTime: now, time: now });
     created.add(String(order.orderId));
@@ -89,7 +89,7 @@ describe('high availability: real instances, real Redis, leaders killed and paus
     if (roll < 0.25) {
       for (const order of world.sim.addBurst(random.int(6, 18), { spreadMs: 5, market: 'cm' })) created.add(String(order.orderId));
     } else {
-      for (let i = random.int(1, 3); i > 0; i -= 1) addOrder(random);
+      for (let i = random.int(1, 3); i > 0; i -= 1) addOrder();
     }
   }
 
@@ -201,7 +201,7 @@ describe('high availability: real instances, real Redis, leaders killed and paus
       const killedAt = performance.now();
       await leader.bot.exited;
       // An order right after the kill: the successor has something to alert, whatever was pending.
-      addOrder(random);
+      addOrder();
       const replacement = fleet.launch(`i${instances + k}`);
       await within(
         `the successor's first alert after kill ${k} (${point})`,
