@@ -370,9 +370,7 @@ describe('high availability: real instances, real Redis, leaders killed and paus
       expect(leaders).toHaveLength(1);
       expect((await fleet.health(leaders[0] as HaInstance)).status).toBe(200);
     },
-    // Without persistence the new leader's first poll took up to a minute with the shared weight
-    // ledger on (not with it off): not diagnosed yet, see the closing note; the time allows for it.
-    150_000,
+    60_000,
   );
 
   /** Resolves at the next request for force orders (only a leader makes them). */
