@@ -152,19 +152,23 @@ describe('high availability: real instances, real Redis, leaders killed and paus
     });
   }
 
-  /**
-   * `instances` instances, `kills` SIGKILLs of the leader at seeded points with orders and cascades
-   * arriving throughout, each killed instance replaced; then every order at every sink, none twice.
-   * Resolves with each failover's time: from the kill to the first chat message after it.
-   */
-  /**
-   * The fleet's first leader, once it has polled: its store exists from then on, so an order added later
-   * is an alert (one added before the store, like any before a first start, is history).
-   */
+  /** The fleet's first leader, once its store has started (see `storeStarted`). */
   async function firstLeader(): Promise<HaInstance> {
     const leader = await within('a first leader', fleet.leader());
-    await within("the first leader's first poll", nextForceOrdersRequest());
+    await within("the first leader's store", storeStarted());
     return leader;
+  }
+
+  /**
+   * Resolves once a leader's store has started far enough back that an order added now is an alert (one
+   * from before the store, like any before a first start, is history): at the second request for force
+   * orders, a poll interval after the first. The first request is not enough: the store starts at the
+   * exchange's time, which the bot estimates a few ms ahead of this process's clock, so an order made just
+   * after that request could fall before the store's start (seen in CI: the test then waited forever).
+   */
+  async function storeStarted(): Promise<void> {
+    await nextForceOrdersRequest();
+    await nextForceOrdersRequest();
   }
 
   /** `promise`, or a failure after `ms` naming the step and showing each instance's last log lines (instead of the test's timeout). */
@@ -184,6 +188,11 @@ describe('high availability: real instances, real Redis, leaders killed and paus
     }
   }
 
+  /**
+   * `instances` instances, `kills` SIGKILLs of the leader at seeded points with orders and cascades
+   * arriving throughout, each killed instance replaced; then every order at every sink, none twice.
+   * Resolves with each failover's time: from the kill to the first chat message after it.
+   */
   async function killLeaders(instances: number, kills: number, seed: number): Promise<number[]> {
     const random = new SeededRandom(seed);
     await Promise.all(Array.from({ length: instances }, (_, i) => fleet.spawn(`i${i}`)));
@@ -335,36 +344,39 @@ describe('high availability: real instances, real Redis, leaders killed and paus
       await fleet.spawn('a');
       await fleet.spawn('b');
       const leader = await firstLeader();
-      await untilAlerted([addOrder()]);
+      await within('the first alert', untilAlerted([addOrder()]));
       await server.stop();
       const whileDown = [addOrder(), addOrder(), ...world.sim.addBurst(8, { spreadMs: 5 }).map((o) => String(o.orderId))];
       for (const id of whileDown) created.add(id);
       const stoppedAt = leader.bot.lines.length;
-      await leader.bot.waitForLine((l) => l.msg === 'stopped leading the account' && leader.bot.lines.indexOf(l) >= stoppedAt);
+      await within(
+        'the leader stopping while Redis is down',
+        leader.bot.waitForLine((l) => l.msg === 'stopped leading the account' && leader.bot.lines.indexOf(l) >= stoppedAt),
+      );
       for (const instance of fleet.alive()) {
         const health = await fleet.health(instance);
         expect(health.status, instance.name).toBe(503);
         expect(health.reason).toMatch(/Redis is unreachable/);
       }
-      // Nobody leads while Redis is down: the next request for force orders is the new leader's first
-      // poll, made once its store exists; an order from then on is an alert.
-      const firstPoll = persisted ? undefined : nextForceOrdersRequest();
+      // Nobody leads while Redis is down: the next requests for force orders are the new leader's, made
+      // once its store exists.
+      const started = persisted ? undefined : storeStarted();
       await server.restart();
       if (!persisted) {
-        await firstPoll;
+        await within("the new leader's store", started);
         // Redis came back empty: the next leader starts a new store, as a first start does (orders before
         // it are history). The fleet recovers and nothing is alerted twice, but the outage's orders are
         // lost: the README must ask for persistence (appendonly yes).
         const after = addOrder();
-        await untilAlerted([after]);
+        await within('the first alert after the restart', untilAlerted([after]));
         const lost = whileDown.filter((id) => !slackCounts().has(id));
         console.info(
           `Redis restarted without persistence: ${lost.length} of the ${whileDown.length} orders of the outage never alerted; the order after it alerted`,
         );
         for (const id of lost) created.delete(id);
       }
-      await untilAlerted(whileDown.filter((id) => created.has(id)));
-      await untilAlerted([addOrder()]);
+      await within("the outage's orders", untilAlerted(whileDown.filter((id) => created.has(id))));
+      await within('an alert after the outage', untilAlerted([addOrder()]));
       expectEachOnceAtEachSink();
       const leaders = fleet.leaders();
       expect(leaders).toHaveLength(1);
