@@ -42,6 +42,15 @@ export function mentionsPerOrder(messages: readonly AnnouncedAlert[]): Map<strin
   return counts;
 }
 
+/**
+ * How many orders the messages counted without naming them: a group too long for one message names the
+ * orders that fit and counts the rest ("… and N more"). Each order alerted exactly once means this equals
+ * the number of orders no message named; one announced twice or never makes it differ.
+ */
+export function countedUnnamed(messages: readonly AnnouncedAlert[]): number {
+  return messages.reduce((sum, m) => sum + Math.max(0, m.count - m.orderIds.length), 0);
+}
+
 /** True for an operational notice (about the bot, not an order): Slack's carries a `notice:` key in its metadata. */
 export function isSlackNotice(message: PostedMessage): boolean {
   return String(message.metadata?.event_payload.key ?? '').startsWith('notice:');
