@@ -6,6 +6,7 @@ import type { HaProcess } from './app/highAvailability.js';
 import { loadSettings } from './app/loadSettings.js';
 import { type Forcewatch, startForcewatch } from './app/startForcewatch.js';
 import { errorMessage } from './errorCode.js';
+import { RedisWeightLedger } from './ha/RedisWeightLedger.js';
 import { createRedisClient } from './ha/redisClient.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { Metrics } from './ops/Metrics.js';
@@ -76,9 +77,13 @@ async function main(): Promise<number> {
   const { accounts } = loaded.settings;
   let binance: AccountClients;
   try {
-    // One budget per process. The shared ledger in Redis (src/ha/RedisWeightLedger.ts, tested on its own) is
-    // not wired: with it, a leader stalled after a Redis restart without persistence (see the closing note).
-    binance = createAccountClients(core, accounts, { logger: logger.child({ component: 'binance' }), onUsedWeight });
+    // With high availability the instances of one IP group share one weight ledger in Redis.
+    const sharedLedger = ha && core.ha && new RedisWeightLedger({ client: ha.client, prefix: core.ha.prefix, group: core.ha.ipGroup });
+    binance = createAccountClients(core, accounts, {
+      logger: logger.child({ component: 'binance' }),
+      onUsedWeight,
+      ...(sharedLedger && { sharedLedger }),
+    });
   } catch (error) {
     process.stderr.write(`forcewatch cannot start: ${redact(errorMessage(error))}\n`);
     return 2;
