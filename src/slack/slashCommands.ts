@@ -39,6 +39,9 @@ function registerSlashCommand<Result extends { ok: boolean }>(app: App, spec: Sl
     const who = { user: command.user_id, channel: command.channel_id, team: command.team_id };
     // Slack hands a command to one connection or one HTTP receiver; the claim covers a retry reaching another instance.
     if (deps.claim && !(await deps.claim('slack', command.trigger_id))) {
+      // Acknowledged all the same, with nothing to show: unacknowledged, Slack would hand the envelope on
+      // again, or show the user a timeout beside the other instance's answer.
+      await ack();
       logger.debug(`slack ${spec.name} answered by another instance`, who);
       return;
     }

@@ -18,6 +18,19 @@ describe('Slack adapter in Socket Mode, end to end against the fake Slack', () =
   let logs: ReturnType<typeof captureLogger>;
   let typed: string[];
   let answer: (text: string) => ForceOrdersResult;
+  let config: SlackConfig;
+
+  /** The adapter's commands: each records what it was typed and answers `answer`. */
+  const commands = () =>
+    singleAccountCommands(
+      {
+        forceOrders: async (text) => {
+          typed.push(String(text));
+          return answer(String(text));
+        },
+      },
+      { slack: config },
+    );
 
   beforeEach(async () => {
     slack = new FakeSlack({ botToken: SOCKET_BOT_TOKEN, appToken: APP_TOKEN, pingIntervalMs: 200 });
@@ -25,7 +38,7 @@ describe('Slack adapter in Socket Mode, end to end against the fake Slack', () =
     logs = captureLogger();
     typed = [];
     answer = () => okResult(3);
-    const config: SlackConfig = {
+    config = {
       botToken: SOCKET_BOT_TOKEN,
       alertChannel: 'C0ALERTS',
       connection: { mode: 'socket', appToken: APP_TOKEN },
@@ -33,19 +46,7 @@ describe('Slack adapter in Socket Mode, end to end against the fake Slack', () =
       allowedUsers: ['U0BOSS'],
       allowedChannels: ['C0ALERTS'],
     };
-    adapter = createSlackAdapter({
-      config,
-      logger: logs.logger,
-      commands: singleAccountCommands(
-        {
-          forceOrders: async (text) => {
-            typed.push(String(text));
-            return answer(String(text));
-          },
-        },
-        { slack: config },
-      ),
-    });
+    adapter = createSlackAdapter({ config, logger: logs.logger, commands: commands() });
     await adapter.start();
   });
   afterEach(async () => {
@@ -119,6 +120,34 @@ describe('Slack adapter in Socket Mode, end to end against the fake Slack', () =
     await slack.until(() => slack.responses.length === 1);
     expect(slack.responses[0]!.body).toEqual({ response_type: 'ephemeral', text: FORCE_ORDERS_FAILURE });
     expect(logs.lines.some((l) => l.includes('"level":"error"') && l.includes('archive unreadable'))).toBe(true);
+  });
+
+  it('with several instances, answers only the commands this instance claims: one claimed elsewhere is acked and never run', async () => {
+    await adapter.stop();
+    const claimed: string[] = [];
+    adapter = createSlackAdapter({
+      config,
+      logger: logs.logger,
+      commands: {
+        ...commands(),
+        // Another instance claimed the command whose text says so (Slack handed it on after a lost connection).
+        claim: async (platform, id) => {
+          claimed.push(`${platform}:${id}`);
+          return claimed.length !== 1;
+        },
+      },
+    });
+    await adapter.start();
+    const lost = await slack.sendSlashCommand({ text: 'lost' });
+    expect(lost.elapsedMs).toBeLessThan(ACK_DEADLINE_MS);
+    expect(lost.payload ?? {}).toEqual({}); // nothing shown to the user
+    await slack.sendSlashCommand({ text: 'won' });
+    await slack.until(() => slack.responses.length === 1);
+    expect(typed).toEqual(['won']);
+    // Each command claimed by its own trigger id, before anything ran.
+    expect(claimed).toHaveLength(2);
+    expect(new Set(claimed).size).toBe(2);
+    expect(claimed.every((c) => /^slack:\d+\.\d+\.[0-9a-f]+$/.test(c))).toBe(true);
   });
 
   it('keeps tokens out of every log line', async () => {

@@ -151,7 +151,8 @@ const SLASH_COMMAND_DEFAULTS = {
   text: '',
   api_app_id: 'A0FORCEWATCH',
   is_enterprise_install: 'false',
-  trigger_id: '123.456.abc',
+  /** Replaced per command: Slack gives every invocation its own trigger id (`13345224609.738474920.8088930838d88f008e0`). */
+  trigger_id: '',
 };
 
 /**
@@ -189,6 +190,8 @@ export class FakeSlack {
   private readonly closeTimers = new Set<NodeJS.Timeout>();
   private port = 0;
   private lastTsMicros = 0;
+  /** Slash commands made so far: a part of each trigger id. */
+  private triggers = 0;
   /** Socket Mode connections accepted since the start, reconnects included. */
   connectionCount = 0;
 
@@ -314,7 +317,9 @@ export class FakeSlack {
   /** A slash command payload as Slack sends it, with a `response_url` on this fake. */
   slashCommand(fields: Partial<typeof SLASH_COMMAND_DEFAULTS> = {}): Record<string, string> {
     const id = randomUUID();
-    return { ...SLASH_COMMAND_DEFAULTS, response_url: `http://127.0.0.1:${this.port}/commands/T0FAKE/${id}/secret`, ...fields };
+    this.triggers += 1;
+    const trigger_id = `${Date.now()}.${this.triggers}.${id.replaceAll('-', '').slice(0, 20)}`;
+    return { ...SLASH_COMMAND_DEFAULTS, trigger_id, response_url: `http://127.0.0.1:${this.port}/commands/T0FAKE/${id}/secret`, ...fields };
   }
 
   private createHttpServer(): Server {
