@@ -2,8 +2,8 @@ import { BinanceError } from '../binance/errors.js';
 import { errorMessage } from '../errorCode.js';
 import type { Logger } from '../ops/logger.js';
 import { redact } from '../ops/redact.js';
-import { SerialQueue } from '../SerialQueue.js';
-import { isSinkError, type Notification, type OperationalNotice, type Sink } from '../sinks/Sink.js';
+import { NoticeSender } from '../sinks/NoticeSender.js';
+import type { OperationalNotice, Sink } from '../sinks/Sink.js';
 import { type Clock, formatSpan, formatTime, HOUR_MS, MINUTE_MS } from '../time.js';
 import type { EventBus } from './EventBus.js';
 
@@ -11,8 +11,6 @@ import type { EventBus } from './EventBus.js';
 export const DEFAULT_WATCHDOG_AFTER_MS = 2 * MINUTE_MS;
 /** An incident still open is announced again at most this often. */
 const REMINDER_EVERY_MS = HOUR_MS;
-/** Attempts per notice and the waits between them: a notice is not worth an outbox, but a blip should not eat it. */
-const NOTICE_RETRY_DELAYS_MS = [5_000, 20_000];
 /** Longest error text a notice quotes: enough for Binance's code, message and hint. */
 const QUOTED_ERROR_MAX = 500;
 /** Where a Binance key's permissions and IP allow-list are edited (Account → API Management). */
@@ -53,18 +51,16 @@ interface Incident {
  *   how many force orders that poll found in the gap;
  * - a sink has failed to deliver for longer than `afterMs`: the OTHER working sinks get the warning;
  *   once it delivers again, every working sink (that one too) gets the recovery.
- * An incident still open is announced again every `reminderMs`, never more often. Notices bypass the
- * outbox (they are about the bot, not force orders): each is tried a few times, in order per sink,
- * and then given up with a warning in the log. A sink counts as working until it has failed for
- * longer than `afterMs`. Checks run on the pipeline's own events (every poll, every failed delivery),
- * so a warning goes out with the first failure past `afterMs`.
+ * An incident still open is announced again every `reminderMs`, never more often; `NoticeSender`
+ * sends the notices (outside the outbox, retried a few times). A sink counts as working until it has
+ * failed for longer than `afterMs`. Checks run on the pipeline's own events (every poll, every failed
+ * delivery), so a warning goes out with the first failure past `afterMs`.
  */
 export class Watchdog {
   private readonly options: WatchdogOptions;
   private readonly afterMs: number;
   private readonly reminderMs: number;
-  private readonly queues = new Map<string, SerialQueue>();
-  private readonly stopping = new AbortController();
+  private readonly notices: NoticeSender;
   private readonly unsubscribe: (() => void)[] = [];
   private lastPollSuccessAt: number;
   private exchange: Incident | undefined;
@@ -76,7 +72,13 @@ export class Watchdog {
     this.reminderMs = options.reminderMs ?? REMINDER_EVERY_MS;
     // A bot that starts blind has been blind since it started.
     this.lastPollSuccessAt = options.clock.now();
-    for (const sink of options.sinks) this.queues.set(sink.name, new SerialQueue());
+    const { bus, clock, logger } = options;
+    this.notices = new NoticeSender({
+      clock,
+      logger,
+      onOutcome: ({ sink, severity, error }) =>
+        error === undefined ? bus.emit('noticeSent', { sink, severity }) : bus.emit('noticeFailed', { sink, severity, error }),
+    });
   }
 
   /** Starts listening to the pipeline's events. */
@@ -93,8 +95,7 @@ export class Watchdog {
   /** Stops listening, abandons notices still being retried, and resolves once none is in flight. */
   async stop(): Promise<void> {
     for (const off of this.unsubscribe.splice(0)) off();
-    this.stopping.abort(new Error('forcewatch is stopping'));
-    await Promise.all([...this.queues.values()].map((q) => q.idle()));
+    await this.notices.stop();
   }
 
   private pollFailed(error: unknown, fatal: boolean): void {
@@ -115,7 +116,7 @@ export class Watchdog {
         : newOrders === 1
           ? '1 force order was found in the gap and is being alerted now'
           : `${newOrders} force orders were found in the gap and are being alerted now`;
-    this.broadcast(this.workingSinks(), `notice:poll:${incident.since}:recovered`, {
+    this.notices.send(this.workingSinks(), `notice:poll:${incident.since}:recovered`, {
       severity: 'recovered',
       title: 'forcewatch reads Binance again',
       text:
@@ -140,7 +141,7 @@ export class Watchdog {
     this.sinkIncidents.delete(sink);
     if (incident.warnedAt !== undefined) {
       const span = formatSpan(this.options.clock.now() - incident.since);
-      this.broadcast(this.workingSinks(), `notice:sink:${sink}:${incident.since}:recovered`, {
+      this.notices.send(this.workingSinks(), `notice:sink:${sink}:${incident.since}:recovered`, {
         severity: 'recovered',
         title: `forcewatch delivers to ${sink} again`,
         text: `${sink} accepts alerts again after ${span} of failures. The alerts that waited are being delivered now, oldest first.`,
@@ -186,7 +187,7 @@ export class Watchdog {
     if (due.length === 0) return;
     if (incident.warnedAt === undefined || reminder) incident.warnedAt = now;
     for (const sink of due) incident.warned.add(sink.name);
-    this.broadcast(due, `notice:${what}:${incident.since}:warning:${incident.warnedAt}`, notice());
+    this.notices.send(due, `notice:${what}:${incident.since}:warning:${incident.warnedAt}`, notice());
   }
 
   /** Sinks that have not been failing for longer than `afterMs`. */
@@ -196,48 +197,6 @@ export class Watchdog {
       const incident = this.sinkIncidents.get(s.name);
       return !incident || now - incident.since < this.afterMs;
     });
-  }
-
-  private broadcast(sinks: readonly Sink[], key: string, notice: OperationalNotice): void {
-    const notification: Notification = { type: 'notice', key, notice };
-    for (const sink of sinks) {
-      void this.queues
-        .get(sink.name)
-        ?.run(() => this.deliver(sink, notification))
-        .catch(() => {});
-    }
-  }
-
-  /** Hands `notification` to `sink`, a few times if need be; never throws. */
-  private async deliver(sink: Sink, notification: Extract<Notification, { type: 'notice' }>): Promise<void> {
-    const { bus, clock, logger } = this.options;
-    const signal = this.stopping.signal;
-    const severity = notification.notice.severity;
-    const firstAt = clock.now();
-    for (let attempt = 0; !signal.aborted; attempt += 1) {
-      try {
-        // From the second attempt on, the first may have landed: a sink that can look it up by key does.
-        const maybeDelivered = attempt > 0 ? { since: firstAt } : undefined;
-        await sink.deliver(notification, { signal, maybeDelivered });
-        logger.info('operational notice sent', { sink: sink.name, severity, title: notification.notice.title });
-        bus.emit('noticeSent', { sink: sink.name, severity });
-        return;
-      } catch (error) {
-        if (signal.aborted) return;
-        const delay = NOTICE_RETRY_DELAYS_MS[attempt];
-        if (delay === undefined || (isSinkError(error) && !error.retryable)) {
-          logger.warn('could not send an operational notice; given up', {
-            sink: sink.name,
-            severity,
-            title: notification.notice.title,
-            error,
-          });
-          bus.emit('noticeFailed', { sink: sink.name, severity, error });
-          return;
-        }
-        await clock.sleep(delay, signal).catch(() => {});
-      }
-    }
   }
 }
 
