@@ -52,6 +52,11 @@ export class AccountRunner {
     this.health = accountHealth(options.core, options.clock);
   }
 
+  /** Its sinks: each platform's sink of its channel, stamped with the account. */
+  get sinks(): readonly Sink[] {
+    return this.options.sinks;
+  }
+
   /** The pipeline of the current term; undefined while another instance leads the account. */
   get pipeline(): Pipeline | undefined {
     return this.term;

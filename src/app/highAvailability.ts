@@ -1,11 +1,14 @@
 import type { CoreConfig } from '../config.js';
 import type { Fence } from '../ha/Fence.js';
 import { HaCoordinator, type HaStatus } from '../ha/HaCoordinator.js';
+import { leaseKey } from '../ha/Lease.js';
+import { LeaseLossNotices } from '../ha/LeaseLossNotices.js';
 import { RedisArchive } from '../ha/RedisArchive.js';
 import type { RedisClient } from '../ha/redisClient.js';
 import { redisStorage } from '../ha/redisStorage.js';
 import type { HealthStatus } from '../ops/HealthState.js';
 import type { Logger } from '../ops/logger.js';
+import { NoticeSender } from '../sinks/NoticeSender.js';
 import { type Clock, MINUTE_MS } from '../time.js';
 import type { AccountRunner } from './AccountRunner.js';
 
@@ -62,6 +65,28 @@ export function startHighAvailability(options: {
     logger,
   });
   for (const runner of runners) runner.useArchiveReader(new RedisArchive(storageOptions(runner.name, READ_ONLY)));
+  // A Redis outage ends every term, and with it the watchdog: the instance that led an account says so.
+  const sender = new NoticeSender({ clock, logger });
+  const lossNotices = new Map(
+    runners.map((runner) => [
+      runner.name,
+      new LeaseLossNotices({
+        account: runner.name,
+        sinks: runner.sinks,
+        sender,
+        clock,
+        logger,
+        afterMs: core.health.watchdogAfterMs,
+        settleMs: leaseMs,
+        instanceId,
+        leader: async () => (await client.get(leaseKey(prefix, runner.name)))?.replace(/:\d+$/, '') ?? undefined,
+      }),
+    ]),
+  );
+  const onRedisBack = () => {
+    for (const notices of lossNotices.values()) notices.redisBack();
+  };
+  client.on('ready', onRedisBack);
   const coordinator = new HaCoordinator({
     client,
     prefix,
@@ -73,9 +98,11 @@ export function startHighAvailability(options: {
     leadership: {
       lead: async (account, fence) => {
         await byName.get(account)?.lead({ storage: redisStorage(storageOptions(account, fence)) });
+        lossNotices.get(account)?.leading();
       },
-      standBy: async (account, reason) => {
+      standBy: async (account, reason, unproven) => {
         logger.info('standing by for the account', { account, reason });
+        if (unproven) lossNotices.get(account)?.lost();
         await byName.get(account)?.standBy();
       },
     },
@@ -103,7 +130,12 @@ export function startHighAvailability(options: {
             : `standby: another instance leads every account (${ha.instances} instances)`;
       return { healthy: sick.length === 0, reason, accounts, ha };
     },
-    stop: () => coordinator.stop(),
+    async stop() {
+      client.off('ready', onRedisBack);
+      for (const notices of lossNotices.values()) notices.stop();
+      await coordinator.stop();
+      await sender.stop();
+    },
   };
 }
 

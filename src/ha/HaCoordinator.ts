@@ -8,8 +8,8 @@ import type { RedisClient } from './redisClient.js';
 export interface AccountLeadership {
   /** Lead `account`: start its pipeline on the storage `fence` guards. */
   lead(account: string, fence: Fence): Promise<void>;
-  /** Stop leading `account` (`reason` says why): stop its pipeline. */
-  standBy(account: string, reason: string): Promise<void>;
+  /** Stop leading `account` (`reason` says why; `unproven`: Redis could not be reached in time): stop its pipeline. */
+  standBy(account: string, reason: string, unproven: boolean): Promise<void>;
 }
 
 /** Options of `HaCoordinator`. */
@@ -95,9 +95,9 @@ export class HaCoordinator {
           this.leading.add(account);
           await leadership.lead(account, fence);
         },
-        onStoppedLeading: async (reason) => {
+        onStoppedLeading: async (reason, unproven) => {
           this.leading.delete(account);
-          await leadership.standBy(account, reason);
+          await leadership.standBy(account, reason, unproven);
         },
       },
       logger,

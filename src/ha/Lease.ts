@@ -66,6 +66,11 @@ export interface AccountLeaseOptions {
   clock?: Clock;
 }
 
+/** The key of `account`'s lease under `prefix`; it holds `<instanceId>:<token>` while someone leads. */
+export function leaseKey(prefix: string, account: string): string {
+  return `${prefix}lease:${account}`;
+}
+
 /**
  * One account's lease: `<prefix>lease:<account>` holding `<instanceId>:<token>` (SET NX PX), with the
  * token from `<prefix>fence:<account>`. Every Redis call takes an optional signal to give up waiting.
@@ -82,7 +87,7 @@ export class AccountLease {
 
   constructor(options: AccountLeaseOptions) {
     this.account = options.account;
-    this.leaseKey = `${options.prefix}lease:${options.account}`;
+    this.leaseKey = leaseKey(options.prefix, options.account);
     this.fenceKey = `${options.prefix}fence:${options.account}`;
     this.timings = leaseTimings(options.leaseMs);
     this.clock = options.clock ?? systemClock;
@@ -153,12 +158,23 @@ export class AccountLease {
   }
 }
 
+/** Why a term ended. */
+interface TermEnd {
+  reason: string;
+  /** See `LeadershipCallbacks.onStoppedLeading`. */
+  unproven: boolean;
+}
+
 /** What an instance does when a term on a lease starts and ends. Each is awaited before the keeper goes on. */
 export interface LeadershipCallbacks {
   /** The term began: lead the account, writing with `fence`. */
   onStartedLeading(fence: Fence): void | Promise<void>;
-  /** The term ended (`reason` says why): stop leading; the lease is released once this returns. */
-  onStoppedLeading(reason: string): void | Promise<void>;
+  /**
+   * The term ended (`reason` says why): stop leading; the lease is released once this returns.
+   * `unproven`: it ended because no renewal reached Redis before the renew deadline (Redis down, hung, or
+   * out of this instance's reach), not because another instance holds the lease or this one stops.
+   */
+  onStoppedLeading(reason: string, unproven: boolean): void | Promise<void>;
 }
 
 /**
@@ -211,17 +227,18 @@ export class LeaseKeeper {
   private async term(fence: Fence): Promise<void> {
     this.leading = true;
     this.logger.info('leading the account', { account: this.lease.account, lease: fence.value });
-    let reason: string;
+    let end: TermEnd;
     try {
       await this.callbacks.onStartedLeading(fence);
-      reason = await this.keep();
+      end = await this.keep();
     } catch (error) {
-      reason = `starting to lead failed: ${error instanceof Error ? error.message : String(error)}`;
+      end = { reason: `starting to lead failed: ${error instanceof Error ? error.message : String(error)}`, unproven: false };
     }
+    const { reason, unproven } = end;
     this.leading = false;
     this.logger.info('stopped leading the account', { account: this.lease.account, reason });
     try {
-      await this.callbacks.onStoppedLeading(reason);
+      await this.callbacks.onStoppedLeading(reason, unproven);
     } catch (error) {
       this.logger.error('stopping to lead failed', { account: this.lease.account, error });
     }
@@ -231,19 +248,25 @@ export class LeaseKeeper {
   }
 
   /** Renews until the term ends; resolves with why it ended. */
-  private async keep(): Promise<string> {
+  private async keep(): Promise<TermEnd> {
     const { retryPeriodMs, renewDeadlineMs } = this.lease.timings;
     let lastError = 'no renewal ran in time: was the process paused?';
     for (;;) {
       const until = this.lease.heldUntil ?? 0;
       // Wake at the deadline at the latest, so the term ends on time even when every renewal fails.
       await this.pause(Math.min(retryPeriodMs, until - this.lease.clock.now()));
-      if (this.stopping.signal.aborted) return 'this instance is stopping';
-      if (!this.lease.isHeld()) return `the lease could not be renewed within its renew deadline of ${renewDeadlineMs} ms (${lastError})`;
+      if (this.stopping.signal.aborted) return { reason: 'this instance is stopping', unproven: false };
+      if (!this.lease.isHeld()) {
+        return {
+          reason: `the lease could not be renewed within its renew deadline of ${renewDeadlineMs} ms (${lastError})`,
+          unproven: true,
+        };
+      }
       try {
         const wait = Math.max(1, (this.lease.heldUntil ?? 0) - this.lease.clock.now());
-        if (!(await this.lease.renew(AbortSignal.timeout(wait))))
-          return "the lease is no longer this instance's (it expired or another instance took it)";
+        if (!(await this.lease.renew(AbortSignal.timeout(wait)))) {
+          return { reason: "the lease is no longer this instance's (it expired or another instance took it)", unproven: false };
+        }
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
         this.logger.warn('could not renew the lease', { account: this.lease.account, error: lastError });

@@ -13,7 +13,7 @@ export class RecordingSink implements Sink {
   private readonly failures: unknown[] = [];
   private failAlways: unknown;
   private gate: Promise<void> | undefined;
-  private waiters: { count: number; resolve: () => void }[] = [];
+  private waiters: { ready: () => boolean; resolve: () => void }[] = [];
 
   constructor(name: string) {
     this.name = name;
@@ -51,6 +51,12 @@ export class RecordingSink implements Sink {
   private async acceptNotice(notice: Extract<Notification, { type: 'notice' }>): Promise<void> {
     if (this.failAlways !== undefined) throw this.failAlways;
     this.notices.push(notice);
+    this.wake();
+  }
+
+  /** Resolves once at least `count` notices have been accepted. */
+  untilNotices(count: number): Promise<void> {
+    return this.until(() => this.notices.length >= count);
   }
 
   /** Alert ids of everything accepted, in order (a digest's is its key, `digest:<day>`). */
@@ -58,8 +64,20 @@ export class RecordingSink implements Sink {
 
   /** Resolves once at least `count` alerts have been accepted. */
   untilAlerts(count: number): Promise<void> {
-    if (this.alertIds.length >= count) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ count, resolve }));
+    return this.until(() => this.alertIds.length >= count);
+  }
+
+  private until(ready: () => boolean): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ ready, resolve }));
+  }
+
+  private wake(): void {
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.ready()) return true;
+      w.resolve();
+      return false;
+    });
   }
 
   async deliver(notification: Notification): Promise<void> {
@@ -72,11 +90,6 @@ export class RecordingSink implements Sink {
     if (notification.type === 'single' || notification.type === 'risk') this.alertIds.push(notification.alert.id);
     else if (notification.type === 'digest') this.alertIds.push(notification.key);
     else for (const alert of notification.alerts) this.alertIds.push(alert.id);
-    const total = this.alertIds.length;
-    this.waiters = this.waiters.filter((w) => {
-      if (w.count > total) return true;
-      w.resolve();
-      return false;
-    });
+    this.wake();
   }
 }

@@ -362,7 +362,7 @@ describe('high availability: real instances, real Redis, leaders killed and paus
       // once its store exists.
       const started = persisted ? undefined : storeStarted();
       await server.restart();
-      if (started) {
+      if (started !== undefined) {
         await within("the new leader's store", started);
         // Redis came back empty: the next leader starts a new store, as a first start does (orders before
         // it are history). The fleet recovers and nothing is alerted twice, but the outage's orders are

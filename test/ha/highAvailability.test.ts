@@ -54,7 +54,8 @@ describe('high availability, two instances in one process', () => {
     if (instance.redis.isOpen) instance.redis.destroy();
   }
 
-  async function startInstance(name: string): Promise<Instance> {
+  /** Starts an instance; `watchdogAfterMs` shortens WATCHDOG_AFTER below its 30 s floor, for a test in real time. */
+  async function startInstance(name: string, watchdogAfterMs?: number): Promise<Instance> {
     const loaded = loadSettings({
       BINANCE_API_KEY: SIM_API_KEY,
       BINANCE_API_SECRET: SIM_API_SECRET,
@@ -67,7 +68,9 @@ describe('high availability, two instances in one process', () => {
     });
     if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
     // A free port for /healthz (the settings take 1-65535; the OS picks with 0).
-    const settings = { ...loaded.settings, core: { ...loaded.settings.core, metrics: { port: 0, host: '127.0.0.1' } } };
+    const { core } = loaded.settings;
+    const health = { ...core.health, watchdogAfterMs: watchdogAfterMs ?? core.health.watchdogAfterMs };
+    const settings = { ...loaded.settings, core: { ...core, health, metrics: { port: 0, host: '127.0.0.1' } } };
     const logger = captureLogger().logger;
     const requests: string[] = [];
     const fetch: FetchLike = (url, init) => {
@@ -132,5 +135,26 @@ describe('high availability, two instances in one process', () => {
     // A graceful stop releases the lease: the successor leads within a retry period and a poll.
     expect(Date.now() - handedAt).toBeLessThan(1_000 + 1_000 + 1_000);
     expect(new Set(alerted()).size).toBe(2);
+  }, 40_000);
+
+  it('a Redis outage is never silent: the instance that led tells its channel after WATCHDOG_AFTER, and who leads once Redis is back; the standby says nothing', async () => {
+    const a = await startInstance('a', 1_500);
+    const b = await startInstance('b', 1_500);
+    await until(() => [a, b].some((i) => i.requests.some((p) => p.endsWith('/forceOrders'))), 'a poll');
+    const [leader, standby] = a.requests.some((p) => p.endsWith('/forceOrders')) ? [a, b] : [b, a];
+    await redis.stop();
+    await leader.sink.untilNotices(1);
+    const warning = leader.sink.notices[0]!.notice;
+    expect(warning.severity).toBe('warning');
+    expect(warning.title).toBe('forcewatch may be blind: the leading instance lost Redis');
+    expect(warning.text).toContain(`Instance ${leader.name} led this account until`);
+    await redis.restart();
+    await leader.sink.untilNotices(2);
+    const recovery = leader.sink.notices[1]!.notice;
+    expect(recovery.severity).toBe('recovered');
+    expect(recovery.text).toMatch(new RegExp(`Instance ${leader.name} reaches Redis again after .*(Instance [ab] leads the account|This instance leads the account again)`));
+    // One message per outage, from the one that led: the standby, which lost nothing, stays quiet.
+    expect(standby.sink.notices).toEqual([]);
+    for (const notice of [warning, recovery]) expect(JSON.stringify(notice)).not.toContain(redis.url());
   }, 40_000);
 });
