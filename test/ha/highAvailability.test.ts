@@ -152,7 +152,11 @@ describe('high availability, two instances in one process', () => {
     await leader.sink.untilNotices(2);
     const recovery = leader.sink.notices[1]!.notice;
     expect(recovery.severity).toBe('recovered');
-    expect(recovery.text).toMatch(new RegExp(`Instance ${leader.name} reaches Redis again after .*(Instance [ab] leads the account|This instance leads the account again)`));
+    expect(recovery.text).toMatch(
+      new RegExp(
+        `Instance ${leader.name} reaches Redis again after .*(Instance [ab] leads the account|This instance leads the account again)`,
+      ),
+    );
     // One message per outage, from the one that led: the standby, which lost nothing, stays quiet.
     expect(standby.sink.notices).toEqual([]);
     for (const notice of [warning, recovery]) expect(JSON.stringify(notice)).not.toContain(redis.url());
