@@ -1,8 +1,13 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { percentile } from '../../bench/percentile.js';
+import { minuteOf } from '../../src/binance/WeightLimiter.js';
 import { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
 import { SeededRandom } from '../../src/simulator/SeededRandom.js';
+import { simAccounts } from '../../src/simulator/simAccounts.js';
 import type { SimRequestLog } from '../../src/simulator/types.js';
+import { MINUTE_MS } from '../../src/time.js';
 import { FakeDiscord } from '../fakes/discord/FakeDiscord.js';
 import { RedisServer } from '../fakes/RedisServer.js';
 import { FakeSlack } from '../fakes/slack/FakeSlack.js';
@@ -436,4 +441,70 @@ describe('high availability: real instances, real Redis, leaders killed and paus
     expect(Math.abs(threeInstances - oneInstance) / oneInstance).toBeLessThan(0.15);
     expectEachOnceAtEachSink();
   }, 60_000);
+
+  /**
+   * The issue's one weight budget per IP, end to end: two instances, each leading one of two accounts,
+   * each account polling COIN-M every second (50 weight a poll, so 6,000 a minute together) against an IP
+   * limit of `limit` that the simulator enforces with 429s. Without the ledger in Redis an instance learns
+   * of the other's spending only from used-weight headers a poll old, and both send into the same room.
+   */
+  it("two instances leading an account each share one weight budget per IP: a minute's weight stays within the limit, both polled, no 429", async () => {
+    const limit = 1_000; // BINANCE_WEIGHT_LIMIT and the simulator's: 20 polls a minute for the IP
+    const desks = simAccounts(2);
+    // This test's own exchange: two accounts on one IP limit (the beforeEach one has the default account and 6,000).
+    await world.sim.close();
+    world = { ...world, sim: await PapiSimulator.start({ seed: SEED, weightLimitPerMinute: limit, accounts: desks }) };
+    const accountsFile = join(dir.dir, 'accounts.json');
+    const accounts = desks.map((desk, i) => ({
+      name: desk.name,
+      apiKey: `\${DESK_${i}_KEY}`,
+      apiSecret: `\${DESK_${i}_SECRET}`,
+      markets: ['cm'],
+    }));
+    await writeFile(accountsFile, JSON.stringify({ accounts }), { mode: 0o600 });
+    const keys = desks.flatMap((desk, i) => [
+      [`DESK_${i}_KEY`, desk.apiKey],
+      [`DESK_${i}_SECRET`, desk.hmacSecret as string],
+    ]);
+    fleet = new HaFleet(world, { FORCEWATCH_ACCOUNTS: accountsFile, BINANCE_WEIGHT_LIMIT: String(limit), ...Object.fromEntries(keys) });
+    const instances = [await fleet.spawn('a'), await fleet.spawn('b')];
+    await within(
+      'one account led by each instance',
+      fleet.until(() => instances.every((i) => fleet.accountsLed(i).size === 1)),
+    );
+    const spreadAt = Date.now();
+
+    // The first minute with at least half of it under both leaders (so both ask for far more than the
+    // limit in it), summed once the simulator answers a request of the next: up to 90 s of waiting.
+    const measured = minuteOf(spreadAt + MINUTE_MS / 2);
+    await within(
+      'a request in the minute after the measured one',
+      new Promise<void>((resolve) => {
+        const off = world.sim.onRequest((r) => {
+          if (r.at < measured + MINUTE_MS) return;
+          off();
+          resolve();
+        });
+      }),
+      2 * MINUTE_MS,
+    );
+    const inMinute = world.sim.requests.filter((r) => r.path.startsWith('/papi/') && minuteOf(r.at) === measured);
+    const weightOf = (requests: SimRequestLog[]) => requests.reduce((sum, r) => sum + r.weight, 0);
+    const byAccount = desks.map(({ name }) => ({
+      account: String(name),
+      leader: instances.find((i) => fleet.accountsLed(i).has(String(name)))?.name,
+      weight: weightOf(inMinute.filter((r) => r.account === name)),
+    }));
+    const tooMuch = world.sim.requests.filter((r) => r.status === 429 || r.status === 418);
+    console.info(
+      `shared weight budget (BINANCE_WEIGHT_LIMIT=${limit}, 2 instances, an account each): the IP's PAPI weight in one minute ` +
+        `${weightOf(inMinute)} (${byAccount.map((a) => `${a.account} led by ${a.leader}: ${a.weight}`).join(', ')}); ` +
+        `429/418 answers over the run: ${tooMuch.length}${tooMuch.map((r) => ` (${r.account} at ${r.at % MINUTE_MS} ms into its minute)`).join('')}`,
+    );
+    expect(weightOf(inMinute)).toBeLessThanOrEqual(limit);
+    expect(weightOf(inMinute)).toBeGreaterThan(limit / 2);
+    expect(tooMuch).toEqual([]);
+    // Neither leader starved: each account got polled in the minute.
+    for (const { account, weight } of byAccount) expect(weight, account).toBeGreaterThan(0);
+  }, 180_000); // the spread (up to 15 s) and up to 90 s for the measured minute to end, on a loaded machine
 });

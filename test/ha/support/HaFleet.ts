@@ -104,6 +104,16 @@ export class HaFleet {
     return only() as HaInstance;
   }
 
+  /** The accounts `instance` leads now, by its log: each account's last term line opens a term. */
+  accountsLed(instance: HaInstance): Set<string> {
+    const led = new Set<string>();
+    for (const line of instance.bot.lines) {
+      if (line.msg === LEADING) led.add(String(line.account));
+      else if (line.msg === STOPPED) led.delete(String(line.account));
+    }
+    return led;
+  }
+
   /** Resolves once `condition()` holds, re-checked on every log line of a running instance. */
   async until(condition: () => boolean): Promise<void> {
     while (!condition()) {
