@@ -29,6 +29,16 @@ export const IP_WEIGHT_PER_MINUTE: Readonly<Record<BinanceApi, number>> = {
   dapi: 2400,
 };
 
+/**
+ * How long after a minute turns (by our estimate of Binance's clock) a request may still land in the old
+ * minute. The estimate (local time plus the offset measured at the last time sync) can run ahead of
+ * Binance by up to half a round trip: seen with two instances on one shared ledger, a request held for
+ * the next minute and sent the instant it began got a 429 3 to 9 ms before Binance's minute turned
+ * (their offsets 0 to 15 ms), and its header then spoke of the old minute. For this long after the turn a
+ * request goes out only if the old minute could take it too.
+ */
+export const MINUTE_TURN_MARGIN_MS = 1_000;
+
 /** What the shared ledger said of a reservation: booked, or how long until the minute that could hold it. */
 export type WeightReservation = { booked: true } | { booked: false; retryInMs: number };
 
@@ -128,6 +138,10 @@ export class WeightLimiter {
   private inflightWeight = 0;
   private pausedUntil = 0;
   private windowStart: number;
+  /** Weight the previous window could still take: a request in the first `MINUTE_TURN_MARGIN_MS` of a window may land there. */
+  private previousLeft: number;
+  /** The window the shared ledger last said was full. */
+  private sharedFullWindow = Number.NEGATIVE_INFINITY;
   /** The last window whose first request has been answered. */
   private answeredWindow = Number.NEGATIVE_INFINITY;
   /** A window's first request while it is unanswered. */
@@ -144,6 +158,8 @@ export class WeightLimiter {
     this.shared = options.shared;
     this.windowStart = minuteOf(this.serverNow());
     this.available = this.limit;
+    // Before the first window nothing is known of the previous one: the first-request gate guards it.
+    this.previousLeft = this.limit;
   }
 
   /** Holds every request not yet sent until `untilMs` (local clock); a longer pause wins over a shorter one. */
@@ -203,6 +219,11 @@ export class WeightLimiter {
         await unlessAborted(this.firstRequest.answered, wake);
         continue;
       }
+      const turnSettlesInMs = this.windowStart + MINUTE_TURN_MARGIN_MS - this.serverNow();
+      if (turnSettlesInMs > 0 && weight > this.previousLeft) {
+        await this.clock.sleep(turnSettlesInMs, wake);
+        continue;
+      }
       if (weight <= this.available) {
         if (!this.shared) break;
         const sharedWaitMs = await this.reserveShared(this.shared, weight, wake);
@@ -216,6 +237,7 @@ export class WeightLimiter {
     }
     this.available -= weight;
     this.inflightWeight += weight;
+    if (this.serverNow() < this.windowStart + MINUTE_TURN_MARGIN_MS) this.previousLeft -= weight;
     const window = this.windowStart;
     return this.answeredWindow === window ? { window } : { window, answered: this.markFirstRequest(window) };
   }
@@ -235,7 +257,9 @@ export class WeightLimiter {
       return 0;
     }
     outage.answered();
-    return reservation.booked ? 0 : Math.max(1, reservation.retryInMs);
+    if (reservation.booked) return 0;
+    this.sharedFullWindow = this.windowStart;
+    return Math.max(1, reservation.retryInMs);
   }
 
   /** Holds further admissions until the returned function is called (the first of several calls counts). */
@@ -257,6 +281,10 @@ export class WeightLimiter {
   private rollWindow(): void {
     const minute = minuteOf(this.serverNow());
     if (minute === this.windowStart) return;
+    // What the minute that just ended could still take: nothing once the shared ledger said it was full
+    // (other instances filled it), all of it when it is not the one before this (nothing sent lands there).
+    const ended = this.windowStart;
+    this.previousLeft = minute - ended > MINUTE_MS ? this.limit : this.sharedFullWindow === ended ? 0 : this.available;
     this.windowStart = minute;
     this.available = this.limit - this.inflightWeight;
   }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../src/binance/BinanceHttpClient.js';
 import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import { WeightBudget } from '../../src/binance/WeightBudget.js';
+import { MINUTE_TURN_MARGIN_MS } from '../../src/binance/WeightLimiter.js';
 import { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
 import { MINUTE_MS } from '../../src/time.js';
 import { FakeClock } from '../fakes/FakeClock.js';
@@ -83,7 +84,7 @@ async function driveMinutes(
     if (finished) break;
     await untilRequests(sim, sent.length);
     endOfMinute();
-    await clock.advance(MINUTE_MS - (clock.now() % MINUTE_MS));
+    await clock.advance(MINUTE_MS - (clock.now() % MINUTE_MS) + MINUTE_TURN_MARGIN_MS);
   }
   await done;
 }

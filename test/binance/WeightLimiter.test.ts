@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBinanceClient } from '../../src/binance/createBinanceClient.js';
-import { WeightLimiter } from '../../src/binance/WeightLimiter.js';
+import { MINUTE_TURN_MARGIN_MS, WeightLimiter } from '../../src/binance/WeightLimiter.js';
 import { SIM_API_KEY, SIM_API_SECRET } from '../../src/simulator/PapiSimulator.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { idle, startHarness, untilRequests } from './harness.js';
@@ -28,7 +28,7 @@ describe('WeightLimiter', () => {
     await idle();
     expect(sim.requests).toHaveLength(120);
     expect(sim.usedWeight()).toBe(6000);
-    await clock!.advance(60_000);
+    await clock!.advance(60_000 + MINUTE_TURN_MARGIN_MS);
     await Promise.all(queries);
     expect(sim.requests).toHaveLength(150);
     expect(sim.requests.every((r) => r.status === 200)).toBe(true);
@@ -54,7 +54,7 @@ describe('WeightLimiter', () => {
     // Our first request learnt that 5050 were used; 19 more fit (950), the rest wait.
     expect(sim.requests).toHaveLength(120);
     expect(sim.usedWeight()).toBe(6000);
-    await clock!.advance(60_000);
+    await clock!.advance(60_000 + MINUTE_TURN_MARGIN_MS);
     await Promise.all(queries);
     expect(sim.requests.filter((r) => r.status !== 200)).toEqual([]);
   });
@@ -65,9 +65,30 @@ describe('WeightLimiter', () => {
     await untilSettled(queries, 20);
     await idle();
     expect(sim.usedWeight()).toBe(1000);
-    await clock!.advance(60_000);
+    await clock!.advance(60_000 + MINUTE_TURN_MARGIN_MS);
     await Promise.all(queries);
     expect(sim.requests).toHaveLength(30);
+  });
+
+  it("sends nothing held for the next minute until the turn has surely come at Binance too: a clock 15 ms ahead of Binance's gets no 429 at the turn", async () => {
+    const clock = new FakeClock();
+    // Our estimate of Binance's time runs 15 ms ahead of it, as after a time sync over a slow round trip.
+    const { sim, client } = await startHarness({
+      sim: { now: () => clock.now() - 15, weightLimitPerMinute: 1000 },
+      client: { clock, weightLimitPerMinute: 1000 },
+    });
+    const queries = Array.from({ length: 30 }, () => client.forceOrders('cm', WINDOW));
+    await untilSettled(queries, 20);
+    await idle();
+    expect(sim.usedWeight()).toBe(1000);
+    // Our minute turns; Binance's has 15 ms to go, and is full.
+    await clock.advance(60_000 - (clock.now() % 60_000));
+    await idle();
+    expect(sim.requests).toHaveLength(20);
+    await clock.advance(MINUTE_TURN_MARGIN_MS);
+    await Promise.all(queries);
+    expect(sim.requests.filter((r) => r.status !== 200)).toEqual([]);
+    expect(sim.usedWeight()).toBe(500);
   });
 
   it('holds every request while paused, on the injected clock', async () => {
@@ -152,7 +173,7 @@ describe('one weight budget per API (Binance counts papi, fapi and dapi apart)',
     await idle();
     expect(papiRequests(sim).filter((r) => r.status !== 200)).toEqual([]);
     expect(papiRequests(sim)).toHaveLength(120); // 5050 + 19 × 50 = 6000
-    await clock!.advance(60_000);
+    await clock!.advance(60_000 + MINUTE_TURN_MARGIN_MS);
     await Promise.all(queries);
     expect(papiRequests(sim).filter((r) => r.status !== 200)).toEqual([]);
   }, 5000); // a budget shared with fapi hangs here instead: the 429s it earns pause the sync too

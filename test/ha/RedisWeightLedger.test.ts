@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FetchLike } from '../../src/binance/BinanceHttpClient.js';
 import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import { WeightBudget } from '../../src/binance/WeightBudget.js';
+import { MINUTE_TURN_MARGIN_MS } from '../../src/binance/WeightLimiter.js';
 import { RedisWeightLedger } from '../../src/ha/RedisWeightLedger.js';
 import { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
 import { MINUTE_MS } from '../../src/time.js';
@@ -130,7 +131,8 @@ async function driveMinutes(
     if (running === 0) break;
     await untilRequests(setup.sim, setup.sent.length);
     endMinute();
-    await setup.clock.advance(MINUTE_MS - (setup.clock.now() % MINUTE_MS));
+    // To the next minute, past the turn margin the limiter waits out (a request at the turn may count in the old one).
+    await setup.clock.advance(MINUTE_MS - (setup.clock.now() % MINUTE_MS) + MINUTE_TURN_MARGIN_MS);
   }
   await done;
   await untilRequests(setup.sim, setup.sent.length);
