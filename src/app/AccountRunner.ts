@@ -14,6 +14,9 @@ import { pipelineStream } from './pipelineStream.js';
 /** The bot counts as stuck when no poll succeeded for this many intervals (or a minute, if longer). */
 const STALE_POLLS = 3;
 
+/** Wired to each term's bus; may return what to undo when the term ends. */
+export type TermHookup = (bus: EventBus) => (() => void) | undefined;
+
 /** What one account's runner is made of. */
 export interface AccountRunnerOptions {
   core: CoreConfig;
@@ -40,7 +43,9 @@ export class AccountRunner {
   readonly exchange: AccountExchange;
   readonly health: HealthState;
   private readonly options: AccountRunnerOptions;
-  private readonly hookups: ((bus: EventBus) => void)[] = [];
+  private readonly hookups: TermHookup[] = [];
+  /** What the current term's hookups undo when it ends. */
+  private termCleanups: (() => void)[] = [];
   private term: Pipeline | undefined;
   private archiveReader: ArchiveReader | undefined;
 
@@ -79,10 +84,15 @@ export class AccountRunner {
     return this.term?.knownSymbols() ?? [];
   }
 
-  /** Wires `hookup` to the bus of every term, this one and those to come. */
-  onEachTerm(hookup: (bus: EventBus) => void): void {
+  /** Wires `hookup` to the bus of every term, this one and those to come; what it returns runs when the term ends. */
+  onEachTerm(hookup: TermHookup): void {
     this.hookups.push(hookup);
-    if (this.term) hookup(this.term.bus);
+    if (this.term) this.hook(hookup, this.term.bus);
+  }
+
+  private hook(hookup: TermHookup, bus: EventBus): void {
+    const cleanup = hookup(bus);
+    if (cleanup) this.termCleanups.push(cleanup);
   }
 
   /**
@@ -93,7 +103,7 @@ export class AccountRunner {
     if (this.term) throw new Error(`account ${this.name} already has a running pipeline`);
     const pipeline = new Pipeline({ ...this.pipelineOptions(), ...storage });
     this.term = pipeline;
-    for (const hookup of this.hookups) hookup(pipeline.bus);
+    for (const hookup of this.hookups) this.hook(hookup, pipeline.bus);
     return pipeline;
   }
 
@@ -114,6 +124,7 @@ export class AccountRunner {
     const pipeline = this.term;
     this.term = undefined;
     await pipeline?.stop();
+    for (const cleanup of this.termCleanups.splice(0)) cleanup();
   }
 
   /** The pipeline's options as the settings ask: files beside FORCEWATCH_DB, its sinks, its stream and risk. */

@@ -135,7 +135,7 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
       logger: settings.accounts.length > 1 ? logger.child({ account: config.name }) : logger,
       clock,
     });
-    runner.onEachTerm((bus) => wireMetrics(bus, metrics, runner.health));
+    runner.onEachTerm((bus) => wireMetrics(bus, metrics, runner.health, config.name, sinks));
     accounts.push(runner);
     byName.set(config.name, runner);
   }
@@ -309,33 +309,43 @@ function reasonOf(error: unknown): string {
   return redact(errorMessage(error)).slice(0, 200);
 }
 
-/** Feeds the pipeline's events into the Prometheus metrics and the health state. */
-function wireMetrics(bus: EventBus, metrics: Metrics, health: HealthState): void {
+/**
+ * Feeds one account's pipeline events into the Prometheus metrics (under its name) and its health state;
+ * returns what drops its gauges when the term ends.
+ */
+function wireMetrics(bus: EventBus, metrics: Metrics, health: HealthState, account: string, sinks: readonly Sink[]): () => void {
+  // Never read yet: 0, as an unlabelled gauge starts, so ForcewatchBlind also fires for a bot blind from its start.
+  metrics.lastSuccessfulPoll.set({ account }, 0);
   bus.on('pollSucceeded', ({ at, newOrders, weight }) => {
-    metrics.polls.inc();
-    metrics.ordersSeen.inc(newOrders);
-    metrics.weightUsed.inc(weight);
-    metrics.lastSuccessfulPoll.set(at / 1000);
+    metrics.polls.inc({ account });
+    metrics.ordersSeen.inc({ account }, newOrders);
+    metrics.weightUsed.inc({ account }, weight);
+    metrics.lastSuccessfulPoll.set({ account }, at / 1000);
     health.pollSucceeded(at);
   });
   bus.on('pollFailed', ({ error }) => {
-    metrics.pollFailures.inc();
+    metrics.pollFailures.inc({ account });
     health.pollFailed(reasonOf(error));
   });
   bus.on('delivered', ({ sink, alertIds, latencyMs }) => {
-    metrics.alertsDelivered.inc({ sink }, alertIds.length);
-    for (const ms of latencyMs) metrics.deliveryLatency.observe({ sink }, ms / 1000);
+    metrics.alertsDelivered.inc({ account, sink }, alertIds.length);
+    for (const ms of latencyMs) metrics.deliveryLatency.observe({ account, sink }, ms / 1000);
     health.delivered(sink);
   });
   bus.on('deliveryFailed', ({ sink, error }) => {
-    metrics.deliveryFailures.inc({ sink, reason: deliveryFailureReason(error) });
+    metrics.deliveryFailures.inc({ account, sink, reason: deliveryFailureReason(error) });
     health.deliveryFailed(sink, reasonOf(error));
   });
   bus.on('streamState', ({ state, reason }) => {
-    metrics.streamOpen.set(state === 'open' ? 1 : 0);
+    metrics.streamOpen.set({ account }, state === 'open' ? 1 : 0);
     health.streamChanged(state, reason);
   });
-  bus.on('outboxDepth', ({ sink, depth }) => metrics.outboxDepth.set({ sink }, depth));
-  bus.on('noticeSent', ({ sink, severity }) => metrics.notices.inc({ sink, severity, outcome: 'sent' }));
-  bus.on('noticeFailed', ({ sink, severity }) => metrics.notices.inc({ sink, severity, outcome: 'failed' }));
+  bus.on('outboxDepth', ({ sink, depth }) => metrics.outboxDepth.set({ account, sink }, depth));
+  bus.on('noticeSent', ({ sink, severity }) => metrics.notices.inc({ account, sink, severity, outcome: 'sent' }));
+  bus.on('noticeFailed', ({ sink, severity }) => metrics.notices.inc({ account, sink, severity, outcome: 'failed' }));
+  return () =>
+    metrics.forgetAccount(
+      account,
+      sinks.map((sink) => sink.name),
+    );
 }

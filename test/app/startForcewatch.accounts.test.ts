@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AccountClients, createAccountClients } from '../../src/app/accountClients.js';
 import { loadSettings } from '../../src/app/loadSettings.js';
 import { type Forcewatch, startForcewatch } from '../../src/app/startForcewatch.js';
+import { Metrics } from '../../src/ops/Metrics.js';
 import { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
 import { simAccounts } from '../../src/simulator/simAccounts.js';
 import type { SimulatorAccount } from '../../src/simulator/types.js';
@@ -33,6 +34,7 @@ describe('several accounts in one bot', () => {
   let clients: AccountClients | undefined;
   let app: Forcewatch | undefined;
   let log = captureLogger('info');
+  let metrics: Metrics;
 
   beforeEach(async () => {
     clock = new FakeClock();
@@ -95,7 +97,8 @@ describe('several accounts in one bot', () => {
     if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
     const { settings } = loaded;
     clients = createAccountClients(settings.core, settings.accounts, { clock, logger: log.logger });
-    app = await startForcewatch({ settings, exchanges: clients.exchanges, logger: log.logger, clock });
+    metrics = new Metrics({ processMetrics: false });
+    app = await startForcewatch({ settings, exchanges: clients.exchanges, logger: log.logger, clock, metrics });
     waiting.clear();
     for (const [name, pipeline] of app.pipelines) {
       pipeline.bus.on('alertsQueued', ({ alerts }) => {
@@ -157,6 +160,12 @@ describe('several accounts in one bot', () => {
     const after = clock.now();
     await driveUntil(clock, () => alertsIn('C0DESKONE').length === 2, { what: 'desk-1 alerted again', idleSleepers: idle, maxMs: 60_000 });
     expect(clock.now() - after).toBeLessThanOrEqual(5_000);
+    // Each account its own series: desk-1's polls do not hide from the alert rules that desk-2 never read Binance.
+    const scraped = await metrics.registry.metrics();
+    expect(scraped).toMatch(/forcewatch_last_successful_poll_timestamp_seconds\{account="desk-1"\} 1\d{9}/);
+    expect(scraped).toContain('forcewatch_last_successful_poll_timestamp_seconds{account="desk-2"} 0');
+    expect(scraped).toMatch(/forcewatch_poll_failures_total\{account="desk-2"\} [1-9]/);
+    expect(scraped).not.toMatch(/forcewatch_poll_failures_total\{account="desk-1"\} [1-9]/);
   });
 
   it('answers /forceorders for the channel’s account, or the one named, and refuses what the caller may not read', async () => {

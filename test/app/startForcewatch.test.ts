@@ -90,8 +90,8 @@ describe('startForcewatch', () => {
     expect(printed.join('')).not.toContain('main ·');
 
     const metrics = await (await fetch(`${app.opsUrl}/metrics`)).text();
-    expect(metrics).toMatch(/forcewatch_alerts_delivered_total\{sink="console"\} 1/);
-    expect(metrics).toMatch(/forcewatch_orders_seen_total 1/);
+    expect(metrics).toMatch(/forcewatch_alerts_delivered_total\{account="main",sink="console"\} 1/);
+    expect(metrics).toMatch(/forcewatch_orders_seen_total\{account="main"\} 1/);
 
     const outcome = app.commands.forceOrders('BTCUSD 1h', { platform: 'console' });
     const [answer] = outcome.ok ? await outcome.answers() : [];
@@ -231,8 +231,8 @@ describe('startForcewatch', () => {
     await failed;
     let text = await scrape();
     // It read 0 before: the depth was only reported at start and after a recorded delivery.
-    expect(text).toContain('forcewatch_outbox_depth{sink="console"} 3');
-    expect(text).toMatch(/forcewatch_delivery_failures_total\{sink="console",reason="other"\} [1-9]/);
+    expect(text).toContain('forcewatch_outbox_depth{account="main",sink="console"} 3');
+    expect(text).toMatch(/forcewatch_delivery_failures_total\{account="main",sink="console",reason="other"\} [1-9]/);
     expect(text).toMatch(/forcewatch_binance_used_weight\{api="papi"\} [1-9]\d*/);
     expect(text).toMatch(/forcewatch_binance_used_weight\{api="dapi"\} [1-9]\d*/);
 
@@ -243,7 +243,7 @@ describe('startForcewatch', () => {
     ]);
     await pass(5_000);
     await queued;
-    expect(await scrape()).toContain('forcewatch_outbox_depth{sink="console"} 5');
+    expect(await scrape()).toContain('forcewatch_outbox_depth{account="main",sink="console"} 5');
 
     // Two minutes (WATCHDOG_AFTER) of failures: /healthz says which sink and why.
     await pass(2 * 60_000);
@@ -256,11 +256,11 @@ describe('startForcewatch', () => {
     stdoutClosed = false;
     await driveUntil(clock, () => delivered === 5, { stepMs: 1_000, idleSleepers, what: 'the five alerts delivered' });
     text = await scrape();
-    expect(text).toContain('forcewatch_outbox_depth{sink="console"} 0');
-    expect(text).toContain('forcewatch_delivery_latency_seconds_count{sink="console"} 5');
+    expect(text).toContain('forcewatch_outbox_depth{account="main",sink="console"} 0');
+    expect(text).toContain('forcewatch_delivery_latency_seconds_count{account="main",sink="console"} 5');
     // Each waited from its poll to the recovery: over two minutes, none over five.
-    expect(text).toContain('forcewatch_delivery_latency_seconds_bucket{le="120",sink="console"} 0');
-    expect(text).toContain('forcewatch_delivery_latency_seconds_bucket{le="300",sink="console"} 5');
+    expect(text).toContain('forcewatch_delivery_latency_seconds_bucket{le="120",account="main",sink="console"} 0');
+    expect(text).toContain('forcewatch_delivery_latency_seconds_bucket{le="300",account="main",sink="console"} 5');
     expect((await fetch(`${app.opsUrl}/healthz`)).status).toBe(200);
   });
 });

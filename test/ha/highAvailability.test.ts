@@ -142,8 +142,16 @@ describe('high availability, two instances in one process', () => {
     const b = await startInstance('b', 1_500);
     await until(() => [a, b].some((i) => i.requests.some((p) => p.endsWith('/forceOrders'))), 'a poll');
     const [leader, standby] = a.requests.some((p) => p.endsWith('/forceOrders')) ? [a, b] : [b, a];
+    const lastPoll = async (instance: Instance) =>
+      /forcewatch_last_successful_poll_timestamp_seconds\{account="main"\} (\d+)/.exec(
+        await (await fetch(`${instance.app.opsUrl}/metrics`)).text(),
+      )?.[1];
+    expect(await lastPoll(leader)).toBeDefined();
+    expect(await lastPoll(standby)).toBeUndefined();
     await redis.stop();
     await leader.sink.untilNotices(1);
+    // Its term over, the former leader shows no stale last poll: the alert rules would take it for a blind bot.
+    expect(await lastPoll(leader)).toBeUndefined();
     const warning = leader.sink.notices[0]!.notice;
     expect(warning.severity).toBe('warning');
     expect(warning.title).toBe('forcewatch may be blind: the leading instance lost Redis');
