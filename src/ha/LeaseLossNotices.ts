@@ -38,25 +38,25 @@ export class LeaseLossNotices {
   private lostAt: number | undefined;
   /** True once the warning of the current loss was handed to the sender. */
   private warned = false;
-  private waiting: AbortController | undefined;
+  /** The wait for `afterMs` before the warning. */
+  private warning: AbortController | undefined;
+  /** The wait for `settleMs` after Redis is back, before reading who leads. */
+  private settling: AbortController | undefined;
 
   constructor(options: LeaseLossNoticesOptions) {
     this.options = options;
   }
 
-  /** This instance's term ended while Redis was unreachable: warn after `afterMs` unless it leads again first. */
+  /** This instance's term ended while Redis was unreachable: warn after `afterMs` unless someone leads first. */
   lost(): void {
     if (this.lostAt !== undefined) return;
     const { clock, afterMs } = this.options;
     this.lostAt = clock.now();
-    const waiting = new AbortController();
-    this.waiting = waiting;
-    clock.sleep(afterMs, waiting.signal).then(
-      () => {
-        this.waiting = undefined;
-        this.warn();
-      },
-      () => {}, // led again, Redis back or stopping first
+    const warning = new AbortController();
+    this.warning = warning;
+    clock.sleep(afterMs, warning.signal).then(
+      () => this.warn(),
+      () => {}, // someone leads again, or the process stops
     );
   }
 
@@ -66,36 +66,42 @@ export class LeaseLossNotices {
   }
 
   /**
-   * Redis answers again: if the warning went out, says who leads the account once a lease has had time
-   * to be taken (`settleMs`), or at once when this instance leads it again first.
+   * Redis answers again: once a lease has had time to be taken (`settleMs`), reads who leads. Someone
+   * does: the loss is over (with a recovery if the warning went out). Nobody: a warning already out
+   * gets its recovery saying so, else the wait for the warning goes on (an account unled that long is
+   * unwatched, Redis or not). Redis gone again before the read (it may flap): nothing changes, the next
+   * time it is back reads again. This instance leading first ends it at once.
    */
   redisBack(): void {
-    if (this.lostAt === undefined) return;
-    if (!this.warned) {
-      this.reset();
-      return;
-    }
-    if (this.waiting) return; // already settling
-    const waiting = new AbortController();
-    this.waiting = waiting;
+    if (this.lostAt === undefined || this.settling) return;
+    const settling = new AbortController();
+    this.settling = settling;
     const { clock, settleMs, leader, logger, account } = this.options;
     clock
-      .sleep(settleMs, waiting.signal)
+      .sleep(settleMs, settling.signal)
       .then(() =>
-        leader().catch((error: unknown) => {
-          logger.debug('could not read who leads the account after Redis came back', { account, error });
-          return undefined;
-        }),
+        leader().then(
+          (holder) => ({ read: true, holder }),
+          (error: unknown) => {
+            logger.debug('could not read who leads the account after Redis came back', { account, error });
+            return { read: false, holder: undefined };
+          },
+        ),
       )
       .then(
-        (holder) => waiting.signal.aborted || this.recovered(holder),
+        ({ read, holder }) => {
+          if (settling.signal.aborted) return;
+          this.settling = undefined;
+          if (holder !== undefined || (read && this.warned)) this.recovered(holder);
+        },
         () => {}, // this instance led again first, or the process stops
       );
   }
 
   /** Stops waiting (the process is stopping). */
   stop(): void {
-    this.waiting?.abort();
+    this.warning?.abort();
+    this.settling?.abort();
   }
 
   private warn(): void {
@@ -138,8 +144,9 @@ export class LeaseLossNotices {
   }
 
   private reset(): void {
-    this.waiting?.abort();
-    this.waiting = undefined;
+    this.stop();
+    this.warning = undefined;
+    this.settling = undefined;
     this.lostAt = undefined;
     this.warned = false;
   }

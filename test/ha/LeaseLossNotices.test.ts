@@ -9,8 +9,14 @@ import { RecordingSink } from '../fakes/recordingSink.js';
 const AFTER_MS = 2 * MINUTE_MS;
 const LEASE_MS = 10_000;
 
-/** The notices of one account led by instance `vm-1`; `holder` is what Redis says leads it once it is back. */
-function setup(holder: { id: string | undefined } = { id: undefined }) {
+/** Who Redis says leads the account once it is back; `down`: Redis is gone again before it is read. */
+interface Holder {
+  id: string | undefined;
+  down?: boolean;
+}
+
+/** The notices of one account led by instance `vm-1`. */
+function setup(holder: Holder = { id: undefined }) {
   const clock = new FakeClock();
   const slack = new RecordingSink('slack');
   const discord = new RecordingSink('discord');
@@ -25,7 +31,10 @@ function setup(holder: { id: string | undefined } = { id: undefined }) {
     afterMs: AFTER_MS,
     settleMs: LEASE_MS,
     instanceId: 'vm-1',
-    leader: async () => holder.id,
+    leader: async () => {
+      if (holder.down) throw new Error('The client is offline');
+      return holder.id;
+    },
   });
   stops.push(
     () => notices.stop(),
@@ -75,8 +84,22 @@ describe('LeaseLossNotices: a Redis outage that ends the leader’s term is neve
     expect(said()).toEqual([]);
   });
 
+  it('still warns when Redis is back only for a moment (gone again before anyone leads), or back with nobody leading', async () => {
+    const holder: Holder = { id: undefined, down: true };
+    const { clock, slack, notices, said } = setup(holder);
+    notices.lost();
+    await clock.advance(AFTER_MS / 4);
+    notices.redisBack(); // and gone again before the read
+    await clock.advance(LEASE_MS);
+    holder.down = false;
+    notices.redisBack(); // back, but nobody has taken the lease
+    await clock.advance(AFTER_MS);
+    await slack.untilNotices(1);
+    expect(said()).toEqual(['warning: forcewatch may be blind: the leading instance lost Redis']);
+  });
+
   it('once Redis is back, waits a lease for someone to take the account and says who leads it', async () => {
-    const holder: { id: string | undefined } = { id: undefined };
+    const holder: Holder = { id: undefined };
     const { clock, slack, notices, said } = setup(holder);
     notices.lost();
     await clock.advance(AFTER_MS);
