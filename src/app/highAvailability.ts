@@ -8,6 +8,7 @@ import type { RedisClient } from '../ha/redisClient.js';
 import { redisStorage } from '../ha/redisStorage.js';
 import type { HealthStatus } from '../ops/HealthState.js';
 import type { Logger } from '../ops/logger.js';
+import type { Metrics } from '../ops/Metrics.js';
 import { NoticeSender } from '../sinks/NoticeSender.js';
 import { type Clock, MINUTE_MS } from '../time.js';
 import type { AccountRunner } from './AccountRunner.js';
@@ -49,6 +50,8 @@ export function startHighAvailability(options: {
   process: HaProcess;
   clock: Clock;
   logger: Logger;
+  /** Counts the lease-loss notices with the pipelines' (`forcewatch_notices_total`). */
+  metrics: Metrics;
 }): HighAvailability {
   const { core, runners, clock } = options;
   const { client, instanceId } = options.process;
@@ -66,14 +69,23 @@ export function startHighAvailability(options: {
   });
   for (const runner of runners) runner.useArchiveReader(new RedisArchive(storageOptions(runner.name, READ_ONLY)));
   // A Redis outage ends every term, and with it the watchdog: the instance that led an account says so.
-  const sender = new NoticeSender({ clock, logger });
+  const { metrics } = options;
+  const senders = runners.map(
+    (runner) =>
+      new NoticeSender({
+        clock,
+        logger,
+        onOutcome: ({ sink, severity, error }) =>
+          metrics.notices.inc({ account: runner.name, sink, severity, outcome: error === undefined ? 'sent' : 'failed' }),
+      }),
+  );
   const lossNotices = new Map(
-    runners.map((runner) => [
+    runners.map((runner, i) => [
       runner.name,
       new LeaseLossNotices({
         account: runner.name,
         sinks: runner.sinks,
-        sender,
+        sender: senders[i] as NoticeSender,
         clock,
         logger,
         afterMs: core.health.watchdogAfterMs,
@@ -134,7 +146,7 @@ export function startHighAvailability(options: {
       client.off('ready', onRedisBack);
       for (const notices of lossNotices.values()) notices.stop();
       await coordinator.stop();
-      await sender.stop();
+      await Promise.all(senders.map((sender) => sender.stop()));
     },
   };
 }

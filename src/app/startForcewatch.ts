@@ -180,7 +180,7 @@ export async function startForcewatch(options: ForcewatchOptions): Promise<Force
   try {
     for (const pipeline of pipelines) await pipeline.start();
     if (haCore && options.ha) {
-      ha = startHighAvailability({ core: haCore, runners: accounts, process: options.ha, clock, logger });
+      ha = startHighAvailability({ core: haCore, runners: accounts, process: options.ha, clock, logger, metrics });
       commands.claim = ha.claim;
     }
     if (core.metrics.port !== undefined) {

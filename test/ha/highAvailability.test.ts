@@ -167,6 +167,10 @@ describe('high availability, two instances in one process', () => {
     );
     // One message per outage, from the one that led: the standby, which lost nothing, stays quiet.
     expect(standby.sink.notices).toEqual([]);
+    const counted = await (await fetch(`${leader.app.opsUrl}/metrics`)).text();
+    for (const severity of ['warning', 'recovered']) {
+      expect(counted).toContain(`forcewatch_notices_total{account="main",sink="console",severity="${severity}",outcome="sent"} 1`);
+    }
     for (const notice of [warning, recovery]) expect(JSON.stringify(notice)).not.toContain(redis.url());
   }, 40_000);
 });
