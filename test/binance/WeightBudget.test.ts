@@ -4,10 +4,10 @@ import type { FetchLike } from '../../src/binance/BinanceHttpClient.js';
 import { type BinanceClient, createBinanceClient } from '../../src/binance/createBinanceClient.js';
 import { WeightBudget } from '../../src/binance/WeightBudget.js';
 import { MINUTE_TURN_MARGIN_MS } from '../../src/binance/WeightLimiter.js';
-import { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
+import type { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
 import { MINUTE_MS } from '../../src/time.js';
-import { FakeClock } from '../fakes/FakeClock.js';
-import { untilRequests } from './harness.js';
+import type { FakeClock } from '../fakes/FakeClock.js';
+import { startSimulatorOnFakeClock, untilRequests } from './harness.js';
 
 const NAMES = ['pager-a', 'poller-b', 'pager-c'] as const;
 type AccountName = (typeof NAMES)[number];
@@ -25,18 +25,6 @@ const open: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of open.splice(0).reverse()) await close();
 });
-
-/** A simulator serving every account, on a fake clock, with a PAPI limit of `limit` per minute. */
-async function startSimulator(limit: number): Promise<{ sim: PapiSimulator; clock: FakeClock }> {
-  const clock = new FakeClock();
-  const sim = await PapiSimulator.start({
-    now: () => clock.now(),
-    weightLimitPerMinute: limit,
-    accounts: ACCOUNTS.map(({ apiKey, hmacSecret }) => ({ apiKey, hmacSecret })),
-  });
-  open.push(() => sim.close());
-  return { sim, clock };
-}
 
 /** One real client per account on `budget`, each logging its name in `sent` as it actually sends a request. */
 function clientsOn(sim: PapiSimulator, clock: FakeClock, budget: WeightBudget, sent: string[]): Record<AccountName, BinanceClient> {
@@ -92,7 +80,7 @@ async function driveMinutes(
 describe('WeightBudget: one budget per API for every account on the IP', () => {
   it("serves waiting accounts in turn: two accounts' six paged queries each hold a third's polls back by a request or two of each, within the IP's limit", async () => {
     const limit = 1000; // 20 force-order requests a minute: requests queue, as in a cascade
-    const { sim, clock } = await startSimulator(limit);
+    const { sim, clock } = await startSimulatorOnFakeClock(limit, ACCOUNTS);
     const cascadeStart = clock.now() - 10_000;
     // The same cascade in every account's own book (the simulator keeps one per key, as Binance does).
     for (const account of sim.accounts) {
@@ -146,7 +134,7 @@ describe('WeightBudget: one budget per API for every account on the IP', () => {
   }, 30_000);
 
   it("lets any account's used-weight header correct the shared ledger: other programs' use leaves room for 19 requests in all, not 19 per account", async () => {
-    const { sim, clock } = await startSimulator(6000);
+    const { sim, clock } = await startSimulatorOnFakeClock(6000, ACCOUNTS);
     const budget = new WeightBudget({ clock });
     open.push(() => budget.stop());
     const sent: string[] = [];
@@ -167,7 +155,7 @@ describe('WeightBudget: one budget per API for every account on the IP', () => {
   });
 
   it("closing one account's client refuses its requests still waiting; the other account's go out", async () => {
-    const { sim, clock } = await startSimulator(6000);
+    const { sim, clock } = await startSimulatorOnFakeClock(6000, ACCOUNTS);
     const budget = new WeightBudget({ papiWeightLimitPerMinute: 1000, clock });
     open.push(() => budget.stop());
     const sent: string[] = [];

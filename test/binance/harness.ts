@@ -46,6 +46,17 @@ export async function startHarness(
   return { sim, client, lines, clock };
 }
 
+/** A simulator serving `accounts` on a new fake clock, with a PAPI limit of `limit` per minute; closed after the test. */
+export async function startSimulatorOnFakeClock(
+  limit: number,
+  accounts: NonNullable<PapiSimulatorOptions['accounts']>,
+): Promise<{ sim: PapiSimulator; clock: FakeClock }> {
+  const clock = new FakeClock();
+  const sim = await PapiSimulator.start({ now: () => clock.now(), weightLimitPerMinute: limit, accounts });
+  open.push(() => sim.close());
+  return { sim, clock };
+}
+
 /** Resolves once the simulator has logged `count` requests: the client got that far. */
 export async function untilRequests(sim: PapiSimulator, count: number): Promise<void> {
   while (sim.requests.length < count) await new Promise<void>((resolve) => setImmediate(resolve));

@@ -6,9 +6,9 @@ import { type BinanceClient, createBinanceClient } from '../../src/binance/creat
 import { WeightBudget } from '../../src/binance/WeightBudget.js';
 import { MINUTE_TURN_MARGIN_MS } from '../../src/binance/WeightLimiter.js';
 import { RedisWeightLedger } from '../../src/ha/RedisWeightLedger.js';
-import { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
+import type { PapiSimulator } from '../../src/simulator/PapiSimulator.js';
 import { MINUTE_MS } from '../../src/time.js';
-import { untilRequests } from '../binance/harness.js';
+import { startSimulatorOnFakeClock, untilRequests } from '../binance/harness.js';
 import { captureLogger } from '../fakes/captureLogger.js';
 import { FakeClock } from '../fakes/FakeClock.js';
 import { RedisServer } from '../fakes/RedisServer.js';
@@ -52,17 +52,6 @@ async function connectRedis(): Promise<RedisClient> {
 /** Resolves on the client's next `event` (unlike `events.once`, the 'error' events on the way do not reject it). */
 function untilClientEvent(client: RedisClient, event: 'ready' | 'reconnecting'): Promise<void> {
   return new Promise((resolve) => client.once(event, () => resolve()));
-}
-
-async function startSimulator(limit: number): Promise<{ sim: PapiSimulator; clock: FakeClock }> {
-  const clock = new FakeClock();
-  const sim = await PapiSimulator.start({
-    now: () => clock.now(),
-    weightLimitPerMinute: limit,
-    accounts: KEYS.map(({ apiKey, hmacSecret }) => ({ apiKey, hmacSecret })),
-  });
-  open.push(() => sim.close());
-  return { sim, clock };
 }
 
 /** One forcewatch instance's weight budget and Binance client, logging its name in `sent` as it sends. */
@@ -142,7 +131,7 @@ async function driveMinutes(
 
 /** `count` instances on one IP, each sending `perInstance` force-order queries of weight 50 at once. */
 async function instancesSending(count: number, perInstance: number, limit: number, shared: boolean) {
-  const { sim, clock } = await startSimulator(limit);
+  const { sim, clock } = await startSimulatorOnFakeClock(limit, KEYS);
   const sent: string[] = [];
   const setup = { sim, clock, limit, sent, shared };
   const instances: Instance[] = [];
@@ -194,7 +183,7 @@ describe('RedisWeightLedger: one weight budget per IP across instances', () => {
   }, 30_000);
 
   it("raises the shared count to a used-weight header's value: another program's spending holds back an instance that has not heard it", async () => {
-    const { sim, clock } = await startSimulator(6000);
+    const { sim, clock } = await startSimulatorOnFakeClock(6000, KEYS);
     const sent: string[] = [];
     const outsider = await startInstance(2, { sim, clock, limit: 6000, sent, shared: false });
     await Promise.all(Array.from({ length: 119 }, () => outsider.client.forceOrders('cm', QUIET))); // 5950 of the IP's 6000
@@ -221,7 +210,7 @@ describe('RedisWeightLedger: one weight budget per IP across instances', () => {
 
   it('goes on under the local limit while Redis is stopped mid-minute, warns once, and shares again once Redis is back', async () => {
     const limit = 1000;
-    const { sim, clock } = await startSimulator(limit);
+    const { sim, clock } = await startSimulatorOnFakeClock(limit, KEYS);
     const sent: string[] = [];
     const alpha = await startInstance(0, { sim, clock, limit, sent, shared: true });
     await Promise.all(Array.from({ length: 5 }, () => alpha.client.forceOrders('cm', QUIET)));
