@@ -2,6 +2,7 @@ import { ACCOUNT_NAME, type AccountConfig, type AccountCredentials, DEFAULT_ACCO
 import type { Market } from './binance/types.js';
 import { compareDecimal, isDecimal } from './decimal.js';
 import { EnvReader, isLoopbackHost, parseHttpUrl } from './envReader.js';
+import { readRedisUrl } from './ha/redisUrl.js';
 import type { LogLevel } from './ops/logger.js';
 import { registerSecret } from './ops/redact.js';
 import { DEFAULT_RECONCILE_INTERVAL_MS } from './pipeline/StreamSource.js';
@@ -224,20 +225,12 @@ function readHa(reader: EnvReader): CoreConfig['ha'] {
     }
     return undefined;
   }
-  registerSecret(redisUrl);
-  let url: URL | undefined;
-  try {
-    url = new URL(redisUrl);
-  } catch {
-    url = undefined;
-  }
-  if (url?.password) registerSecret(decodeURIComponent(url.password));
-  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
-    reader.errors.push(
-      'REDIS_URL is not valid (value not shown: it may hold a password): expected redis://[user:password@]host[:port][/db] or rediss:// for TLS',
+  const reading = readRedisUrl(redisUrl);
+  if (!reading.ok) reader.errors.push(reading.error);
+  else if (reading.url.protocol === 'redis:' && reading.url.password && !isLoopbackHost(reading.url.hostname)) {
+    reader.warnings.push(
+      `REDIS_URL sends its password unencrypted to ${reading.url.hostname}: use rediss:// (TLS) unless the network is private`,
     );
-  } else if (url.protocol === 'redis:' && url.password && !isLoopbackHost(url.hostname)) {
-    reader.warnings.push(`REDIS_URL sends its password unencrypted to ${url.hostname}: use rediss:// (TLS) unless the network is private`);
   }
   const word = (name: string, fallback: string, what: string): string => {
     const value = reader.string(name, fallback);

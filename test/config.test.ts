@@ -319,6 +319,14 @@ describe('high availability settings', () => {
     expect(redact(`connecting to redis://user:${password}@redis.internal:6379 failed`)).not.toContain(password);
   });
 
+  it('refuses a badly percent-encoded password with a settings error, not a crash, and never shows it', () => {
+    const result = parseCoreConfig({ ...minimal, REDIS_URL: 'redis://:broken%zzSecretPassword@127.0.0.1:6379' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual(['REDIS_URL has a badly percent-encoded password: encode it with encodeURIComponent (e.g. %40 for @)']);
+    expect(redact('AUTH broken%zzSecretPassword refused')).not.toContain('SecretPassword');
+  });
+
   it('warns when a password would travel in cleartext to another host', () => {
     const result = parseCoreConfig({ ...minimal, REDIS_URL: 'redis://:secretpassword@10.0.0.5:6379' });
     expect(result.ok && result.config.warnings).toEqual([

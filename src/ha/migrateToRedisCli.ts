@@ -3,11 +3,8 @@ import { createClient } from 'redis';
 import { loadSettings } from '../app/loadSettings.js';
 import { accountStorePaths } from '../app/startForcewatch.js';
 import { errorMessage } from '../errorCode.js';
-import { redact, registerSecret } from '../ops/redact.js';
+import { redact } from '../ops/redact.js';
 import { migrateToRedis } from './migrateToRedis.js';
-
-/** The prefix when FORCEWATCH_REDIS_PREFIX is unset. */
-const DEFAULT_PREFIX = 'forcewatch:';
 
 /**
  * `npm run migrate-to-redis`: copies every configured account's lowdb store and archive (the paths
@@ -17,20 +14,19 @@ const DEFAULT_PREFIX = 'forcewatch:';
  */
 async function main(): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  const url = process.env.REDIS_URL;
   const loaded = loadSettings(process.env);
+  // The settings read REDIS_URL and FORCEWATCH_REDIS_PREFIX (checked, the password registered for redaction).
+  const ha = loaded.ok ? loaded.settings.core.ha : undefined;
   const errors = [
     ...(loaded.ok ? [] : loaded.errors),
-    ...(url && /^rediss?:\/\//.test(url) ? [] : ['REDIS_URL must be set to the redis:// or rediss:// URL of the Redis to migrate into']),
+    ...(loaded.ok && !ha ? ['REDIS_URL must be set to the redis:// or rediss:// URL of the Redis to migrate into'] : []),
   ];
-  if (!loaded.ok || !url || errors.length > 0) {
+  if (!loaded.ok || !ha) {
     process.stderr.write(`forcewatch migrate-to-redis: nothing was migrated:\n${errors.map((e) => `  - ${e}`).join('\n')}\n`);
     return 2;
   }
-  // A password in the URL is redacted from whatever an error of the client might quote.
-  registerSecret(decodeURIComponent(new URL(url).password));
   const { core, accounts } = loaded.settings;
-  const prefix = process.env.FORCEWATCH_REDIS_PREFIX || DEFAULT_PREFIX;
+  const { redisUrl: url, prefix } = ha;
   // No reconnecting: a Redis that cannot be reached fails the run at once instead of hanging it.
   const client = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 5_000 } });
   client.on('error', () => {}); // the failed command or connect says it

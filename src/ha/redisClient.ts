@@ -7,7 +7,7 @@
 import { createClient } from 'redis';
 import { backoffDelay } from '../backoff.js';
 import type { Logger } from '../ops/logger.js';
-import { registerSecret } from '../ops/redact.js';
+import { readRedisUrl } from './redisUrl.js';
 
 /** The node-redis client `createRedisClient` returns; `client.isReady` says whether commands can run now. */
 export type RedisClient = ReturnType<typeof createClient>;
@@ -19,21 +19,12 @@ const RECONNECT_BACKOFF = { baseMs: 100, capMs: 5_000, jitter: 'equal' } as cons
 
 /**
  * A client for `url` (`redis://` or `rediss://`, optional `user:password@`), already connecting in the
- * background. The URL and its password are registered as secrets, so neither is ever printed.
- * Throws when `url` is not a Redis URL (the message never repeats it).
+ * background. The URL and its password are registered as secrets (`readRedisUrl`), so neither is ever
+ * printed. Throws when `url` is not a Redis URL (the message never repeats it).
  */
 export function createRedisClient(url: string, logger: Logger): RedisClient {
-  registerSecret(url);
-  const parsed = URL.canParse(url) ? new URL(url) : undefined;
-  if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')) {
-    throw new Error('REDIS_URL is not a Redis URL: write it as redis://[user:password@]host:port[/db], or rediss:// for TLS');
-  }
-  registerSecret(parsed.password);
-  try {
-    registerSecret(decodeURIComponent(parsed.password));
-  } catch {
-    throw new Error('REDIS_URL has a badly percent-encoded password: encode it with encodeURIComponent (e.g. %40 for @)');
-  }
+  const reading = readRedisUrl(url);
+  if (!reading.ok) throw new Error(reading.error);
 
   const client = createClient({
     url,
