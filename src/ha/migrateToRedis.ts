@@ -4,19 +4,13 @@ import { type Logger, silentLogger } from '../ops/logger.js';
 import { ForceOrderArchive } from '../store/ForceOrderArchive.js';
 import { ProcessLock } from '../store/ProcessLock.js';
 import { compactJsonFile, StateStore } from '../store/StateStore.js';
-import type { Fence } from './Fence.js';
-import { fencedEval, type RedisCommands } from './fencedEval.js';
+import { AccountLease } from './Lease.js';
 import { archiveKey, RedisArchive } from './RedisArchive.js';
 import { RedisStoreAdapter, stateKey } from './RedisStoreAdapter.js';
+import type { RedisClient } from './redisClient.js';
 
 /** How long the migration holds an account's lease: far longer than copying even a 90-day archive takes. */
 const MIGRATION_LEASE_MS = 60_000;
-
-/** What the migration sends besides the store's commands: it takes each account's lease itself. */
-export interface MigrationRedis extends RedisCommands {
-  set(key: string, value: string, options: { condition: 'NX'; expiration: { type: 'PX'; value: number } }): Promise<string | null>;
-  incr(key: string): Promise<number>;
-}
 
 /** One account's lowdb files, to be copied into Redis. */
 export interface MigrationSource {
@@ -32,7 +26,7 @@ export type AccountMigration =
 
 /** Options of `migrateToRedis`. */
 export interface MigrateToRedisOptions {
-  client: MigrationRedis;
+  client: RedisClient;
   /** FORCEWATCH_REDIS_PREFIX, e.g. `forcewatch:`. */
   prefix: string;
   sources: readonly MigrationSource[];
@@ -83,9 +77,11 @@ async function migrateAccount(options: MigrateToRedisOptions, source: MigrationS
         `migration you mean to redo), stop every forcewatch instance and delete it with redis-cli DEL ${keys.join(' ')}`,
     );
   }
-  const fence = await takeLease(client, prefix, account);
+  // The account's own lease, taken as an instance takes it (one script, a fencing token that only grows).
+  const lease = new AccountLease({ client, prefix, account, instanceId: `migrate-to-redis-${process.pid}`, leaseMs: MIGRATION_LEASE_MS });
+  const fence = await lease.tryAcquire();
   if (!fence)
-    return refused(`a forcewatch instance leads account "${account}" in Redis (key ${prefix}lease:${account}): stop every instance first`);
+    return refused(`a forcewatch instance leads account "${account}" in Redis (key ${lease.leaseKey}): stop every instance first`);
   try {
     const orders = await new ForceOrderArchive({ path: source.archivePath, now, logger }).read({ startTime: -Infinity, endTime: Infinity });
     // The archive first, as the pipeline writes: a copy cut short leaves keys the next run refuses, never a store without its history.
@@ -104,17 +100,6 @@ async function migrateAccount(options: MigrateToRedisOptions, source: MigrationS
     await store.update(() => {}); // written even when open had nothing to change
     return { account, ok: true, orders: orders.length, ...(store.migration && { migratedFrom: store.migration.from }) };
   } finally {
-    await fencedEval(client, fence, 'releasing the migration lease', "return redis.call('DEL', KEYS[1])", { keys: [fence.leaseKey] }).catch(
-      () => {},
-    );
+    await lease.release().catch(() => {});
   }
-}
-
-/** Takes the account's lease for the migration, with a fencing token from the account's counter; undefined when an instance holds it. */
-async function takeLease(client: MigrationRedis, prefix: string, account: string): Promise<Fence | undefined> {
-  const leaseKey = `${prefix}lease:${account}`;
-  const token = await client.incr(`${prefix}fence:${account}`);
-  const value = `migrate-to-redis-${process.pid}:${token}`;
-  const set = await client.set(leaseKey, value, { condition: 'NX', expiration: { type: 'PX', value: MIGRATION_LEASE_MS } });
-  return set === null ? undefined : { leaseKey, value };
 }
