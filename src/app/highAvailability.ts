@@ -1,7 +1,7 @@
 import type { CoreConfig } from '../config.js';
 import type { Fence } from '../ha/Fence.js';
 import { HaCoordinator, type HaStatus } from '../ha/HaCoordinator.js';
-import { leaseKey } from '../ha/Lease.js';
+import { leaseHolder, leaseKey } from '../ha/Lease.js';
 import { LeaseLossNotices } from '../ha/LeaseLossNotices.js';
 import { RedisArchive } from '../ha/RedisArchive.js';
 import type { RedisClient } from '../ha/redisClient.js';
@@ -91,7 +91,7 @@ export function startHighAvailability(options: {
         afterMs: core.health.watchdogAfterMs,
         settleMs: leaseMs,
         instanceId,
-        leader: async () => (await client.get(leaseKey(prefix, runner.name)))?.replace(/:\d+$/, '') ?? undefined,
+        leader: async () => leaseHolder(await client.get(leaseKey(prefix, runner.name))),
       }),
     ]),
   );

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import type { CoreConfig } from '../config.js';
 import { errorMessage } from '../errorCode.js';
-import { stateKey } from '../ha/RedisStoreAdapter.js';
+import { leaseHolder, leaseKey } from '../ha/Lease.js';
+import { schemaKey, stateKey } from '../ha/RedisStoreAdapter.js';
 import { createRedisClient } from '../ha/redisClient.js';
 import { silentLogger } from '../ops/logger.js';
 import { redact } from '../ops/redact.js';
@@ -41,7 +42,7 @@ export async function checkRedis(ha: NonNullable<CoreConfig['ha']>, accounts: re
         ),
       );
     }
-    const schema = await ask.get(`${ha.prefix}schema`);
+    const schema = await ask.get(schemaKey(ha.prefix));
     if (schema !== null && Number(schema) > STORE_SCHEMA_VERSION) {
       results.push(
         fail(
@@ -56,8 +57,8 @@ export async function checkRedis(ha: NonNullable<CoreConfig['ha']>, accounts: re
       );
     }
     for (const account of accounts) {
-      const [lease, state] = await Promise.all([ask.get(`${ha.prefix}lease:${account}`), ask.exists(stateKey(ha.prefix, account))]);
-      const leader = lease?.replace(/:\d+$/, '');
+      const [lease, state] = await Promise.all([ask.get(leaseKey(ha.prefix, account)), ask.exists(stateKey(ha.prefix, account))]);
+      const leader = leaseHolder(lease);
       const where = state === 1 ? 'its state is in Redis' : 'no state in Redis yet';
       results.push(
         pass(

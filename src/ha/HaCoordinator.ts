@@ -80,11 +80,6 @@ export class HaCoordinator {
     };
   }
 
-  /** Whether this instance may act as `account`'s leader right now (inside a term, before its renew deadline). */
-  isLeading(account: string): boolean {
-    return this.keepers.get(account)?.isLeading ?? false;
-  }
-
   private compete(account: string): void {
     const { client, prefix, instanceId, leaseMs, clock, logger, leadership } = this.options;
     const lease = new AccountLease({ client, prefix, account, instanceId, leaseMs, clock });

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errorCode.js';
 /**
  * One account's leadership lease in Redis, and the keeper that runs an instance's terms on it.
  * The timing is client-go's leader election (kubernetes/client-go tools/leaderelection: LeaseDuration,
@@ -69,6 +70,11 @@ export interface AccountLeaseOptions {
 /** The key of `account`'s lease under `prefix`; it holds `<instanceId>:<token>` while someone leads. */
 export function leaseKey(prefix: string, account: string): string {
   return `${prefix}lease:${account}`;
+}
+
+/** The instance a lease's value (`<instanceId>:<token>`) names; undefined for no lease. */
+export function leaseHolder(value: string | null | undefined): string | undefined {
+  return value?.replace(/:\d+$/, '') ?? undefined;
 }
 
 /**
@@ -232,7 +238,7 @@ export class LeaseKeeper {
       await this.callbacks.onStartedLeading(fence);
       end = await this.keep();
     } catch (error) {
-      end = { reason: `starting to lead failed: ${error instanceof Error ? error.message : String(error)}`, unproven: false };
+      end = { reason: `starting to lead failed: ${errorMessage(error)}`, unproven: false };
     }
     const { reason, unproven } = end;
     this.leading = false;
@@ -268,7 +274,7 @@ export class LeaseKeeper {
           return { reason: "the lease is no longer this instance's (it expired or another instance took it)", unproven: false };
         }
       } catch (error) {
-        lastError = error instanceof Error ? error.message : String(error);
+        lastError = errorMessage(error);
         this.logger.warn('could not renew the lease', { account: this.lease.account, error: lastError });
       }
     }

@@ -4,7 +4,7 @@ import type { Fence } from './Fence.js';
 import { fencedEval, type RedisCommands } from './fencedEval.js';
 
 /** The key of the Redis store's schema version (one for every account under the prefix). */
-function schemaKey(prefix: string): string {
+export function schemaKey(prefix: string): string {
   return `${prefix}schema`;
 }
 
