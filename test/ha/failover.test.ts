@@ -363,12 +363,11 @@ describe('high availability: real instances, real Redis, leaders killed and paus
       monitor.destroy();
       reader.destroy();
       console.info(`the paused one's store writes attempted after SIGCONT: ${attempts.length}`);
-      // It woke with an answer in hand (the poll's, with an order in it, or Slack's) and tried to write: without
-      // an attempt, "nothing written" above would hold of a paused one that never tried.
-      expect(attempts.length).toBeGreaterThan(0);
       expect(states.filter((state) => !state?.includes(later))).toEqual([]);
       if (point === 'slack-accepted') {
-        // It tried to record the delivery: the fence refused it.
+        // It woke with Slack's answer in hand and tried to record the delivery: the fence refused it. (Paused
+        // mid-poll, it may find its term over before it writes at all: 0 or 1 attempts seen.)
+        expect(attempts.length).toBeGreaterThan(0);
         expect(JSON.stringify(afterResume)).toMatch(/no longer holds the account's lease/);
       }
       // No alert of its own landed after the successor's: the last two orders came once each, from the successor.
